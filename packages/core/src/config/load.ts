@@ -1,0 +1,197 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
+import type { EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
+
+/** A configuration problem: the CLI prints it and exits 2. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly key?: string,
+  ) {
+    super(file ? `${file}: ${message}` : message);
+    this.name = 'ConfigError';
+  }
+}
+
+const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
+const DURATION = /^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$/;
+
+/** Walks up from `start` to the nearest folder holding the config file, else the git root, else `start`. */
+export function findWorkspaceRoot(start: string): { root: string; configPath?: string } {
+  let gitRoot: string | undefined;
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return { root: dir, configPath: candidate };
+    if (!gitRoot && existsSync(join(dir, '.git'))) gitRoot = dir;
+    if (dirname(dir) === dir) break;
+  }
+  return { root: gitRoot ?? resolve(start) };
+}
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  /** Explicit --config path; it must exist. */
+  configPath?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): PgwardenConfig {
+  const cwd = options.cwd ?? process.cwd();
+  if (options.configPath) {
+    const configPath = resolve(cwd, options.configPath);
+    if (!existsSync(configPath) || !statSync(configPath).isFile()) {
+      throw new ConfigError(`config file not found: ${configPath}`);
+    }
+    return readConfigFile(dirname(configPath), configPath);
+  }
+  const { root, configPath } = findWorkspaceRoot(cwd);
+  return configPath ? readConfigFile(root, configPath) : defaultConfig(root);
+}
+
+function readConfigFile(root: string, configPath: string): PgwardenConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`is not valid JSON (${(error as Error).message})`, configPath);
+  }
+  return applyConfig(defaultConfig(root), raw, configPath);
+}
+
+/** Validates `raw` key by key (mirrors pgwarden.schema.json) and merges it over the defaults. */
+export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): PgwardenConfig {
+  const fail = (key: string, message: string): never => {
+    throw new ConfigError(`"${key}" ${message}`, file, key);
+  };
+  const config: PgwardenConfig = { ...base, types: { ...base.types }, environments: { ...base.environments } };
+  const top = asObject(raw, '(root)', fail);
+  for (const [key, value] of Object.entries(top)) {
+    switch (key) {
+      case '$schema':
+        asString(value, key, fail);
+        break;
+      case 'migrationsDir':
+      case 'schemaDir':
+      case 'embeddedDir':
+      case 'defaultEnv':
+        config[key] = asString(value, key, fail);
+        break;
+      case 'postgresVersion': {
+        const version = value;
+        if (typeof version !== 'number' || !Number.isInteger(version) || version < 12 || version > 18) {
+          fail(key, 'must be a Postgres major version from 12 to 18');
+        }
+        config.postgresVersion = version as number;
+        break;
+      }
+      case 'exposedSchemas':
+        config.exposedSchemas = asStringArray(value, key, fail);
+        break;
+      case 'rules': {
+        const rules = asObject(value, key, fail);
+        for (const [id, setting] of Object.entries(rules)) {
+          if (!RULE_SETTINGS.includes(setting as RuleSetting)) {
+            fail(`rules.${id}`, `must be one of ${RULE_SETTINGS.join(', ')}`);
+          }
+        }
+        config.rules = rules as Record<string, RuleSetting>;
+        break;
+      }
+      case 'environments': {
+        const environments = asObject(value, key, fail);
+        config.environments = {};
+        for (const [name, env] of Object.entries(environments)) {
+          config.environments[name] = parseEnvironment(env, `environments.${name}`, fail);
+        }
+        break;
+      }
+      case 'migrate': {
+        const migrate = asObject(value, key, fail);
+        for (const [sub, setting] of Object.entries(migrate)) {
+          const path = `migrate.${sub}`;
+          if (sub === 'lockTimeout' || sub === 'statementTimeout') {
+            const duration = asString(setting, path, fail);
+            if (!DURATION.test(duration)) fail(path, 'must be a duration such as 5s, 500ms or 10min');
+            config[sub] = duration;
+          } else if (sub === 'lockRetries' || sub === 'advisoryLockTimeoutMs') {
+            if (typeof setting !== 'number' || !Number.isInteger(setting) || setting < 0) {
+              fail(path, 'must be a non-negative integer');
+            }
+            config[sub] = setting as number;
+          } else {
+            fail(path, 'is not a known setting (lockTimeout, statementTimeout, lockRetries, advisoryLockTimeoutMs)');
+          }
+        }
+        break;
+      }
+      case 'preset':
+        if (value !== 'supabase' && value !== 'none') fail(key, 'must be "supabase" or "none"');
+        config.preset = value as PgwardenConfig['preset'];
+        break;
+      case 'types': {
+        const types = asObject(value, key, fail);
+        for (const [sub, setting] of Object.entries(types)) {
+          if (sub === 'outDir') config.types.outDir = asString(setting, 'types.outDir', fail);
+          else if (sub === 'schemas') config.types.schemas = asStringArray(setting, 'types.schemas', fail);
+          else fail(`types.${sub}`, 'is not a known setting (outDir, schemas)');
+        }
+        break;
+      }
+      default:
+        fail(key, 'is not a known setting; see pgwarden.schema.json');
+    }
+  }
+  if (!config.environments[config.defaultEnv]) {
+    fail('defaultEnv', `names "${config.defaultEnv}", which is not in "environments"`);
+  }
+  for (const [name, env] of Object.entries(config.environments)) {
+    for (const required of env.requires ?? []) {
+      if (!config.environments[required]) fail(`environments.${name}.requires`, `names unknown environment "${required}"`);
+    }
+  }
+  return config;
+}
+
+type Fail = (key: string, message: string) => never;
+
+function parseEnvironment(raw: unknown, path: string, fail: Fail): EnvironmentConfig {
+  const env: EnvironmentConfig = {};
+  for (const [key, value] of Object.entries(asObject(raw, path, fail))) {
+    if (key === 'urlEnv') {
+      const name = asString(value, `${path}.urlEnv`, fail);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${path}.urlEnv`, 'must be an environment variable name');
+      env.urlEnv = name;
+    } else if (key === 'approvals') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`${path}.approvals`, 'must be a non-negative integer');
+      env.approvals = value as number;
+    } else if (key === 'requires') {
+      env.requires = asStringArray(value, `${path}.requires`, fail);
+    } else {
+      fail(`${path}.${key}`, 'is not a known setting (urlEnv, approvals, requires)');
+    }
+  }
+  return env;
+}
+
+function asObject(value: unknown, key: string, fail: Fail): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(key, 'must be an object');
+  return value as Record<string, unknown>;
+}
+
+function asString(value: unknown, key: string, fail: Fail): string {
+  if (typeof value !== 'string' || value.length === 0) fail(key, 'must be a non-empty string');
+  return value as string;
+}
+
+function asStringArray(value: unknown, key: string, fail: Fail): string[] {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.length === 0)) {
+    fail(key, 'must be an array of non-empty strings');
+  }
+  return value as string[];
+}
+
+/** Approvals an environment requires: an explicit setting, else 1 for a server and 0 for the embedded database. */
+export function requiredApprovals(env: EnvironmentConfig): number {
+  return env.approvals ?? (env.urlEnv ? 1 : 0);
+}

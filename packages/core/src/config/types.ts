@@ -1,0 +1,42 @@
+import type { Severity } from '../rules/types.js';
+
+export type RuleSetting = Severity | 'off';
+
+export interface EnvironmentConfig {
+  /** Environment variable holding the database URL; absent means the embedded PGlite database. */
+  urlEnv?: string;
+  /** Approvals required before a migration runs here (default 1 for a server, 0 for embedded). */
+  approvals?: number;
+  /** Environments a migration must have been applied to first (promotion order). */
+  requires?: string[];
+}
+
+export interface PgwardenConfig {
+  /** Absolute workspace root (directory holding pgwarden.config.json, or the git root). */
+  root: string;
+  /** Absolute path of the config file, when one was found. */
+  configPath?: string;
+  migrationsDir: string;
+  schemaDir: string;
+  postgresVersion: number;
+  /** Schemas exposed through the API (RLS required on new tables). */
+  exposedSchemas: string[];
+  rules: Record<string, RuleSetting>;
+  /** Default environment for migrate/status. */
+  defaultEnv: string;
+  environments: Record<string, EnvironmentConfig>;
+  /** Embedded database directory (relative to root). */
+  embeddedDir: string;
+  lockTimeout: string;
+  statementTimeout: string;
+  lockRetries: number;
+  /** How long a runner waits for the migration advisory lock. */
+  advisoryLockTimeoutMs: number;
+  /** Shadow database preset used by check/types (e.g. `supabase`). */
+  preset: 'supabase' | 'none';
+  types: {
+    /** Output directory of generated types, relative to root. */
+    outDir: string;
+    schemas: string[];
+  };
+}

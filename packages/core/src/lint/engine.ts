@@ -1,0 +1,230 @@
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { PgwardenConfig } from '../config/types.js';
+import { discoverMigrations, parseMigration, readSourceFile } from '../migration/index.js';
+import type { Migration } from '../migration/types.js';
+import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
+import type { Finding, ReportedFinding, Rule, RuleContext, SchemaFile, Severity } from '../rules/types.js';
+import { loadParser, parseSql } from '../sql/index.js';
+import type { ParsedSql, SourceRange } from '../sql/types.js';
+import { collectSuppressions, isSuppressed, type Suppression } from './suppressions.js';
+
+export interface LintOptions {
+  /** Files to lint (as lint-staged passes them); default: the whole history. Cross-file rules still see the whole history. */
+  paths?: string[];
+  /** Previous text of a file (absolute path -> text), e.g. from `git show HEAD:path`, for executed-immutable. */
+  previousText?: ReadonlyMap<string, string>;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  filesLinted: number;
+}
+
+const EMPTY_SQL: ParsedSql = { statements: [], nested: [], errors: [], metaCommands: [] };
+
+export async function lint(config: PgwardenConfig, options: LintOptions = {}): Promise<LintResult> {
+  const migrationsDir = resolve(config.root, config.migrationsDir);
+  const historyPaths = await discoverMigrationsIfPresent(migrationsDir);
+  const targets = options.paths?.length ? options.paths.map((path) => resolve(config.root, path)) : historyPaths;
+
+  const [rules] = await Promise.all([loadRules(enabledRuleIds(config)), loadParser()]);
+  const history = readHistory(config, new Set([...historyPaths, ...targets]));
+  const historyList = [...history.values()].filter((entry): entry is Migration => 'checksum' in entry);
+  const schemaFiles = new LazySchemaIndex(config);
+
+  const findings: Finding[] = [];
+  for (const path of targets) {
+    const entry = history.get(path) ?? readMigration(config, path);
+    findings.push(...lintOne(config, entry, rules, historyList, schemaFiles, options.previousText?.get(path)));
+  }
+  return { findings: sortFindings(findings), filesLinted: targets.length };
+}
+
+export interface SourceInput {
+  /** Workspace-relative path, e.g. `migration_history/2025-10-08_18_add_x.sql`. */
+  relPath: string;
+  text: string;
+  /** Other migrations of the history (this file is added). */
+  history?: readonly Migration[];
+  previousText?: string;
+}
+
+/** Lints one in-memory file: the programmatic API, and how rule tests run real SQL through the engine. */
+export async function lintSource(config: PgwardenConfig, input: SourceInput, ruleIds: readonly RuleId[] = enabledRuleIds(config)): Promise<Finding[]> {
+  const [rules] = await Promise.all([loadRules(ruleIds), loadParser()]);
+  const path = resolve(config.root, input.relPath);
+  const migration = parseMigration({ path, relPath: input.relPath, text: input.text });
+  const history = [...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration].sort((a, b) =>
+    a.relPath.localeCompare(b.relPath),
+  );
+  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText));
+}
+
+type HistoryEntry = Migration | { relPath: string; path: string; readError: { reason: string; message: string } };
+
+function readMigration(config: PgwardenConfig, path: string): HistoryEntry {
+  const relPath = toRelPath(config.root, path);
+  const source = readSourceFile(path);
+  if (!source.ok) return { relPath, path, readError: { reason: source.reason, message: source.message } };
+  return parseMigration({ path, relPath, text: source.text });
+}
+
+function readHistory(config: PgwardenConfig, paths: Set<string>): Map<string, HistoryEntry> {
+  const history = new Map<string, HistoryEntry>();
+  for (const path of paths) history.set(path, readMigration(config, path));
+  return history;
+}
+
+async function discoverMigrationsIfPresent(dir: string): Promise<string[]> {
+  try {
+    if (!statSync(dir).isDirectory()) return [];
+  } catch {
+    return [];
+  }
+  return discoverMigrations(dir);
+}
+
+export function enabledRuleIds(config: PgwardenConfig): RuleId[] {
+  return RULE_IDS.filter((id) => config.rules[id] !== 'off');
+}
+
+function lintOne(
+  config: PgwardenConfig,
+  entry: HistoryEntry,
+  rules: readonly Rule[],
+  history: readonly Migration[],
+  schemaFiles: ReadonlyMap<string, SchemaFile>,
+  previousText: string | undefined,
+): Finding[] {
+  const readError = 'readError' in entry ? entry.readError : undefined;
+  const migration = readError ? parseMigration({ path: entry.path, relPath: entry.relPath, text: '' }) : (entry as Migration);
+  const sql = readError ? EMPTY_SQL : parseSql(migration.text);
+  const suppressions = readError ? [] : collectSuppressions(migration.text, sql.statements);
+  const previous =
+    previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
+
+  const applicable = rules.filter((rule) => (readError ? rule.meta.id === 'readable-file' : appliesTo(rule, config.postgresVersion)));
+  const reported: Finding[] = [];
+  let current: Rule | undefined;
+  const context: RuleContext = {
+    migration,
+    sql,
+    config,
+    postgresVersion: config.postgresVersion,
+    history,
+    schemaFiles,
+    previous,
+    readError,
+    suppressions,
+    activeRules: new Set(applicable.map((rule) => rule.meta.id)),
+    report(finding: ReportedFinding) {
+      if (current) reported.push(toFinding(config, migration.relPath, current, finding));
+    },
+  };
+
+  const runRule = (rule: Rule) => {
+    current = rule;
+    try {
+      rule.check(context);
+    } catch (error) {
+      // A rule bug must not hide the other findings or crash the hook: report it as a finding.
+      context.report({ message: `internal error in rule ${rule.meta.id}: ${(error as Error).message}`, severity: 'error' });
+    }
+  };
+  applicable.filter((rule) => !rule.meta.runsLast).forEach(runRule);
+  const kept = reported.splice(0).filter((finding) => !isSuppressed(suppressions, finding.rule, finding.line));
+  applicable.filter((rule) => rule.meta.runsLast).forEach(runRule);
+  return [...kept, ...reported];
+}
+
+function appliesTo(rule: Rule, postgresVersion: number): boolean {
+  const range = rule.meta.postgres;
+  return !range || ((range.min ?? 0) <= postgresVersion && postgresVersion <= (range.max ?? Infinity));
+}
+
+function toFinding(config: PgwardenConfig, file: string, rule: Rule, reported: ReportedFinding): Finding {
+  const range: SourceRange | undefined = reported.range ?? reported.statement?.range;
+  const configured = config.rules[rule.meta.id];
+  const severity: Severity = reported.severity ?? (configured && configured !== 'off' ? configured : rule.meta.defaultSeverity);
+  return {
+    file,
+    line: range?.start.line ?? 1,
+    column: range?.start.column ?? 1,
+    endLine: range?.end.line ?? range?.start.line ?? 1,
+    endColumn: range?.end.column ?? range?.start.column ?? 1,
+    rule: rule.meta.id,
+    severity,
+    message: reported.message,
+    ...(reported.hint ? { hint: reported.hint } : {}),
+  };
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const order = new Map<string, number>(RULE_IDS.map((id, index) => [id, index]));
+  return findings.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0),
+  );
+}
+
+export function toRelPath(root: string, path: string): string {
+  const rel = isAbsolute(path) ? relative(root, path) : path;
+  return rel.split(sep).join('/');
+}
+
+/** current_schema files, read only when a rule asks for one. */
+class LazySchemaIndex implements ReadonlyMap<string, SchemaFile> {
+  #files?: Map<string, SchemaFile>;
+
+  constructor(private readonly config: PgwardenConfig) {}
+
+  get #map(): Map<string, SchemaFile> {
+    if (!this.#files) {
+      this.#files = new Map();
+      const dir = resolve(this.config.root, this.config.schemaDir);
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir)
+          .filter((name) => name.endsWith('.sql'))
+          .sort();
+      } catch {
+        // No current_schema folder: every reference into it is reported as missing.
+      }
+      for (const name of names) {
+        const relPath = toRelPath(this.config.root, join(dir, name));
+        const source = readSourceFile(join(dir, name));
+        if (source.ok) this.#files.set(relPath, { relPath, lines: source.text.split(/\r\n|\r|\n/) });
+      }
+    }
+    return this.#files;
+  }
+
+  get size() {
+    return this.#map.size;
+  }
+  get(key: string) {
+    return this.#map.get(key);
+  }
+  has(key: string) {
+    return this.#map.has(key);
+  }
+  forEach(callback: (value: SchemaFile, key: string, map: ReadonlyMap<string, SchemaFile>) => void) {
+    this.#map.forEach((value, key) => callback(value, key, this));
+  }
+  entries() {
+    return this.#map.entries();
+  }
+  keys() {
+    return this.#map.keys();
+  }
+  values() {
+    return this.#map.values();
+  }
+  [Symbol.iterator]() {
+    return this.#map[Symbol.iterator]();
+  }
+}

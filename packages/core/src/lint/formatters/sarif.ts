@@ -1,0 +1,45 @@
+import { RULE_IDS } from '../../rules/registry.js';
+import type { Formatter } from './types.js';
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+/** SARIF 2.1.0, for code-scanning uploads. */
+export const sarif: Formatter = (findings, context) => {
+  const ruleIds = RULE_IDS.filter((id) => findings.some((finding) => finding.rule === id));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'pgwarden',
+            version: context.toolVersion,
+            informationUri: 'https://github.com/pgwarden/pgwarden',
+            rules: ruleIds.map((id) => ({ id, helpUri: `docs/rules/${id}.md` })),
+          },
+        },
+        results: findings.map((finding) => ({
+          ruleId: finding.rule,
+          ruleIndex: ruleIds.indexOf(finding.rule as (typeof ruleIds)[number]),
+          level: LEVEL[finding.severity],
+          message: { text: finding.hint ? `${finding.message} Fix: ${finding.hint}` : finding.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: finding.file },
+                region: {
+                  startLine: finding.line,
+                  startColumn: finding.column,
+                  endLine: finding.endLine,
+                  endColumn: finding.endColumn,
+                },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+};

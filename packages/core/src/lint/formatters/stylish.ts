@@ -1,0 +1,61 @@
+import type { Finding } from '../../rules/types.js';
+import type { FormatContext, Formatter } from './types.js';
+
+const STYLES = { red: 31, yellow: 33, cyan: 36, gray: 90, bold: 1, underline: 4 } as const;
+type Style = keyof typeof STYLES;
+
+/** Human output: one block per finding with a two-line code frame and a caret under the column. */
+export const stylish: Formatter = (findings, context) => {
+  const paint = (style: Style, text: string) => (context.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text);
+  const out: string[] = [];
+  const linesCache = new Map<string, string[] | undefined>();
+  const linesOf = (file: string) => {
+    if (!linesCache.has(file)) linesCache.set(file, context.source(file)?.split(/\r\n|\r|\n/));
+    return linesCache.get(file);
+  };
+
+  for (const finding of findings) {
+    const label = severityLabel(finding, paint);
+    out.push(`${paint('underline', `${finding.file}:${finding.line}:${finding.column}`)}  ${label}  ${finding.message}  ${paint('gray', finding.rule)}`);
+    const frame = codeFrame(linesOf(finding.file), finding, paint);
+    if (frame) out.push(frame);
+    if (finding.hint) out.push(`  ${paint('cyan', 'fix:')} ${finding.hint.split('\n').join('\n       ')}`);
+    out.push('');
+  }
+
+  const count = (severity: Finding['severity']) => findings.filter((finding) => finding.severity === severity).length;
+  const errors = count('error');
+  const warnings = count('warning');
+  const infos = count('info');
+  const files = `${context.filesLinted} file${context.filesLinted === 1 ? '' : 's'}`;
+  if (findings.length === 0) {
+    out.push(`pgwarden: ${files} checked, no problems`);
+  } else {
+    const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info in ${files}`;
+    out.push(errors > 0 ? paint('red', paint('bold', `x ${summary}`)) : paint('yellow', summary));
+  }
+  return out.join('\n') + '\n';
+};
+
+function severityLabel(finding: Finding, paint: (style: Style, text: string) => string): string {
+  if (finding.severity === 'error') return paint('red', 'error  ');
+  if (finding.severity === 'warning') return paint('yellow', 'warning');
+  return paint('cyan', 'info   ');
+}
+
+function codeFrame(lines: string[] | undefined, finding: Finding, paint: (style: Style, text: string) => string): string | undefined {
+  const text = lines?.[finding.line - 1];
+  if (text === undefined) return undefined;
+  const gutterWidth = String(finding.line).length;
+  const shown = text.length > 160 ? text.slice(0, 160) + '...' : text;
+  const caretWidth =
+    finding.endLine === finding.line && finding.endColumn > finding.column
+      ? Math.min(finding.endColumn - finding.column, Math.max(1, shown.length - finding.column + 1))
+      : 1;
+  // Tabs keep their width in the caret line so the caret stays under the column.
+  const padding = shown.slice(0, finding.column - 1).replace(/[^\t]/g, ' ');
+  return [
+    `  ${paint('gray', `${finding.line} |`)} ${shown}`,
+    `  ${' '.repeat(gutterWidth)} ${paint('gray', '|')} ${padding}${paint('red', '^'.repeat(caretWidth))}`,
+  ].join('\n');
+}

@@ -1,0 +1,3 @@
+export * from './engine.js';
+export * from './suppressions.js';
+export * from './formatters/index.js';

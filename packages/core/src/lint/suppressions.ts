@@ -1,0 +1,73 @@
+import type { SqlStatement } from '../sql/types.js';
+
+/**
+ * Suppression comments:
+ *   -- pgwarden-ignore rule-a, rule-b -- reason        (the next statement)
+ *   -- pgwarden-ignore-file rule-a -- reason           (the whole file)
+ */
+export interface Suppression {
+  scope: 'statement' | 'file';
+  rules: string[];
+  reason?: string;
+  line: number;
+  column: number;
+  /** For statement scope: the lines of the statement it covers. */
+  coversFrom?: number;
+  coversTo?: number;
+  /** Rule ids that actually silenced a finding (for unused-ignore). */
+  used: Set<string>;
+}
+
+const DIRECTIVE = /^(\s*--\s*)pgwarden-ignore(-file)?\b(.*)$/;
+
+export function collectSuppressions(text: string, statements: readonly SqlStatement[]): Suppression[] {
+  const suppressions: Suppression[] = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  // Statement start lines in order, to bind a statement-scope ignore to the statement that follows it.
+  const starts = statements.map((statement) => statement.range);
+  let next = 0;
+  lines.forEach((lineText, index) => {
+    const match = DIRECTIVE.exec(lineText);
+    if (!match) return;
+    const line = index + 1;
+    const [rulePart, ...reasonParts] = match[3].split('--');
+    const rules = rulePart
+      .split(',')
+      .map((rule) => rule.trim())
+      .filter(Boolean);
+    const reason = reasonParts.join('--').trim() || undefined;
+    const suppression: Suppression = {
+      scope: match[2] ? 'file' : 'statement',
+      rules,
+      reason,
+      line,
+      column: match[1].length + 1,
+      used: new Set(),
+    };
+    if (suppression.scope === 'statement') {
+      while (next < starts.length && starts[next].start.line <= line) next++;
+      const target = starts[next];
+      if (target) {
+        suppression.coversFrom = target.start.line;
+        suppression.coversTo = target.end.line;
+      }
+    }
+    suppressions.push(suppression);
+  });
+  return suppressions;
+}
+
+/** True when a suppression silences `rule` at `line`; marks it used. */
+export function isSuppressed(suppressions: readonly Suppression[], rule: string, line: number): boolean {
+  for (const suppression of suppressions) {
+    if (!suppression.rules.includes(rule)) continue;
+    const covers =
+      suppression.scope === 'file' ||
+      (suppression.coversFrom !== undefined && line >= suppression.coversFrom && line <= (suppression.coversTo ?? line));
+    if (covers) {
+      suppression.used.add(rule);
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { defaultConfig } from '../../config/defaults.js';
+import type { PgwardenConfig } from '../../config/types.js';
+import { lintSource } from '../../lint/engine.js';
+import { parseMigration } from '../../migration/index.js';
+import type { Migration } from '../../migration/types.js';
+import type { RuleId } from '../registry.js';
+import type { Finding } from '../types.js';
+
+export interface RunRuleOptions {
+  /** File name inside migration_history/ (default: a valid one). */
+  fileName?: string;
+  config?: Partial<PgwardenConfig>;
+  /** Other files of the history: name -> text. */
+  history?: Record<string, string>;
+  /** Files of the workspace (e.g. current_schema/01_foundations.sql) written to a temp root. */
+  files?: Record<string, string>;
+  previousText?: string;
+}
+
+export const DEFAULT_FILE_NAME = '2025-10-08_18_add_processing_time_minutes.sql';
+
+/** Lints `text` with one rule through the real engine (parser, migration model, suppressions). */
+export async function runRule(ruleIds: RuleId | RuleId[], text: string, options: RunRuleOptions = {}): Promise<Finding[]> {
+  const root = mkdtempSync(join(tmpdir(), 'pgwarden-rule-'));
+  for (const [relPath, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(root, relPath)), { recursive: true });
+    writeFileSync(join(root, relPath), content);
+  }
+  const config: PgwardenConfig = { ...defaultConfig(root), ...options.config };
+  const history: Migration[] = Object.entries(options.history ?? {}).map(([name, content]) =>
+    parseMigration({ path: join(root, 'migration_history', name), relPath: `migration_history/${name}`, text: content }),
+  );
+  const relPath = `migration_history/${options.fileName ?? DEFAULT_FILE_NAME}`;
+  const findings = await lintSource(config, { relPath, text, history, previousText: options.previousText }, Array.isArray(ruleIds) ? ruleIds : [ruleIds]);
+  return findings;
+}
+
+/** A complete, valid header for the default file name, for tests that care about the body. */
+export function header(overrides: { date?: string; affected?: string; extra?: string } = {}): string {
+  return `-- ============================================================================
+-- Migration: Add processing time to documents
+-- Date: ${overrides.date ?? '2025-10-08'}
+-- Issue: Document processing durations are not tracked
+--
+-- PROBLEM: Operators cannot see how long documents take to process.
+-- SOLUTION: Add a column and backfill it.
+-- AFFECTED TABLES: ${overrides.affected ?? 'documents'}
+--
+-- SOURCE OF TRUTH SCHEMA UPDATED:
+--   [X] current_schema/04_ai_processing.sql (Line 2: documents.processing_time_minutes added)
+--
+-- DOWNSTREAM UPDATES:
+--   [X] Bridge schemas updated (if applicable)
+--   [N/A] TypeScript types updated (if applicable)
+--
+-- MIGRATION EXECUTED:
+--   [ ] Not yet executed
+${overrides.extra ?? ''}-- ============================================================================
+`;
+}

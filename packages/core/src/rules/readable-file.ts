@@ -1,0 +1,22 @@
+import type { Rule } from './types.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'readable-file',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: 'A migration is a UTF-8 text file of sensible size.',
+    docs: 'docs/rules/readable-file.md',
+  },
+  check(context) {
+    if (!context.readError) return;
+    const hints: Record<string, string> = {
+      'not-a-file': 'pass migration files, not folders; a folder whose name ends in .sql is not a migration',
+      'too-large': 'split the change into several migrations; bulk data belongs in a data load, not a schema migration',
+      binary: 'the file contains NUL bytes: save it as UTF-8 text',
+      'invalid-utf8': 'save the file as UTF-8 (it is probably Latin-1 or UTF-16)',
+      unreadable: 'check that the file exists and is readable',
+    };
+    context.report({ message: context.readError.message, hint: hints[context.readError.reason] });
+  },
+};

@@ -1,0 +1,20 @@
+import type { Rule } from './types.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'syntax',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: 'The SQL parses with the real Postgres parser.',
+    docs: 'docs/rules/syntax.md',
+  },
+  check(context) {
+    for (const error of context.sql.errors) {
+      context.report({
+        message: `syntax error: ${error.message}`,
+        range: error.range,
+        hint: error.hint ?? 'fix the statement so that Postgres can parse it; each failing statement is reported once',
+      });
+    }
+  },
+};

@@ -1,0 +1,82 @@
+import type { Migration } from '../migration/types.js';
+import type { ParsedSql, SourceRange, SqlStatement } from '../sql/types.js';
+import type { PgwardenConfig } from '../config/types.js';
+import type { Suppression } from '../lint/suppressions.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type RuleCategory = 'convention' | 'idempotency' | 'locking' | 'security' | 'meta';
+
+export interface RuleMeta {
+  /** Kebab-case id; also the base name of the rule file, its test and docs/rules/<id>.md. */
+  id: string;
+  category: RuleCategory;
+  defaultSeverity: Severity;
+  /** One line: what the rule checks. */
+  description: string;
+  /** Runs after every other rule and after suppressions are applied (unused-ignore). */
+  runsLast?: boolean;
+  /** Postgres major versions the rule applies to; omitted means all. */
+  postgres?: { min?: number; max?: number };
+  /** Repository-relative path of the rule's documentation page. */
+  docs: string;
+}
+
+/** One entry of the current_schema/ index: a file's lines, for source-of-truth checks. */
+export interface SchemaFile {
+  /** Path relative to the workspace root, e.g. `current_schema/02_profiles.sql`. */
+  relPath: string;
+  lines: string[];
+}
+
+/** What a rule may read. Rules never touch a database or the file system. */
+export interface RuleContext {
+  readonly migration: Migration;
+  readonly sql: ParsedSql;
+  readonly config: PgwardenConfig;
+  /** Target Postgres major version (config.postgresVersion). */
+  readonly postgresVersion: number;
+  /** Every migration in the history, including this one, sorted by path. */
+  readonly history: readonly Migration[];
+  /** current_schema files keyed by their repository-relative path. */
+  readonly schemaFiles: ReadonlyMap<string, SchemaFile>;
+  /** The file as committed before this change (lint --since REV), when it existed there. */
+  readonly previous?: Migration;
+  /** Set when the file could not be read as text; only `readable-file` runs then. */
+  readonly readError?: { reason: string; message: string };
+  /** Ids of the rules running on this file (unused-ignore judges only those). */
+  readonly activeRules: ReadonlySet<string>;
+  /** Suppression comments of the file; `used` is filled once the other rules have run. */
+  readonly suppressions: readonly Suppression[];
+  /** Report a finding. `range` defaults to the first line of the file. */
+  report(finding: ReportedFinding): void;
+}
+
+export interface ReportedFinding {
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  range?: SourceRange;
+  /** Shortcut: the statement's range is used. */
+  statement?: SqlStatement;
+  /** Override the rule's configured severity (e.g. a rule with mixed levels). */
+  severity?: Severity;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export interface Finding {
+  /** Path relative to the workspace root. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  rule: string;
+  severity: Severity;
+  message: string;
+  hint?: string;
+}

@@ -1,0 +1,35 @@
+import { isRuleId } from './registry.js';
+import type { Rule } from './types.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'unused-ignore',
+    category: 'meta',
+    defaultSeverity: 'warning',
+    description: 'Every pgwarden-ignore comment names known rules and silences something.',
+    docs: 'docs/rules/unused-ignore.md',
+    runsLast: true,
+  },
+  check(context) {
+    for (const suppression of context.suppressions) {
+      const range = {
+        start: { line: suppression.line, column: suppression.column, offset: 0 },
+        end: { line: suppression.line, column: suppression.column, offset: 0 },
+      };
+      if (suppression.rules.length === 0) {
+        context.report({ range, severity: 'error', message: 'pgwarden-ignore names no rule', hint: 'write "-- pgwarden-ignore rule-id -- reason"' });
+        continue;
+      }
+      for (const id of suppression.rules) {
+        if (!isRuleId(id)) {
+          context.report({ range, severity: 'error', message: `pgwarden-ignore names unknown rule "${id}"`, hint: 'use a rule id listed in docs/rules/' });
+        } else if (context.activeRules.has(id) && !suppression.used.has(id)) {
+          context.report({ range, message: `pgwarden-ignore ${id} silences nothing here`, hint: 'remove the rule from the comment (or the comment)' });
+        }
+      }
+      if (suppression.scope === 'statement' && suppression.coversFrom === undefined) {
+        context.report({ range, message: 'pgwarden-ignore is not followed by a statement', hint: 'put the comment directly above the statement it is for' });
+      }
+    }
+  },
+};

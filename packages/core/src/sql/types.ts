@@ -1,0 +1,60 @@
+/** Positions are 1-based line/column in JavaScript string units (UTF-16), never UTF-8 bytes. */
+export interface SourcePosition {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, counted in JavaScript string characters. */
+  column: number;
+  /** 0-based index into the file's JavaScript string. */
+  offset: number;
+}
+
+export interface SourceRange {
+  start: SourcePosition;
+  /** Exclusive end. */
+  end: SourcePosition;
+}
+
+/** A libpg-query node wrapper such as `{ CreateStmt: {...} }`. */
+export type PgNode = Record<string, any>;
+
+/** How a nested statement is protected against running twice. */
+export type GuardKind = 'if-not-exists' | 'if-exists' | 'exception-handler';
+
+export interface SqlStatement {
+  /** Node type name, e.g. `CreateStmt`, `AlterTableStmt`, `DoStmt`. */
+  kind: string;
+  /** The inner node (the value under `kind`). */
+  node: PgNode;
+  /** Exact source text, without the trailing semicolon. */
+  text: string;
+  range: SourceRange;
+  /** For statements found inside a DO block or a PL/pgSQL function body: the enclosing top-level statement. */
+  parent?: SqlStatement;
+  /** Set for nested statements executed under an IF (NOT) EXISTS condition or inside a block with an EXCEPTION handler. */
+  guard?: { kind: GuardKind; condition: string };
+  /** `--` comment lines directly above the statement (no blank line between), trimmed, without `--`. */
+  leadingComments: { text: string; line: number }[];
+}
+
+export interface SqlSyntaxError {
+  message: string;
+  range: SourceRange;
+  /** A fix for a known trap, e.g. ADD CONSTRAINT IF NOT EXISTS. */
+  hint?: string;
+}
+
+export interface PsqlMetaCommand {
+  command: string;
+  range: SourceRange;
+}
+
+export interface ParsedSql {
+  /** Top-level statements in file order. */
+  statements: SqlStatement[];
+  /** Statements parsed from DO blocks and PL/pgSQL function bodies, each with `parent` set. */
+  nested: SqlStatement[];
+  /** At most one error per failing statement: never a cascade. */
+  errors: SqlSyntaxError[];
+  /** psql backslash commands (`\echo`, `\i`), blanked out before parsing. */
+  metaCommands: PsqlMetaCommand[];
+}
