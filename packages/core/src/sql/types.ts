@@ -34,6 +34,11 @@ export interface SqlStatement {
   guard?: { kind: GuardKind; condition: string };
   /** `--` comment lines directly above the statement (no blank line between), trimmed, without `--`. */
   leadingComments: { text: string; line: number }[];
+  /**
+   * Maps a node's `location` (a UTF-8 byte offset into the text the parser saw) to its position
+   * in the file. Set by parseSql; absent on statements built by hand.
+   */
+  locate?: (location: number) => SourcePosition;
 }
 
 export interface SqlSyntaxError {
@@ -57,4 +62,33 @@ export interface ParsedSql {
   errors: SqlSyntaxError[];
   /** psql backslash commands (`\echo`, `\i`), blanked out before parsing. */
   metaCommands: PsqlMetaCommand[];
+}
+
+/** What a statement does to a table or view. */
+export type RelationAction =
+  | 'create'
+  | 'alter'
+  | 'drop'
+  | 'truncate'
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'select'
+  | 'index'
+  | 'policy'
+  | 'trigger'
+  | 'rls'
+  | 'comment'
+  | 'grant'
+  | 'rename'
+  | 'lock';
+
+/** A table or view a statement touches. */
+export interface RelationRef {
+  /** As written; absent when the name is unqualified. */
+  schema?: string;
+  name: string;
+  action: RelationAction;
+  /** Where the name is written, when the parser reports it. */
+  location?: SourceRange;
 }

@@ -1,0 +1,137 @@
+/*
+ * What pgwarden reads in a migration body (everything after the header's closing rule).
+ *
+ * Verification: `-- VERIFY: <sql>` (at most one space after `--`), optionally continued
+ * by `--   <sql>` lines (2+ spaces or a tab); the pieces are joined with newlines. The
+ * query must return one row whose first column is true.
+ *
+ * Rollback: a comment line starting `-- Rollback` (any case: `-- Rollback Script (if
+ * needed)`, `-- ROLLBACK:`), followed by commented SQL (`-- DROP ...`) and/or a
+ * `/* ... *\/` block. The section runs until the next active SQL line or `-- VERIFY:`
+ * line; its text is those lines without comment markers, plus anything after the
+ * heading's colon. It counts as a rollback only when it holds SQL: a line starting with
+ * an SQL command word that is upper-case or ends a statement with `;`, and is not a
+ * `...` placeholder. A bare heading (the template's) sets only rollbackHeadingLine.
+ */
+import { isDirectiveLine } from './directives.js';
+import { iterateLines } from './lines.js';
+import type { HeaderProblem } from './types.js';
+
+const VERIFY_LINE = /^\s*--[ \t]?VERIFY:(.*)$/;
+const VERIFY_CONTINUATION = /^\s*--(?: {2,}|\t| \t)(.*)$/;
+const ROLLBACK_HEADING = /^\s*--\s*rollback\b(.*)$/i;
+const LINE_COMMENT = /^\s*--\s?(.*)$/;
+const SQL_COMMAND =
+  /^\s*(alter|drop|create|delete|update|insert|truncate|revoke|grant|comment|select|do|set|reset|reindex|refresh|begin|commit|with|vacuum|analyze|call|cluster|lock)\b/i;
+
+export interface BodyFacts {
+  verifications: { sql: string; line: number }[];
+  rollback?: { text: string; line: number };
+  rollbackHeadingLine?: number;
+  /** `-- pgwarden:` lines found in the body, where they have no effect. */
+  misplacedDirectives: HeaderProblem[];
+}
+
+interface OpenRollback {
+  line: number;
+  pieces: string[];
+  inBlockComment: boolean;
+}
+
+/**
+ * Scans the body once, line by line. `skipLines` are body lines already read as
+ * directives (a header-less file keeps them in its first comment block).
+ */
+export function scanBody(text: string, bodyOffset: number, bodyStartLine: number, skipLines: ReadonlySet<number> = new Set()): BodyFacts {
+  const facts: BodyFacts = { verifications: [], misplacedDirectives: [] };
+  let verify: { pieces: string[]; line: number } | undefined;
+  let rollback: OpenRollback | undefined;
+
+  const closeVerify = () => {
+    const sql = verify?.pieces.join('\n').trim();
+    if (verify && sql) facts.verifications.push({ sql, line: verify.line });
+    verify = undefined;
+  };
+  const closeRollback = () => {
+    if (!rollback) return;
+    const rollbackText = rollback.pieces.join('\n').trim();
+    if (!facts.rollback && containsSql(rollbackText)) facts.rollback = { text: rollbackText, line: rollback.line };
+    rollback = undefined;
+  };
+
+  for (const line of iterateLines(text, bodyOffset, bodyStartLine)) {
+    const content = line.text;
+    // Fast path for empty lines, which cost nothing unless a section is open.
+    if (content === '' && !verify && !rollback) continue;
+    if (verify) {
+      const continuation = VERIFY_CONTINUATION.exec(content);
+      if (continuation && continuation[1]!.trim() !== '') {
+        verify.pieces.push(continuation[1]!.trim());
+        continue;
+      }
+      closeVerify();
+    }
+
+    if (rollback?.inBlockComment) {
+      const close = content.indexOf('*/');
+      rollback.pieces.push(stripBlockMarkers(close < 0 ? content : content.slice(0, close)));
+      if (close >= 0) rollback.inBlockComment = false;
+      continue;
+    }
+
+    const verifyMatch = VERIFY_LINE.exec(content);
+    if (verifyMatch) {
+      closeRollback();
+      verify = { pieces: [verifyMatch[1]!.trim()], line: line.number };
+      continue;
+    }
+
+    const heading = ROLLBACK_HEADING.exec(content);
+    if (heading) {
+      closeRollback();
+      facts.rollbackHeadingLine ??= line.number;
+      const colon = heading[1]!.indexOf(':');
+      const sameLineText = colon >= 0 ? stripBlockMarkers(heading[1]!.slice(colon + 1)) : '';
+      rollback = { line: line.number, pieces: [sameLineText], inBlockComment: false };
+      continue;
+    }
+
+    if (isDirectiveLine(content) && !skipLines.has(line.number)) {
+      facts.misplacedDirectives.push({
+        message: 'This pgwarden directive is in the body, where it has no effect; move it into the header block.',
+        line: line.number,
+      });
+    }
+
+    if (!rollback) continue;
+    const trimmed = content.trim();
+    const comment = LINE_COMMENT.exec(content);
+    if (trimmed === '') {
+      rollback.pieces.push('');
+    } else if (comment) {
+      rollback.pieces.push(stripBlockMarkers(comment[1]!));
+    } else if (trimmed.startsWith('/*')) {
+      const close = content.indexOf('*/', content.indexOf('/*') + 2);
+      rollback.pieces.push(stripBlockMarkers(close < 0 ? content : content.slice(0, close)));
+      rollback.inBlockComment = close < 0;
+    } else {
+      closeRollback();
+    }
+  }
+  closeVerify();
+  closeRollback();
+  return facts;
+}
+
+function stripBlockMarkers(text: string): string {
+  return text.replaceAll('/*', '').replaceAll('*/', '').trim();
+}
+
+/** Whether rollback text holds SQL rather than prose or a template placeholder. */
+function containsSql(text: string): boolean {
+  return text.split('\n').some((line) => {
+    const command = SQL_COMMAND.exec(line);
+    if (!command || line.includes('...')) return false;
+    return command[1] === command[1]!.toUpperCase() || line.trimEnd().endsWith(';');
+  });
+}

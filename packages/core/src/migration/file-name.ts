@@ -1,0 +1,83 @@
+/*
+ * Migration file names: `YYYY-MM-DD_NN_descriptive_name.sql`.
+ *   - YYYY-MM-DD is a real calendar date (2025-02-30 is refused);
+ *   - NN is the running sequence number across the whole history, at least two digits
+ *     (`05`, `18`, `104`), not a per-day counter;
+ *   - the descriptive name is lower-case snake_case (`add_processing_time_minutes`);
+ *   - the extension is `.sql`, lower-case.
+ */
+import type { MigrationFileName } from './types.js';
+
+const EXAMPLE = '2025-10-08_18_add_processing_time_minutes.sql';
+const STEM_PATTERN = /^(\d{4}-\d{2}-\d{2})_(\d+)_(.+)$/;
+const SNAKE_CASE = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+
+/** True when `date` is `YYYY-MM-DD` and names a day that exists (leap years included). */
+export function isCalendarDate(date: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const parsed = new Date(Date.UTC(year, month - 1, day));
+  return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day;
+}
+
+/** Parses a migration's base name. A path is accepted too; only its last segment is read. */
+export function parseFileName(baseName: string): MigrationFileName {
+  const name = baseName.slice(Math.max(baseName.lastIndexOf('/'), baseName.lastIndexOf('\\')) + 1);
+  const problems: string[] = [];
+  const result: MigrationFileName = { baseName: name, problems };
+
+  let stem = name;
+  if (name.endsWith('.sql')) {
+    stem = name.slice(0, -'.sql'.length);
+  } else {
+    const dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      stem = name.slice(0, dot);
+      problems.push(`The extension is '${name.slice(dot)}'; migration files must end in '.sql'.`);
+    } else {
+      problems.push(`The file name has no extension; migration files must end in '.sql'.`);
+    }
+  }
+
+  const match = STEM_PATTERN.exec(stem);
+  if (!match) {
+    problems.push(`The file name does not match YYYY-MM-DD_NN_descriptive_name.sql (for example ${EXAMPLE}).`);
+    return result;
+  }
+  const [, date, sequenceDigits, slug] = match as unknown as [string, string, string, string];
+  result.date = date;
+  result.sequence = Number(sequenceDigits);
+  result.slug = slug;
+  result.version = `${date}_${sequenceDigits}`;
+
+  if (!isCalendarDate(date)) problems.push(`The date ${date} is not a real calendar date.`);
+  if (sequenceDigits.length < 2) {
+    problems.push(`The sequence number '${sequenceDigits}' must have at least two digits (write ${sequenceDigits.padStart(2, '0')}).`);
+  }
+  if (!SNAKE_CASE.test(slug)) {
+    problems.push(`The descriptive name '${slug}' must be lower-case snake_case (letters, digits and single underscores, e.g. ${suggestSlug(slug)}).`);
+  }
+  return result;
+}
+
+/** Best-effort snake_case spelling of a descriptive name, used in the suggestion only. */
+function suggestSlug(slug: string): string {
+  const suggestion = slug
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return suggestion || 'add_processing_time_minutes';
+}
+
+/** `formatFileName('2025-10-08', 3, 'add_x')` -> `2025-10-08_03_add_x.sql`. Throws on an invalid part. */
+export function formatFileName(date: string, sequence: number, slug: string): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 0) {
+    throw new Error(`The sequence number must be a non-negative integer, not ${sequence}.`);
+  }
+  const name = `${date}_${String(sequence).padStart(2, '0')}_${slug}.sql`;
+  const { problems } = parseFileName(name);
+  if (problems.length > 0) throw new Error(`Cannot name a migration '${name}': ${problems.join(' ')}`);
+  return name;
+}

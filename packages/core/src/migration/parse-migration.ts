@@ -1,0 +1,86 @@
+/*
+ * A migration file as an object: name, header, directives, body, checksum, verification
+ * query and rollback. The formats are described at the top of file-name.ts, header.ts,
+ * directives.ts, body.ts and checksum.ts. The body is everything after the header's last
+ * line (the closing rule), or the whole file when there is no header.
+ */
+import { scanBody } from './body.js';
+import { computeChecksum } from './checksum.js';
+import { emptyDirectives, readDirectives } from './directives.js';
+import { parseFileName } from './file-name.js';
+import { leadingCommentBlock, locateHeader, parseHeader } from './header.js';
+import { lineEndOffset, type SourceLine } from './lines.js';
+import type { Migration } from './types.js';
+
+export interface MigrationSource {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the workspace root, with `/` separators. */
+  relPath: string;
+  text: string;
+}
+
+/** Parses any string into a Migration; never throws (the linter must report, not crash). */
+export function parseMigration(input: MigrationSource): Migration {
+  const name = parseFileName(input.path || input.relPath);
+  try {
+    return parseText(input, name);
+  } catch (error) {
+    // Defensive only: the parsers are written not to throw, but one bad file must never stop a run.
+    const reason = error instanceof Error ? error.message : String(error);
+    const directives = emptyDirectives();
+    return {
+      path: input.path,
+      relPath: input.relPath,
+      text: input.text,
+      name,
+      directives,
+      directiveProblems: [{ message: `pgwarden could not read this file's header (internal error: ${reason}); please report it.`, line: 1 }],
+      body: input.text,
+      bodyStartLine: 1,
+      bodyOffset: 0,
+      checksum: computeChecksum(input.text, directives),
+    };
+  }
+}
+
+function parseText(input: MigrationSource, name: Migration['name']): Migration {
+  const { text } = input;
+  const location = locateHeader(text);
+
+  let directiveLines: SourceLine[];
+  let bodyOffset = 0;
+  let bodyStartLine = 1;
+  if (location) {
+    directiveLines = [...location.leadingLines, ...location.inner];
+    bodyOffset = lineEndOffset(location.last);
+    bodyStartLine = location.last.number + 1;
+  } else {
+    directiveLines = leadingCommentBlock(text);
+  }
+  const { directives, problems: directiveProblems } = readDirectives(directiveLines);
+  const body = text.slice(bodyOffset);
+
+  // Without a header, the directives were read from the body's own first comment block.
+  const readInBody = new Set(location ? [] : directiveLines.map((line) => line.number));
+  const facts = scanBody(text, bodyOffset, bodyStartLine, readInBody);
+
+  const migration: Migration = {
+    path: input.path,
+    relPath: input.relPath,
+    text,
+    name,
+    directives,
+    directiveProblems: [...directiveProblems, ...facts.misplacedDirectives].sort((a, b) => a.line - b.line),
+    body,
+    bodyStartLine,
+    bodyOffset,
+    checksum: computeChecksum(body, directives),
+    verifications: facts.verifications,
+  };
+  if (location) migration.header = parseHeader(location);
+  if (facts.verifications[0]) migration.verification = facts.verifications[0];
+  if (facts.rollback) migration.rollback = facts.rollback;
+  if (facts.rollbackHeadingLine !== undefined) migration.rollbackHeadingLine = facts.rollbackHeadingLine;
+  return migration;
+}

@@ -1,0 +1,97 @@
+/*
+ * Reads a migration or schema file as text, refusing what is not a text file in UTF-8:
+ * a directory (or other non-file), a file over the size limit, a file with a NUL byte
+ * (binary), invalid UTF-8. A leading UTF-8 byte order mark is dropped. Messages are
+ * predicates for the caller to put after the path: "<path> is not valid UTF-8 (...)".
+ */
+import { readFileSync, statSync } from 'node:fs';
+
+export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
+
+export type SourceFileFailure = 'not-a-file' | 'too-large' | 'binary' | 'invalid-utf8' | 'unreadable';
+
+export type SourceFileResult = { ok: true; text: string } | { ok: false; reason: SourceFileFailure; message: string };
+
+const fail = (reason: SourceFileFailure, message: string): SourceFileResult => ({ ok: false, reason, message });
+
+export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_SOURCE_BYTES): SourceFileResult {
+  let bytes: Buffer;
+  try {
+    const stats = statSync(path);
+    if (stats.isDirectory()) return fail('not-a-file', 'is a directory, not a file');
+    if (!stats.isFile()) return fail('not-a-file', 'is not a regular file');
+    if (stats.size > maxBytes) return fail('too-large', tooLargeMessage(stats.size, maxBytes));
+    bytes = readFileSync(path);
+  } catch (error) {
+    return fail('unreadable', unreadableMessage(error));
+  }
+  // The file may have grown between stat and read.
+  if (bytes.length > maxBytes) return fail('too-large', tooLargeMessage(bytes.length, maxBytes));
+
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return fail('binary', `contains a NUL byte (line ${lineAt(bytes, nul)}), so it looks like a binary file, not SQL`);
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8Byte(bytes);
+    return fail('invalid-utf8', `is not valid UTF-8 (first bad byte at line ${lineAt(bytes, bad)}); save it as UTF-8`);
+  }
+  // TextDecoder already drops a BOM; this keeps the promise if that default ever changes.
+  return { ok: true, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
+}
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+function tooLargeMessage(size: number, maxBytes: number): string {
+  return `is ${formatSize(size)}, larger than the ${formatSize(maxBytes)} limit for a migration or schema file`;
+}
+
+function unreadableMessage(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
+  if (code === 'ENOTDIR') return 'does not exist (a parent is not a directory)';
+  return `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset; index++) if (bytes[index] === 0x0a) line++;
+  return line;
+}
+
+/**
+ * Offset of the first byte that breaks UTF-8 (overlong forms, surrogates and code points
+ * above U+10FFFF included). TextDecoder says only that the input is invalid, not where.
+ */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index]!;
+    if (lead < 0x80) {
+      index++;
+      continue;
+    }
+    let length: number;
+    let min: number;
+    let codePoint: number;
+    if (lead >= 0xc2 && lead <= 0xdf) [length, min, codePoint] = [2, 0x80, lead & 0x1f];
+    else if (lead >= 0xe0 && lead <= 0xef) [length, min, codePoint] = [3, 0x800, lead & 0x0f];
+    else if (lead >= 0xf0 && lead <= 0xf4) [length, min, codePoint] = [4, 0x10000, lead & 0x07];
+    else return index;
+    for (let next = 1; next < length; next++) {
+      const byte = bytes[index + next];
+      if (byte === undefined || (byte & 0xc0) !== 0x80) return index;
+      codePoint = (codePoint << 6) | (byte & 0x3f);
+    }
+    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return index;
+    index += length;
+  }
+  return bytes.length;
+}

@@ -1,0 +1,314 @@
+import type { PgNode, SqlStatement } from '../sql/types.js';
+import {
+  alterCommands,
+  CatalogCursor,
+  fileModel,
+  lockHeldUntil,
+  namesKey,
+  namesText,
+  quoteIdent,
+  relationKey,
+  relationName,
+  splitKey,
+  strings,
+} from './support/ddl.js';
+import type { Rule, RuleContext } from './types.js';
+
+/** A relation a statement locks in ACCESS EXCLUSIVE mode. */
+interface Locked {
+  /** `schema.name`, to skip relations created in this file. */
+  key?: string;
+  /** As written in the message. */
+  text: string;
+}
+
+interface LockReport {
+  locked: Locked[];
+  /** What takes the lock, e.g. `ALTER TABLE ... ADD COLUMN c`. */
+  reason: string;
+  /** Extra sentence for the message (e.g. REINDEX also takes SHARE on the table). */
+  note?: string;
+}
+
+/** ALTER TABLE subcommands below ACCESS EXCLUSIVE (Postgres' AlterTableGetLockLevel). */
+const SHARE_UPDATE_EXCLUSIVE = new Set([
+  'AT_SetStatistics',
+  'AT_ClusterOn',
+  'AT_DropCluster',
+  'AT_SetOptions',
+  'AT_ResetOptions',
+  'AT_ValidateConstraint',
+  'AT_DetachPartitionFinalize',
+]);
+const SHARE_ROW_EXCLUSIVE = new Set([
+  'AT_EnableTrig',
+  'AT_EnableAlwaysTrig',
+  'AT_EnableReplicaTrig',
+  'AT_EnableTrigAll',
+  'AT_EnableTrigUser',
+  'AT_DisableTrig',
+  'AT_DisableTrigAll',
+  'AT_DisableTrigUser',
+]);
+/** Storage parameters that need ACCESS EXCLUSIVE; the others (fillfactor, autovacuum_*, ...) take SHARE UPDATE EXCLUSIVE. */
+const AEL_RELOPTIONS = new Set(['user_catalog_table', 'security_barrier', 'security_invoker', 'check_option']);
+
+/**
+ * Names the relations each statement locks in ACCESS EXCLUSIVE mode, which blocks every read and
+ * write (and queues all later queries behind the waiting lock). Relations created earlier in the
+ * same file are skipped: nobody else can be using them yet.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'access-exclusive-lock',
+    category: 'locking',
+    defaultSeverity: 'info',
+    description: 'Names the tables a statement locks in ACCESS EXCLUSIVE mode, so that the migration is scheduled for a low-traffic window.',
+    docs: 'docs/rules/access-exclusive-lock.md',
+  },
+  check(context) {
+    const model = fileModel(context.sql);
+    const catalog = new CatalogCursor(context);
+    for (const statement of model.statements) {
+      const report = inspect(statement, context.postgresVersion, (indexKey) => catalog.current().indexTable(indexKey));
+      catalog.advance(statement);
+      if (!report) continue;
+      const locked = report.locked.filter((relation) => !relation.key || !model.createdBefore(relation.key, statement));
+      if (locked.length === 0) continue;
+      const names = unique(locked.map((relation) => relation.text));
+      context.report({
+        statement,
+        message:
+          `${report.reason} takes an ACCESS EXCLUSIVE lock on ${names.join(', ')}: every read and write of ${names.length > 1 ? 'them' : 'it'} ` +
+          `waits ${lockHeldUntil(context)}${report.note ? `; ${report.note}` : ''}`,
+        hint: hint(context),
+      });
+    }
+  },
+};
+
+function hint(context: RuleContext): string {
+  const fileTimeout = context.migration.directives.lockTimeout;
+  const timeout = fileTimeout
+    ? `this file sets lock_timeout ${fileTimeout}`
+    : `pgwarden runs it with lock_timeout ${context.config.lockTimeout} (config "lockTimeout"); set "-- pgwarden:lock-timeout 2s" in the header to fail faster`;
+  return `run it in a low-traffic window and keep the transaction short; ${timeout}, so that a lock that cannot be granted quickly aborts the migration instead of stalling every query on the table`;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function rel(relation: PgNode | undefined): Locked {
+  return { key: relationKey(relation), text: relationName(relation) };
+}
+
+function listKey(names: string[]): Locked {
+  return { key: namesKey(names), text: namesText(names) };
+}
+
+/** Label of an ALTER TABLE subcommand for messages. */
+function label(cmd: PgNode): string {
+  const column = cmd.name ? ` ${quoteIdent(cmd.name)}` : '';
+  switch (cmd.subtype) {
+    case 'AT_AddColumn':
+      return `ADD COLUMN ${quoteIdent(cmd.def?.ColumnDef?.colname ?? '?')}`;
+    case 'AT_DropColumn':
+      return `DROP COLUMN${column}`;
+    case 'AT_AlterColumnType':
+      return `ALTER COLUMN${column} TYPE`;
+    case 'AT_ColumnDefault':
+      return `ALTER COLUMN${column} ${cmd.def ? 'SET' : 'DROP'} DEFAULT`;
+    case 'AT_SetNotNull':
+      return `ALTER COLUMN${column} SET NOT NULL`;
+    case 'AT_DropNotNull':
+      return `ALTER COLUMN${column} DROP NOT NULL`;
+    case 'AT_AddConstraint': {
+      const constraint = cmd.def?.Constraint;
+      return `ADD ${constraint?.conname ? `CONSTRAINT ${quoteIdent(constraint.conname)}` : String(constraint?.contype ?? '').replace(/^CONSTR_/, '')}`;
+    }
+    case 'AT_DropConstraint':
+      return `DROP CONSTRAINT${column}`;
+    case 'AT_EnableRowSecurity':
+      return 'ENABLE ROW LEVEL SECURITY';
+    case 'AT_DisableRowSecurity':
+      return 'DISABLE ROW LEVEL SECURITY';
+    case 'AT_ForceRowSecurity':
+      return 'FORCE ROW LEVEL SECURITY';
+    case 'AT_NoForceRowSecurity':
+      return 'NO FORCE ROW LEVEL SECURITY';
+    case 'AT_ChangeOwner':
+      return 'OWNER TO';
+    case 'AT_SetLogged':
+      return 'SET LOGGED';
+    case 'AT_SetUnLogged':
+      return 'SET UNLOGGED';
+    case 'AT_SetTableSpace':
+      return 'SET TABLESPACE';
+    case 'AT_ReplicaIdentity':
+      return 'REPLICA IDENTITY';
+    case 'AT_AddIdentity':
+    case 'AT_SetIdentity':
+    case 'AT_DropIdentity':
+      return `ALTER COLUMN${column} ${cmd.subtype === 'AT_DropIdentity' ? 'DROP' : 'SET'} IDENTITY`;
+    case 'AT_SetStorage':
+      return `ALTER COLUMN${column} SET STORAGE`;
+    case 'AT_SetCompression':
+      return `ALTER COLUMN${column} SET COMPRESSION`;
+    case 'AT_SetExpression':
+      return `ALTER COLUMN${column} SET EXPRESSION`;
+    case 'AT_DropExpression':
+      return `ALTER COLUMN${column} DROP EXPRESSION`;
+    case 'AT_SetRelOptions':
+      return 'SET (...)';
+    case 'AT_ResetRelOptions':
+      return 'RESET (...)';
+    case 'AT_AttachPartition':
+      return 'ATTACH PARTITION';
+    case 'AT_DetachPartition':
+      return 'DETACH PARTITION';
+    default:
+      return String(cmd.subtype).replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  }
+}
+
+const OBJECT_WORD: Record<string, string> = {
+  OBJECT_TABLE: 'TABLE',
+  OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
+  OBJECT_MATVIEW: 'MATERIALIZED VIEW',
+  OBJECT_VIEW: 'VIEW',
+  OBJECT_INDEX: 'INDEX',
+  OBJECT_SEQUENCE: 'SEQUENCE',
+};
+
+function alterTable(node: PgNode, postgresVersion: number): LockReport | undefined {
+  const word = OBJECT_WORD[node.objtype];
+  if (!word) return undefined;
+  const locked: Locked[] = [];
+  const labels: string[] = [];
+  let onTarget = false;
+  for (const cmd of alterCommands(node)) {
+    const subtype: string = cmd.subtype;
+    if (SHARE_UPDATE_EXCLUSIVE.has(subtype) || SHARE_ROW_EXCLUSIVE.has(subtype)) continue;
+    if (subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') continue; // SHARE ROW EXCLUSIVE on both tables
+    if ((subtype === 'AT_SetRelOptions' || subtype === 'AT_ResetRelOptions') && !(cmd.def?.List?.items ?? []).some((item: PgNode) => AEL_RELOPTIONS.has(item.DefElem?.defname))) continue;
+    if (subtype === 'AT_AttachPartition' || subtype === 'AT_DetachPartition') {
+      const partition = cmd.def?.PartitionCmd;
+      const concurrent = subtype === 'AT_DetachPartition' && partition?.concurrent;
+      if (concurrent) continue;
+      if (partition?.name) locked.push(rel(partition.name));
+      // Since PG 12 ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE on the parent.
+      if (subtype === 'AT_DetachPartition' || postgresVersion < 12) onTarget = true;
+      labels.push(label(cmd));
+      continue;
+    }
+    onTarget = true;
+    labels.push(label(cmd));
+  }
+  if (labels.length === 0) return undefined;
+  if (onTarget) locked.unshift(rel(node.relation));
+  return { locked, reason: `ALTER ${word} ${relationName(node.relation)} ${unique(labels).join(', ')}` };
+}
+
+function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (indexKey: string) => string | undefined): LockReport | undefined {
+  const { kind, node } = statement;
+  switch (kind) {
+    case 'AlterTableStmt':
+      return alterTable(node, postgresVersion);
+    case 'RenameStmt': {
+      if (!node.relation) return undefined;
+      const type: string = node.renameType;
+      if (type === 'OBJECT_INDEX' && postgresVersion >= 12) return undefined; // SHARE UPDATE EXCLUSIVE since PG 12
+      const what: Record<string, string> = {
+        OBJECT_TABLE: 'RENAME TO',
+        OBJECT_COLUMN: `RENAME COLUMN ${quoteIdent(node.subname ?? '?')}`,
+        OBJECT_TABCONSTRAINT: `RENAME CONSTRAINT ${quoteIdent(node.subname ?? '?')}`,
+        OBJECT_TRIGGER: `ALTER TRIGGER ${quoteIdent(node.subname ?? '?')} RENAME`,
+        OBJECT_POLICY: `ALTER POLICY ${quoteIdent(node.subname ?? '?')} RENAME`,
+        OBJECT_VIEW: 'ALTER VIEW RENAME',
+        OBJECT_MATVIEW: 'ALTER MATERIALIZED VIEW RENAME',
+        OBJECT_SEQUENCE: 'ALTER SEQUENCE RENAME',
+        OBJECT_FOREIGN_TABLE: 'ALTER FOREIGN TABLE RENAME',
+        OBJECT_INDEX: 'ALTER INDEX RENAME',
+      };
+      if (!what[type]) return undefined;
+      return { locked: [rel(node.relation)], reason: `${what[type]} (${relationName(node.relation)})` };
+    }
+    case 'AlterObjectSchemaStmt': {
+      if (!node.relation || !OBJECT_WORD[node.objectType]) return undefined;
+      return { locked: [rel(node.relation)], reason: `ALTER ${OBJECT_WORD[node.objectType]} ${relationName(node.relation)} SET SCHEMA` };
+    }
+    case 'DropStmt': {
+      const type: string = node.removeType;
+      const objects: PgNode[] = node.objects ?? [];
+      if (type === 'OBJECT_TABLE' || type === 'OBJECT_MATVIEW' || type === 'OBJECT_VIEW' || type === 'OBJECT_FOREIGN_TABLE') {
+        const locked = objects.map((object) => listKey(strings(object.List?.items)));
+        return { locked, reason: `DROP ${OBJECT_WORD[type]}` };
+      }
+      if (type === 'OBJECT_INDEX' && !node.concurrent) {
+        const locked = objects.map((object) => {
+          const names = strings(object.List?.items);
+          const table = indexTable(namesKey(names));
+          return table ? { key: table, text: displayKey(table) } : { text: `the table of index ${namesText(names)}` };
+        });
+        return { locked, reason: `DROP INDEX ${objects.map((object) => namesText(strings(object.List?.items))).join(', ')}` };
+      }
+      if (type === 'OBJECT_TRIGGER' || type === 'OBJECT_POLICY' || type === 'OBJECT_RULE') {
+        const locked = objects.map((object) => listKey(strings(object.List?.items).slice(0, -1)));
+        const names = objects.map((object) => quoteIdent(strings(object.List?.items).pop() ?? '?'));
+        return { locked, reason: `DROP ${type.replace('OBJECT_', '')} ${names.join(', ')}` };
+      }
+      return undefined;
+    }
+    case 'TruncateStmt':
+      return { locked: (node.relations ?? []).map((item: PgNode) => rel(item.RangeVar)), reason: 'TRUNCATE' };
+    case 'CreatePolicyStmt':
+      return { locked: [rel(node.table)], reason: `CREATE POLICY "${node.policy_name}"` };
+    case 'AlterPolicyStmt':
+      return { locked: [rel(node.table)], reason: `ALTER POLICY "${node.policy_name}"` };
+    case 'RuleStmt':
+      return { locked: [rel(node.relation)], reason: `CREATE RULE ${quoteIdent(node.rulename)}` };
+    case 'VacuumStmt': {
+      const full = (node.options ?? []).some((option: PgNode) => option.DefElem?.defname === 'full' && option.DefElem.arg?.Boolean?.boolval !== false);
+      if (!node.is_vacuumcmd || !full) return undefined;
+      const rels: PgNode[] = (node.rels ?? []).map((item: PgNode) => item.VacuumRelation?.relation).filter(Boolean);
+      return { locked: rels.length ? rels.map(rel) : [{ text: 'every table of the database' }], reason: 'VACUUM FULL' };
+    }
+    case 'ClusterStmt':
+      return { locked: node.relation ? [rel(node.relation)] : [{ text: 'every previously clustered table' }], reason: 'CLUSTER' };
+    case 'RefreshMatViewStmt':
+      if (node.concurrent) return undefined;
+      return { locked: [rel(node.relation)], reason: 'REFRESH MATERIALIZED VIEW (without CONCURRENTLY)' };
+    case 'LockStmt':
+      if (node.mode !== undefined && node.mode !== 8) return undefined;
+      return { locked: (node.relations ?? []).map((item: PgNode) => rel(item.RangeVar)), reason: 'LOCK TABLE' };
+    case 'ReindexStmt': {
+      const concurrent = (node.params ?? []).some((param: PgNode) => param.DefElem?.defname === 'concurrently' && param.DefElem.arg?.Boolean?.boolval !== false);
+      if (concurrent) return undefined;
+      if (node.kind === 'REINDEX_OBJECT_INDEX' && node.relation) {
+        const table = indexTable(relationKey(node.relation));
+        return {
+          locked: [{ key: table, text: `index ${relationName(node.relation)}` }],
+          reason: 'REINDEX INDEX',
+          note: `it also holds a SHARE lock on ${table ? displayKey(table) : 'its table'} (writes wait); queries that would use the index wait (use REINDEX CONCURRENTLY on PG 12+)`,
+        };
+      }
+      if (node.kind === 'REINDEX_OBJECT_TABLE' && node.relation) {
+        return {
+          locked: [{ key: relationKey(node.relation), text: `every index of ${relationName(node.relation)}` }],
+          reason: 'REINDEX TABLE',
+          note: `it also holds a SHARE lock on ${relationName(node.relation)} itself (writes wait) and queries that would use its indexes wait (use REINDEX CONCURRENTLY on PG 12+)`,
+        };
+      }
+      return { locked: [{ text: `every index of the ${String(node.kind).replace('REINDEX_OBJECT_', '').toLowerCase()}` }], reason: 'REINDEX' };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function displayKey(key: string): string {
+  const { schema, name } = splitKey(key);
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+

@@ -1,0 +1,203 @@
+import { iterateLines } from '../migration/lines.js';
+import type { HeaderSection } from '../migration/types.js';
+import { relationsOf, walk } from '../sql/index.js';
+import type { PgNode, RelationAction, SourceRange, SqlStatement } from '../sql/types.js';
+import type { Rule } from './types.js';
+
+/** What the migration does to a table that makes it an affected table, as the message says it. */
+const TOUCHING: Partial<Record<RelationAction, string>> = {
+  create: 'created',
+  alter: 'altered',
+  drop: 'dropped',
+  truncate: 'truncated',
+  insert: 'written (INSERT)',
+  update: 'written (UPDATE)',
+  delete: 'written (DELETE)',
+  index: 'indexed',
+  policy: 'given a policy',
+  trigger: 'given a trigger',
+  rls: 'given row level security',
+  comment: 'commented',
+  rename: 'renamed',
+};
+const NONE = /^(?:none|n\/a|na|nothing|-+)$/i;
+const IDENTIFIER = /("(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*)(?:[ \t]*\.[ \t]*("(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*))?/uy;
+const PLACEHOLDER = /\btable_name_\d\b/i;
+
+interface TableName {
+  /** Lower-cased schema; empty for the default schema (`public`, or unqualified). */
+  schema: string;
+  name: string;
+  /** As it should be written in the list. */
+  display: string;
+}
+
+interface ListedTable extends TableName {
+  line: number;
+  /** 1-based column of the name on its header line. */
+  column: number;
+  length: number;
+}
+
+function unquote(part: string): string {
+  return part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part;
+}
+
+function tableName(schema: string | undefined, name: string): TableName {
+  const lowerSchema = schema?.toLowerCase() ?? '';
+  const normalisedSchema = lowerSchema === 'public' ? '' : lowerSchema;
+  return { schema: normalisedSchema, name: name.toLowerCase(), display: normalisedSchema ? `${schema}.${name}` : name };
+}
+
+function keyOf(table: TableName): string {
+  return `${table.schema}.${table.name}`;
+}
+
+/** A listed name without a schema matches the table in any schema (`users` for `auth.users`). */
+function matches(listed: TableName, touched: TableName): boolean {
+  return listed.name === touched.name && (listed.schema === '' || listed.schema === touched.schema);
+}
+
+/**
+ * The tables of an AFFECTED TABLES section: comma (or `;`, `and`) separated, over continuation
+ * lines and `-` bullets; notes in parentheses (which may hold commas) are ignored, and so is
+ * anything after the first name of an item (`documents - new column`).
+ */
+function listedTables(section: HeaderSection, text: string): { tables: ListedTable[]; none: boolean } {
+  const segments: { text: string; line: number; column: number }[] = [];
+  const continuation = new Set(section.lines.map((line) => line.line));
+  for (const source of iterateLines(text)) {
+    if (source.number < section.line) continue;
+    if (source.number > section.endLine) break;
+    if (source.number === section.line) {
+      const colon = source.text.indexOf(':');
+      segments.push({ text: source.text.slice(colon + 1), line: source.number, column: colon + 2 });
+    } else if (continuation.has(source.number)) {
+      const prefix = /^\s*--/.exec(source.text)?.[0].length ?? 0;
+      segments.push({ text: source.text.slice(prefix), line: source.number, column: prefix + 1 });
+    }
+  }
+
+  const tables: ListedTable[] = [];
+  let none = false;
+  let depth = 0;
+  for (const segment of segments) {
+    // Blank out parenthesised notes, keeping columns.
+    let visible = '';
+    for (const char of segment.text) {
+      if (char === '(') depth++;
+      visible += depth > 0 ? ' '.repeat(char.length) : char;
+      if (char === ')' && depth > 0) depth--;
+    }
+    for (const piece of visible.matchAll(/[^,;]+/g)) {
+      for (const item of piece[0].split(/\band\b/i).reduce<{ text: string; start: number }[]>((parts, part) => {
+        const start = parts.length ? parts.at(-1)!.start + parts.at(-1)!.text.length + 3 : piece.index;
+        parts.push({ text: part, start });
+        return parts;
+      }, [])) {
+        const bullet = /^\s*(?:[-*\u2022]\s+)?/.exec(item.text)![0].length;
+        const body = item.text.slice(bullet).trim();
+        if (body === '') continue;
+        if (NONE.test(body) || NONE.test(body.split(/\s+/)[0]!)) {
+          none = true;
+          continue;
+        }
+        IDENTIFIER.lastIndex = bullet;
+        const match = IDENTIFIER.exec(item.text);
+        if (!match) continue;
+        const [schema, name] = match[2] ? [unquote(match[1]!), unquote(match[2])] : [undefined, unquote(match[1]!)];
+        tables.push({
+          ...tableName(schema, name),
+          line: segment.line,
+          column: segment.column + item.start + bullet,
+          length: match[0].length,
+        });
+      }
+    }
+  }
+  return { tables, none };
+}
+
+interface Touch {
+  table: TableName;
+  statement: SqlStatement;
+  action: RelationAction;
+}
+
+/** Tables named anywhere in a statement: reads, foreign-key targets, and anything relationsOf reports. */
+function mentionedIn(statement: SqlStatement, into: TableName[]): void {
+  for (const relation of relationsOf(statement)) into.push(tableName(relation.schema, relation.name));
+  walk(statement.node, (type, inner) => {
+    if (type === 'RangeVar' && typeof inner.relname === 'string') into.push(tableName(inner.schemaname, inner.relname));
+    if (type === 'Constraint' && typeof inner.pktable?.relname === 'string') into.push(tableName(inner.pktable.schemaname, inner.pktable.relname));
+  });
+}
+
+function lineRange(text: string, line: number, column: number, length: number): SourceRange | undefined {
+  for (const source of iterateLines(text)) {
+    if (source.number !== line) continue;
+    return {
+      start: { line, column, offset: source.start + column - 1 },
+      end: { line, column: column + length, offset: source.start + column - 1 + length },
+    };
+  }
+  return undefined;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'affected-tables',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: "The header's AFFECTED TABLES list matches the tables the SQL touches, as found in the parsed statements.",
+    docs: 'docs/rules/affected-tables.md',
+  },
+  check(context) {
+    const { header, text } = context.migration;
+    const section = header?.sections.find((candidate) => candidate.key === 'AFFECTED TABLES');
+    // header-fields reports a missing, empty or placeholder list.
+    if (!section || section.value.trim() === '' || PLACEHOLDER.test(section.value)) return;
+    const listed = listedTables(section, text);
+    if (listed.tables.length === 0 && !listed.none) return;
+
+    // Statements the migration executes: top level and DO blocks. Function bodies run when called.
+    const executed = [...context.sql.statements, ...context.sql.nested.filter((statement) => statement.parent?.kind !== 'CreateFunctionStmt')].sort(
+      (a, b) => a.range.start.offset - b.range.start.offset,
+    );
+    const touched = new Map<string, Touch>();
+    for (const statement of executed) {
+      for (const relation of relationsOf(statement)) {
+        if (!TOUCHING[relation.action]) continue;
+        const table = tableName(relation.schema, relation.name);
+        if (!touched.has(keyOf(table))) touched.set(keyOf(table), { table, statement, action: relation.action });
+      }
+    }
+
+    const missing = [...touched.values()].filter((touch) => !listed.tables.some((table) => matches(table, touch.table)));
+    const names = [...listed.tables.map((table) => table.display), ...missing.map((touch) => touch.table.display)];
+    for (const touch of missing) {
+      context.report({
+        statement: touch.statement,
+        message: `${touch.table.display} is ${TOUCHING[touch.action]} here but missing from AFFECTED TABLES (line ${section.line})${listed.none ? ', which says none' : ''}`,
+        hint: `list it: "-- AFFECTED TABLES: ${[...new Set(names)].join(', ')}"`,
+      });
+    }
+
+    // A statement that failed to parse may touch any table: do not call listed tables unused then.
+    if (context.sql.errors.length > 0) return;
+    const mentioned: TableName[] = [];
+    for (const statement of [...context.sql.statements, ...context.sql.nested]) mentionedIn(statement, mentioned);
+    const reported = new Set<string>();
+    for (const table of listed.tables) {
+      if (reported.has(keyOf(table)) || mentioned.some((other) => matches(table, other))) continue;
+      reported.add(keyOf(table));
+      const remaining = listed.tables.filter((other) => keyOf(other) !== keyOf(table)).map((other) => other.display);
+      const kept = [...new Set([...remaining, ...missing.map((touch) => touch.table.display)])];
+      context.report({
+        range: lineRange(text, table.line, table.column, table.length),
+        message: `AFFECTED TABLES lists ${table.display}, but the SQL never touches it`,
+        hint: `remove it ("-- AFFECTED TABLES: ${kept.length > 0 ? kept.join(', ') : 'none'}"), or check that the SQL is complete`,
+      });
+    }
+  },
+};

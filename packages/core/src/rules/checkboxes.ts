@@ -1,0 +1,83 @@
+import { iterateLines } from '../migration/lines.js';
+import type { ExecutionRecord } from '../migration/types.js';
+import type { SourceRange } from '../sql/types.js';
+import type { Rule } from './types.js';
+
+const VALID_MARKS = new Set([' ', 'X', 'x', 'N/A']);
+/**
+ * Something written where a box goes: a short bracketed mark at the start of the comment text,
+ * after a list bullet, or right after a `LABEL:`; followed by a space or the end of the line.
+ * Longer bracketed text (`[Descriptive Title]`) is a template placeholder, not a box.
+ */
+const BOX_LIKE = /(^\s*--\s*(?:[-*\u2022]\s*)?|:\s*)\[([^\][]{0,5})\](?=\s|$)/g;
+const BOX_CHARS = /^[\sA-Za-z/.*+?\-\u2713\u2714\u2716\u2717\u2718]*$/u;
+
+function suggestion(mark: string): string {
+  const inner = mark.trim().toLowerCase();
+  if (inner === '') return '[ ] when still to do';
+  if (inner === 'x' || inner === 'y' || inner === 'yes' || inner === 'done' || /[\u2713\u2714]/u.test(inner)) return '[X]';
+  if (inner.replace(/[^a-z]/g, '') === 'na') return '[N/A]';
+  return '[X] when done, [ ] when still to do, or [N/A] when it does not apply';
+}
+
+function lineOf(text: string, line: number): { text: string; start: number } | undefined {
+  for (const source of iterateLines(text)) if (source.number === line) return source;
+  return undefined;
+}
+
+function describe(executions: readonly ExecutionRecord[]): string {
+  return executions
+    .map((execution) => (execution.env === 'unrecorded' ? `on ${execution.date}` : `on ${execution.env} ${execution.date}`))
+    .join(', ');
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'checkboxes',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: 'Header boxes are [ ], [X], [x] or [N/A], and an executed migration has no open box left.',
+    docs: 'docs/rules/checkboxes.md',
+  },
+  check(context) {
+    const { header, text } = context.migration;
+    if (!header) return;
+
+    for (const source of iterateLines(text)) {
+      if (source.number < header.startLine) continue;
+      if (source.number > header.endLine) break;
+      for (const match of source.text.matchAll(BOX_LIKE)) {
+        const mark = match[2]!;
+        if (VALID_MARKS.has(mark) || !BOX_CHARS.test(mark)) continue;
+        const column = match.index + match[1]!.length;
+        const width = mark.length + 2;
+        context.report({
+          message: `malformed checkbox "[${mark}]": a box is written [ ], [X], [x] or [N/A]`,
+          range: {
+            start: { line: source.number, column: column + 1, offset: source.start + column },
+            end: { line: source.number, column: column + width + 1, offset: source.start + column + width },
+          },
+          hint: `write ${suggestion(mark)}`,
+        });
+      }
+    }
+
+    if (header.executions.length === 0) return;
+    const executed = describe(header.executions);
+    const open = header.checkboxes.filter((box) => box.state === 'open');
+    open.forEach((box, index) => {
+      const line = lineOf(text, box.line);
+      const start = (line?.start ?? 0) + box.column - 1;
+      const end = line ? line.start + line.text.length : start + 3;
+      const range: SourceRange = {
+        start: { line: box.line, column: box.column, offset: start },
+        end: { line: box.line, column: box.column + (end - start), offset: end },
+      };
+      context.report({
+        message: `open checkbox "[ ] ${box.text}"${box.section ? ` under ${box.section}` : ''} in a migration executed ${executed}${open.length > 1 ? ` (${index + 1} of ${open.length} open boxes)` : ''}`,
+        range,
+        hint: 'tick it [X] once the step is done, or mark it [N/A] when it does not apply: executed migrations are finalised with every box closed',
+      });
+    });
+  },
+};

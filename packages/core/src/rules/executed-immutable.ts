@@ -1,0 +1,73 @@
+import { canonicalDirectives } from '../migration/directives.js';
+import { iterateLines } from '../migration/lines.js';
+import type { ExecutionRecord, Migration } from '../migration/types.js';
+import type { SourceRange } from '../sql/types.js';
+import type { Rule } from './types.js';
+
+function describe(executions: readonly ExecutionRecord[]): string {
+  return executions
+    .map((execution) => (execution.env === 'unrecorded' ? `on ${execution.date}` : `on ${execution.env} ${execution.date}`))
+    .join(', ');
+}
+
+function bodyLines(migration: Migration): string[] {
+  return migration.body.replace(/\r\n?/g, '\n').trimEnd().split('\n');
+}
+
+/** Where the body first differs from the previous one: a line of the current file (past its end when lines were removed). */
+function firstChange(previous: Migration, current: Migration): { line: number; before?: string } | undefined {
+  const before = bodyLines(previous);
+  const after = bodyLines(current);
+  const length = Math.max(before.length, after.length);
+  for (let index = 0; index < length; index++) {
+    if (before[index] !== after[index]) {
+      return { line: current.bodyStartLine + Math.min(index, after.length - 1), before: before[index] };
+    }
+  }
+  return undefined;
+}
+
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function lineRange(text: string, line: number): SourceRange | undefined {
+  for (const source of iterateLines(text)) {
+    if (source.number !== line) continue;
+    return {
+      start: { line, column: 1, offset: source.start },
+      end: { line, column: source.text.length + 1, offset: source.start + source.text.length },
+    };
+  }
+  return undefined;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'executed-immutable',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: 'The SQL of a migration whose header records an execution never changes (header edits are fine).',
+    docs: 'docs/rules/executed-immutable.md',
+  },
+  check(context) {
+    const { previous, migration } = context;
+    const executions = previous?.header?.executions ?? [];
+    if (!previous || executions.length === 0) return;
+    if (previous.checksum === migration.checksum) return;
+
+    const executed = describe(executions);
+    const directivesChanged = canonicalDirectives(previous.directives) !== canonicalDirectives(migration.directives);
+    const change = firstChange(previous, migration);
+    const message = change
+      ? `this migration was executed ${executed} but its SQL changed: line ${change.line} differs from the executed version${
+          change.before !== undefined ? ` (was: ${JSON.stringify(shorten(change.before.trim()))})` : ''
+        }${directivesChanged ? '; its pgwarden directives changed too' : ''}`
+      : `this migration was executed ${executed} but its pgwarden directives changed (they are part of its checksum)`;
+    context.report({
+      message,
+      range: change ? lineRange(migration.text, change.line) : undefined,
+      hint: 'executed migrations are append-only: restore the executed SQL (see "git show HEAD:<file>"; header edits may stay) and write the change as a new migration ("pgwarden new <slug>")',
+    });
+  },
+};

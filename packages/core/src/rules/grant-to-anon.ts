@@ -1,0 +1,160 @@
+import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { Rule, RuleContext, Severity } from './types.js';
+
+const ID = 'grant-to-anon';
+
+/** Table privileges that let a caller change data. */
+const WRITES = ['insert', 'update', 'delete', 'truncate'];
+
+/**
+ * `anon` is the role of every request made with the project's public API key; PUBLIC includes it.
+ * Writes to them are errors, reads are warnings (RLS must then decide which rows), and so is EXECUTE on a
+ * SECURITY DEFINER function created in the same file (it bypasses RLS).
+ */
+export const rule: Rule = {
+  meta: {
+    id: ID,
+    category: 'security',
+    defaultSeverity: 'error',
+    description: 'No write privileges, and no EXECUTE on SECURITY DEFINER functions, for anon or PUBLIC; SELECT for them is a warning.',
+    docs: 'docs/rules/grant-to-anon.md',
+  },
+  check(context) {
+    const statements = executedStatements(context);
+    const definers = new Set<string>();
+    for (const { kind, node } of statements) {
+      if (kind === 'CreateFunctionStmt' && isSecurityDefiner(node.options)) definers.add(functionKey(node.funcname));
+      if (kind === 'AlterFunctionStmt' && isSecurityDefiner(node.actions)) definers.add(functionKey(node.func?.objname));
+    }
+
+    for (const statement of statements) {
+      if (statement.kind === 'GrantStmt') checkGrant(context, statement, statement.node, definers);
+      else if (statement.kind === 'AlterDefaultPrivilegesStmt' && statement.node.action) {
+        const schemas: PgNode[] = statement.node.options?.find((option: PgNode) => option.DefElem?.defname === 'schemas')?.DefElem.arg?.List?.items ?? [];
+        checkGrant(context, statement, statement.node.action, definers, schemas.map((schema) => String(schema.String?.sval)));
+      }
+    }
+  },
+};
+
+function checkGrant(context: RuleContext, statement: SqlStatement, grant: PgNode, definers: ReadonlySet<string>, defaults?: string[]): void {
+  if (!grant.is_grant) return;
+  const grantee = riskyGrantee(grant.grantees);
+  if (!grantee) return;
+  // ALL [PRIVILEGES] has no privilege list.
+  const privileges: string[] | undefined = grant.privileges?.map((privilege: PgNode) => String(privilege.AccessPriv?.priv_name).toLowerCase());
+  const all = privileges === undefined;
+  const target = defaults ? defaultsTarget(grant, defaults) : grantTarget(grant);
+  const prefix = defaults ? 'ALTER DEFAULT PRIVILEGES ... ' : '';
+  const words = all ? 'ALL' : privileges.map((privilege) => privilege.toUpperCase()).join(', ');
+
+  if (grant.objtype === 'OBJECT_TABLE') {
+    const writes = all ? WRITES : privileges.filter((privilege) => WRITES.includes(privilege));
+    if (writes.length) {
+      context.report({
+        statement,
+        message: `${prefix}GRANT ${words} ON ${target} TO ${grantee.label}: ${grantee.who} can ${writes.map((write) => write.toUpperCase()).join(', ')} through the API`,
+        hint: 'grant writes to authenticated (with RLS policies that check auth.uid()) or to service_role; if anonymous writes are truly intended, suppress with a reason',
+      });
+    } else if (privileges?.includes('select')) {
+      context.report({
+        statement,
+        severity: capped(context, 'warning'),
+        message: `${prefix}GRANT SELECT ON ${target} TO ${grantee.label}: ${grantee.who} can read it through the API, so row level security must decide which rows`,
+        hint: 'make sure RLS is enabled on the table with a policy TO anon that limits the rows (or grant to authenticated instead); a table that is public on purpose can be suppressed with a reason',
+      });
+    }
+    return;
+  }
+
+  const routine = ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(grant.objtype);
+  if (!routine || !(all || privileges.includes('execute'))) return;
+  if (defaults) {
+    context.report({
+      statement,
+      severity: capped(context, 'warning'),
+      message: `${prefix}GRANT EXECUTE ON ${target} TO ${grantee.label}: every future function there, SECURITY DEFINER ones included, becomes callable by ${grantee.who}`,
+      hint: 'grant EXECUTE function by function instead, and never on SECURITY DEFINER functions to anon',
+    });
+    return;
+  }
+  const named = securityDefinerTargets(grant, definers);
+  if (!named.length) return;
+  context.report({
+    statement,
+    message: `GRANT ${words} ON ${target} TO ${grantee.label}: SECURITY DEFINER ${named.join(', ')} runs with its owner's privileges and bypasses RLS, and ${grantee.who} can call it via /rest/v1/rpc`,
+    hint: `grant EXECUTE to authenticated (and check auth.uid() inside), and REVOKE EXECUTE ON FUNCTION ... FROM PUBLIC, anon: Postgres grants EXECUTE to PUBLIC on every new function`,
+  });
+}
+
+/** `anon` or PUBLIC among the grantees. */
+function riskyGrantee(grantees: PgNode[] | undefined): { label: string; who: string } | undefined {
+  const roles = (grantees ?? []).map((grantee) => grantee.RoleSpec);
+  if (roles.some((role) => role?.roletype === 'ROLESPEC_CSTRING' && role.rolename === 'anon')) {
+    return { label: 'anon', who: 'anyone holding the public anon key' };
+  }
+  if (roles.some((role) => role?.roletype === 'ROLESPEC_PUBLIC')) {
+    return { label: 'PUBLIC', who: 'every role, anon included,' };
+  }
+  return undefined;
+}
+
+/** The SECURITY DEFINER functions (created or altered in this file) a function GRANT reaches. */
+function securityDefinerTargets(grant: PgNode, definers: ReadonlySet<string>): string[] {
+  if (grant.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
+    const schemas = new Set((grant.objects ?? []).map((object: PgNode) => object.String?.sval as string));
+    return [...definers].filter((name) => schemas.has(name.slice(0, name.indexOf('.'))));
+  }
+  return (grant.objects ?? [])
+    .map((object: PgNode) => functionKey(object.ObjectWithArgs?.objname))
+    .filter((name: string) => definers.has(name));
+}
+
+function grantTarget(grant: PgNode): string {
+  const objects: PgNode[] = grant.objects ?? [];
+  if (grant.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
+    const kind = grant.objtype === 'OBJECT_TABLE' ? 'TABLES' : grant.objtype === 'OBJECT_PROCEDURE' ? 'PROCEDURES' : grant.objtype === 'OBJECT_ROUTINE' ? 'ROUTINES' : 'FUNCTIONS';
+    return `ALL ${kind} IN SCHEMA ${objects.map((object) => object.String?.sval).join(', ')}`;
+  }
+  return objects
+    .map((object) => {
+      if (object.RangeVar) return `${object.RangeVar.schemaname ?? 'public'}.${object.RangeVar.relname}`;
+      if (object.ObjectWithArgs) return functionKey(object.ObjectWithArgs.objname);
+      return String(object.String?.sval ?? '?');
+    })
+    .join(', ');
+}
+
+/** ALTER DEFAULT PRIVILEGES target: `TABLES` or `TABLES (IN SCHEMA public)`. */
+function defaultsTarget(grant: PgNode, schemas: string[]): string {
+  const kind = grant.objtype === 'OBJECT_TABLE' ? 'TABLES' : grant.objtype === 'OBJECT_SEQUENCE' ? 'SEQUENCES' : grant.objtype === 'OBJECT_TYPE' ? 'TYPES' : 'FUNCTIONS';
+  return schemas.length ? `${kind} (IN SCHEMA ${schemas.join(', ')})` : kind;
+}
+
+function isSecurityDefiner(options: PgNode[] | undefined): boolean {
+  return (options ?? []).some((option) => option.DefElem?.defname === 'security' && option.DefElem.arg?.Boolean?.boolval === true);
+}
+
+/** `schema.name`; an unqualified function is taken to be in public. */
+function functionKey(name: PgNode[] | undefined): string {
+  const parts = (name ?? []).map((part) => part.String?.sval as string);
+  return parts.length === 1 ? `public.${parts[0]}` : parts.join('.');
+}
+
+/** Statements that run when the migration runs, in file order: top level and DO blocks (not function bodies). */
+function executedStatements(context: RuleContext): SqlStatement[] {
+  const runs = (statement: SqlStatement): boolean => {
+    let top = statement;
+    while (top.parent) top = top.parent;
+    return top === statement || top.kind === 'DoStmt';
+  };
+  return [...context.sql.statements, ...context.sql.nested.filter(runs)].sort((a, b) => a.range.start.offset - b.range.start.offset);
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** `wanted`, or the configured severity of the rule when that is lower. */
+function capped(context: RuleContext, wanted: Severity): Severity {
+  const configured = context.config.rules[ID];
+  return configured && configured !== 'off' && RANK[configured] < RANK[wanted] ? configured : wanted;
+}

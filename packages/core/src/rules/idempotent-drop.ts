@@ -1,0 +1,41 @@
+import { droppedObjects, fileModel, insertAfter } from './support/ddl.js';
+import type { Rule } from './types.js';
+
+/** DROP statements and ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT without IF EXISTS. */
+export const rule: Rule = {
+  meta: {
+    id: 'idempotent-drop',
+    category: 'idempotency',
+    defaultSeverity: 'error',
+    description: 'DROP statements, DROP COLUMN and DROP CONSTRAINT use IF EXISTS, so that the migration can run twice.',
+    docs: 'docs/rules/idempotent-drop.md',
+  },
+  check(context) {
+    for (const statement of fileModel(context.sql).statements) {
+      if (statement.guard) continue;
+      const missing = droppedObjects(statement).filter((object) => !object.missingOk);
+      if (missing.length === 0) continue;
+
+      if (statement.kind === 'AlterTableStmt') {
+        const table = missing[0]!.table;
+        const parts = missing.map((object) => `DROP ${object.keyword} ${object.text}`);
+        const fixed = missing.map((object) => `DROP ${object.keyword} IF EXISTS ${object.text}`);
+        context.report({
+          statement,
+          message: `ALTER TABLE ${table} ${parts.join(', ')} without IF EXISTS fails when the migration runs a second time`,
+          hint: `write "ALTER TABLE ${table} ${fixed.join(', ')}"`,
+        });
+        continue;
+      }
+
+      const keyword = missing[0]!.keyword;
+      const names = missing.map((object) => object.text).join(', ');
+      const fix = insertAfter(statement.text, new RegExp(String.raw`DROP\s+${keyword === 'ROLE' ? '(?:ROLE|USER|GROUP)' : keyword.replace(/ /g, String.raw`\s+`)}\s+(?:CONCURRENTLY\s+)?`), 'IF EXISTS ');
+      context.report({
+        statement,
+        message: `DROP ${keyword} ${names} without IF EXISTS fails when the migration runs a second time (the ${keyword.toLowerCase()} is already gone)`,
+        hint: fix ? `write "${fix}"` : `add IF EXISTS after DROP ${keyword}`,
+      });
+    }
+  },
+};

@@ -1,0 +1,86 @@
+import type { PgNode, SqlStatement } from '../sql/types.js';
+import { fileModel, relationKey, relationName, visitNodes } from './support/ddl.js';
+import type { Rule } from './types.js';
+
+/**
+ * An INSERT that runs twice inserts its rows twice (or fails on a unique key). Accepted: ON CONFLICT,
+ * an anti-join guard against the target table (WHERE NOT EXISTS / NOT IN / LEFT JOIN ... IS NULL /
+ * EXCEPT), a DELETE or TRUNCATE of the same table earlier in the file, or a guarded DO block.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'idempotent-insert',
+    category: 'idempotency',
+    defaultSeverity: 'warning',
+    description: 'INSERT uses ON CONFLICT or a NOT EXISTS guard, so that running the migration twice does not duplicate rows.',
+    docs: 'docs/rules/idempotent-insert.md',
+  },
+  check(context) {
+    const model = fileModel(context.sql);
+    const cleared = new Map<string, SqlStatement>();
+    for (const statement of model.statements) {
+      const { kind, node } = statement;
+      if ((kind === 'DeleteStmt' && node.relation) || kind === 'TruncateStmt') {
+        const relations: PgNode[] = kind === 'DeleteStmt' ? [node.relation] : (node.relations ?? []).map((item: PgNode) => item.RangeVar);
+        for (const relation of relations) if (relation) cleared.set(relationKey(relation), statement);
+        continue;
+      }
+      if (kind !== 'InsertStmt' || statement.guard || node.onConflictClause) continue;
+      const key = relationKey(node.relation);
+      if (cleared.has(key) || hasAntiJoinGuard(node.selectStmt, key) || hasAntiJoinGuard(node.withClause, key)) continue;
+
+      const table = relationName(node.relation);
+      const values = Boolean(node.selectStmt?.SelectStmt?.valuesLists);
+      context.report({
+        statement,
+        message: `INSERT INTO ${table} without ON CONFLICT or a NOT EXISTS guard inserts its rows again (or fails on a unique key) when the migration runs a second time`,
+        hint: values
+          ? `append "ON CONFLICT (<unique key>) DO NOTHING" (or DO UPDATE SET ... = EXCLUDED.... to upsert)`
+          : `append "ON CONFLICT (<unique key>) DO NOTHING", or filter the SELECT with "WHERE NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.<key> = <source>.<key>)"`,
+      });
+    }
+  },
+};
+
+/** True when the query only inserts rows that are not yet in the target table. */
+function hasAntiJoinGuard(query: PgNode | undefined, target: string): boolean {
+  if (!query) return false;
+  let guarded = false;
+  visitNodes(query, (node) => {
+    if (guarded) return;
+    // NOT EXISTS (SELECT ... FROM target ...), NOT (x IN (SELECT ... FROM target))
+    if (node.BoolExpr?.boolop === 'NOT_EXPR') {
+      for (const arg of node.BoolExpr.args ?? []) {
+        const sublink = arg.SubLink;
+        if (sublink && (sublink.subLinkType === 'EXISTS_SUBLINK' || sublink.subLinkType === 'ANY_SUBLINK') && references(sublink.subselect, target)) guarded = true;
+      }
+    }
+    // x <> ALL (SELECT ... FROM target)
+    if (node.SubLink?.subLinkType === 'ALL_SUBLINK' && references(node.SubLink.subselect, target)) guarded = true;
+    // ... LEFT JOIN target ON ... WHERE target.key IS NULL
+    if (node.SelectStmt?.whereClause && hasNullTest(node.SelectStmt.whereClause)) {
+      for (const from of node.SelectStmt.fromClause ?? []) {
+        if (from.JoinExpr && (from.JoinExpr.jointype === 'JOIN_LEFT' || from.JoinExpr.jointype === 'JOIN_RIGHT') && references(from.JoinExpr, target)) guarded = true;
+      }
+    }
+    // SELECT ... EXCEPT SELECT ... FROM target
+    if (node.SelectStmt?.op === 'SETOP_EXCEPT' && references(node.SelectStmt.rarg, target)) guarded = true;
+  });
+  return guarded;
+}
+
+function references(node: unknown, target: string): boolean {
+  let found = false;
+  visitNodes(node, (child) => {
+    if (!found && child.RangeVar && relationKey(child.RangeVar) === target) found = true;
+  });
+  return found;
+}
+
+function hasNullTest(node: unknown): boolean {
+  let found = false;
+  visitNodes(node, (child) => {
+    if (child.NullTest?.nulltesttype === 'IS_NULL') found = true;
+  });
+  return found;
+}

@@ -1,0 +1,103 @@
+import type { PgNode, SqlStatement } from '../sql/types.js';
+import { CatalogCursor, fileModel, inDoBlock, insertAfter, namesKey, namesText, quoteIdent, relationKey, relationName, splitKey, strings } from './support/ddl.js';
+import type { Rule, RuleContext } from './types.js';
+
+/**
+ * CREATE INDEX holds a SHARE lock (writes blocked) for the whole build and DROP INDEX an ACCESS
+ * EXCLUSIVE lock on the table; their CONCURRENTLY forms do not block writes. Tables created in the
+ * same file are empty and unused, so a plain CREATE INDEX on them is fine.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'index-concurrently',
+    category: 'locking',
+    defaultSeverity: 'warning',
+    description: 'CREATE INDEX, DROP INDEX and REINDEX on existing tables use CONCURRENTLY (in a no-transaction migration).',
+    docs: 'docs/rules/index-concurrently.md',
+  },
+  check(context) {
+    const model = fileModel(context.sql);
+    const cursor = new CatalogCursor(context);
+    const createdIndexes = new Set<string>();
+    for (const statement of model.statements) {
+      const { kind, node } = statement;
+      if (kind === 'IndexStmt') {
+        const tableKey = relationKey(node.relation);
+        if (node.idxname) createdIndexes.add(`${node.relation?.schemaname ?? 'public'}.${node.idxname}`);
+        if (!node.concurrent && !model.createdBefore(tableKey, statement)) {
+          const partitioned = cursor.current().isPartitioned(tableKey);
+          reportCreate(context, statement, partitioned);
+        }
+      } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX' && !node.concurrent) {
+        const existing = (node.objects ?? [])
+          .map((object: PgNode) => strings(object.List?.items))
+          .filter((names: string[]) => {
+            const key = namesKey(names);
+            const table = cursor.current().indexTable(key);
+            return !createdIndexes.has(key) && !(table && model.createdBefore(table, statement));
+          });
+        if (existing.length) reportDrop(context, statement, existing, (key) => cursor.current().indexTable(key));
+      } else if (kind === 'ReindexStmt' && node.relation && (node.kind === 'REINDEX_OBJECT_TABLE' || node.kind === 'REINDEX_OBJECT_INDEX')) {
+        const concurrent = (node.params ?? []).some((param: PgNode) => param.DefElem?.defname === 'concurrently' && param.DefElem.arg?.Boolean?.boolval !== false);
+        const tableKey = node.kind === 'REINDEX_OBJECT_TABLE' ? relationKey(node.relation) : cursor.current().indexTable(relationKey(node.relation));
+        if (!concurrent && !(tableKey && model.createdBefore(tableKey, statement))) reportReindex(context, statement);
+      }
+      cursor.advance(statement);
+    }
+  },
+};
+
+function directiveAdvice(context: RuleContext, statement: SqlStatement): string {
+  if (inDoBlock(statement)) return 'move it out of the DO block (CONCURRENTLY cannot run inside a function or DO block) into a migration whose header has "-- pgwarden:no-transaction"';
+  return context.migration.directives.noTransaction
+    ? 'this file already runs without a transaction ("-- pgwarden:no-transaction")'
+    : 'CONCURRENTLY cannot run inside a transaction: put it in its own migration with "-- pgwarden:no-transaction" in the header';
+}
+
+function reportCreate(context: RuleContext, statement: SqlStatement, partitioned: boolean): void {
+  const { node, text } = statement;
+  const table = relationName(node.relation);
+  const name = node.idxname ? `${quoteIdent(node.idxname)} ` : '';
+  const unique = node.unique ? 'UNIQUE ' : '';
+  if (partitioned) {
+    context.report({
+      statement,
+      message: `CREATE ${unique}INDEX ${name}on partitioned table ${table} blocks writes to every partition (SHARE lock) while the indexes are built; CONCURRENTLY is not supported on a partitioned table`,
+      hint: `create the parent index with "CREATE ${unique}INDEX ${name}ON ONLY ${table} (...)", build each partition's index with CREATE INDEX CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each one`,
+    });
+    return;
+  }
+  const fix = insertAfter(text, /CREATE\s+(?:UNIQUE\s+)?INDEX\s+/, node.if_not_exists || !node.idxname ? 'CONCURRENTLY ' : 'CONCURRENTLY IF NOT EXISTS ');
+  context.report({
+    statement,
+    message: `CREATE ${unique}INDEX ${name}on ${table} without CONCURRENTLY blocks every write to ${table} (SHARE lock) until the whole index is built`,
+    hint: `write "${fix ?? `CREATE ${unique}INDEX CONCURRENTLY IF NOT EXISTS ...`}"; ${directiveAdvice(context, statement)}`,
+  });
+}
+
+function reportDrop(context: RuleContext, statement: SqlStatement, indexes: string[][], indexTable: (key: string) => string | undefined): void {
+  const tables = indexes.map((names) => indexTable(namesKey(names))).filter((key): key is string => Boolean(key));
+  const tableText = tables.length ? [...new Set(tables)].map((key) => `${quoteIdent(splitKey(key).schema)}.${quoteIdent(splitKey(key).name)}`).join(', ') : 'its table';
+  const list = indexes.map(namesText);
+  const cascade = statement.node.behavior === 'DROP_CASCADE';
+  context.report({
+    statement,
+    message: `DROP INDEX ${list.join(', ')} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${tableText}: every read and write waits`,
+    hint:
+      `write ${list.map((index) => `"DROP INDEX CONCURRENTLY IF EXISTS ${index};"`).join(' ')}` +
+      `${list.length > 1 ? ' (one index per statement)' : ''}${cascade ? ' (CONCURRENTLY does not support CASCADE)' : ''}; ${directiveAdvice(context, statement)}`,
+  });
+}
+
+function reportReindex(context: RuleContext, statement: SqlStatement): void {
+  const { node } = statement;
+  const what = `${node.kind === 'REINDEX_OBJECT_TABLE' ? 'TABLE' : 'INDEX'} ${relationName(node.relation)}`;
+  context.report({
+    statement,
+    message: `REINDEX ${what} without CONCURRENTLY blocks writes to the table and every query that would use the rebuilt indexes`,
+    hint:
+      context.postgresVersion >= 12
+        ? `write "REINDEX ${node.kind === 'REINDEX_OBJECT_TABLE' ? 'TABLE' : 'INDEX'} CONCURRENTLY ${relationName(node.relation)}"; ${directiveAdvice(context, statement)}`
+        : `REINDEX CONCURRENTLY needs PostgreSQL 12 (target: ${context.postgresVersion}): build a replacement with CREATE INDEX CONCURRENTLY, then drop the old index concurrently`,
+  });
+}

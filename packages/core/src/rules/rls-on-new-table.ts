@@ -1,0 +1,148 @@
+import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { Rule, RuleContext, Severity } from './types.js';
+
+const ID = 'rls-on-new-table';
+
+interface CreatedTable {
+  statement: SqlStatement;
+  /** Current `schema.name` (follows RENAME and SET SCHEMA in the same file). */
+  key: string;
+  /** Every `schema.name` the table had in this file. */
+  names: Set<string>;
+}
+
+/**
+ * A table created in an API-exposed schema must get row level security in the same migration.
+ * Only statements the migration executes count: top level and DO blocks, not function bodies.
+ */
+export const rule: Rule = {
+  meta: {
+    id: ID,
+    category: 'security',
+    defaultSeverity: 'error',
+    description: 'A table created in an exposed schema enables row level security in the same migration; RLS is never disabled there.',
+    docs: 'docs/rules/rls-on-new-table.md',
+  },
+  check(context) {
+    const exposed = new Set(context.config.exposedSchemas.map((schema) => schema.toLowerCase()));
+    const created: CreatedTable[] = [];
+    const byKey = new Map<string, CreatedTable>();
+    const enabled = new Map<string, SqlStatement>();
+    const policies = new Set<string>();
+
+    for (const statement of executedStatements(context)) {
+      const { kind, node } = statement;
+      const newTable = createdRelation(kind, node);
+      if (newTable) {
+        const key = keyOf(newTable);
+        if (!byKey.has(key)) {
+          const table: CreatedTable = { statement, key, names: new Set([key]) };
+          created.push(table);
+          byKey.set(key, table);
+        }
+        continue;
+      }
+      if (kind === 'AlterTableStmt' && node.objtype === 'OBJECT_TABLE' && node.relation) {
+        const key = keyOf(node.relation);
+        for (const cmd of node.cmds ?? []) {
+          const subtype = cmd.AlterTableCmd?.subtype;
+          if (subtype === 'AT_EnableRowSecurity') {
+            const table = byKey.get(key);
+            for (const name of table?.names ?? [key]) if (!enabled.has(name)) enabled.set(name, statement);
+          } else if (subtype === 'AT_DisableRowSecurity' && exposed.has(schemaOf(key))) {
+            context.report({
+              statement,
+              message: `DISABLE ROW LEVEL SECURITY on ${key}: every row becomes visible to the API roles (anon, authenticated) that hold privileges on it`,
+              hint: 'keep RLS enabled and change the policies instead; a table that must bypass RLS belongs in a schema that is not exposed through the API',
+            });
+          }
+        }
+        continue;
+      }
+      if (kind === 'CreatePolicyStmt' && node.table) {
+        const key = keyOf(node.table);
+        for (const name of byKey.get(key)?.names ?? [key]) policies.add(name);
+        continue;
+      }
+      // Follow a created table through RENAME and SET SCHEMA, so that later statements may use the new name.
+      if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && node.relation && node.newname) {
+        moveTable(byKey, keyOf(node.relation), `${schemaOf(keyOf(node.relation))}.${node.newname}`);
+      } else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && node.relation && node.newschema) {
+        const from = keyOf(node.relation);
+        moveTable(byKey, from, `${node.newschema}.${from.slice(from.indexOf('.') + 1)}`);
+      }
+    }
+
+    for (const table of created) {
+      const schema = schemaOf(table.key);
+      if (!exposed.has(schema)) continue;
+      const enabling = [...table.names].map((name) => enabled.get(name)).find(Boolean);
+      if (!enabling) {
+        context.report({
+          statement: table.statement,
+          message: `table ${table.key} is created in exposed schema "${schema}" without ENABLE ROW LEVEL SECURITY in this migration`,
+          hint: `add "ALTER TABLE ${table.key} ENABLE ROW LEVEL SECURITY;" and policies for the roles that need rows, e.g. CREATE POLICY ... ON ${table.key} FOR SELECT TO authenticated USING (auth.uid() = user_id)`,
+        });
+      } else if (![...table.names].some((name) => policies.has(name))) {
+        context.report({
+          statement: enabling,
+          severity: capped(context, 'warning'),
+          message: `row level security is enabled on ${table.key} but this migration creates no policy for it: anon and authenticated are denied every row`,
+          hint: `add CREATE POLICY statements for the roles that need access; if deny-all is intended (only service_role or SECURITY DEFINER functions use the table), say so with "-- pgwarden-ignore ${ID} -- deny-all: <why>" above this statement`,
+        });
+      }
+    }
+  },
+};
+
+/** Statements that run when the migration runs, in file order: top level and DO blocks (not function bodies). */
+function executedStatements(context: RuleContext): SqlStatement[] {
+  const runs = (statement: SqlStatement): boolean => {
+    let top = statement;
+    while (top.parent) top = top.parent;
+    return top === statement || top.kind === 'DoStmt';
+  };
+  return [...context.sql.statements, ...context.sql.nested.filter(runs)].sort((a, b) => a.range.start.offset - b.range.start.offset);
+}
+
+/** The table a statement creates, unless it is temporary or a partition (partitions are reached through their parent). */
+function createdRelation(kind: string, node: PgNode): PgNode | undefined {
+  let relation: PgNode | undefined;
+  if (kind === 'CreateStmt') {
+    if (node.partbound) return undefined;
+    relation = node.relation;
+  } else if (kind === 'CreateTableAsStmt') {
+    if (node.objtype !== 'OBJECT_TABLE') return undefined;
+    relation = node.into?.rel;
+  } else if (kind === 'SelectStmt' && node.intoClause) {
+    relation = node.intoClause.rel;
+  }
+  if (!relation || relation.relpersistence === 't') return undefined;
+  return relation;
+}
+
+function moveTable(byKey: Map<string, CreatedTable>, from: string, to: string): void {
+  const table = byKey.get(from);
+  if (!table) return;
+  byKey.delete(from);
+  table.key = to;
+  table.names.add(to);
+  byKey.set(to, table);
+}
+
+/** `schema.name`; an unqualified name is in public (the first schema of the default search_path that exists). */
+function keyOf(relation: PgNode): string {
+  return `${relation.schemaname ?? 'public'}.${relation.relname}`;
+}
+
+function schemaOf(key: string): string {
+  return key.slice(0, key.indexOf('.')).toLowerCase();
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** `wanted`, or the configured severity of the rule when that is lower. */
+function capped(context: RuleContext, wanted: Severity): Severity {
+  const configured = context.config.rules[ID];
+  return configured && configured !== 'off' && RANK[configured] < RANK[wanted] ? configured : wanted;
+}

@@ -1,0 +1,231 @@
+import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { Rule } from './types.js';
+
+/** DROP object types that destroy something; the value is how the message names the object kind. */
+const DROPPED_KINDS: Record<string, string> = {
+  OBJECT_TABLE: 'TABLE',
+  OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
+  OBJECT_TYPE: 'TYPE',
+  OBJECT_DOMAIN: 'DOMAIN',
+  OBJECT_SCHEMA: 'SCHEMA',
+  OBJECT_FUNCTION: 'FUNCTION',
+  OBJECT_PROCEDURE: 'PROCEDURE',
+  OBJECT_ROUTINE: 'ROUTINE',
+  OBJECT_AGGREGATE: 'AGGREGATE',
+  OBJECT_VIEW: 'VIEW',
+  OBJECT_MATVIEW: 'MATERIALIZED VIEW',
+  OBJECT_INDEX: 'INDEX',
+  OBJECT_SEQUENCE: 'SEQUENCE',
+  OBJECT_POLICY: 'POLICY',
+  OBJECT_TRIGGER: 'TRIGGER',
+  OBJECT_EXTENSION: 'EXTENSION',
+  OBJECT_RULE: 'RULE',
+};
+
+/** Object kinds whose drop is part of a replace idiom when the same object is created again later in the file. */
+type ReplaceKey = string;
+
+interface Destructive {
+  statement: SqlStatement;
+  /** e.g. `DROP COLUMN documents.legacy_status`. */
+  what: string;
+  /** The commented SQL that would undo it, for the hint. */
+  undo: string;
+  /** Objects whose later re-creation makes this a replace (all of them must be re-created); empty: never a replace. */
+  replacedBy: ReplaceKey[];
+}
+
+function sval(node: PgNode | undefined): string | undefined {
+  return node?.String?.sval;
+}
+
+/** Lower-cased dotted name without the default `public.` schema. */
+function normalise(parts: readonly (string | undefined)[]): string {
+  const kept = parts.filter((part): part is string => !!part).map((part) => part.toLowerCase());
+  if (kept.length > 1 && kept[0] === 'public') kept.shift();
+  return kept.join('.');
+}
+
+function relationName(rangeVar: PgNode | undefined): string {
+  return normalise([rangeVar?.schemaname, rangeVar?.relname]);
+}
+
+function names(list: readonly PgNode[] | undefined): string[] {
+  return (list ?? []).map((item) => sval(item) ?? '').filter(Boolean);
+}
+
+/** `DROP <kind> <object>` objects: dotted names, policies and triggers as `name on table`. */
+function droppedObject(removeType: string, object: PgNode): { label: string; key: ReplaceKey } {
+  let parts: string[] = [];
+  if (object.List) parts = names(object.List.items);
+  else if (object.String) parts = [object.String.sval];
+  else if (object.TypeName) parts = names(object.TypeName.names);
+  else if (object.ObjectWithArgs) parts = names(object.ObjectWithArgs.objname);
+  if ((removeType === 'OBJECT_POLICY' || removeType === 'OBJECT_TRIGGER' || removeType === 'OBJECT_RULE') && parts.length > 1) {
+    const name = parts.at(-1)!;
+    const table = normalise(parts.slice(0, -1));
+    return { label: `${name} ON ${table}`, key: `${removeType}:${name.toLowerCase()}@${table}` };
+  }
+  const name = normalise(parts);
+  const family = removeType === 'OBJECT_PROCEDURE' || removeType === 'OBJECT_ROUTINE' ? 'OBJECT_FUNCTION' : removeType;
+  return { label: name, key: `${family}:${name}` };
+}
+
+function objectParts(object: PgNode | undefined): string[] {
+  if (!object) return [];
+  if (object.String) return [object.String.sval];
+  if (object.List) return names(object.List.items);
+  if (object.ObjectWithArgs) return names(object.ObjectWithArgs.objname);
+  if (object.TypeName) return names(object.TypeName.names);
+  return [];
+}
+
+/** `RENAME <kind> <object> TO <new>` and the statement that renames it back. */
+function describeRename(node: PgNode): { what: string; undo: string } {
+  const kind = String(node.renameType ?? '').replace(/^OBJECT_/, '');
+  const { subname, newname } = node as { subname?: string; newname: string };
+  if (kind === 'COLUMN' || kind === 'TABCONSTRAINT' || kind === 'POLICY' || kind === 'TRIGGER' || kind === 'RULE') {
+    const table = relationName(node.relation);
+    if (kind === 'COLUMN') {
+      const owner = node.relationType === 'OBJECT_VIEW' ? 'VIEW' : node.relationType === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE';
+      return { what: `RENAME COLUMN ${table}.${subname} TO ${newname}`, undo: `ALTER ${owner} ${table} RENAME COLUMN ${newname} TO ${subname};` };
+    }
+    if (kind === 'TABCONSTRAINT') {
+      return { what: `RENAME CONSTRAINT ${subname} ON ${table} TO ${newname}`, undo: `ALTER TABLE ${table} RENAME CONSTRAINT ${newname} TO ${subname};` };
+    }
+    return { what: `RENAME ${kind} ${subname} ON ${table} TO ${newname}`, undo: `ALTER ${kind} ${newname} ON ${table} RENAME TO ${subname};` };
+  }
+  const label = kind.replace(/_/g, ' ').replace(/^MATVIEW$/, 'MATERIALIZED VIEW');
+  const parts = node.relation ? [node.relation.schemaname, node.relation.relname] : subname ? [subname] : objectParts(node.object);
+  const old = normalise(parts);
+  const schema = old.includes('.') ? `${old.slice(0, old.lastIndexOf('.'))}.` : '';
+  return { what: `RENAME ${label} ${old} TO ${newname}`, undo: `ALTER ${label} ${schema}${newname} RENAME TO ${old.split('.').at(-1)};` };
+}
+
+function destructiveParts(statement: SqlStatement): Destructive[] {
+  const { kind, node } = statement;
+  const found: Destructive[] = [];
+  const add = (what: string, undo: string, replacedBy: ReplaceKey[] = []) => found.push({ statement, what, undo, replacedBy });
+
+  if (kind === 'DropStmt') {
+    const label = DROPPED_KINDS[node.removeType as string];
+    if (!label) return found;
+    const objects = ((node.objects ?? []) as PgNode[]).map((object) => droppedObject(node.removeType, object));
+    const cascade = node.behavior === 'DROP_CASCADE' ? ' CASCADE' : '';
+    // A cascade takes dependent objects with it: re-creating the dropped object does not bring them back.
+    add(
+      `DROP ${label} ${objects.map((object) => object.label).join(', ')}${cascade}`,
+      `CREATE ${label} ${objects[0]?.label ?? ''} <definition as before the migration>;`,
+      cascade ? [] : objects.map((object) => object.key),
+    );
+  } else if (kind === 'AlterTableStmt') {
+    const table = relationName(node.relation);
+    for (const item of (node.cmds ?? []) as PgNode[]) {
+      const cmd = item.AlterTableCmd;
+      if (!cmd) continue;
+      if (cmd.subtype === 'AT_DropColumn') add(`DROP COLUMN ${table}.${cmd.name}`, `ALTER TABLE ${table} ADD COLUMN ${cmd.name} <type as before>;`);
+      else if (cmd.subtype === 'AT_AlterColumnType') {
+        add(`ALTER COLUMN ${table}.${cmd.name} TYPE`, `ALTER TABLE ${table} ALTER COLUMN ${cmd.name} TYPE <type as before>;`);
+      } else if (cmd.subtype === 'AT_DropConstraint') {
+        add(`DROP CONSTRAINT ${cmd.name} ON ${table}`, `ALTER TABLE ${table} ADD CONSTRAINT ${cmd.name} <definition as before>;`, [
+          `CONSTRAINT:${String(cmd.name).toLowerCase()}@${table}`,
+        ]);
+      }
+    }
+  } else if (kind === 'RenameStmt') {
+    const rename = describeRename(node);
+    add(rename.what, rename.undo);
+  } else if (kind === 'AlterEnumStmt' && node.oldVal) {
+    const type = normalise(names(node.typeName));
+    add(`ALTER TYPE ${type} RENAME VALUE '${node.oldVal}'`, `ALTER TYPE ${type} RENAME VALUE '${node.newVal}' TO '${node.oldVal}';`);
+  } else if (kind === 'TruncateStmt') {
+    const tables = ((node.relations ?? []) as PgNode[]).map((relation) => relationName(relation.RangeVar));
+    add(`TRUNCATE ${tables.join(', ')}`, `INSERT INTO ${tables[0]} SELECT * FROM <backup table>;`);
+  } else if (kind === 'DeleteStmt' && !node.whereClause) {
+    // A DELETE with a WHERE clause is a data fix (verification-query asks for a check); one without empties the table.
+    const table = relationName(node.relation);
+    add(`DELETE FROM ${table} without WHERE`, `INSERT INTO ${table} SELECT * FROM <backup table>;`);
+  }
+  return found;
+}
+
+/** Keys of the objects a statement (re-)creates. */
+function createdKeys(statement: SqlStatement): ReplaceKey[] {
+  const { kind, node } = statement;
+  switch (kind) {
+    case 'CreatePolicyStmt':
+      return [`OBJECT_POLICY:${String(node.policy_name).toLowerCase()}@${relationName(node.table)}`];
+    case 'CreateTrigStmt':
+      return [`OBJECT_TRIGGER:${String(node.trigname).toLowerCase()}@${relationName(node.relation)}`];
+    case 'RuleStmt':
+      return [`OBJECT_RULE:${String(node.rulename).toLowerCase()}@${relationName(node.relation)}`];
+    case 'CreateFunctionStmt':
+      return [`OBJECT_FUNCTION:${normalise(names(node.funcname))}`];
+    case 'IndexStmt': {
+      if (!node.idxname) return [];
+      // An index lives in its table's schema.
+      return [`OBJECT_INDEX:${normalise([node.relation?.schemaname, node.idxname])}`];
+    }
+    case 'ViewStmt':
+      return [`OBJECT_VIEW:${relationName(node.view)}`];
+    case 'CreateTableAsStmt':
+      return node.objtype === 'OBJECT_MATVIEW' ? [`OBJECT_MATVIEW:${relationName(node.into?.rel)}`] : [];
+    case 'AlterTableStmt': {
+      const table = relationName(node.relation);
+      return ((node.cmds ?? []) as PgNode[])
+        .map((item) => item.AlterTableCmd)
+        .filter((cmd) => cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname)
+        .map((cmd) => `CONSTRAINT:${String(cmd.def.Constraint.conname).toLowerCase()}@${table}`);
+    }
+    default:
+      return [];
+  }
+}
+
+/** Statements that run when the migration runs: top level and DO blocks, not function bodies (those run when called). */
+function executedStatements(statements: readonly SqlStatement[], nested: readonly SqlStatement[]): SqlStatement[] {
+  return [...statements, ...nested.filter((statement) => statement.parent?.kind !== 'CreateFunctionStmt')].sort(
+    (a, b) => a.range.start.offset - b.range.start.offset,
+  );
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'rollback-script',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: 'A migration with destructive statements (DROP, ALTER COLUMN TYPE, TRUNCATE, RENAME, ...) carries a rollback script.',
+    docs: 'docs/rules/rollback-script.md',
+  },
+  check(context) {
+    const { migration } = context;
+    if (migration.rollback) return;
+
+    const statements = executedStatements(context.sql.statements, context.sql.nested);
+    const destructive: Destructive[] = [];
+    statements.forEach((statement, index) => {
+      for (const part of destructiveParts(statement)) {
+        if (part.replacedBy.length > 0) {
+          const later = new Set(statements.slice(index + 1).flatMap(createdKeys));
+          if (part.replacedBy.every((key) => later.has(key))) continue;
+        }
+        destructive.push(part);
+      }
+    });
+    if (destructive.length === 0) return;
+
+    const first = destructive[0]!;
+    const shown = destructive.slice(0, 3).map((part) => `${part.what} (line ${part.statement.range.start.line})`);
+    const more = destructive.length > shown.length ? ` and ${destructive.length - shown.length} more` : '';
+    const count = destructive.length === 1 ? '1 destructive statement' : `${destructive.length} destructive statements`;
+    const section =
+      migration.rollbackHeadingLine !== undefined
+        ? `the Rollback section on line ${migration.rollbackHeadingLine} holds no SQL`
+        : 'there is no rollback script';
+    context.report({
+      statement: first.statement,
+      message: `${count}: ${shown.join(', ')}${more}; ${section}`,
+      hint: `after the migration SQL, add a "-- Rollback Script" comment followed by commented SQL that undoes each change, e.g. "-- /* ${first.undo} */"; keep a backup table when data is lost`,
+    });
+  },
+};

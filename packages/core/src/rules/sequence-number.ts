@@ -1,0 +1,89 @@
+import type { Migration } from '../migration/types.js';
+import type { Rule } from './types.js';
+
+const LISTED = 3;
+
+function pad(sequence: number): string {
+  return String(sequence).padStart(2, '0');
+}
+
+function listFiles(files: readonly Migration[]): string {
+  const shown = files.slice(0, LISTED).map((file) => file.relPath);
+  const more = files.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'sequence-number',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: 'The NN of YYYY-MM-DD_NN_name.sql is unique across the whole history and increases with the dates.',
+    docs: 'docs/rules/sequence-number.md',
+  },
+  check(context) {
+    const { migration } = context;
+    const { sequence, date } = migration.name;
+    // file-name reports names that do not follow the pattern.
+    if (sequence === undefined || date === undefined) return;
+
+    const others = context.history.filter(
+      (other) => other.relPath !== migration.relPath && other.name.sequence !== undefined && other.name.date !== undefined,
+    );
+    const used = new Set(others.map((other) => other.name.sequence!));
+    const highest = Math.max(sequence, ...used);
+
+    // The numbers this file may take: above every earlier-dated file, below every later-dated one.
+    let above = -1;
+    let below = Infinity;
+    for (const other of others) {
+      if (other.name.date! < date) above = Math.max(above, other.name.sequence!);
+      else if (other.name.date! > date) below = Math.min(below, other.name.sequence!);
+    }
+    let fitting: number | undefined;
+    for (let candidate = above + 1; candidate < below && candidate <= highest + 1; candidate++) {
+      if (!used.has(candidate)) {
+        fitting = candidate;
+        break;
+      }
+    }
+    const hint =
+      fitting !== undefined
+        ? `renumber this file to ${pad(fitting)} (${date}_${pad(fitting)}_${migration.name.slug ?? 'name'}.sql): free and in date order; "pgwarden new <slug>" picks the next number for new files`
+        : `no free number fits between the files dated before and after ${date}: renumber the files in order or correct the date; "pgwarden new <slug>" picks the next number for new files`;
+
+    const duplicates = others.filter((other) => other.name.sequence === sequence);
+    if (duplicates.length > 0) {
+      context.report({
+        message: `sequence number ${pad(sequence)} is also used by ${listFiles(duplicates)}: NN is a running number across the whole history, not a per-day counter`,
+        hint,
+      });
+    }
+
+    const earlierButHigher = others
+      .filter((other) => other.name.date! < date && other.name.sequence! > sequence)
+      .sort((a, b) => b.name.sequence! - a.name.sequence!);
+    const laterButLower = others
+      .filter((other) => other.name.date! > date && other.name.sequence! < sequence)
+      .sort((a, b) => a.name.sequence! - b.name.sequence!);
+    if (earlierButHigher.length === 0 && laterButLower.length === 0) return;
+
+    const parts: string[] = [];
+    if (earlierButHigher.length > 0) {
+      const first = earlierButHigher[0]!;
+      parts.push(
+        `${listFiles(earlierButHigher)} ${earlierButHigher.length === 1 ? 'is' : 'are'} dated before ${date} but numbered higher (${pad(first.name.sequence!)} on ${first.name.date})`,
+      );
+    }
+    if (laterButLower.length > 0) {
+      const first = laterButLower[0]!;
+      parts.push(
+        `${listFiles(laterButLower)} ${laterButLower.length === 1 ? 'is' : 'are'} dated after ${date} but numbered lower (${pad(first.name.sequence!)} on ${first.name.date})`,
+      );
+    }
+    context.report({
+      message: `sequence number ${pad(sequence)} is out of date order: ${parts.join('; ')}`,
+      hint,
+    });
+  },
+};

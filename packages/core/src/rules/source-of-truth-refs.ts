@@ -1,0 +1,169 @@
+import { iterateLines } from '../migration/lines.js';
+import type { SourceOfTruthLineRef, SourceOfTruthRef } from '../migration/types.js';
+import type { SourceRange } from '../sql/types.js';
+import type { Rule, RuleContext, SchemaFile } from './types.js';
+
+/** Words of a description that name no schema object. */
+const COMMON = new Set(
+  (
+    'a an and are as at be by for from in into is it its of on or the this that to with without via per new now not no ' +
+    'add adds added adding remove removes removed drop drops dropped update updates updated change changes changed modify modified ' +
+    'replace replaced rename renamed create created alter altered grant granted revoke set unset enable enabled disable disabled ' +
+    'column columns table tables index indexes indices policy policies function functions trigger triggers view views type types ' +
+    'enum enums value values constraint constraints comment comments schema sql rls row level security check unique primary key ' +
+    'foreign references reference default null generated stored definition definitions section block entry entries line lines ' +
+    'field fields description see also after before backfill backfilled migration data integer text boolean uuid timestamptz ' +
+    'jsonb varchar numeric bigint if exists applicable only same other all each both more'
+  ).split(' '),
+);
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)*/g;
+
+/**
+ * The words a referenced line must mention. Most specific first: the column of `table.column`,
+ * identifiers with `_` or digits; plain words (not common ones) only when there are none.
+ */
+function mentionTokens(description: string): string[] {
+  const specific = new Set<string>();
+  const plain = new Set<string>();
+  for (const [token] of description.matchAll(IDENTIFIER)) {
+    const lower = token.toLowerCase();
+    if (lower.includes('.')) {
+      const last = lower.slice(lower.lastIndexOf('.') + 1);
+      if (!lower.endsWith('.sql') && !COMMON.has(last)) specific.add(last);
+    } else if (/[_0-9]/.test(lower) && !/^\d/.test(lower)) {
+      specific.add(lower);
+    } else if (lower.length >= 3 && !COMMON.has(lower)) {
+      plain.add(lower);
+    }
+  }
+  return [...(specific.size > 0 ? specific : plain)];
+}
+
+function mentions(line: string, token: string): boolean {
+  const lower = line.toLowerCase();
+  // Short tokens (id, uid) must stand alone; longer ones may be part of an identifier (status in document_status).
+  if (token.length < 4) return new RegExp(`(?<![A-Za-z0-9_$])${token.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'i').test(line);
+  return lower.includes(token);
+}
+
+function lineCount(file: SchemaFile): number {
+  const { lines } = file;
+  return lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+}
+
+function quote(text: string): string {
+  const trimmed = text.trim();
+  return JSON.stringify(trimmed.length > 100 ? `${trimmed.slice(0, 97)}...` : trimmed);
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The schema file a reference names: as written, or by base name inside the configured schema directory. */
+function resolve(ref: SourceOfTruthRef, files: ReadonlyMap<string, SchemaFile>, schemaDir: string): SchemaFile | undefined {
+  const direct = files.get(ref.file) ?? (ref.writtenPath ? files.get(ref.writtenPath) : undefined);
+  if (direct) return direct;
+  const dir = schemaDir.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+  return files.get(`${dir}/${baseName(ref.file)}`);
+}
+
+/** Checks one `Line N: what` reference of an existing schema file. */
+function checkLine(
+  context: RuleContext,
+  file: SchemaFile,
+  total: number,
+  lineRef: SourceOfTruthLineRef,
+  updated: boolean,
+  range: SourceRange | undefined,
+): void {
+  const label = lineRef.from === lineRef.to ? `line ${lineRef.from}` : `lines ${lineRef.from}-${lineRef.to}`;
+  if (lineRef.from < 1 || lineRef.to < lineRef.from) {
+    context.report({
+      message: `${file.relPath} ${label} is not a valid line range`,
+      range,
+      hint: 'write "Line N: what" or "Lines N-M: what" with N <= M, counting from 1',
+    });
+    return;
+  }
+  if (lineRef.to > total) {
+    context.report({
+      message: `${file.relPath} has ${total} lines, so ${label} ${lineRef.from === lineRef.to ? 'does' : 'do'} not exist`,
+      range,
+      hint: `point at the lines that hold the change (the file ends at line ${total})`,
+    });
+    return;
+  }
+  if (!updated) return;
+  const tokens = mentionTokens(lineRef.description);
+  if (tokens.length === 0) return;
+  const referenced = file.lines.slice(lineRef.from - 1, lineRef.to);
+  if (referenced.some((line) => tokens.some((token) => mentions(line, token)))) return;
+
+  const wanted = tokens.length === 1 ? tokens[0]! : `any of ${tokens.join(', ')}`;
+  const elsewhere = file.lines.findIndex((line) => tokens.some((token) => mentions(line, token)));
+  context.report({
+    message: `${file.relPath} ${label} ${lineRef.from === lineRef.to ? 'does' : 'do'} not mention ${wanted}: line ${lineRef.from} reads ${quote(referenced[0] ?? '')}`,
+    range,
+    hint:
+      elsewhere >= 0
+        ? `${tokens.find((token) => mentions(file.lines[elsewhere]!, token))} first appears on line ${elsewhere + 1} of ${file.relPath}: correct the reference (Line ${elsewhere + 1}: ...)`
+        : `${file.relPath} never mentions ${wanted}: update it so that it holds the change, or correct the reference`,
+  });
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'source-of-truth-refs',
+    category: 'convention',
+    defaultSeverity: 'error',
+    description: 'Each current_schema/ file and line the header references exists, and the referenced lines mention the object.',
+    docs: 'docs/rules/source-of-truth-refs.md',
+  },
+  check(context) {
+    const { header, text } = context.migration;
+    if (!header || header.sourceOfTruth.length === 0) return;
+
+    const headerLines = new Map<number, { text: string; start: number }>();
+    for (const line of iterateLines(text)) {
+      if (line.number > header.endLine) break;
+      headerLines.set(line.number, line);
+    }
+    const rangeAt = (line: number, column: number): SourceRange | undefined => {
+      const source = headerLines.get(line);
+      if (!source) return undefined;
+      const start = Math.min(column - 1, source.text.length);
+      return {
+        start: { line, column: start + 1, offset: source.start + start },
+        end: { line, column: source.text.length + 1, offset: source.start + source.text.length },
+      };
+    };
+
+    const files = context.schemaFiles;
+    const schemaDir = context.config.schemaDir;
+    for (const ref of header.sourceOfTruth) {
+      // [N/A]: the entry says the file does not apply.
+      if (ref.checkbox?.state === 'not-applicable') continue;
+      const written = ref.writtenPath ?? ref.file;
+      const file = resolve(ref, files, schemaDir);
+      if (!file) {
+        const available = [...files.keys()].map(baseName);
+        const sameNumber = available.find((name) => name.slice(0, 3) === baseName(ref.file).slice(0, 3));
+        context.report({
+          message: `source-of-truth file ${written} does not exist${available.length === 0 ? ` (no .sql files in ${schemaDir}/)` : ` in ${schemaDir}/`}`,
+          range: rangeAt(ref.line, ref.column),
+          hint:
+            available.length === 0
+              ? `create ${schemaDir}/ with the schema files, or set "schemaDir" in pgwarden.config.json`
+              : `reference one of the existing files${sameNumber ? `, probably ${schemaDir}/${sameNumber}` : ''}: ${available.join(', ')}`,
+        });
+        continue;
+      }
+
+      const total = lineCount(file);
+      // Before execution the schema is not updated yet: an open box is checked for its file and line numbers only.
+      const updated = ref.checkbox?.state !== 'open';
+      for (const lineRef of ref.lines) checkLine(context, file, total, lineRef, updated, rangeAt(lineRef.line, lineRef.column));
+    }
+  },
+};

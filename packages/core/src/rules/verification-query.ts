@@ -1,0 +1,154 @@
+import { iterateLines } from '../migration/lines.js';
+import { parseSql } from '../sql/index.js';
+import type { PgNode, SourceRange, SqlStatement } from '../sql/types.js';
+import type { Rule } from './types.js';
+
+const WRITES: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT INTO', DeleteStmt: 'DELETE FROM' };
+const COMMAND_WORDS: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
+const DATA_MODIFYING = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+
+function relationName(rangeVar: PgNode | undefined): string {
+  const parts = [rangeVar?.schemaname, rangeVar?.relname].filter((part): part is string => !!part);
+  if (parts.length > 1 && parts[0] === 'public') parts.shift();
+  return parts.join('.');
+}
+
+interface Reason {
+  statement: SqlStatement;
+  what: string;
+  /** A VERIFY query that would fit, for the hint. */
+  example: string;
+}
+
+/** Why this statement deserves a verification query: it writes data or adds columns/constraints to an existing table. */
+function reasonsOf(statement: SqlStatement, createdTables: ReadonlySet<string>): Reason[] {
+  const { kind, node } = statement;
+  const write = WRITES[kind];
+  if (write) {
+    const table = relationName(node.relation);
+    const example =
+      kind === 'InsertStmt'
+        ? `SELECT count(*) > 0 FROM ${table} WHERE <the inserted rows>`
+        : kind === 'UpdateStmt'
+          ? `SELECT count(*) = 0 FROM ${table} WHERE <rows still to fix>`
+          : `SELECT count(*) = 0 FROM ${table} WHERE <rows that had to go>`;
+    return [{ statement, what: `${write} ${table}`, example }];
+  }
+  if (kind !== 'AlterTableStmt' || node.objtype !== 'OBJECT_TABLE') return [];
+  const table = relationName(node.relation);
+  if (createdTables.has(table)) return [];
+  const reasons: Reason[] = [];
+  for (const item of (node.cmds ?? []) as PgNode[]) {
+    const cmd = item.AlterTableCmd;
+    if (cmd?.subtype === 'AT_AddColumn') {
+      const column = cmd.def?.ColumnDef?.colname as string;
+      reasons.push({
+        statement,
+        what: `ADD COLUMN ${table}.${column}`,
+        example: `SELECT count(*) = 1 FROM information_schema.columns WHERE table_name = '${table.split('.').at(-1)}' AND column_name = '${column}'`,
+      });
+    } else if (cmd?.subtype === 'AT_AddConstraint') {
+      const name = cmd.def?.Constraint?.conname as string | undefined;
+      reasons.push({
+        statement,
+        what: `ADD CONSTRAINT ${name ?? '(unnamed)'} ON ${table}`,
+        example: name
+          ? `SELECT count(*) = 1 FROM pg_constraint WHERE conname = '${name}' AND convalidated`
+          : `SELECT count(*) > 0 FROM pg_constraint WHERE conrelid = '${table}'::regclass`,
+      });
+    } else if (cmd?.subtype === 'AT_SetNotNull') {
+      reasons.push({
+        statement,
+        what: `SET NOT NULL on ${table}.${cmd.name}`,
+        example: `SELECT count(*) = 0 FROM ${table} WHERE ${cmd.name} IS NULL`,
+      });
+    }
+  }
+  return reasons;
+}
+
+/** Why a parsed VERIFY query is not a single plain SELECT; undefined when it is one. */
+function notASelect(statements: readonly SqlStatement[]): string | undefined {
+  if (statements.length === 0) return 'holds no SQL statement';
+  if (statements.length > 1) return `holds ${statements.length} statements`;
+  const [statement] = statements as [SqlStatement];
+  if (statement.kind !== 'SelectStmt') {
+    const word = COMMAND_WORDS[statement.kind] ?? statement.text.trim().split(/\s+/)[0]!.toUpperCase();
+    return `is ${/^[AEIOU]/.test(word) ? 'an' : 'a'} ${word} statement`;
+  }
+  if (statement.node.intoClause) return 'is a SELECT INTO, which creates a table';
+  if (statement.node.lockingClause) return 'locks rows (FOR UPDATE/SHARE)';
+  const ctes = (statement.node.withClause?.ctes ?? []) as PgNode[];
+  const modifying = ctes.find((cte) => Object.keys(cte.CommonTableExpr?.ctequery ?? {}).some((key) => DATA_MODIFYING.has(key)));
+  if (modifying) return `modifies data in its WITH clause (${modifying.CommonTableExpr.ctename})`;
+  return undefined;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'verification-query',
+    category: 'convention',
+    defaultSeverity: 'info',
+    description: 'A migration that writes data or adds columns/constraints carries a "-- VERIFY:" query, which is a single SELECT.',
+    docs: 'docs/rules/verification-query.md',
+  },
+  check(context) {
+    const { migration } = context;
+    const verifications = migration.verifications ?? (migration.verification ? [migration.verification] : []);
+
+    if (verifications.length > 0) {
+      const lines = new Map<number, { text: string; start: number }>();
+      const wanted = new Set(verifications.map((verification) => verification.line));
+      for (const line of iterateLines(migration.text)) if (wanted.has(line.number)) lines.set(line.number, line);
+
+      for (const verification of verifications) {
+        const line = lines.get(verification.line);
+        const column = line ? Math.max(0, line.text.indexOf('VERIFY:')) : 0;
+        const range: SourceRange | undefined = line && {
+          start: { line: verification.line, column: column + 1, offset: line.start + column },
+          end: { line: verification.line, column: line.text.length + 1, offset: line.start + line.text.length },
+        };
+        const parsed = parseSql(verification.sql);
+        const error = parsed.errors[0];
+        if (error) {
+          context.report({
+            severity: 'error',
+            range,
+            message: `VERIFY query does not parse: ${error.message}${verification.sql.includes('\n') ? ` (line ${error.range.start.line} of the query)` : ''}`,
+            hint: error.hint ?? 'fix the query so that Postgres can parse it; try it in psql first',
+          });
+          continue;
+        }
+        const problem = notASelect(parsed.statements);
+        if (problem) {
+          context.report({
+            severity: 'error',
+            range,
+            message: `VERIFY query ${problem}: it must be a single read-only SELECT`,
+            hint: 'write one SELECT whose first column is true when the migration did its job, e.g. "-- VERIFY: SELECT count(*) = 0 FROM documents WHERE processing_time_minutes IS NULL"; move other statements into the migration SQL',
+          });
+        }
+      }
+      return;
+    }
+
+    const createdTables = new Set(
+      context.sql.statements.filter((statement) => statement.kind === 'CreateStmt').map((statement) => relationName(statement.node.relation)),
+    );
+    // Statements that run with the migration: top level and DO blocks, not function bodies (those run when called).
+    const statements = [...context.sql.statements, ...context.sql.nested.filter((statement) => statement.parent?.kind !== 'CreateFunctionStmt')].sort(
+      (a, b) => a.range.start.offset - b.range.start.offset,
+    );
+    const reasons = statements.flatMap((statement) => reasonsOf(statement, createdTables));
+    if (reasons.length === 0) return;
+
+    const first = reasons[0]!;
+    const shown = reasons.slice(0, 3).map((reason) => reason.what);
+    const more = reasons.length > shown.length ? ` and ${reasons.length - shown.length} more` : '';
+    context.report({
+      statement: first.statement,
+      message: `no "-- VERIFY:" query, but this migration runs ${shown.join(', ')}${more}`,
+      hint: `add a machine-readable check after the SQL, e.g. "-- VERIFY: ${first.example};": one SELECT whose first column is true when the migration did its job; the runner runs it after the migration`,
+    });
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * After a migration is applied, its header gets the execution record (environment, date,
+ * user, duration) — the header only, so the checksum stays the same. The file is written
+ * atomically: a temporary file in the same directory, then rename over the original.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { addExecutionRecord, parseMigration } from '../migration/index.js';
+import type { Migration } from '../migration/types.js';
+
+export interface ExecutionStamp {
+  env: string;
+  /** `YYYY-MM-DD` (local date). */
+  date: string;
+  by: string;
+  durationMs: number;
+}
+
+export type FinalizeOutcome = { written: true } | { written: false; reason: string };
+
+export function localDate(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export async function finalizeHeader(migration: Migration, stamp: ExecutionStamp): Promise<FinalizeOutcome> {
+  let text: string;
+  try {
+    text = await readFile(migration.path, 'utf8');
+  } catch (err) {
+    return { written: false, reason: `${migration.relPath}: cannot read the file to record the execution: ${(err as Error).message}` };
+  }
+  const current = parseMigration({ path: migration.path, relPath: migration.relPath, text });
+  if (current.checksum !== migration.checksum) {
+    return { written: false, reason: `${migration.relPath}: the file changed on disk while it ran; execution record not written` };
+  }
+  let next: string;
+  try {
+    next = addExecutionRecord(text, { env: stamp.env, date: stamp.date, by: stamp.by, durationMs: Math.round(stamp.durationMs) });
+  } catch (err) {
+    return { written: false, reason: `${migration.relPath}: execution record not written: ${(err as Error).message}` };
+  }
+  if (next === text) return { written: true };
+  const rewritten = parseMigration({ path: migration.path, relPath: migration.relPath, text: next });
+  if (rewritten.checksum !== migration.checksum) {
+    return { written: false, reason: `${migration.relPath}: recording the execution would change the checksum; header left as is` };
+  }
+  const temp = join(dirname(migration.path), `.${basename(migration.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const mode = (await stat(migration.path)).mode & 0o777;
+    await writeFile(temp, next, { encoding: 'utf8', mode, flush: true });
+    await rename(temp, migration.path);
+    return { written: true };
+  } catch (err) {
+    await unlink(temp).catch(() => {});
+    return { written: false, reason: `${migration.relPath}: cannot write the execution record: ${(err as Error).message}` };
+  }
+}

@@ -1,0 +1,30 @@
+export { migrate, resolveSettings, DEFAULT_RUNNER_SETTINGS } from './migrate.js';
+export type {
+  AppliedMigration,
+  FailedMigration,
+  MigrateEvent,
+  MigrateOptions,
+  MigrateResult,
+  PlannedRef,
+  RunnerSettings,
+  SkippedMigration,
+} from './migrate-types.js';
+export { status, type MigrationState, type StatusEnvironment, type StatusRow } from './status.js';
+export { repair, type RepairOptions, type RepairResult } from './repair.js';
+export { buildPlan, type LintErrors, type Plan, type PlannedMigration, type Refusal, type RefusalKind } from './plan.js';
+export {
+  ensureHistory,
+  historyExists,
+  readHistory,
+  HISTORY_LAYOUT_VERSION,
+  HISTORY_TABLE,
+  type HistoryRow,
+  type HistoryStatus,
+} from './history.js';
+export { acquireMigrationLock, findLockHolder, MIGRATION_LOCK_KEY, type MigrationLock } from './lock.js';
+export { approvalState, requiredApprovals, missingPromotions, type ApprovalState } from './approvals.js';
+export { MigrationFailure } from './apply-context.js';
+export { RunnerError, type RunnerErrorKind } from './errors.js';
+export { compareVersions, type MigrationRef } from './ordering.js';
+export { finalizeHeader, type ExecutionStamp } from './finalize.js';
+export { isTruthy } from './verification.js';

@@ -1,0 +1,147 @@
+/**
+ * The migration lock: a session-level advisory lock held on a DEDICATED connection for the
+ * whole run. It is taken by polling `pg_try_advisory_lock` with backoff until a deadline,
+ * never with the blocking `pg_advisory_lock`: a runner blocked inside that call sits in a
+ * transaction-less wait that CREATE INDEX CONCURRENTLY of the holder would wait for in turn.
+ *
+ * Advisory locks are per database, so runners on different databases never contend.
+ * The key is fixed: the first 8 bytes of SHA-256("pgwarden:migrate") as a signed bigint,
+ * so any pgwarden version (and a DBA who wants to pause migrations) takes the same lock.
+ *
+ * PGlite has one connection and one process (the data directory's file lock covers it),
+ * so there the lock is a no-op.
+ */
+
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database, DbSession } from '../db/types.js';
+import { RunnerError } from './errors.js';
+
+const KEY_BYTES = createHash('sha256').update('pgwarden:migrate').digest().subarray(0, 8);
+
+/** The advisory lock key (signed 64-bit). */
+export const MIGRATION_LOCK_KEY: bigint = KEY_BYTES.readBigInt64BE(0);
+
+/** How pg_locks shows a bigint advisory key: classid = high 32 bits, objid = low 32 bits, objsubid = 1. */
+const KEY_CLASSID = KEY_BYTES.readUInt32BE(0);
+const KEY_OBJID = KEY_BYTES.readUInt32BE(4);
+
+export interface MigrationLock {
+  /**
+   * The lock's own connection (pg only). It is idle while the lock is held, so the runner
+   * uses it to watch for lock waits of the migration session.
+   */
+  readonly monitor?: DbSession;
+  release(): Promise<void>;
+}
+
+export interface AcquireLockOptions {
+  /** Give up after this long (config.advisoryLockTimeoutMs). */
+  timeoutMs: number;
+  /** Called once when the first attempt finds the lock taken. */
+  onWait?: (holder: string) => void;
+  /** First poll delay, doubled up to maxDelayMs (defaults 50 and 1000). */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface LockHolder {
+  pid: number;
+  applicationName: string;
+  user: string;
+  clientAddr: string | null;
+  state: string | null;
+  backendStart: Date | null;
+}
+
+export async function acquireMigrationLock(db: Database, options: AcquireLockOptions): Promise<MigrationLock> {
+  if (db.kind === 'pglite') return { release: async () => {} };
+
+  const session = await db.session();
+  try {
+    const deadline = Date.now() + options.timeoutMs;
+    let delay = options.initialDelayMs ?? 50;
+    const maxDelay = options.maxDelayMs ?? 1000;
+    let waited = false;
+    for (;;) {
+      const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
+        MIGRATION_LOCK_KEY.toString(),
+      ]);
+      if (rows[0]?.locked) {
+        return {
+          monitor: session,
+          release: async () => {
+            try {
+              await session.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
+            } catch {
+              // closing the connection releases a session lock anyway
+            }
+            await session.close();
+          },
+        };
+      }
+      if (!waited) {
+        waited = true;
+        options.onWait?.(describeHolder(await findLockHolder(session)));
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const holder = describeHolder(await findLockHolder(session));
+        throw new RunnerError(
+          'lock-timeout',
+          `another migration run holds the pgwarden lock on ${db.label} (${holder}); gave up after ${formatMs(options.timeoutMs)}: wait for it to finish, or raise advisoryLockTimeoutMs`,
+        );
+      }
+      await sleep(Math.min(delay, left));
+      delay = Math.min(delay * 2, maxDelay);
+    }
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
+
+/** Who holds the migration lock right now, from pg_locks joined to pg_stat_activity. */
+export async function findLockHolder(session: DbSession): Promise<LockHolder | undefined> {
+  const { rows } = await session.query<{
+    pid: number;
+    application_name: string;
+    usename: string | null;
+    client_addr: string | null;
+    state: string | null;
+    backend_start: Date | null;
+  }>(
+    `SELECT a.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.state, a.backend_start
+       FROM pg_locks l
+       JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 1
+      LIMIT 1`,
+    [KEY_CLASSID, KEY_OBJID],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    pid: row.pid,
+    applicationName: row.application_name,
+    user: row.usename ?? '?',
+    clientAddr: row.client_addr,
+    state: row.state,
+    backendStart: row.backend_start,
+  };
+}
+
+export function describeHolder(holder: LockHolder | undefined): string {
+  if (!holder) return 'holder already gone';
+  const parts = [`pid ${holder.pid}`];
+  parts.push(`application "${holder.applicationName || '?'}"`);
+  parts.push(`user ${holder.user}`);
+  if (holder.clientAddr) parts.push(`from ${holder.clientAddr}`);
+  if (holder.backendStart) parts.push(`connected since ${holder.backendStart.toISOString()}`);
+  return parts.join(', ');
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10}s` : `${ms}ms`;
+}

@@ -1,0 +1,87 @@
+import type { EnvironmentConfig, PgwardenConfig } from '../config/types.js';
+import type { Database } from '../db/types.js';
+import type { Migration } from '../migration/types.js';
+import type { MigrationRef } from './ordering.js';
+import type { LintErrors, Refusal } from './plan.js';
+
+export type RunnerSettings = Pick<PgwardenConfig, 'lockTimeout' | 'statementTimeout' | 'lockRetries' | 'advisoryLockTimeoutMs'>;
+
+export interface MigrateOptions {
+  db: Database;
+  /** The parsed history (any order: the runner sorts by version, then file name). */
+  migrations: readonly Migration[];
+  envName: string;
+  environment?: EnvironmentConfig;
+  /** Defaults: lockTimeout 5s, statementTimeout 0 (off), lockRetries 3, advisoryLockTimeoutMs 60 s. */
+  config?: Partial<RunnerSettings>;
+  /** Lint error messages by relPath or version: such pending migrations are refused. */
+  lintErrors?: LintErrors;
+  /** Plan and check only: no lock, no writes. */
+  dryRun?: boolean;
+  /** Stop after this version (`YYYY-MM-DD_NN`). */
+  to?: string;
+  allowOutOfOrder?: boolean;
+  /** Write the execution record into each applied file's header (the CLI's default; --no-finalize turns it off). */
+  finalize?: boolean;
+  /** Recorded in the history and the header; default: the OS user. */
+  appliedBy?: string;
+  toolVersion?: string;
+  onProgress?: (event: MigrateEvent) => void;
+  /** First delay before retrying after a lock timeout, doubled each retry (default 1000 ms). */
+  retryDelayMs?: number;
+}
+
+export type MigrateEvent =
+  | { type: 'lock-wait'; holder: string }
+  | { type: 'start'; migration: MigrationRef; resumeFrom: number; statements?: number }
+  | { type: 'retry'; migration: MigrationRef; attempt: number; of: number; delayMs: number; reason: string }
+  | { type: 'applied'; migration: MigrationRef; durationMs: number }
+  | { type: 'failed'; migration: MigrationRef; durationMs: number; message: string }
+  | { type: 'skipped'; migration: MigrationRef; reason: string };
+
+export interface AppliedMigration extends MigrationRef {
+  durationMs: number;
+  /** no-transaction files: statements executed (including a resumed prefix). */
+  statementsApplied: number | null;
+  /** Execution record written into the header. */
+  finalized: boolean;
+}
+
+export interface FailedMigration extends MigrationRef {
+  durationMs: number;
+  /** One line naming the file and line, the cause and what to do. */
+  message: string;
+  code?: string;
+  invalidIndexes: string[];
+}
+
+export interface SkippedMigration extends MigrationRef {
+  reason: 'dry-run' | 'after-target' | 'earlier-failure';
+}
+
+export interface PlannedRef extends MigrationRef {
+  noTransaction: boolean;
+  /** Statements a previous interrupted run already executed. */
+  resumeFrom: number;
+}
+
+export interface MigrateResult {
+  /** True when nothing was refused and nothing failed. */
+  ok: boolean;
+  /** Redacted URL or embedded directory. */
+  database: string;
+  envName: string;
+  dryRun: boolean;
+  /** Gate problems; when any, nothing ran. */
+  refused: Refusal[];
+  /** What the run set out to apply, in order (for --dry-run: what would run). */
+  planned: PlannedRef[];
+  applied: AppliedMigration[];
+  failed: FailedMigration[];
+  skipped: SkippedMigration[];
+  /** Migrations already applied before this run. */
+  alreadyApplied: number;
+  /** Non-fatal: a header that could not be finalised, a body with its own BEGIN/COMMIT. */
+  warnings: string[];
+  durationMs: number;
+}

@@ -1,0 +1,164 @@
+/**
+ * What a run would do, and every reason to refuse it, computed before anything executes:
+ * integrity of the applied migrations, file names, `--to`, out-of-order files, lint errors,
+ * approvals, promotion order and the resume rule of no-transaction files. A refusal stops
+ * the whole run, so nothing is half done because of a gate.
+ */
+
+import type { EnvironmentConfig } from '../config/types.js';
+import type { DatabaseKind } from '../db/types.js';
+import type { Migration } from '../migration/types.js';
+import { approvalProblem, approvalState, promotionProblem, requiredApprovals } from './approvals.js';
+import type { HistoryRow } from './history.js';
+import { checkIntegrity } from './integrity.js';
+import { compareKeys, compareVersions, keyOf, refOf, sortForExecution, type MigrationRef } from './ordering.js';
+import { partialRunProblem, resumePoint, splitStatements, type RunnableStatement } from './statements.js';
+
+/** Lint errors of migrations, keyed by workspace-relative path, version or base name. */
+export type LintErrors = ReadonlyMap<string, readonly string[]>;
+
+export type RefusalKind =
+  | 'tampered'
+  | 'missing-file'
+  | 'invalid-name'
+  | 'duplicate'
+  | 'unknown-target'
+  | 'out-of-order'
+  | 'lint'
+  | 'approval'
+  | 'promotion'
+  | 'resume'
+  | 'unsplittable';
+
+export interface Refusal {
+  kind: RefusalKind;
+  /** Workspace-relative path ('' for a history row without a file). */
+  relPath: string;
+  version?: string;
+  /** One line, naming the file and saying what to do. */
+  message: string;
+}
+
+export interface PlannedMigration {
+  migration: Migration;
+  ref: MigrationRef;
+  /** The history row of an earlier failed or interrupted attempt. */
+  previous?: HistoryRow;
+  /** no-transaction files: the statements, and how many a previous run already executed. */
+  statements?: RunnableStatement[];
+  resumeFrom: number;
+}
+
+export interface Plan {
+  /** To run, in order (up to `--to`). */
+  pending: PlannedMigration[];
+  /** Pending but after `--to`. */
+  afterTarget: Migration[];
+  appliedCount: number;
+  refusals: Refusal[];
+}
+
+export interface PlanInput {
+  migrations: readonly Migration[];
+  history: readonly HistoryRow[];
+  envName: string;
+  environment: EnvironmentConfig | undefined;
+  dbKind: DatabaseKind;
+  lintErrors?: LintErrors;
+  to?: string;
+  allowOutOfOrder?: boolean;
+}
+
+export async function buildPlan(input: PlanInput): Promise<Plan> {
+  const refusals: Refusal[] = [];
+  const refuse = (kind: RefusalKind, m: Migration | undefined, message: string) =>
+    refusals.push({ kind, relPath: m?.relPath ?? '', version: m?.name.version, message });
+
+  for (const problem of checkIntegrity(input.history, input.migrations)) {
+    refusals.push({ kind: problem.kind, relPath: problem.relPath, version: problem.version, message: problem.message });
+  }
+
+  const valid: Migration[] = [];
+  const seen = new Map<string, Migration>();
+  for (const m of input.migrations) {
+    if (!m.name.version) {
+      refuse('invalid-name', m, `${m.relPath}: the file name does not follow YYYY-MM-DD_NN_slug.sql, so it has no version: rename it`);
+      continue;
+    }
+    const key = keyOf(refOf(m));
+    const twin = seen.get(key);
+    if (twin) {
+      refuse('duplicate', m, `${m.relPath}: same file name as ${twin.relPath}: one migration name may exist once across all folders`);
+      continue;
+    }
+    seen.set(key, m);
+    valid.push(m);
+  }
+
+  const rows = new Map(input.history.map((r) => [keyOf(r), r]));
+  const applied = input.history.filter((r) => r.status === 'applied');
+  const newestApplied = applied.reduce<HistoryRow | undefined>(
+    (newest, r) => (!newest || compareKeys(r, newest) > 0 ? r : newest),
+    undefined,
+  );
+
+  const ordered = sortForExecution(valid);
+  const pendingAll = ordered.filter((m) => rows.get(keyOf(refOf(m)))?.status !== 'applied');
+
+  if (input.to !== undefined && !ordered.some((m) => m.name.version === input.to) && !input.history.some((r) => r.version === input.to)) {
+    refusals.push({ kind: 'unknown-target', relPath: '', message: `--to ${input.to}: no migration has this version (YYYY-MM-DD_NN)` });
+  }
+  const inTarget = (m: Migration) => input.to === undefined || compareVersions(m.name.version!, input.to) <= 0;
+  const candidates = pendingAll.filter(inTarget);
+  const afterTarget = pendingAll.filter((m) => !inTarget(m));
+
+  const required = requiredApprovals(input.environment, input.dbKind);
+  const pending: PlannedMigration[] = [];
+  for (const m of candidates) {
+    const ref = refOf(m);
+    const previous = rows.get(keyOf(ref));
+
+    if (newestApplied && compareKeys(ref, newestApplied) < 0 && !input.allowOutOfOrder) {
+      refuse(
+        'out-of-order',
+        m,
+        `${m.relPath}: pending, but sorts before ${newestApplied.name}, which is already applied: renumber it after the newest migration, or pass --allow-out-of-order`,
+      );
+    }
+
+    const lint = lintErrorsOf(input.lintErrors, m);
+    if (lint.length > 0) {
+      refuse('lint', m, `${m.relPath}: has lint errors, fix them first: ${lint.join('; ')}`);
+    }
+
+    const approval = approvalProblem(m, approvalState(m, required), input.envName);
+    if (approval) refuse('approval', m, approval);
+
+    const promotion = promotionProblem(m, input.environment, input.envName);
+    if (promotion) refuse('promotion', m, promotion);
+
+    const planned: PlannedMigration = { migration: m, ref, previous, resumeFrom: 0 };
+    if (m.directives.noTransaction) {
+      const split = await splitStatements(m);
+      if ('error' in split) {
+        refuse('unsplittable', m, split.error);
+      } else {
+        planned.statements = split.statements;
+        const resume = resumePoint(m, previous, split.statements);
+        if ('problem' in resume) refuse('resume', m, resume.problem);
+        else planned.resumeFrom = resume.from;
+      }
+    } else {
+      const partial = partialRunProblem(m, previous);
+      if (partial) refuse('resume', m, partial);
+    }
+    pending.push(planned);
+  }
+
+  return { pending, afterTarget, appliedCount: applied.length, refusals };
+}
+
+function lintErrorsOf(lintErrors: LintErrors | undefined, m: Migration): readonly string[] {
+  if (!lintErrors) return [];
+  return lintErrors.get(m.relPath) ?? (m.name.version ? lintErrors.get(m.name.version) : undefined) ?? lintErrors.get(m.name.baseName) ?? [];
+}

@@ -1,0 +1,6 @@
+export * from './types.js';
+export { byteOffsetToIndex, leadingComments, LineIndex } from './positions.js';
+export { loadParser, parseSql } from './parser.js';
+export { nameList, relationsOf } from './relations.js';
+export { describeStatement } from './statement-kind.js';
+export { walk } from './walk.js';

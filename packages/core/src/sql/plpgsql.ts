@@ -1,0 +1,311 @@
+import { dollarQuote, forEachToken } from './lexer.js';
+import type { PgQuery, RawStatement } from './parser.js';
+import { byteOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
+import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, type SyntaxDiagnosis } from './syntax-hints.js';
+import type { PgNode, SqlStatement, SqlSyntaxError } from './types.js';
+
+export interface SourceFile {
+  /** The file as written. */
+  text: string;
+  /** Lines of the text as parsed (meta-commands blanked, same offsets). */
+  lines: LineIndex;
+}
+
+interface RoutineBody {
+  /** The body as the parser decoded it from its literal. */
+  source: string;
+  /** Node location of the literal (DO) or of the AS keyword before it (functions). */
+  location?: number;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+type Guard = NonNullable<SqlStatement['guard']>;
+
+interface PlpgsqlParseResult {
+  plpgsql_funcs?: { PLpgSQL_function?: { action?: PgNode } }[];
+}
+
+/** A DO body is parsed as the body of a function, which is what the PL/pgSQL parser accepts. */
+const DO_WRAPPER = 'CREATE FUNCTION pgwarden_do() RETURNS void LANGUAGE plpgsql AS ';
+
+/**
+ * The DDL/DML statements inside the PL/pgSQL body of a DO block or CREATE FUNCTION/PROCEDURE,
+ * positioned in the file, with the IF (NOT) EXISTS or exception handler that guards them.
+ */
+export function parseRoutineBody(
+  pg: PgQuery,
+  parent: SqlStatement,
+  file: SourceFile,
+): { nested: SqlStatement[]; errors: SqlSyntaxError[] } {
+  const body = plpgsqlBodyOf(parent);
+  if (!body) return { nested: [], errors: [] };
+  return new BodyParser(pg, parent, file, body).parse();
+}
+
+function plpgsqlBodyOf(statement: SqlStatement): RoutineBody | undefined {
+  const isDo = statement.kind === 'DoStmt';
+  if (!isDo && statement.kind !== 'CreateFunctionStmt') return undefined;
+  const options: PgNode[] = (isDo ? statement.node.args : statement.node.options) ?? [];
+  let language = isDo ? 'plpgsql' : undefined; // DO defaults to PL/pgSQL
+  let body: RoutineBody | undefined;
+  for (const { DefElem: option } of options) {
+    if (option?.defname === 'language') language = String(option.arg?.String?.sval).toLowerCase();
+    if (option?.defname === 'as') {
+      const parts: PgNode[] = option.arg?.List?.items ?? [option.arg];
+      const source = parts[0]?.String?.sval;
+      if (parts.length === 1 && typeof source === 'string') body = { source, location: option.location };
+    }
+  }
+  return language === 'plpgsql' ? body : undefined;
+}
+
+const LITERAL_OPENING = /\$(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_\u0080-\uFFFF]*)?\$|'/g;
+
+/** File offsets of the body between its quotes: the first literal from `from` whose content is the body. */
+function locateBody(text: string, from: number, to: number, body: string): Span | undefined {
+  LITERAL_OPENING.lastIndex = from;
+  for (let opening = LITERAL_OPENING.exec(text); opening && opening.index < to; opening = LITERAL_OPENING.exec(text)) {
+    const quote = opening[0];
+    const content = quote === "'" ? body.replace(/'/g, "''") : body;
+    const start = opening.index + quote.length;
+    if (text.startsWith(content, start) && text.startsWith(quote, start + content.length)) {
+      return { start, end: start + content.length };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where `query` occurs in `text[from, to)`, or -1. PL/pgSQL replaces an INTO clause with as
+ * many spaces, so a space in the query matches any character.
+ */
+function findQuery(text: string, query: string, from: number, to: number): number {
+  const exact = text.indexOf(query, from);
+  if (exact !== -1 && exact + query.length <= to) return exact;
+  const head = query.slice(0, query.search(/ {2,}|$/));
+  if (!head) return -1;
+  for (let at = text.indexOf(head, from); at !== -1 && at + query.length <= to; at = text.indexOf(head, at + 1)) {
+    let matches = true;
+    for (let index = head.length; matches && index < query.length; index++) {
+      matches = query[index] === ' ' || query[index] === text[at + index];
+    }
+    if (matches) return at;
+  }
+  return -1;
+}
+
+function conditionGuard(condition: PgNode | undefined): Guard | undefined {
+  const query: unknown = condition?.PLpgSQL_expr?.query;
+  if (typeof query !== 'string') return undefined;
+  if (/\bNOT\s+EXISTS\b/i.test(query)) return { kind: 'if-not-exists', condition: query };
+  if (/\bEXISTS\b/i.test(query)) return { kind: 'if-exists', condition: query };
+  return undefined;
+}
+
+function exceptionGuard(handlers: PgNode[]): Guard {
+  const conditions = handlers.flatMap(({ PLpgSQL_exception: handler }) =>
+    (handler?.conditions ?? []).map(({ PLpgSQL_condition: condition }: PgNode) => condition?.condname),
+  );
+  return { kind: 'exception-handler', condition: conditions.join(' OR ') };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+class BodyParser {
+  private readonly nested: SqlStatement[] = [];
+  private readonly errors: SqlSyntaxError[] = [];
+  private readonly lines: LineIndex;
+  /** The body in the file; undefined when it cannot be found (an E'' literal): positions then fall back. */
+  private readonly span?: Span;
+  /** File line of the body's line 1, which PL/pgSQL line numbers count from. */
+  private readonly firstLine: number;
+  /** Where the previous statement ended: statements are visited in source order. */
+  private cursor: number;
+  private readonly label: string;
+
+  constructor(
+    private readonly pg: PgQuery,
+    private readonly parent: SqlStatement,
+    private readonly file: SourceFile,
+    private readonly body: RoutineBody,
+  ) {
+    this.lines = file.lines;
+    const { start, end } = parent.range;
+    const literalSearchFrom = body.location === undefined ? undefined : parent.locate?.(body.location).offset;
+    this.span = locateBody(this.lines.text, literalSearchFrom ?? start.offset, end.offset, body.source);
+    this.firstLine = this.span ? this.lines.positionAt(this.span.start).line : start.line;
+    this.cursor = this.span?.start ?? start.offset;
+    this.label = parent.kind === 'DoStmt' ? 'DO block' : 'function body';
+  }
+
+  parse(): { nested: SqlStatement[]; errors: SqlSyntaxError[] } {
+    const { parent } = this;
+    const input =
+      parent.kind === 'DoStmt'
+        ? DO_WRAPPER + dollarQuote(this.body.source)
+        : this.lines.text.slice(parent.range.start.offset, parent.range.end.offset);
+    let tree: PlpgsqlParseResult;
+    try {
+      tree = this.pg.parsePlPgSQLSync(input) as PlpgsqlParseResult;
+    } catch (error) {
+      this.errors.push(this.toError(this.locateBodyError(errorMessage(error))));
+      return { nested: this.nested, errors: this.errors };
+    }
+    this.visit(tree.plpgsql_funcs?.[0]?.PLpgSQL_function?.action, undefined);
+    return { nested: this.nested, errors: this.errors };
+  }
+
+  private visit(wrapper: PgNode | undefined, guard: Guard | undefined): void {
+    const [type, node] = Object.entries(wrapper ?? {})[0] ?? [];
+    if (!node || typeof node !== 'object') return;
+    switch (type) {
+      case 'PLpgSQL_stmt_execsql': {
+        const query: unknown = node.sqlstmt?.PLpgSQL_expr?.query;
+        if (typeof query === 'string') this.addEmbeddedSql(query, node.lineno, guard);
+        return;
+      }
+      case 'PLpgSQL_stmt_dynexecute': {
+        const expression: unknown = node.query?.PLpgSQL_expr?.query;
+        if (typeof expression === 'string') this.addConstantExecute(expression, node.lineno, guard);
+        return;
+      }
+      case 'PLpgSQL_stmt_if':
+        this.visitAll(node.then_body, conditionGuard(node.cond) ?? guard);
+        for (const { PLpgSQL_if_elsif: branch } of node.elsif_list ?? []) {
+          this.visitAll(branch?.stmts, conditionGuard(branch?.cond) ?? guard);
+        }
+        this.visitAll(node.else_body, guard);
+        return;
+      case 'PLpgSQL_stmt_block': {
+        const handlers: PgNode[] | undefined = node.exceptions?.PLpgSQL_exception_block?.exc_list;
+        this.visitAll(node.body, handlers ? exceptionGuard(handlers) : guard);
+        for (const { PLpgSQL_exception: handler } of handlers ?? []) this.visitAll(handler?.action, guard);
+        return;
+      }
+      default:
+        // Loops, CASE and the like: every statement list they hold runs under the same guard.
+        for (const value of Object.values(node)) this.visitAll(value, guard);
+    }
+  }
+
+  private visitAll(list: unknown, guard: Guard | undefined): void {
+    if (Array.isArray(list)) for (const item of list) this.visit(item, guard);
+  }
+
+  private addEmbeddedSql(query: string, lineno: number | undefined, guard: Guard | undefined): void {
+    const at = this.findInBody(query, lineno);
+    this.addStatement(query, at === undefined ? undefined : { start: at, end: at + query.length }, lineno, guard);
+  }
+
+  /** EXECUTE of a constant string: the only dynamic SQL that can be read without running it. */
+  private addConstantExecute(expression: string, lineno: number | undefined, guard: Guard | undefined): void {
+    const literal = /^'((?:[^']|'')*)'$/.exec(expression.trim());
+    if (!literal) return;
+    const at = this.findInBody(expression, lineno);
+    // Inside the quotes; offsets within are approximate when the string doubles quotes.
+    const where = at === undefined ? undefined : { start: at + 1, end: at + expression.trimEnd().length - 1 };
+    this.addStatement(literal[1].replace(/''/g, "'"), where, lineno, guard);
+  }
+
+  /** `where`: the file offsets of `sql`, when it could be found in the body. */
+  private addStatement(sql: string, where: Span | undefined, lineno: number | undefined, guard: Guard | undefined): void {
+    const { lines } = this;
+    let raw: RawStatement | undefined;
+    try {
+      raw = this.pg.parseSync(sql).stmts?.[0] as RawStatement | undefined;
+    } catch (error) {
+      const span = where ?? this.lineSpan(lineno);
+      const errorAt = where ? where.start + byteOffsetToIndex(sql, errorCursor(error)) : span.start;
+      this.errors.push(this.toError(diagnoseSyntaxError(lines, span, errorAt, `${this.label}: ${errorMessage(error)}`)));
+      return;
+    }
+    const kind = raw && Object.keys(raw.stmt)[0];
+    // Only statements that change something matter; SELECT (and SELECT INTO) read.
+    if (!raw || !kind || kind === 'SelectStmt') return;
+
+    const span = where
+      ? { start: where.start, end: where.start + this.file.text.slice(where.start, where.end).trimEnd().length }
+      : this.lineSpan(lineno);
+    const range = lines.rangeOf(span.start, span.end);
+    const statement: SqlStatement = {
+      kind,
+      node: raw.stmt[kind],
+      // Without a position in the file, the SQL as the parser saw it is the best text there is.
+      text: where ? this.file.text.slice(span.start, span.end) : sql,
+      range,
+      parent: this.parent,
+      leadingComments: where ? leadingComments(lines, span.start) : [],
+      locate: where ? (location) => lines.positionAt(where.start + byteOffsetToIndex(sql, location)) : () => range.start,
+    };
+    if (guard) statement.guard = guard;
+    this.nested.push(statement);
+  }
+
+  /** File offset of `query` in the body, searched from its PL/pgSQL line number. */
+  private findInBody(query: string, lineno: number | undefined): number | undefined {
+    if (!this.span) return undefined;
+    const { start, end } = this.span;
+    const lineStart = Math.max(lineno ? this.lines.lineStart(this.firstLine + lineno - 1) : start, start);
+    for (const from of [Math.max(lineStart, this.cursor), lineStart, start]) {
+      const at = findQuery(this.lines.text, query, from, end);
+      if (at !== -1) {
+        this.cursor = at + query.length;
+        return at;
+      }
+    }
+    return undefined;
+  }
+
+  /** The code on a body line: the fallback position of a statement that cannot be found. */
+  private lineSpan(lineno: number | undefined): Span {
+    if (!lineno) return { start: this.parent.range.start.offset, end: this.parent.range.end.offset };
+    const line = this.firstLine + lineno - 1;
+    const start = this.lines.lineStart(line);
+    const end = this.lines.lineEnd(line);
+    const content = this.lines.text.slice(start, end);
+    return { start: start + (content.length - content.trimStart().length), end: start + content.trimEnd().length };
+  }
+
+  /**
+   * PL/pgSQL errors carry no position. Point at the token the message names: inside a known
+   * trap when one explains it, else where it occurs if it occurs only once, else at the body.
+   */
+  private locateBodyError(message: string): SyntaxDiagnosis {
+    const { text } = this.lines;
+    const body = this.span ?? { start: this.parent.range.start.offset, end: this.parent.range.end.offset };
+    const labelled = `${this.label}: ${message}`;
+    const near = /at or near "([^"\r\n]+)"/.exec(message)?.[1];
+    const occurrences: number[] = [];
+    if (near) {
+      // A word must not match inside a longer identifier.
+      const before = /^\w/.test(near) ? '(?<![\\w$])' : '';
+      const after = /\w$/.test(near) ? '(?![\\w$])' : '';
+      const pattern = new RegExp(before + escapeRegExp(near) + after, 'gi');
+      for (const match of text.slice(body.start, body.end).matchAll(pattern)) occurrences.push(body.start + match.index);
+    }
+    const statementEnds: number[] = [];
+    forEachToken(text, (kind, start) => kind === 'semicolon' && statementEnds.push(start), body.start, body.end);
+    for (const at of occurrences) {
+      const previousEnd = statementEnds.filter((end) => end < at).pop();
+      const statement = {
+        start: previousEnd === undefined ? body.start : previousEnd + 1,
+        end: statementEnds.find((end) => end >= at) ?? body.end,
+      };
+      const trapped = diagnoseTrap(text, statement, at, labelled);
+      if (trapped) return trapped;
+    }
+    return diagnoseSyntaxError(this.lines, body, occurrences.length === 1 ? occurrences[0] : body.start, labelled);
+  }
+
+  private toError({ start, end, message, hint }: SyntaxDiagnosis): SqlSyntaxError {
+    const error: SqlSyntaxError = { message, range: this.lines.rangeOf(start, end) };
+    if (hint) error.hint = hint;
+    return error;
+  }
+}

@@ -1,0 +1,29 @@
+import type { PgNode } from './types.js';
+
+/**
+ * Visits every wrapped node (`{ TypeName: {...} }`) under `root` in document order, passing
+ * its type name and inner object; returning false skips that node's children. libpg-query
+ * leaves fields typed as one specific node unwrapped (e.g. `CreateStmt.relation`, a bare
+ * RangeVar): they are traversed, but not visited themselves.
+ */
+export function walk(root: unknown, visit: (type: string, node: PgNode) => boolean | void): void {
+  // An explicit stack: expression trees can nest deeper than the call stack allows.
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (!value || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) pending.push(value[index]);
+      continue;
+    }
+    const keys = Object.keys(value);
+    const inner = (value as PgNode)[keys[0]];
+    const isWrapper = keys.length === 1 && /^[A-Z]/.test(keys[0]) && inner && typeof inner === 'object' && !Array.isArray(inner);
+    if (isWrapper) {
+      if (visit(keys[0], inner) !== false) pending.push(inner);
+      continue;
+    }
+    const children = Object.values(value);
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]);
+  }
+}
