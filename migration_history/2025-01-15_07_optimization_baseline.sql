@@ -8,10 +8,13 @@
 -- SOLUTION: Create patient_metrics_cache with the refresh_patient_metrics()
 --   function (service role only) and the security-invoker views
 --   patient_clinical_summary and document_pipeline_status.
--- AFFECTED TABLES: patient_metrics_cache
+-- AFFECTED TABLES: patient_metrics_cache, patient_clinical_summary,
+--   document_pipeline_status
 --
 -- SOURCE OF TRUTH SCHEMA UPDATED:
 --   [X] current_schema/07_optimization.sql (Lines 10-21: patient_metrics_cache table)
+--   [X] current_schema/07_optimization.sql (Lines 78-98: patient_clinical_summary view)
+--   [X] current_schema/07_optimization.sql (Lines 102-112: document_pipeline_status view)
 --
 -- DOWNSTREAM UPDATES:
 --   [N/A] Bridge schemas updated (if applicable)

@@ -9,12 +9,14 @@
 --   worker_heartbeats, the SECURITY DEFINER functions claim_next_job(),
 --   complete_job() and fail_job() (service role only), the job_queue_health
 --   view, RLS and policies.
--- AFFECTED TABLES: processing_jobs, job_attempts, worker_heartbeats
+-- AFFECTED TABLES: processing_jobs, job_attempts, worker_heartbeats,
+--   job_queue_health
 --
 -- SOURCE OF TRUTH SCHEMA UPDATED:
 --   [X] current_schema/08_job_coordination.sql (Lines 29-49: processing_jobs table)
 --   [X] current_schema/08_job_coordination.sql (Lines 62-73: job_attempts table)
 --   [X] current_schema/08_job_coordination.sql (Lines 79-87: worker_heartbeats table)
+--   [X] current_schema/08_job_coordination.sql (Lines 221-231: job_queue_health view)
 --
 -- DOWNSTREAM UPDATES:
 --   [X] Bridge schemas updated (if applicable)

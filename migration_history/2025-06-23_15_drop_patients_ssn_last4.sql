@@ -24,7 +24,7 @@
 --   script.
 --
 -- SOURCE OF TRUTH SCHEMA UPDATED:
---   [X] current_schema/02_profiles.sql (Lines 59-79: patients.ssn_last4 removed from the patients table)
+--   [X] current_schema/02_profiles.sql (Lines 59-79: patients table, SSN digits column dropped)
 --
 -- DOWNSTREAM UPDATES:
 --   [N/A] Bridge schemas updated (if applicable)

@@ -11,16 +11,22 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** node:util parseArgs with usage errors instead of TypeErrors, and --help handled. */
-export function parseCommandArgs<T extends Options>(argv: string[], options: T, usage: string) {
+export interface ParsedCommandArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** node:util parseArgs with usage errors instead of TypeErrors; undefined after printing --help. */
+export function parseCommandArgs(argv: string[], options: Options, usage: string): ParsedCommandArgs | undefined {
+  let parsed: ParsedCommandArgs;
   try {
-    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-    if (parsed.values.help) {
-      console.log(usage);
-      return undefined;
-    }
-    return parsed;
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }) as ParsedCommandArgs;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${usage}`);
   }
+  if (parsed.values.help) {
+    console.log(usage);
+    return undefined;
+  }
+  return parsed;
 }

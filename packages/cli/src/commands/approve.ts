@@ -1,5 +1,40 @@
-import { UsageError } from '../command.js';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadConfig } from '@pgwarden/core/config/index';
+import { lint, toRelPath } from '@pgwarden/core/lint/index';
+import { addApproval, parseMigration } from '@pgwarden/core/migration/index';
+import { parseCommandArgs, UsageError } from '../command.js';
+import { requireOne, today } from './shared.js';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UsageError('approve: not available in this build');
+const USAGE = `Usage: pgwarden approve <file> --by NAME [--config FILE]
+
+Records a review in the header: "-- APPROVED: NAME DATE sha256:CHECKSUM", bound to the SQL
+body. Any later change to the body voids the approval; header edits do not. A file with
+lint errors cannot be approved.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(argv, { by: { type: 'string' }, config: { type: 'string' } }, USAGE);
+  if (!args) return 0;
+  const by = (args.values.by as string | undefined)?.trim();
+  if (!by || /\s/.test(by)) throw new UsageError(`approve needs --by NAME (one word, e.g. alice or dr.smith)\n\n${USAGE}`);
+  const path = resolve(requireOne(args.positionals, 'migration file', USAGE));
+  const config = loadConfig({ configPath: args.values.config as string | undefined });
+
+  const { findings } = await lint(config, { paths: [path] });
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  if (errors.length > 0) {
+    for (const error of errors) console.error(`${error.file}:${error.line}:${error.column}  ${error.message}  (${error.rule})`);
+    console.error(`pgwarden: not approved: fix the ${errors.length} lint error${errors.length === 1 ? '' : 's'} first`);
+    return 1;
+  }
+
+  const text = readFileSync(path, 'utf8');
+  const migration = parseMigration({ path, relPath: toRelPath(config.root, path), text });
+  const updated = addApproval(text, { by, date: today(), checksum: migration.checksum });
+  // Write beside the file and rename: a killed process never leaves half a header.
+  const temporary = join(dirname(path), `.${basename(path)}.pgwarden-tmp`);
+  writeFileSync(temporary, updated);
+  renameSync(temporary, path);
+  console.log(`pgwarden: ${migration.relPath} approved by ${by} (sha256:${migration.checksum.slice(0, 12)}...)`);
+  return 0;
 }

@@ -1,5 +1,111 @@
-import { UsageError } from '../command.js';
+import { lint } from '@pgwarden/core/lint/index';
+import { migrate, type MigrateEvent } from '@pgwarden/core/runner/index';
+import { parseCommandArgs } from '../command.js';
+import { toolVersion } from '../main.js';
+import { DATABASE_OPTIONS, currentUser, formatDuration, openTarget, prepareDatabaseCommand } from './shared.js';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UsageError('migrate: not available in this build');
+const USAGE = `Usage: pgwarden migrate [options]
+
+Applies pending migrations in version order: one transaction per file (or statement by
+statement for "-- pgwarden:no-transaction" files), under an advisory lock, with lock and
+statement timeouts, the VERIFY query, and the history row written in the same transaction.
+Refuses tampered history, lint errors, missing approvals and skipped promotion steps.
+
+Options:
+  --env NAME              environment from pgwarden.config.json (default: defaultEnv)
+  --database-url URL      a server URL (default: the environment's variable, else the embedded database)
+  --dry-run               show what would run; change nothing
+  --to VERSION            stop after this version (YYYY-MM-DD_NN)
+  --allow-out-of-order    apply a pending migration older than the newest applied one
+  --no-finalize           do not write the execution record into the headers
+  --config FILE           pgwarden.config.json to use`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      ...DATABASE_OPTIONS,
+      'dry-run': { type: 'boolean' },
+      to: { type: 'string' },
+      'allow-out-of-order': { type: 'boolean' },
+      'no-finalize': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (!args) return 0;
+  const { config, target, history } = await prepareDatabaseCommand(args.values);
+  for (const file of history.unreadable) console.error(`pgwarden: ${file.relPath}: ${file.message}`);
+  if (history.unreadable.length > 0) return 1;
+
+  // The same rules as the commit hook: a pending migration with lint errors never runs.
+  const { findings } = await lint(config);
+  const lintErrors = new Map<string, string[]>();
+  for (const finding of findings.filter((item) => item.severity === 'error')) {
+    const messages = lintErrors.get(finding.file) ?? [];
+    messages.push(`${finding.file}:${finding.line}:${finding.column} ${finding.message} (${finding.rule})`);
+    lintErrors.set(finding.file, messages);
+  }
+
+  const db = await openTarget(target);
+  try {
+    console.log(`pgwarden: migrating ${db.label} (env ${target.envName})${args.values['dry-run'] ? ', dry run' : ''}`);
+    const result = await migrate({
+      db,
+      migrations: history.migrations,
+      envName: target.envName,
+      environment: target.environment,
+      config,
+      lintErrors,
+      dryRun: Boolean(args.values['dry-run']),
+      to: args.values.to as string | undefined,
+      allowOutOfOrder: Boolean(args.values['allow-out-of-order']),
+      finalize: !args.values['no-finalize'],
+      appliedBy: currentUser(),
+      toolVersion: await toolVersion(),
+      onProgress: printProgress,
+    });
+
+    for (const refusal of result.refused) console.error(`  refused  ${refusal.message}`);
+    for (const warning of result.warnings) console.error(`  warning  ${warning}`);
+    if (result.dryRun) {
+      for (const planned of result.planned) {
+        console.log(`  would apply  ${planned.name}${planned.noTransaction ? '  (no-transaction)' : ''}${planned.resumeFrom ? `  (resume after statement ${planned.resumeFrom})` : ''}`);
+      }
+    }
+    const summary = [
+      `${result.applied.length} applied`,
+      `${result.alreadyApplied} already applied`,
+      result.failed.length ? `${result.failed.length} failed` : '',
+      result.refused.length ? `${result.refused.length} refused` : '',
+      result.dryRun ? `${result.planned.length} pending` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    console.log(`pgwarden: ${summary} in ${formatDuration(result.durationMs)}`);
+    return result.ok ? 0 : 1;
+  } finally {
+    await db.close();
+  }
+}
+
+function printProgress(event: MigrateEvent): void {
+  switch (event.type) {
+    case 'lock-wait':
+      console.log(`  waiting  another runner holds the migration lock (${event.holder})`);
+      break;
+    case 'retry':
+      console.log(`  retry    ${event.migration.name}: ${event.reason}; attempt ${event.attempt} of ${event.of} in ${formatDuration(event.delayMs)}`);
+      break;
+    case 'applied':
+      console.log(`  applied  ${event.migration.name}  ${formatDuration(event.durationMs)}`);
+      break;
+    case 'failed':
+      console.error(`  failed   ${event.migration.name}  ${formatDuration(event.durationMs)}\n           ${event.message}`);
+      break;
+    case 'skipped':
+      break;
+    case 'start':
+      if (event.resumeFrom > 0) console.log(`  resume   ${event.migration.name} after statement ${event.resumeFrom}`);
+      break;
+  }
 }

@@ -1,5 +1,38 @@
-import { UsageError } from '../command.js';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '@pgwarden/core/config/index';
+import { formatFileName, isCalendarDate, nextSequence, parseFileName, renderNewMigration } from '@pgwarden/core/migration/index';
+import { loadHistory } from '@pgwarden/core/workspace/index';
+import { parseCommandArgs, UsageError } from '../command.js';
+import { requireOne, today } from './shared.js';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UsageError('new: not available in this build');
+const USAGE = `Usage: pgwarden new <slug> [--date YYYY-MM-DD] [--dir SUBFOLDER] [--title TEXT] [--config FILE]
+
+Creates migration_history/YYYY-MM-DD_NN_<slug>.sql with the next sequence number and the
+header template. The slug is lower-case snake_case, e.g. add_processing_time_minutes.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    { date: { type: 'string' }, dir: { type: 'string' }, title: { type: 'string' }, config: { type: 'string' } },
+    USAGE,
+  );
+  if (!args) return 0;
+  const slug = requireOne(args.positionals, 'slug', USAGE);
+  const date = (args.values.date as string | undefined) ?? today();
+  if (!isCalendarDate(date)) throw new UsageError(`--date ${date} is not a real YYYY-MM-DD date`);
+  const config = loadConfig({ configPath: args.values.config as string | undefined });
+  const { migrations } = await loadHistory(config);
+  const sequence = nextSequence(migrations);
+  const fileName = formatFileName(date, sequence, slug);
+  const problems = parseFileName(fileName).problems;
+  if (problems.length > 0) throw new UsageError(`slug "${slug}": ${problems.join('; ')}`);
+
+  const dir = resolve(config.root, config.migrationsDir, (args.values.dir as string | undefined) ?? '');
+  const path = join(dir, fileName);
+  if (existsSync(path)) throw new UsageError(`${path} already exists`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, renderNewMigration({ date, sequence, slug, title: args.values.title as string | undefined }), { flag: 'wx' });
+  console.log(`pgwarden: created ${path}`);
+  return 0;
 }

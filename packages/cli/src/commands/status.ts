@@ -1,5 +1,38 @@
-import { UsageError } from '../command.js';
+import { status } from '@pgwarden/core/runner/index';
+import { parseCommandArgs } from '../command.js';
+import { DATABASE_OPTIONS, openTarget, prepareDatabaseCommand, table } from './shared.js';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UsageError('status: not available in this build');
+const USAGE = `Usage: pgwarden status [--env NAME] [--database-url URL] [--json]
+
+Lists every migration: applied (when, by whom), pending, failed, tampered (the applied SQL
+changed), missing-file; and its approvals against what the environment requires.
+Exits 1 when any migration is tampered, failed or missing its file.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(argv, { ...DATABASE_OPTIONS, json: { type: 'boolean' } }, USAGE);
+  if (!args) return 0;
+  const { target, history } = await prepareDatabaseCommand(args.values);
+  const db = await openTarget(target);
+  try {
+    const rows = await status(db, history.migrations, { name: target.envName, config: target.environment });
+    if (args.values.json) {
+      console.log(JSON.stringify(rows, null, 2));
+    } else {
+      console.log(`pgwarden: ${db.label} (env ${target.envName})`);
+      const lines = rows.map((row) => [
+        row.state,
+        row.name,
+        row.appliedAt ? row.appliedAt.toISOString().replace('T', ' ').slice(0, 19) : '',
+        row.appliedBy ?? '',
+        `${row.approvals.valid}/${row.approvals.required}${row.approvals.voided ? ' (voided by an edit)' : ''}`,
+        row.error ? row.error.split('\n')[0] : '',
+      ]);
+      console.log(table([['STATE', 'MIGRATION', 'APPLIED AT', 'BY', 'APPROVALS', 'NOTE'], ...lines]));
+      const count = (state: string) => rows.filter((row) => row.state === state).length;
+      console.log(`\n${count('applied')} applied, ${count('pending')} pending, ${count('failed')} failed, ${count('tampered')} tampered, ${count('missing-file')} missing`);
+    }
+    return rows.some((row) => row.state === 'tampered' || row.state === 'failed' || row.state === 'missing-file') ? 1 : 0;
+  } finally {
+    await db.close();
+  }
 }

@@ -91,8 +91,8 @@ function hint(context: RuleContext): string {
   const fileTimeout = context.migration.directives.lockTimeout;
   const timeout = fileTimeout
     ? `this file sets lock_timeout ${fileTimeout}`
-    : `pgwarden runs it with lock_timeout ${context.config.lockTimeout} (config "lockTimeout"); set "-- pgwarden:lock-timeout 2s" in the header to fail faster`;
-  return `run it in a low-traffic window and keep the transaction short; ${timeout}, so that a lock that cannot be granted quickly aborts the migration instead of stalling every query on the table`;
+    : `pgwarden applies lock_timeout ${context.config.lockTimeout} (config "lockTimeout"; per file: "-- pgwarden:lock-timeout 2s" in the header)`;
+  return `run it in a low-traffic window; ${timeout}, so that a lock that is not granted quickly aborts the migration instead of queueing every query on the table behind it`;
 }
 
 function unique(values: string[]): string[] {
@@ -219,20 +219,22 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
       if (!node.relation) return undefined;
       const type: string = node.renameType;
       if (type === 'OBJECT_INDEX' && postgresVersion >= 12) return undefined; // SHARE UPDATE EXCLUSIVE since PG 12
+      const target = relationName(node.relation);
+      const sub = quoteIdent(node.subname ?? '?');
       const what: Record<string, string> = {
-        OBJECT_TABLE: 'RENAME TO',
-        OBJECT_COLUMN: `RENAME COLUMN ${quoteIdent(node.subname ?? '?')}`,
-        OBJECT_TABCONSTRAINT: `RENAME CONSTRAINT ${quoteIdent(node.subname ?? '?')}`,
-        OBJECT_TRIGGER: `ALTER TRIGGER ${quoteIdent(node.subname ?? '?')} RENAME`,
-        OBJECT_POLICY: `ALTER POLICY ${quoteIdent(node.subname ?? '?')} RENAME`,
-        OBJECT_VIEW: 'ALTER VIEW RENAME',
-        OBJECT_MATVIEW: 'ALTER MATERIALIZED VIEW RENAME',
-        OBJECT_SEQUENCE: 'ALTER SEQUENCE RENAME',
-        OBJECT_FOREIGN_TABLE: 'ALTER FOREIGN TABLE RENAME',
-        OBJECT_INDEX: 'ALTER INDEX RENAME',
+        OBJECT_TABLE: `ALTER TABLE ${target} RENAME TO ${quoteIdent(node.newname)}`,
+        OBJECT_COLUMN: `ALTER TABLE ${target} RENAME COLUMN ${sub}`,
+        OBJECT_TABCONSTRAINT: `ALTER TABLE ${target} RENAME CONSTRAINT ${sub}`,
+        OBJECT_TRIGGER: `ALTER TRIGGER ${sub} ON ${target} RENAME`,
+        OBJECT_POLICY: `ALTER POLICY ${sub} ON ${target} RENAME`,
+        OBJECT_VIEW: `ALTER VIEW ${target} RENAME`,
+        OBJECT_MATVIEW: `ALTER MATERIALIZED VIEW ${target} RENAME`,
+        OBJECT_SEQUENCE: `ALTER SEQUENCE ${target} RENAME`,
+        OBJECT_FOREIGN_TABLE: `ALTER FOREIGN TABLE ${target} RENAME`,
+        OBJECT_INDEX: `ALTER INDEX ${target} RENAME`,
       };
       if (!what[type]) return undefined;
-      return { locked: [rel(node.relation)], reason: `${what[type]} (${relationName(node.relation)})` };
+      return { locked: [rel(node.relation)], reason: what[type]! };
     }
     case 'AlterObjectSchemaStmt': {
       if (!node.relation || !OBJECT_WORD[node.objectType]) return undefined;

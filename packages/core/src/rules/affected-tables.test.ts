@@ -60,6 +60,11 @@ describe('affected-tables', () => {
     expect(findings[0]).toMatchObject({ rule: RULE, ...at(text, 'care_plans'), endColumn: at(text, 'care_plans').column + 'care_plans'.length });
     expect(findings[0].message).toBe('AFFECTED TABLES lists care_plans, but the SQL never touches it');
     expect(findings[0].hint).toContain('"-- AFFECTED TABLES: documents"');
+
+    const withAnd = migration('documents and care_plans', ADD_AND_BACKFILL);
+    const [andFinding, ...rest] = await runRule(RULE, withAnd);
+    expect(rest).toEqual([]);
+    expect(andFinding).toMatchObject({ ...at(withAnd, 'care_plans'), message: 'AFFECTED TABLES lists care_plans, but the SQL never touches it' });
   });
 
   it('finds tables written inside DO blocks, but not inside function bodies', async () => {

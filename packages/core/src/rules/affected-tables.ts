@@ -89,30 +89,33 @@ function listedTables(section: HeaderSection, text: string): { tables: ListedTab
       visible += depth > 0 ? ' '.repeat(char.length) : char;
       if (char === ')' && depth > 0) depth--;
     }
-    for (const piece of visible.matchAll(/[^,;]+/g)) {
-      for (const item of piece[0].split(/\band\b/i).reduce<{ text: string; start: number }[]>((parts, part) => {
-        const start = parts.length ? parts.at(-1)!.start + parts.at(-1)!.text.length + 3 : piece.index;
-        parts.push({ text: part, start });
-        return parts;
-      }, [])) {
-        const bullet = /^\s*(?:[-*\u2022]\s+)?/.exec(item.text)![0].length;
-        const body = item.text.slice(bullet).trim();
-        if (body === '') continue;
-        if (NONE.test(body) || NONE.test(body.split(/\s+/)[0]!)) {
-          none = true;
-          continue;
-        }
-        IDENTIFIER.lastIndex = bullet;
-        const match = IDENTIFIER.exec(item.text);
-        if (!match) continue;
-        const [schema, name] = match[2] ? [unquote(match[1]!), unquote(match[2])] : [undefined, unquote(match[1]!)];
-        tables.push({
-          ...tableName(schema, name),
-          line: segment.line,
-          column: segment.column + item.start + bullet,
-          length: match[0].length,
-        });
+    // Items are separated by `,`, `;` and the word `and`.
+    const items: { text: string; index: number }[] = [];
+    let itemStart = 0;
+    for (const separator of visible.matchAll(/[,;]|\band\b/gi)) {
+      items.push({ text: visible.slice(itemStart, separator.index), index: itemStart });
+      itemStart = separator.index + separator[0].length;
+    }
+    items.push({ text: visible.slice(itemStart), index: itemStart });
+
+    for (const item of items) {
+      const bullet = /^\s*(?:[-*\u2022]\s+)?/.exec(item.text)![0].length;
+      const body = item.text.slice(bullet).trim();
+      if (body === '') continue;
+      if (NONE.test(body) || NONE.test(body.split(/\s+/)[0]!)) {
+        none = true;
+        continue;
       }
+      IDENTIFIER.lastIndex = bullet;
+      const match = IDENTIFIER.exec(item.text);
+      if (!match) continue;
+      const [schema, name] = match[2] ? [unquote(match[1]!), unquote(match[2])] : [undefined, unquote(match[1]!)];
+      tables.push({
+        ...tableName(schema, name),
+        line: segment.line,
+        column: segment.column + item.index + bullet,
+        length: match[0].length,
+      });
     }
   }
   return { tables, none };

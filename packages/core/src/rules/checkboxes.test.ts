@@ -41,7 +41,7 @@ ${SQL}`;
 describe('checkboxes', () => {
   it('accepts [ ], [X], [x] and [N/A] before execution, and ignores bracketed placeholders', async () => {
     const text = `${header({
-      extra: '-- LOCKING CONSIDERATION: [Brief explanation] of the lock → none\n--   [x] reviewed by Zoë\n',
+      extra: '-- LOCKING CONSIDERATION: [Brief explanation] of the lock → none\n--   [x] reviewed by Zoë\n-- RELEASE: [WIP] behind the flag [P1]\n',
     })}${SQL}`;
     expect(await runRule(RULE, text)).toEqual([]);
   });

@@ -10,6 +10,7 @@ const VALID_MARKS = new Set([' ', 'X', 'x', 'N/A']);
  * Longer bracketed text (`[Descriptive Title]`) is a template placeholder, not a box.
  */
 const BOX_LIKE = /(^\s*--\s*(?:[-*\u2022]\s*)?|:\s*)\[([^\][]{0,5})\](?=\s|$)/g;
+const AFTER_LABEL = /^\s*(?:\S|n\s*\/?\s*a)?\s*$/iu;
 const BOX_CHARS = /^[\sA-Za-z/.*+?\-\u2713\u2714\u2716\u2717\u2718]*$/u;
 
 function suggestion(mark: string): string {
@@ -49,6 +50,8 @@ export const rule: Rule = {
       for (const match of source.text.matchAll(BOX_LIKE)) {
         const mark = match[2]!;
         if (VALID_MARKS.has(mark) || !BOX_CHARS.test(mark)) continue;
+        // After a `LABEL:` only a box-sized mark counts: `Issue: [WIP] ...` is a tag, not a box.
+        if (match[1]!.startsWith(':') && !AFTER_LABEL.test(mark)) continue;
         const column = match.index + match[1]!.length;
         const width = mark.length + 2;
         context.report({

@@ -120,6 +120,16 @@ END $$;
     expect(findings[1].hint).toContain('[N/A] no schema change');
   });
 
+  it('treats any bracketed phrase as a placeholder, but not a bracketed tag', async () => {
+    const text = `${header()
+      .replace(/-- SOLUTION: .*\n/, '-- SOLUTION: [Describe the new index]\n')
+      .replace(/-- Issue: .*\n/, '-- Issue: [Security]\n')}${SQL}`;
+    const findings = await runRule(RULE, text);
+    expect(findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [at(text, 'SOLUTION:').line, 'header field SOLUTION still holds the template placeholder "[Describe the new index]"'],
+    ]);
+  });
+
   it('reads a value written on the lines below its label', async () => {
     const text = `${header().replace(/-- AFFECTED TABLES: .*\n/, '-- AFFECTED TABLES:\n--   - documents\n--   - processing_jobs\n')}${SQL}`;
     expect(await runRule(RULE, text)).toEqual([]);

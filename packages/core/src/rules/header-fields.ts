@@ -26,8 +26,8 @@ const PLACEHOLDERS = [
   'XX_filename',
   'Line XXX',
 ];
-/** A value that is nothing but a bracketed phrase, like the template's `[Brief explanation]`. */
-const BRACKETED_PHRASE = /^\[[A-Za-z][A-Za-z ,'/-]*\]$/;
+/** A value that is nothing but a bracketed phrase of several words, like the template's `[Brief explanation]`. */
+const BRACKETED_PHRASE = /^\[[A-Za-z][A-Za-z,'/-]*(?: [A-Za-z,'/-]+)+\]$/;
 /** Checkbox marks carry no content by themselves. */
 const CHECKBOX = /\[(?: |x|n\/a)\]/gi;
 

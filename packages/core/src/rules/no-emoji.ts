@@ -1,8 +1,15 @@
 import type { Rule } from './types.js';
 import { LineIndex } from '../sql/index.js';
 
-// Extended_Pictographic covers emoji proper; the symbols below are the check/cross marks people paste.
-const EMOJI = /\p{Extended_Pictographic}|[\u2705\u2714\u2716\u274C\u274E\u2B50\uFE0F]/gu;
+// Extended_Pictographic covers emoji proper (the check/cross marks people paste, U+2705, U+2714, U+274C, are in it),
+// except a few text symbols that are emoji only with the emoji variation selector U+FE0F: (c), (r), TM, the
+// double exclamation marks, the information sign and the arrows U+2194-2199, U+21A9-21AA.
+// One emoji is one match: a pictograph with its variation selector, skin tone and keycap marks, ZWJ sequences
+// (a health worker is man + ZWJ + staff of Aesculapius + U+FE0F), flags (two regional indicators), keycaps.
+const TEXT_SYMBOLS = '\\u00A9\\u00AE\\u203C\\u2049\\u2122\\u2139\\u2194-\\u2199\\u21A9\\u21AA';
+const PICTOGRAPH = `(?:(?![${TEXT_SYMBOLS}])\\p{Extended_Pictographic}|[${TEXT_SYMBOLS}]\\uFE0F|\\p{Regional_Indicator}{1,2})`;
+const MODIFIERS = '(?:\\uFE0F|\\u20E3|[\\u{1F3FB}-\\u{1F3FF}])*';
+const EMOJI = new RegExp(`[0-9#*]\\uFE0F?\\u20E3|${PICTOGRAPH}${MODIFIERS}(?:\\u200D${PICTOGRAPH}${MODIFIERS})*|\\uFE0F`, 'gu');
 
 export const rule: Rule = {
   meta: {

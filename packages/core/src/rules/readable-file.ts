@@ -17,6 +17,7 @@ export const rule: Rule = {
       'invalid-utf8': 'save the file as UTF-8 (it is probably Latin-1 or UTF-16)',
       unreadable: 'check that the file exists and is readable',
     };
-    context.report({ message: context.readError.message, hint: hints[context.readError.reason] });
+    // readSourceFile phrases the reason as a predicate ("is a directory, not a file"): give it its subject.
+    context.report({ message: `${context.migration.name.baseName} ${context.readError.message}`, hint: hints[context.readError.reason] });
   },
 };

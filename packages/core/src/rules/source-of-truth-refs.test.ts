@@ -116,6 +116,23 @@ describe('source-of-truth-refs', () => {
     expect(findings[0].hint).toContain('status first appears on line 5');
   });
 
+  it('expects the table, not the column, when the description says the column was dropped', async () => {
+    const valid = withRefs(`--   [X] current_schema/02_profiles.sql (Lines 2-6: profiles.ssn_last4 dropped)
+--   [X] current_schema/04_ai_processing.sql (Line 9: care_plan_drafts table removed)`);
+    expect(await runRule(RULE, valid, { files: FILES })).toEqual([]);
+
+    const invalid = withRefs('--   [X] current_schema/02_profiles.sql (Line 4: documents.legacy_status dropped)');
+    const findings = await runRule(RULE, invalid, { files: FILES });
+    expect(findings.map((finding) => [finding.line, finding.column, finding.message])).toEqual([
+      [
+        at(invalid, 'Line 4:').line,
+        at(invalid, 'Line 4:').column,
+        'current_schema/02_profiles.sql line 4 does not mention documents: line 4 reads "preferred_language text NOT NULL DEFAULT \'fr\',"',
+      ],
+    ]);
+    expect(findings[0].hint).toBe('current_schema/02_profiles.sql never mentions documents: update it so that it holds the change, or correct the reference');
+  });
+
   it('reports a file that does not exist, suggesting the file with the same number', async () => {
     const text = withRefs(`--   [X] current_schema/04_ai_procesing.sql (Line 8: documents.processing_time_minutes added)
 --   [X] current_schema/09_reporting.sql (Line 12: report_runs table)`);

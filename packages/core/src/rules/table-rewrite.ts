@@ -144,7 +144,9 @@ export const rule: Rule = {
         const names = tables.map((table) => table.text).join(', ');
         context.report({
           statement,
-          message: `${finding.what} ${finding.may ? 'may rewrite' : 'rewrites'} the whole of ${names} (and rebuilds its indexes) under an ACCESS EXCLUSIVE lock: ${finding.causes.map((cause) => cause.text).join('; ')}`,
+          message: finding.may
+            ? `${finding.causes.map((cause) => cause.text).join('; ')} (a rewrite holds an ACCESS EXCLUSIVE lock on ${names} for its whole duration)`
+            : `${finding.causes.map((cause) => cause.text).join('; ')}: ${names} is rewritten in full (indexes rebuilt too) under an ACCESS EXCLUSIVE lock`,
           hint: [...new Set(finding.causes.map((cause) => cause.hint))].join('; '),
         });
       }
@@ -238,7 +240,7 @@ function addColumnCause(column: PgNode | undefined, postgresVersion: number, cat
   if (volatility.unknown) {
     return {
       may: true,
-      text: `ADD COLUMN ${name} has a DEFAULT calling ${volatility.unknown}(), whose volatility pgwarden does not know: a VOLATILE function is evaluated for every existing row`,
+      text: `ADD COLUMN ${name} has a DEFAULT calling ${volatility.unknown}(), whose volatility pgwarden does not know: a VOLATILE function is evaluated for every existing row, rewriting the table`,
       hint: `if ${volatility.unknown}() is STABLE or IMMUTABLE there is no rewrite (declare it so); otherwise ${HINTS.volatileDefault}`,
     };
   }
@@ -274,7 +276,7 @@ function typeChangeCause(cmd: PgNode, tableKey: string, postgresVersion: number,
   if (!old) {
     return {
       may: true,
-      text: `${label}: pgwarden found no earlier definition of the column (in this file, the earlier migrations or current_schema/); unless its current type is binary-coercible to ${typeInfoText(next)} (e.g. varchar(n) to text), every row is rewritten`,
+      text: `${label} rewrites every row unless the column's current type is binary-coercible to ${typeInfoText(next)} (e.g. varchar(n) to text): pgwarden found no earlier definition of ${quoteIdent(column)} in this file, the earlier migrations or current_schema/`,
       hint: HINTS.type,
     };
   }

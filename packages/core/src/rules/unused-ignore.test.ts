@@ -41,7 +41,8 @@ ${ADD_COLUMN}BEGIN;
 BEGIN;
 `);
     const findings = await runRule(['transaction-control', RULE], text);
-    const comment = at(text, '-- pgwarden-ignore');
+    // The position of the directive word, after "-- ".
+    const comment = at(text, 'pgwarden-ignore transaction-controll');
     expect(findings.map((finding) => [finding.rule, finding.severity, finding.line, finding.column, finding.message])).toEqual([
       [RULE, 'error', comment.line, comment.column, 'pgwarden-ignore names unknown rule "transaction-controll"'],
       ['transaction-control', 'error', at(text, 'BEGIN').line, 1, 'BEGIN at top level: pgwarden already runs each migration in one transaction'],

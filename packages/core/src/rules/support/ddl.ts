@@ -529,7 +529,8 @@ export class Catalog {
   clone(): Catalog {
     const copy = new Catalog();
     for (const [key, table] of this.tables) {
-      copy.tables.set(key, { columns: new Map(table.columns), checks: new Map(table.checks), partitioned: table.partitioned });
+      const checks = new Map([...table.checks].map(([name, check]) => [name, { ...check }] as const));
+      copy.tables.set(key, { columns: new Map(table.columns), checks, partitioned: table.partitioned });
     }
     for (const [key, value] of this.indexes) copy.indexes.set(key, value);
     for (const [key, value] of this.functions) copy.functions.set(key, value);
@@ -623,7 +624,7 @@ export class Catalog {
               break;
             case 'AT_ValidateConstraint': {
               const check = table.checks.get(cmd.name);
-              if (check) check.validated = true;
+              if (check) table.checks.set(cmd.name, { ...check, validated: true });
               break;
             }
             case 'AT_DropConstraint':
