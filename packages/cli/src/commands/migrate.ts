@@ -1,6 +1,7 @@
 import { lint } from '@pgwarden/core/lint/index';
 import { migrate, type MigrateEvent } from '@pgwarden/core/runner/index';
-import { parseCommandArgs } from '../command.js';
+import { applyPreset } from '@pgwarden/core/shadow/index';
+import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
 import { DATABASE_OPTIONS, currentUser, formatDuration, openTarget, prepareDatabaseCommand } from './shared.js';
 
@@ -18,6 +19,9 @@ Options:
   --to VERSION            stop after this version (YYYY-MM-DD_NN)
   --allow-out-of-order    apply a pending migration older than the newest applied one
   --no-finalize           do not write the execution record into the headers
+  --preset supabase|none  first create what the platform provides (roles, auth schema) on a plain
+                          Postgres standing in for it; the embedded database gets the configured
+                          preset automatically
   --config FILE           pgwarden.config.json to use`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -29,6 +33,7 @@ export async function run(argv: string[]): Promise<number> {
       to: { type: 'string' },
       'allow-out-of-order': { type: 'boolean' },
       'no-finalize': { type: 'boolean' },
+      preset: { type: 'string' },
     },
     USAGE,
   );
@@ -46,8 +51,12 @@ export async function run(argv: string[]): Promise<number> {
     lintErrors.set(finding.file, messages);
   }
 
+  const preset = (args.values.preset as string | undefined) ?? (target.url ? 'none' : config.preset);
+  if (preset !== 'supabase' && preset !== 'none') throw new UsageError(`--preset ${preset}: expected supabase or none`);
+
   const db = await openTarget(target);
   try {
+    if (preset !== 'none' && !args.values['dry-run']) await applyPreset(db, preset);
     console.log(`pgwarden: migrating ${db.label} (env ${target.envName})${args.values['dry-run'] ? ', dry run' : ''}`);
     const result = await migrate({
       db,

@@ -7,7 +7,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { Extensions, PGlite } from '@electric-sql/pglite';
 import { DatabaseError } from './errors.js';
 import { acquireDirectoryLock, type DirectoryLock } from './file-lock.js';
 import type { Database, DbSession, QueryResult } from './types.js';
@@ -56,7 +56,7 @@ export class PgliteDatabase implements Database {
     try {
       mkdirSync(dataDir, { recursive: true });
       const { PGlite } = await import('@electric-sql/pglite');
-      const instance = await PGlite.create(dataDir);
+      const instance = await PGlite.create(dataDir, { extensions: await loadContribExtensions() });
       return new PgliteDatabase(instance, lock, dataDir);
     } catch (err) {
       lock.release();
@@ -79,4 +79,18 @@ export class PgliteDatabase implements Database {
       this.lock.release();
     }
   }
+}
+
+/**
+ * Contrib extensions a migration may CREATE EXTENSION on the embedded database (the ones
+ * Supabase projects commonly use). Registering them costs about 40 ms; their code loads only
+ * when a migration creates them.
+ */
+const CONTRIB_EXTENSIONS = ['pgcrypto', 'uuid_ossp', 'pg_trgm', 'btree_gin', 'btree_gist', 'citext', 'hstore', 'ltree', 'fuzzystrmatch', 'unaccent', 'moddatetime', 'intarray'] as const;
+
+async function loadContribExtensions(): Promise<Extensions> {
+  const entries = await Promise.all(
+    CONTRIB_EXTENSIONS.map(async (name) => [name, ((await import(`@electric-sql/pglite/contrib/${name}`)) as Record<string, unknown>)[name]] as const),
+  );
+  return Object.fromEntries(entries) as Extensions;
 }

@@ -33,7 +33,7 @@ export const rule: Rule = {
           .map(({ cmd }) => String(cmd.def?.ColumnDef?.colname));
         if (columns.length === 0) continue;
         const fixed = oneLine(statement.text, 200).replace(
-          /\bADD\s+(?:COLUMN\s+)?(?!IF\s|CONSTRAINT\s|PRIMARY\s|UNIQUE\s|CHECK\s*\(|FOREIGN\s|EXCLUDE\s)/gi,
+          /\bADD\s+(?!(?:COLUMN\s+)?IF\s|CONSTRAINT\s|PRIMARY\s|UNIQUE\s|CHECK\s*\(|FOREIGN\s|EXCLUDE\s)(?:COLUMN\s+)?/gi,
           'ADD COLUMN IF NOT EXISTS ',
         );
         context.report({
