@@ -26,6 +26,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:a28b068cf0a1bdc6fe2c81e1e40bef4e6582d81ec292727607a2d5e9095520bb
+-- APPROVED: lukas.brenner 2026-11-25 sha256:a28b068cf0a1bdc6fe2c81e1e40bef4e6582d81ec292727607a2d5e9095520bb
 -- ============================================================================
 
 -- Extensions -------------------------------------------------------------------

@@ -26,6 +26,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:b3490ca5e549396d50b2ed43587368f22eb8d5b6b77e4face62bbf97a697aec6
+-- APPROVED: lukas.brenner 2026-11-25 sha256:b3490ca5e549396d50b2ed43587368f22eb8d5b6b77e4face62bbf97a697aec6
 -- ============================================================================
 
 -- Enums ------------------------------------------------------------------------

@@ -26,6 +26,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:f62fc86cb79d6568bd593a3ffcd21d61c6168b5937e82b9557f3a6fe24b1cb00
+-- APPROVED: lukas.brenner 2026-11-25 sha256:f62fc86cb79d6568bd593a3ffcd21d61c6168b5937e82b9557f3a6fe24b1cb00
 -- ============================================================================
 
 -- Enums ------------------------------------------------------------------------

@@ -21,6 +21,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:447b292def54c98c094b0e62cf836ab45a6a4942bcd035233ea5cd953f6b10fd
+-- APPROVED: lukas.brenner 2026-11-25 sha256:447b292def54c98c094b0e62cf836ab45a6a4942bcd035233ea5cd953f6b10fd
 -- ============================================================================
 
 -- break_glass_events -----------------------------------------------------------

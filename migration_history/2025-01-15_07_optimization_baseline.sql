@@ -22,6 +22,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:9864bada1bd3fe99c0140641e2b6791f29b1ec365f2f6966245fb76d9ad5034b
+-- APPROVED: lukas.brenner 2026-11-25 sha256:9864bada1bd3fe99c0140641e2b6791f29b1ec365f2f6966245fb76d9ad5034b
 -- ============================================================================
 
 -- patient_metrics_cache --------------------------------------------------------

@@ -24,6 +24,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:740f32a4517c1ad5af44bb89eb1d8d0dbd9522a433c1e4a858b5f6d5896cde7f
+-- APPROVED: lukas.brenner 2026-11-25 sha256:740f32a4517c1ad5af44bb89eb1d8d0dbd9522a433c1e4a858b5f6d5896cde7f
 -- ============================================================================
 
 -- Enums ------------------------------------------------------------------------

@@ -27,6 +27,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:9328bf4c9e3926ac0ec228546d351c94d560f625ea10fc6c0e9537b42f8604c5
+-- APPROVED: lukas.brenner 2026-11-25 sha256:9328bf4c9e3926ac0ec228546d351c94d560f625ea10fc6c0e9537b42f8604c5
 -- ============================================================================
 
 -- pgwarden-ignore table-rewrite -- deliberate: 1.1 M rows, 7 s on staging, runs in the maintenance window

@@ -24,6 +24,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:fc05782495d9e559b14ee3a2f7d442894f3a447ba73079b32b8c0ff9a079ed56
+-- APPROVED: lukas.brenner 2026-11-25 sha256:fc05782495d9e559b14ee3a2f7d442894f3a447ba73079b32b8c0ff9a079ed56
 -- ============================================================================
 
 ALTER TABLE public.documents

@@ -26,6 +26,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:178967a608047aa31bb1ecddebbb52ab7b413f557647c59002db02ac61a1e100
+-- APPROVED: lukas.brenner 2026-11-25 sha256:178967a608047aa31bb1ecddebbb52ab7b413f557647c59002db02ac61a1e100
 -- ============================================================================
 
 ALTER TYPE public.document_status ADD VALUE IF NOT EXISTS 'quarantined';

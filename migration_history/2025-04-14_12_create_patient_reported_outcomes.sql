@@ -26,6 +26,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:ea4a73b4a8c0c45be6fa4ac9aa1134fea0017fef0e091339ef428e99abfb3947
+-- APPROVED: lukas.brenner 2026-11-25 sha256:ea4a73b4a8c0c45be6fa4ac9aa1134fea0017fef0e091339ef428e99abfb3947
 -- ============================================================================
 
 CREATE TABLE IF NOT EXISTS public.patient_reported_outcomes (

@@ -31,6 +31,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:f43849d517b7c181c9a14084a9f9a2da02dd23575c89e7d0b40514e5502dcbbe
+-- APPROVED: lukas.brenner 2026-11-25 sha256:f43849d517b7c181c9a14084a9f9a2da02dd23575c89e7d0b40514e5502dcbbe
 -- ============================================================================
 
 ALTER TABLE public.processing_jobs

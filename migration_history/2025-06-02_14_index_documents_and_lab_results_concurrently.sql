@@ -31,6 +31,8 @@
 --   [ ] Not yet executed
 --
 -- pgwarden:no-transaction
+-- APPROVED: amara.okafor 2026-11-25 sha256:dd29507df597d4f2d6561a695040aa109ef738744b5bf4405c77cb0cbec79b1e
+-- APPROVED: lukas.brenner 2026-11-25 sha256:dd29507df597d4f2d6561a695040aa109ef738744b5bf4405c77cb0cbec79b1e
 -- ============================================================================
 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_documents_patient_created

@@ -32,6 +32,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:38ae6b02dbdb439e6b8e6eddfc10577063d3be701ed491e56337dd9ae67975aa
+-- APPROVED: lukas.brenner 2026-11-25 sha256:38ae6b02dbdb439e6b8e6eddfc10577063d3be701ed491e56337dd9ae67975aa
 -- ============================================================================
 
 ALTER TABLE public.patients

@@ -25,6 +25,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:a5c257c3a21ba61353766096b9042064bcdced1bef9994609d4f1d1dff4a4922
+-- APPROVED: lukas.brenner 2026-11-25 sha256:a5c257c3a21ba61353766096b9042064bcdced1bef9994609d4f1d1dff4a4922
 -- ============================================================================
 
 UPDATE public.documents

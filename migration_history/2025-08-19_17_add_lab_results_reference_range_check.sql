@@ -26,6 +26,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:cc33ad0de4af50064643d0569451f938fe6052225c5b725e7865a0e8e5e68f2c
+-- APPROVED: lukas.brenner 2026-11-25 sha256:cc33ad0de4af50064643d0569451f938fe6052225c5b725e7865a0e8e5e68f2c
 -- ============================================================================
 
 DO $$

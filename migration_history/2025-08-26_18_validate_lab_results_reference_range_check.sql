@@ -25,6 +25,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:a9a64c49a8f9b92fb30773773316844e6ed95091e8b345d5c0b2b6ccfbe679b8
+-- APPROVED: lukas.brenner 2026-11-25 sha256:a9a64c49a8f9b92fb30773773316844e6ed95091e8b345d5c0b2b6ccfbe679b8
 -- ============================================================================
 
 UPDATE public.lab_results

@@ -23,6 +23,8 @@
 --
 -- MIGRATION EXECUTED:
 --   [ ] Not yet executed
+-- APPROVED: amara.okafor 2026-11-25 sha256:ed99e7f354b522c81eae54b877696c8b8c1c882f0c6d240e602745d653262bc4
+-- APPROVED: lukas.brenner 2026-11-25 sha256:ed99e7f354b522c81eae54b877696c8b8c1c882f0c6d240e602745d653262bc4
 -- ============================================================================
 
 DROP POLICY IF EXISTS clinical_notes_update_care_staff ON public.clinical_notes;

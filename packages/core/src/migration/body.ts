@@ -17,10 +17,10 @@ import { isDirectiveLine } from './directives.js';
 import { iterateLines } from './lines.js';
 import type { HeaderProblem } from './types.js';
 
-const VERIFY_LINE = /^\s*--[ \t]?VERIFY:(.*)$/;
-const VERIFY_CONTINUATION = /^\s*--(?: {2,}|\t| \t)(.*)$/;
-const ROLLBACK_HEADING = /^\s*--\s*rollback\b(.*)$/i;
-const LINE_COMMENT = /^\s*--\s?(.*)$/;
+const VERIFY_LINE = /^\s*--[ \t]?VERIFY:([^]*)$/;
+const VERIFY_CONTINUATION = /^\s*--(?: {2,}|\t| \t)([^]*)$/;
+const ROLLBACK_HEADING = /^\s*--\s*rollback\b([^]*)$/i;
+const LINE_COMMENT = /^\s*--\s?([^]*)$/;
 const SQL_COMMAND =
   /^\s*(alter|drop|create|delete|update|insert|truncate|revoke|grant|comment|select|do|set|reset|reindex|refresh|begin|commit|with|vacuum|analyze|call|cluster|lock)\b/i;
 
@@ -123,8 +123,10 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
   return facts;
 }
 
+/** Removes `/*` and `*\/`; indentation is kept (multi-line statements) unless a marker stood before it. */
 function stripBlockMarkers(text: string): string {
-  return text.replaceAll('/*', '').replaceAll('*/', '').trim();
+  const stripped = text.replaceAll('/*', '').replaceAll('*/', '');
+  return stripped.length === text.length ? stripped.trimEnd() : stripped.trim();
 }
 
 /** Whether rollback text holds SQL rather than prose or a template placeholder. */

@@ -10,7 +10,7 @@
 import type { HeaderProblem, MigrationDirectives } from './types.js';
 import type { SourceLine } from './lines.js';
 
-const DIRECTIVE_LINE = /^\s*--\s*pgwarden:(.*)$/;
+const DIRECTIVE_LINE = /^\s*--\s*pgwarden:([^]*)$/;
 const DURATION = /^\d+(?:\.\d+)?\s?(?:us|ms|s|min|h|d)?$/;
 const EXAMPLES = 'such as 500ms, 5s or 2min';
 

@@ -41,7 +41,7 @@ import type {
 export const RULE_LINE = /^\s*--\s*={10,}\s*$/;
 const COMMENT_LINE = /^\s*--/;
 const PGWARDEN_LINE = /^\s*--\s*pgwarden[:-]/;
-const SECTION_LINE = /^ ?([A-Za-z][A-Za-z0-9 /()&'-]*):(.*)$/;
+const SECTION_LINE = /^ ?([A-Za-z][A-Za-z0-9 /()&'-]*):([^]*)$/;
 const INDENTED = /^(?: {2,}|\t| \t)/;
 const LIST_ITEM = /^\s*(?:[-*\u2022](?:\s|$)|\[(?: |x|n\/a)\])/i;
 const CHECKBOX = /\[( |x|n\/a)\]/gi;
@@ -308,6 +308,9 @@ function parseSourceOfTruth(entries: SectionEntry[], checkboxes: HeaderCheckbox[
       if (owner && BULLET_LINE_REF.test(entry.text)) owner.lines.push(...parseLineRefs(entry.text, entry.line, entry.column));
       continue;
     }
+    // Boxes and paths both ascend by column, so one cursor pairs each path with the box before it.
+    const lineBoxes = boxesByLine.get(entry.line) ?? [];
+    let boxCursor = 0;
     paths.forEach((token, index) => {
       const segmentEnd = paths[index + 1]?.start ?? entry.text.length;
       const segment = entry.text.slice(token.end, segmentEnd);
@@ -323,7 +326,9 @@ function parseSourceOfTruth(entries: SectionEntry[], checkboxes: HeaderCheckbox[
         line: entry.line,
         column,
       };
-      const checkbox = boxesByLine.get(entry.line)?.find((box) => box.column < column && box.column > previousEnd);
+      let checkbox: HeaderCheckbox | undefined;
+      while (boxCursor < lineBoxes.length && lineBoxes[boxCursor]!.column < column) checkbox = lineBoxes[boxCursor++];
+      if (checkbox && checkbox.column <= previousEnd) checkbox = undefined;
       if (checkbox) ref.checkbox = checkbox;
       if (file !== token.path) ref.writtenPath = token.path;
       refs.push(ref);
@@ -361,7 +366,7 @@ function parseLineRefs(text: string, line: number, column: number): SourceOfTrut
       for (const range of more[1]!.matchAll(RANGE)) ranges.push([Number(range[1]), Number(range[2] ?? range[1])]);
       descriptionStart = MORE_RANGES.lastIndex;
     }
-    const description = trimSeparators(part.slice(descriptionStart).replace(/^\s*[:\-\u2013\u2014]?\s*/, ''));
+    const description = trimSeparators(part.slice(descriptionStart).replace(/^\s*[:,;\-\u2013\u2014]?\s*/, ''));
     for (const [from, to] of ranges) {
       refs.push({ from, to, description, line, column: column + partStart + match.index });
     }

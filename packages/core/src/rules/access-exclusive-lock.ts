@@ -70,7 +70,7 @@ export const rule: Rule = {
     const model = fileModel(context.sql);
     const catalog = new CatalogCursor(context);
     for (const statement of model.statements) {
-      const report = inspect(statement, context.postgresVersion, (indexKey) => catalog.current().indexTable(indexKey));
+      const report = inspect(statement, context.postgresVersion, (indexKey) => catalog.current(splitKey(indexKey).name).indexTable(indexKey));
       catalog.advance(statement);
       if (!report) continue;
       const locked = report.locked.filter((relation) => !relation.key || !model.createdBefore(relation.key, statement));

@@ -119,6 +119,14 @@ DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'reporting') T
     expect(await lint('CREATE CONSTRAINT TRIGGER c AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();', 15)).toHaveLength(1);
   });
 
+  it('reports CREATE OR REPLACE TRIGGER when the target is before PostgreSQL 14', async () => {
+    const sql = 'CREATE OR REPLACE TRIGGER tg BEFORE UPDATE ON documents FOR EACH ROW EXECUTE FUNCTION touch();';
+    const [finding] = await lint(sql, 13);
+    expect(finding!.message).toBe('CREATE OR REPLACE TRIGGER tg ON documents needs PostgreSQL 14 (target: 13): it is a syntax error there');
+    expect(finding!.hint).toBe('write "DROP TRIGGER IF EXISTS tg ON documents;" followed by a plain CREATE TRIGGER');
+    expect(await lint(sql, 14)).toEqual([]);
+  });
+
   it('reports an unguarded statement inside a DO block at its own position', async () => {
     const findings = await lint("DO $$\nBEGIN\n  CREATE TYPE mood AS ENUM ('ok');\nEND $$;");
     expect(findings.map((finding) => [finding.line, finding.column])).toEqual([[3, 3]]);

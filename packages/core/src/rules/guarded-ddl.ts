@@ -129,10 +129,18 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       ];
     }
     case 'CreateTrigStmt': {
-      if (node.replace) return [];
-      if (!node.isconstraint && postgresVersion >= 14) return []; // idempotent-create asks for OR REPLACE
       const table = relationName(node.relation);
       const trigger = quoteIdent(node.trigname);
+      if (node.replace && postgresVersion < 14) {
+        return [
+          {
+            message: `CREATE OR REPLACE TRIGGER ${trigger} ON ${table} needs PostgreSQL 14 (target: ${postgresVersion}): it is a syntax error there`,
+            hint: `write "DROP TRIGGER IF EXISTS ${trigger} ON ${table};" followed by a plain CREATE TRIGGER`,
+          },
+        ];
+      }
+      if (node.replace) return [];
+      if (!node.isconstraint && postgresVersion >= 14) return []; // idempotent-create asks for OR REPLACE
       const why = node.isconstraint ? 'a constraint trigger has no OR REPLACE form' : `CREATE OR REPLACE TRIGGER needs PostgreSQL 14 (target: ${postgresVersion})`;
       return [
         {

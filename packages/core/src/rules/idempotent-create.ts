@@ -48,7 +48,7 @@ export const rule: Rule = {
 };
 
 /** What is wrong with a CREATE statement, or undefined when it is idempotent (or not a CREATE this rule knows). */
-export function inspect(statement: SqlStatement, postgresVersion: number): Problem | undefined {
+function inspect(statement: SqlStatement, postgresVersion: number): Problem | undefined {
   const { kind, node, text } = statement;
   const ifNotExists = (keywords: string, what: string, key: string): Problem => ({
     what,

@@ -9,6 +9,7 @@ import {
   relationKey,
   relationName,
   sameType,
+  splitKey,
   strings,
   type TypeInfo,
   typeInfo,
@@ -16,6 +17,9 @@ import {
   visitNodes,
 } from './support/ddl.js';
 import type { Rule } from './types.js';
+
+/** The catalog before the statement, from the sources that mention every one of `mentions`. */
+type Lookup = (...mentions: string[]) => Catalog;
 
 interface Cause {
   text: string;
@@ -136,7 +140,7 @@ export const rule: Rule = {
     const model = fileModel(context.sql);
     const cursor = new CatalogCursor(context);
     for (const statement of model.statements) {
-      const findings = inspect(statement, context.postgresVersion, () => cursor.current());
+      const findings = inspect(statement, context.postgresVersion, (...mentions) => cursor.current(...mentions));
       cursor.advance(statement);
       for (const finding of findings) {
         const tables = finding.tables.filter((table) => !table.key || !model.createdBefore(table.key, statement));
@@ -155,14 +159,13 @@ export const rule: Rule = {
 };
 
 interface RewriteFinding {
-  what: string;
   tables: { key?: string; text: string }[];
   causes: Cause[];
   /** Only possibly a rewrite (the current column type or a function's volatility is unknown). */
   may?: boolean;
 }
 
-function inspect(statement: SqlStatement, postgresVersion: number, catalog: () => Catalog): RewriteFinding[] {
+function inspect(statement: SqlStatement, postgresVersion: number, catalog: Lookup): RewriteFinding[] {
   const { kind, node } = statement;
   if (kind === 'AlterTableStmt' && node.objtype === 'OBJECT_TABLE') {
     const table = { key: relationKey(node.relation), text: relationName(node.relation) };
@@ -176,23 +179,23 @@ function inspect(statement: SqlStatement, postgresVersion: number, catalog: () =
       if (cause.may) may = true;
       else certain = true;
     }
-    return causes.length ? [{ what: `ALTER TABLE ${table.text}`, tables: [table], causes, may: may && !certain }] : [];
+    return causes.length ? [{ tables: [table], causes, may: may && !certain }] : [];
   }
   if (kind === 'VacuumStmt' && node.is_vacuumcmd) {
     const full = (node.options ?? []).some((option: PgNode) => option.DefElem?.defname === 'full' && option.DefElem.arg?.Boolean?.boolval !== false);
     if (!full) return [];
     const rels: PgNode[] = (node.rels ?? []).map((item: PgNode) => item.VacuumRelation?.relation).filter(Boolean);
     const tables = rels.length ? rels.map((relation) => ({ key: relationKey(relation), text: relationName(relation) })) : [{ text: 'every table of the database' }];
-    return [{ what: 'VACUUM FULL', tables, causes: [{ text: 'VACUUM FULL writes a new copy of each table', hint: HINTS.repack }] }];
+    return [{ tables, causes: [{ text: 'VACUUM FULL writes a new copy of each table', hint: HINTS.repack }] }];
   }
   if (kind === 'ClusterStmt') {
     const tables = node.relation ? [{ key: relationKey(node.relation), text: relationName(node.relation) }] : [{ text: 'every previously clustered table' }];
-    return [{ what: 'CLUSTER', tables, causes: [{ text: 'CLUSTER writes a new copy of the table in index order', hint: HINTS.repack }] }];
+    return [{ tables, causes: [{ text: 'CLUSTER writes a new copy of the table in index order', hint: HINTS.repack }] }];
   }
   return [];
 }
 
-function commandCause(cmd: PgNode, tableKey: string, postgresVersion: number, catalog: () => Catalog): (Cause & { may?: boolean }) | undefined {
+function commandCause(cmd: PgNode, tableKey: string, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
   switch (cmd.subtype) {
     case 'AT_AddColumn':
       return addColumnCause(cmd.def?.ColumnDef, postgresVersion, catalog);
@@ -212,7 +215,7 @@ function commandCause(cmd: PgNode, tableKey: string, postgresVersion: number, ca
   }
 }
 
-function addColumnCause(column: PgNode | undefined, postgresVersion: number, catalog: () => Catalog): (Cause & { may?: boolean }) | undefined {
+function addColumnCause(column: PgNode | undefined, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
   if (!column) return undefined;
   const name = quoteIdent(column.colname);
   const constraints: PgNode[] = (column.constraints ?? []).map((constraint: PgNode) => constraint.Constraint).filter(Boolean);
@@ -248,21 +251,24 @@ function addColumnCause(column: PgNode | undefined, postgresVersion: number, cat
 }
 
 /** The first volatile function an expression calls, or the first one whose volatility is unknown. */
-function expressionVolatility(expr: PgNode, catalog: () => Catalog): { volatile?: string; unknown?: string } {
+function expressionVolatility(expr: PgNode, catalog: Lookup): { volatile?: string; unknown?: string } {
   let volatile: string | undefined;
   let unknown: string | undefined;
   visitNodes(expr, (node) => {
     if (volatile || !node.FuncCall) return;
     const names = strings(node.FuncCall.funcname);
     const name = names[names.length - 1]!.toLowerCase();
-    const declared = catalog().volatility(namesKey(names));
-    if (declared === 'v' || (declared === undefined && VOLATILE.has(name))) volatile = names.join('.');
+    const builtin = names.length === 1 || names[0] === 'pg_catalog';
+    // Known built-ins need no catalog; anything else may be declared in this file, the history or current_schema/.
+    if (builtin && NON_VOLATILE.has(name)) return;
+    const declared = builtin && VOLATILE.has(name) ? 'v' : (catalog(name).volatility(namesKey(names)) ?? (VOLATILE.has(name) ? 'v' : undefined));
+    if (declared === 'v') volatile = names.join('.');
     else if (declared === undefined && !NON_VOLATILE.has(name) && !unknown) unknown = names.join('.');
   });
   return { volatile, unknown };
 }
 
-function typeChangeCause(cmd: PgNode, tableKey: string, postgresVersion: number, catalog: () => Catalog): (Cause & { may?: boolean }) | undefined {
+function typeChangeCause(cmd: PgNode, tableKey: string, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
   const column: string = cmd.name;
   const def = cmd.def?.ColumnDef;
   if (!def?.typeName) return undefined;
@@ -272,7 +278,7 @@ function typeChangeCause(cmd: PgNode, tableKey: string, postgresVersion: number,
   if (using && !isPlainColumn(using, column)) {
     return { text: `${label} with a USING expression computes the new value of every row`, hint: HINTS.type };
   }
-  const old = catalog().columnType(tableKey, column);
+  const old = catalog(splitKey(tableKey).name).columnType(tableKey, column);
   if (!old) {
     return {
       may: true,

@@ -1,7 +1,7 @@
 import type * as LibPgQuery from 'libpg-query';
 import { codeSpan, scanLayout, type SqlLayout } from './lexer.js';
 import { parseRoutineBody } from './plpgsql.js';
-import { leadingComments, LineIndex } from './positions.js';
+import { codePointOffsetToIndex, leadingComments, LineIndex } from './positions.js';
 import { diagnoseSyntaxError, errorCursor, errorMessage } from './syntax-hints.js';
 import type { ParsedSql, PgNode, SqlSyntaxError } from './types.js';
 
@@ -112,7 +112,7 @@ class FileParser {
     }
     if (start < this.sqlText.length) chunks.push({ start, end: this.sqlText.length });
 
-    const firstErrorAt = this.lines.indexOfByte(errorCursor(firstError));
+    const firstErrorAt = codePointOffsetToIndex(this.sqlText, errorCursor(firstError));
     const found = chunks.findIndex((chunk) => firstErrorAt < chunk.end);
     const failing = found === -1 ? chunks.length - 1 : found; // an error at the end of the input
     // Everything before the first failing statement parses: one call for all of it.
@@ -124,20 +124,20 @@ class FileParser {
   private parseChunk(chunk: Chunk): void {
     const source = this.sqlText.slice(chunk.start, chunk.end);
     if (source.trim() === '') return;
-    const baseByte = this.lines.byteOffsetOf(chunk.start);
     try {
-      this.addStatements((this.pg.parseSync(source).stmts ?? []) as RawStatement[], baseByte, chunk.end);
+      this.addStatements((this.pg.parseSync(source).stmts ?? []) as RawStatement[], this.lines.byteOffsetOf(chunk.start), chunk.end);
     } catch (error) {
-      this.addSyntaxError(error, baseByte, chunk);
+      this.addSyntaxError(error, chunk.start, chunk);
     }
   }
 
-  private addSyntaxError(error: unknown, baseByte: number, chunk: Chunk): void {
+  /** `parsedFrom`: the string offset where the text the parser saw begins. */
+  private addSyntaxError(error: unknown, parsedFrom: number, chunk: Chunk): void {
     const { sqlText, lines } = this;
     const codeEnd = sqlText[chunk.end - 1] === ';' ? chunk.end - 1 : chunk.end;
     const statement = codeSpan(sqlText, chunk.start, codeEnd) ?? chunk;
-    // A position-less error reports byte 0: point at the statement rather than the whitespace before it.
-    const errorAt = Math.max(lines.indexOfByte(baseByte + errorCursor(error)), statement.start);
+    // A position-less error reports 0: point at the statement rather than the whitespace before it.
+    const errorAt = Math.max(codePointOffsetToIndex(sqlText, errorCursor(error), parsedFrom), statement.start);
     const { start, end, message, hint } = diagnoseSyntaxError(lines, statement, errorAt, errorMessage(error));
     const syntaxError: SqlSyntaxError = { message, range: lines.rangeOf(start, end) };
     if (hint) syntaxError.hint = hint;
@@ -168,8 +168,8 @@ class FileParser {
   private trimTrailingTrivia(start: number, end: number): number {
     const { sqlText } = this;
     while (end > start && /\s/.test(sqlText[end - 1])) end--;
-    const lastLineStart = sqlText.lastIndexOf('\n', end - 1) + 1;
-    const mayEndInComment = sqlText.endsWith('*/', end) || sqlText.lastIndexOf('--', end) >= Math.max(lastLineStart, start);
+    const tail = sqlText.slice(start, end);
+    const mayEndInComment = tail.endsWith('*/') || tail.slice(tail.lastIndexOf('\n') + 1).includes('--');
     return mayEndInComment ? (codeSpan(sqlText, start, end)?.end ?? end) : end;
   }
 }

@@ -1,6 +1,6 @@
 import { dollarQuote, forEachToken } from './lexer.js';
 import type { PgQuery, RawStatement } from './parser.js';
-import { byteOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
+import { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
 import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, type SyntaxDiagnosis } from './syntax-hints.js';
 import type { PgNode, SqlStatement, SqlSyntaxError } from './types.js';
 
@@ -21,6 +21,11 @@ interface RoutineBody {
 interface Span {
   start: number;
   end: number;
+}
+
+/** A body literal in the file: its content, and where its opening quote starts. */
+interface BodySpan extends Span {
+  opening: number;
 }
 
 type Guard = NonNullable<SqlStatement['guard']>;
@@ -65,15 +70,15 @@ function plpgsqlBodyOf(statement: SqlStatement): RoutineBody | undefined {
 
 const LITERAL_OPENING = /\$(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_\u0080-\uFFFF]*)?\$|'/g;
 
-/** File offsets of the body between its quotes: the first literal from `from` whose content is the body. */
-function locateBody(text: string, from: number, to: number, body: string): Span | undefined {
+/** The first literal from `from` whose content is the body. */
+function locateBody(text: string, from: number, to: number, body: string): BodySpan | undefined {
   LITERAL_OPENING.lastIndex = from;
   for (let opening = LITERAL_OPENING.exec(text); opening && opening.index < to; opening = LITERAL_OPENING.exec(text)) {
     const quote = opening[0];
     const content = quote === "'" ? body.replace(/'/g, "''") : body;
     const start = opening.index + quote.length;
     if (text.startsWith(content, start) && text.startsWith(quote, start + content.length)) {
-      return { start, end: start + content.length };
+      return { start, end: start + content.length, opening: opening.index };
     }
   }
   return undefined;
@@ -122,7 +127,7 @@ class BodyParser {
   private readonly errors: SqlSyntaxError[] = [];
   private readonly lines: LineIndex;
   /** The body in the file; undefined when it cannot be found (an E'' literal): positions then fall back. */
-  private readonly span?: Span;
+  private readonly span?: BodySpan;
   /** File line of the body's line 1, which PL/pgSQL line numbers count from. */
   private readonly firstLine: number;
   /** Where the previous statement ended: statements are visited in source order. */
@@ -221,7 +226,7 @@ class BodyParser {
       raw = this.pg.parseSync(sql).stmts?.[0] as RawStatement | undefined;
     } catch (error) {
       const span = where ?? this.lineSpan(lineno);
-      const errorAt = where ? where.start + byteOffsetToIndex(sql, errorCursor(error)) : span.start;
+      const errorAt = where ? codePointOffsetToIndex(sql, errorCursor(error)) + where.start : span.start;
       this.errors.push(this.toError(diagnoseSyntaxError(lines, span, errorAt, `${this.label}: ${errorMessage(error)}`)));
       return;
     }
@@ -274,11 +279,13 @@ class BodyParser {
 
   /**
    * PL/pgSQL errors carry no position. Point at the token the message names: inside a known
-   * trap when one explains it, else where it occurs if it occurs only once, else at the body.
+   * trap when one explains it, else where it occurs if it occurs only once, else at the body's
+   * opening quote (or, when the body cannot be found, the statement's first word).
    */
   private locateBodyError(message: string): SyntaxDiagnosis {
     const { text } = this.lines;
-    const body = this.span ?? { start: this.parent.range.start.offset, end: this.parent.range.end.offset };
+    const { parent } = this;
+    const body = this.span ?? { start: parent.range.start.offset, end: parent.range.end.offset };
     const labelled = `${this.label}: ${message}`;
     const near = /at or near "([^"\r\n]+)"/.exec(message)?.[1];
     const occurrences: number[] = [];
@@ -300,7 +307,10 @@ class BodyParser {
       const trapped = diagnoseTrap(text, statement, at, labelled);
       if (trapped) return trapped;
     }
-    return diagnoseSyntaxError(this.lines, body, occurrences.length === 1 ? occurrences[0] : body.start, labelled);
+    if (occurrences.length === 1) return diagnoseSyntaxError(this.lines, body, occurrences[0], labelled);
+    if (this.span) return { start: this.span.opening, end: this.span.start, message: labelled };
+    const firstWord = /^\S+/.exec(parent.text)?.[0] ?? '';
+    return { start: parent.range.start.offset, end: parent.range.start.offset + firstWord.length, message: labelled };
   }
 
   private toError({ start, end, message, hint }: SyntaxDiagnosis): SqlSyntaxError {

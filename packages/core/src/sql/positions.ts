@@ -33,6 +33,21 @@ export function byteOffsetToIndex(text: string, byteOffset: number): number {
 }
 
 /**
+ * Converts an offset in Unicode code points (how parser errors report their position) into a
+ * string index, counting from the string index `from`. They differ only after astral
+ * characters such as emoji, which take two string units.
+ */
+export function codePointOffsetToIndex(text: string, codePoints: number, from = 0): number {
+  let index = from;
+  for (let counted = 0; counted < codePoints && index < text.length; counted++) {
+    const code = text.charCodeAt(index);
+    const isPair = code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
+    index += isPair ? 2 : 1;
+  }
+  return index;
+}
+
+/**
  * Maps string offsets to 1-based line/column positions, and UTF-8 byte offsets (what the
  * parser reports) to string offsets. Line starts are computed once; the byte map is built
  * lazily, and never for ASCII-only text, where bytes and string units coincide.
@@ -120,11 +135,18 @@ export class LineIndex {
   }
 }
 
+/** Whether only blanks precede `offset` on its line. */
+export function opensLine(text: string, offset: number): boolean {
+  let index = offset - 1;
+  while (index >= 0 && (text[index] === ' ' || text[index] === '\t')) index--;
+  return index < 0 || text[index] === '\n' || text[index] === '\r';
+}
+
 /** The `--` lines directly above a statement that opens its line (no blank line between). */
 export function leadingComments(lines: LineIndex, start: number): SqlStatement['leadingComments'] {
   const { text } = lines;
+  if (!opensLine(text, start)) return [];
   const { line } = lines.positionAt(start);
-  if (text.slice(lines.lineStart(line), start).trim() !== '') return [];
   const comments: SqlStatement['leadingComments'] = [];
   for (let above = line - 1; above >= 1; above--) {
     const content = text.slice(lines.lineStart(above), lines.lineEnd(above)).trim();

@@ -14,7 +14,10 @@ export function nameList(node: PgNode | undefined): string[] {
   return items.map((item) => item?.String?.sval).filter((name): name is string => typeof name === 'string');
 }
 
-/** The tables and views a statement touches, read from its AST, each (name, action) once. */
+/**
+ * The tables and views a statement touches, read from its AST, each (name, action) once.
+ * Tables only referenced (foreign-key targets, names inside policy expressions) are not included.
+ */
 export function relationsOf(statement: SqlStatement): RelationRef[] {
   const found = new RelationCollector(statement);
   const { node } = statement;
@@ -37,6 +40,9 @@ export function relationsOf(statement: SqlStatement): RelationRef[] {
       if (commands.some((command) => !RLS_COMMANDS.has(command))) found.rangeVar(node.relation, 'alter');
       break;
     }
+    case 'AlterObjectSchemaStmt':
+      if (TABLE_LIKE.has(node.objectType)) found.rangeVar(node.relation, 'alter');
+      break;
     case 'DropStmt':
       for (const object of node.objects ?? []) {
         if (TABLE_LIKE.has(node.removeType)) found.names(nameList(object), 'drop');

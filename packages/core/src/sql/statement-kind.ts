@@ -13,6 +13,8 @@ function objectWords(objectType: unknown): string {
   return OBJECT_WORDS[objectType] ?? objectType.replace(/^OBJECT_/, '').replace(/_/g, ' ');
 }
 
+const TABLE_MEMBERS = new Set(['OBJECT_POLICY', 'OBJECT_TRIGGER', 'OBJECT_RULE']);
+
 function relation(rangeVar: PgNode | undefined): string {
   if (!rangeVar?.relname) return '';
   return rangeVar.schemaname ? `${rangeVar.schemaname}.${rangeVar.relname}` : rangeVar.relname;
@@ -51,8 +53,19 @@ function label(statement: SqlStatement): string {
       return `CREATE VIEW ${relation(node.view)}`;
     case 'AlterTableStmt':
       return `ALTER ${objectWords(node.objtype)} ${relation(node.relation)}`;
-    case 'DropStmt':
-      return `DROP ${objectWords(node.removeType)} ${objectNames(node.objects)}`;
+    case 'AlterObjectSchemaStmt': {
+      const target = node.relation ? relation(node.relation) : objectName(node.object);
+      return `ALTER ${objectWords(node.objectType)} ${target} SET SCHEMA ${node.newschema}`;
+    }
+    case 'DropStmt': {
+      const objects: PgNode[] = node.objects ?? [];
+      if (TABLE_MEMBERS.has(node.removeType) && objects.length === 1) {
+        // `DROP POLICY name ON table`: the list holds the table's names, then the member's.
+        const names = nameList(objects[0]);
+        return `DROP ${objectWords(node.removeType)} ${names[names.length - 1]} ON ${names.slice(0, -1).join('.')}`;
+      }
+      return `DROP ${objectWords(node.removeType)} ${objectNames(objects)}`;
+    }
     case 'IndexStmt':
       return `CREATE INDEX ${node.idxname ? `${node.idxname} ` : ''}ON ${relation(node.relation)}`;
     case 'CreatePolicyStmt':

@@ -1,5 +1,5 @@
 import { codeSpan, dollarQuote } from './lexer.js';
-import type { LineIndex } from './positions.js';
+import { opensLine, type LineIndex } from './positions.js';
 
 export interface SyntaxDiagnosis {
   /** String offsets of the text to underline. */
@@ -9,7 +9,10 @@ export interface SyntaxDiagnosis {
   hint?: string;
 }
 
-/** The offending token's position in a parser error: a 0-based UTF-8 byte offset (0 when unknown). */
+/**
+ * The offending token's position in a parser error: a 0-based offset in Unicode code points,
+ * not bytes like node locations (0 when unknown).
+ */
 export function errorCursor(error: unknown): number {
   return (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition ?? 0;
 }
@@ -169,11 +172,6 @@ function sqlLiteral(value: string): string {
 
 function shorten(near: string): string {
   return near.length > MAX_NEAR_LENGTH ? `${near.slice(0, MAX_NEAR_LENGTH)}…` : near;
-}
-
-function opensLine(text: string, offset: number): boolean {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return text.slice(lineStart, offset).trim() === '';
 }
 
 function startsWithKeyword(text: string, offset: number): boolean {

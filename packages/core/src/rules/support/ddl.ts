@@ -346,7 +346,7 @@ export interface TypeInfo {
 
 export function typeInfo(typeName: PgNode): TypeInfo {
   const names = strings(typeName.names);
-  const name = names[0] === 'pg_catalog' || names.length === 1 ? names[names.length - 1]!.toLowerCase() : names.join('.').toLowerCase();
+  const name = names[0] === 'pg_catalog' || names.length <= 1 ? (names[names.length - 1] ?? '?').toLowerCase() : names.join('.').toLowerCase();
   const mods = (typeName.typmods ?? []).map((mod: PgNode) => constValue(mod)).filter((mod: unknown): mod is number => typeof mod === 'number');
   return { name: ALIASES[name] ?? name, mods, array: Array.isArray(typeName.arrayBounds) && typeName.arrayBounds.length > 0 };
 }
@@ -706,45 +706,72 @@ function executedStatementsOf(text: string): SqlStatement[] {
   return statements;
 }
 
-const baseCache = new WeakMap<RuleContext['migration'], { catalog: Catalog }>();
+interface SourceText {
+  text: string;
+  lower: string;
+}
 
-/** The catalog before this migration: current_schema/ files in order, then the earlier migrations of the history. */
-export function baseCatalog(context: RuleContext): Catalog {
-  const cached = baseCache.get(context.migration);
-  if (cached) return cached.catalog;
-  const catalog = new Catalog();
-  const schemaFiles = [...context.schemaFiles.values()].sort((a, b) => a.relPath.localeCompare(b.relPath));
-  for (const file of schemaFiles) for (const statement of executedStatementsOf(file.lines.join('\n'))) catalog.apply(statement);
-  for (const migration of context.history) {
-    if (migration.relPath.localeCompare(context.migration.relPath) >= 0) continue;
-    for (const statement of executedStatementsOf(migration.text)) catalog.apply(statement);
+const sourcesCache = new WeakMap<RuleContext['migration'], SourceText[]>();
+
+/** current_schema/ files in file order, then the history's migrations before this one, as text. */
+function sourcesBefore(context: RuleContext): SourceText[] {
+  let sources = sourcesCache.get(context.migration);
+  if (!sources) {
+    const texts = [...context.schemaFiles.values()].sort((a, b) => a.relPath.localeCompare(b.relPath)).map((file) => file.lines.join('\n'));
+    for (const migration of context.history) {
+      if (migration.relPath.localeCompare(context.migration.relPath) < 0) texts.push(migration.text);
+    }
+    sources = texts.map((text) => ({ text, lower: text.toLowerCase() }));
+    sourcesCache.set(context.migration, sources);
   }
-  baseCache.set(context.migration, { catalog });
+  return sources;
+}
+
+const baseCache = new WeakMap<RuleContext['migration'], Map<string, Catalog>>();
+
+/**
+ * The catalog before this migration: current_schema/ files in order, then the earlier migrations of
+ * the history. Only files whose text mentions every word of `mentions` (e.g. the table and column
+ * names a rule asks about) are parsed, which keeps a lookup cheap on a long history.
+ */
+export function baseCatalog(context: RuleContext, mentions: readonly string[] = []): Catalog {
+  const words = [...new Set(mentions.map((word) => word.toLowerCase()))].sort();
+  let cache = baseCache.get(context.migration);
+  if (!cache) {
+    cache = new Map();
+    baseCache.set(context.migration, cache);
+  }
+  const key = words.join('\u0000');
+  let catalog = cache.get(key);
+  if (!catalog) {
+    catalog = new Catalog();
+    for (const source of sourcesBefore(context)) {
+      if (!words.every((word) => source.lower.includes(word))) continue;
+      for (const statement of executedStatementsOf(source.text)) catalog.apply(statement);
+    }
+    cache.set(key, catalog);
+  }
   return catalog;
 }
 
 /**
- * The catalog as it is right before each statement of the file, built lazily: rules call `advance`
- * with each statement in file order and `current()` only when they need to look something up.
+ * The catalog as it is right before each statement of the file: rules call `advance` with each
+ * statement in file order, and `current(...)` with the names of what they are about to look up.
  */
 export class CatalogCursor {
-  #catalog?: Catalog;
-  #pending: SqlStatement[] = [];
+  #applied: SqlStatement[] = [];
 
   constructor(private readonly context: RuleContext) {}
 
   /** Records that `statement` has run. */
   advance(statement: SqlStatement): void {
-    if (this.#catalog) this.#catalog.apply(statement);
-    else this.#pending.push(statement);
+    this.#applied.push(statement);
   }
 
-  current(): Catalog {
-    if (!this.#catalog) {
-      this.#catalog = baseCatalog(this.context).clone();
-      for (const statement of this.#pending) this.#catalog.apply(statement);
-      this.#pending = [];
-    }
-    return this.#catalog;
+  /** The catalog before the current statement, built from the sources that mention every one of `mentions` plus this file so far. */
+  current(...mentions: string[]): Catalog {
+    const catalog = baseCatalog(this.context, mentions).clone();
+    for (const statement of this.#applied) catalog.apply(statement);
+    return catalog;
   }
 }

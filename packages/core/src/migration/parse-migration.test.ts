@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { computeChecksum } from './checksum.js';
+import { parseMigration } from './parse-migration.js';
+import {
+  APPROVED_FIXTURE,
+  EXECUTED_FIXTURE,
+  NO_HEADER_FIXTURE,
+  UNCLOSED_FIXTURE,
+  fixtureText,
+  parseFixture,
+  parseText,
+  toCrlf,
+} from './__fixtures__/fixtures.js';
+
+describe('parseMigration on an executed migration wrapped in BEGIN/COMMIT', () => {
+  const text = fixtureText(EXECUTED_FIXTURE);
+  const migration = parseFixture(EXECUTED_FIXTURE);
+
+  it('keeps paths and text and parses the name', () => {
+    expect(migration.path).toBe(`/repo/migration_history/${EXECUTED_FIXTURE}`);
+    expect(migration.relPath).toBe(`migration_history/${EXECUTED_FIXTURE}`);
+    expect(migration.text).toBe(text);
+    expect(migration.name.version).toBe('2025-10-08_18');
+  });
+
+  it('starts the body on the line after the closing rule', () => {
+    expect(migration.header?.endLine).toBe(38);
+    expect(migration.bodyStartLine).toBe(39);
+    expect(migration.bodyOffset).toBe(text.indexOf('\n\nBEGIN;') + 1);
+    expect(migration.body).toBe(text.slice(migration.bodyOffset));
+    expect(migration.body.startsWith('\nBEGIN;\n')).toBe(true);
+    expect(migration.checksum).toBe(computeChecksum(migration.body, migration.directives));
+  });
+
+  it('finds the verification query and the rollback in the body', () => {
+    expect(migration.verification).toEqual({
+      sql: "SELECT count(*) = 1\nFROM information_schema.columns\nWHERE table_name = 'encounter_documents' AND column_name = 'processing_time_minutes';",
+      line: 50,
+    });
+    expect(migration.verifications).toEqual([migration.verification]);
+    expect(migration.rollback).toEqual({ text: 'ALTER TABLE encounter_documents DROP COLUMN IF EXISTS processing_time_minutes;', line: 54 });
+    expect(migration.rollbackHeadingLine).toBe(54);
+    expect(migration.directives).toEqual({ noTransaction: false });
+    expect(migration.directiveProblems).toEqual([]);
+  });
+
+  it('parses the CRLF version to the same lines and the same checksum', () => {
+    const crlf = parseText(toCrlf(text));
+    expect(crlf.checksum).toBe(migration.checksum);
+    expect(crlf.bodyStartLine).toBe(39);
+    expect(crlf.header).toEqual(migration.header);
+    expect(crlf.verification).toEqual(migration.verification);
+    expect(crlf.rollback).toEqual(migration.rollback);
+    expect(crlf.body).toBe(toCrlf(migration.body));
+  });
+});
+
+describe('checksum stability', () => {
+  const text = fixtureText(APPROVED_FIXTURE);
+  const original = parseText(text, APPROVED_FIXTURE).checksum;
+  const checksumOf = (edited: string) => {
+    expect(edited).not.toBe(text);
+    return parseText(edited, APPROVED_FIXTURE).checksum;
+  };
+
+  it('ignores header edits: ticks, records, approvals, prose, line endings', () => {
+    expect(checksumOf(text.replace('[ ] production', '[X] production 2025-10-11 by bob (9000 ms)'))).toBe(original);
+    expect(checksumOf(text.replace('[N/A] Bridge', '[X] Bridge'))).toBe(original);
+    expect(checksumOf(text.replace('-- APPROVED: dr.smith', '-- APPROVED: carol 2025-10-10 sha256:' + 'e'.repeat(64) + '\n-- APPROVED: dr.smith'))).toBe(original);
+    expect(checksumOf(text.replace('sequentially.', 'sequentially (é → ✓).'))).toBe(original);
+    expect(checksumOf(toCrlf(text))).toBe(original);
+    expect(checksumOf(`${text}\n\n`)).toBe(original);
+  });
+
+  it('changes with any body edit: SQL, a comment, the verification query', () => {
+    expect(checksumOf(text.replace('created_at DESC', 'created_at'))).not.toBe(original);
+    expect(checksumOf(text.replace('-- ROLLBACK:', '-- ROLLBACK (tested):'))).not.toBe(original);
+    expect(checksumOf(text.replace("indexname = 'idx", "indexname =  'idx"))).not.toBe(original);
+  });
+
+  it('changes with a directive, although directives sit in the header', () => {
+    expect(checksumOf(text.replace('lock-timeout 5s', 'lock-timeout 10s'))).not.toBe(original);
+    expect(checksumOf(text.replace('-- pgwarden:no-transaction\n', ''))).not.toBe(original);
+  });
+});
+
+describe('parseMigration on the other shapes', () => {
+  it('reads directives from the header', () => {
+    const migration = parseFixture(APPROVED_FIXTURE);
+    expect(migration.directives).toEqual({ noTransaction: true, lockTimeout: '5s', statementTimeout: '2min' });
+    expect(migration.header?.startLine).toBe(2);
+    expect(migration.bodyStartLine).toBe(28);
+    expect(migration.rollback).toEqual({ text: 'DROP INDEX CONCURRENTLY IF EXISTS idx_encounter_documents_patient;', line: 34 });
+  });
+
+  it('lints a header-less file: whole text as body, directives from its first comment block', () => {
+    const migration = parseFixture(NO_HEADER_FIXTURE);
+    expect(migration.header).toBeUndefined();
+    expect(migration.body).toBe(migration.text);
+    expect(migration.bodyStartLine).toBe(1);
+    expect(migration.bodyOffset).toBe(0);
+    expect(migration.directives).toEqual({ noTransaction: false, lockTimeout: '3s' });
+    expect(migration.directiveProblems).toEqual([
+      { message: 'This pgwarden directive is in the body, where it has no effect; move it into the header block.', line: 6 },
+    ]);
+  });
+
+  it('ends an unclosed header at its last consecutive comment line', () => {
+    const migration = parseFixture(UNCLOSED_FIXTURE);
+    expect(migration.header).toMatchObject({ startLine: 1, endLine: 4, title: 'Unclosed header' });
+    expect(migration.header?.closingRuleLine).toBeUndefined();
+    expect(migration.bodyStartLine).toBe(5);
+    expect(migration.body.startsWith('\n-- Rollback Script (if needed)\n')).toBe(true);
+    expect(migration.rollback).toBeUndefined();
+    expect(migration.rollbackHeadingLine).toBe(6);
+  });
+
+  it('handles a header that ends the file without a final newline', () => {
+    const migration = parseText(`-- ${'='.repeat(20)}\n-- Migration: x\n-- ${'='.repeat(20)}`);
+    expect(migration.body).toBe('');
+    expect(migration.bodyStartLine).toBe(4);
+    expect(migration.bodyOffset).toBe(migration.text.length);
+  });
+
+  it('tolerates a byte order mark', () => {
+    const text = fixtureText(EXECUTED_FIXTURE);
+    const migration = parseText(`\uFEFF${text}`);
+    expect(migration.header?.title).toBe('Add processing_time_minutes to encounter_documents');
+    expect(migration.checksum).toBe(parseText(text).checksum);
+  });
+
+  it('parses an empty file and a badly named one', () => {
+    const migration = parseMigration({ path: '/repo/migration_history/notes.txt', relPath: 'migration_history/notes.txt', text: '' });
+    expect(migration.header).toBeUndefined();
+    expect(migration.body).toBe('');
+    expect(migration.name.problems.length).toBeGreaterThan(0);
+    expect(migration.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('parseMigration never throws', () => {
+  const rule = `-- ${'='.repeat(20)}\n`;
+  const seeds = [fixtureText(EXECUTED_FIXTURE), fixtureText(APPROVED_FIXTURE), fixtureText(NO_HEADER_FIXTURE)];
+
+  it('on random bytes, truncations and splices of real files', () => {
+    let random = 0x2545f491;
+    const next = (limit: number) => {
+      random = (random * 1103515245 + 12345) >>> 0;
+      return random % limit;
+    };
+    for (let round = 0; round < 1500; round++) {
+      const seed = seeds[round % seeds.length]!;
+      const cut = next(seed.length);
+      const candidates = [
+        randomBytes(next(4096)).toString('latin1'),
+        randomBytes(next(4096)).toString('utf8'),
+        seed.slice(0, cut),
+        seed.slice(cut) + seed.slice(0, cut),
+        seed.slice(0, cut) + randomBytes(16).toString('latin1') + seed.slice(cut),
+        rule + seed.slice(cut),
+      ];
+      for (const text of candidates) expect(() => parseText(text)).not.toThrow();
+    }
+  });
+
+  it('on a 10 MB file and pathological 10 MB headers, in bounded time', () => {
+    const size = 10 * 1024 * 1024;
+    const inputs = [
+      randomBytes(size).toString('latin1'),
+      fixtureText(EXECUTED_FIXTURE).repeat(Math.ceil(size / fixtureText(EXECUTED_FIXTURE).length)),
+      `${rule}-- SOURCE OF TRUTH SCHEMA UPDATED: ${'[X]a.sql (Line 1, '.repeat(size / 20)}\n`,
+      `${rule}-- MIGRATION EXECUTED: ${'[X]'.repeat(size / 3)}\n`,
+      `${rule}-- ${' '.repeat(size)}x\n`,
+      `-- Rollback\n/*\n${'DROP TABLE t;\n'.repeat(size / 14)}`,
+    ];
+    for (const text of inputs) {
+      const started = Date.now();
+      const migration = parseText(text);
+      expect(migration.checksum).toMatch(/^[0-9a-f]{64}$/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    }
+  });
+});
