@@ -3,5 +3,5 @@
 const quote = (file) => `'${file.replace(/'/g, `'\\''`)}'`;
 
 export default {
-  'migration_history/**/*.sql': (files) => `node packages/cli/dist/bin.js lint --since HEAD ${files.map(quote).join(' ')}`,
+  'migration_history/**/*.sql': (files) => `pgwarden lint --since HEAD ${files.map(quote).join(' ')}`,
 };

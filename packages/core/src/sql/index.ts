@@ -1,5 +1,5 @@
 export * from './types.js';
-export { byteOffsetToIndex, leadingComments, LineIndex } from './positions.js';
+export { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, LineIndex } from './positions.js';
 export { loadParser, parseSql } from './parser.js';
 export { nameList, relationsOf } from './relations.js';
 export { describeStatement } from './statement-kind.js';

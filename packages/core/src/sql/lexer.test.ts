@@ -75,6 +75,6 @@ describe('dollarQuote', () => {
     expect(dollarQuote('SELECT $$x$$')).toBe('$q1$SELECT $$x$$$q1$');
     // A body ending in `$` would otherwise close on `$$$`.
     expect(dollarQuote('x$')).toBe('$q1$x$$q1$');
-    expect(dollarQuote('a $body$ b', 'body')).toBe('$body1$a $body$ b$body1$');
+    expect(dollarQuote('$$ and $q1$')).toBe('$q2$$$ and $q1$$q2$');
   });
 });

@@ -15,7 +15,8 @@ export interface SqlLayout {
   metaCommands: { start: number; end: number }[];
 }
 
-const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_\u0080-\uFFFF]*)?\$/y;
+/** A dollar-quote tag: `$$` or `$name$`. */
+export const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_\u0080-\uFFFF]*)?\$/y;
 const ROUTINE_HEADER = /^create (?:or replace )?(?:function|procedure)\b/;
 
 /** Identifier characters; numbers are lexed as words too, which is all this tokenizer needs. */
@@ -178,11 +179,10 @@ export function codeSpan(text: string, from: number, to: number): { start: numbe
   return span;
 }
 
-/** `body` as a dollar-quoted literal, with a tag that cannot close early. */
-export function dollarQuote(body: string, preferredTag = ''): string {
+/** `body` as a dollar-quoted literal: `$$`, or `$q1$`, `$q2$`... when that could close early. */
+export function dollarQuote(body: string): string {
   for (let attempt = 0; ; attempt++) {
-    // A tag cannot start with a digit, so numbered fallbacks need a letter first.
-    const tag = attempt === 0 ? `$${preferredTag}$` : `$${preferredTag || 'q'}${attempt}$`;
+    const tag = attempt === 0 ? '$$' : `$q${attempt}$`;
     // The literal ends at the first occurrence of its tag: that must be the closing one.
     if ((body + tag).indexOf(tag) === body.length) return tag + body + tag;
   }

@@ -1,4 +1,4 @@
-import { dollarQuote, forEachToken } from './lexer.js';
+import { DOLLAR_TAG, dollarQuote, forEachToken } from './lexer.js';
 import type { PgQuery, RawStatement } from './parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
 import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, type SyntaxDiagnosis } from './syntax-hints.js';
@@ -68,7 +68,7 @@ function plpgsqlBodyOf(statement: SqlStatement): RoutineBody | undefined {
   return language === 'plpgsql' ? body : undefined;
 }
 
-const LITERAL_OPENING = /\$(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_\u0080-\uFFFF]*)?\$|'/g;
+const LITERAL_OPENING = new RegExp(`${DOLLAR_TAG.source}|'`, 'g');
 
 /** The first literal from `from` whose content is the body. */
 function locateBody(text: string, from: number, to: number, body: string): BodySpan | undefined {

@@ -58,6 +58,7 @@ describe('LineIndex', () => {
 describe('byteOffsetToIndex and codePointOffsetToIndex', () => {
   it('convert one offset without building a map', () => {
     expect([0, 1, 4, 5, 6, 10, 12, 15].map((byte) => byteOffsetToIndex(MIXED, byte))).toEqual([0, 1, 2, 3, 4, 6, 7, 10]);
+    expect([2, 8].map((byte) => byteOffsetToIndex(MIXED, byte))).toEqual([1, 4]);
   });
 
   it('count an emoji as one code point but two string units', () => {

@@ -18,14 +18,15 @@ function utf8Length(text: string, index: number): number {
 }
 
 /**
- * Converts a UTF-8 byte offset into a string index with one walk over the text.
- * For repeated lookups into the same text, use a LineIndex.
+ * Converts a UTF-8 byte offset into a string index (a byte inside a character maps to that
+ * character) with one walk over the text. For repeated lookups into one text, use a LineIndex.
  */
 export function byteOffsetToIndex(text: string, byteOffset: number): number {
   let bytes = 0;
   let index = 0;
-  while (index < text.length && bytes < byteOffset) {
+  while (index < text.length) {
     const length = utf8Length(text, index);
+    if (bytes + length > byteOffset) break;
     bytes += length;
     index += length === 4 ? 2 : 1;
   }

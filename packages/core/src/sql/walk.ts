@@ -1,10 +1,11 @@
 import type { PgNode } from './types.js';
 
 /**
- * Visits every wrapped node (`{ TypeName: {...} }`) under `root` in document order, passing
- * its type name and inner object; returning false skips that node's children. libpg-query
- * leaves fields typed as one specific node unwrapped (e.g. `CreateStmt.relation`, a bare
- * RangeVar): they are traversed, but not visited themselves.
+ * Visits every wrapped node (`{ TypeName: {...} }`) under `root`, parents before children and
+ * fields in the order libpg-query emits them, passing the type name and the inner object;
+ * returning false skips that node's children. libpg-query leaves fields typed as one specific
+ * node unwrapped (e.g. `CreateStmt.relation`, a bare RangeVar): they are traversed, but not
+ * visited themselves.
  */
 export function walk(root: unknown, visit: (type: string, node: PgNode) => boolean | void): void {
   // An explicit stack: expression trees can nest deeper than the call stack allows.
