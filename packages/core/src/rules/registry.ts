@@ -53,9 +53,44 @@ export function isRuleId(id: string): id is RuleId {
   return KNOWN.has(id);
 }
 
+// Static import() calls, one per rule: resolvable by bundlers and loaded only when the rule runs.
+const LOADERS: Record<RuleId, () => Promise<{ rule: Rule }>> = {
+  'readable-file': () => import('./readable-file.js'),
+  'syntax': () => import('./syntax.js'),
+  'psql-meta-command': () => import('./psql-meta-command.js'),
+  'file-name': () => import('./file-name.js'),
+  'sequence-number': () => import('./sequence-number.js'),
+  'header-present': () => import('./header-present.js'),
+  'header-fields': () => import('./header-fields.js'),
+  'header-date': () => import('./header-date.js'),
+  'affected-tables': () => import('./affected-tables.js'),
+  'source-of-truth-refs': () => import('./source-of-truth-refs.js'),
+  'checkboxes': () => import('./checkboxes.js'),
+  'pgwarden-directive': () => import('./pgwarden-directive.js'),
+  'executed-immutable': () => import('./executed-immutable.js'),
+  'no-emoji': () => import('./no-emoji.js'),
+  'rollback-script': () => import('./rollback-script.js'),
+  'verification-query': () => import('./verification-query.js'),
+  'transaction-control': () => import('./transaction-control.js'),
+  'idempotent-create': () => import('./idempotent-create.js'),
+  'idempotent-drop': () => import('./idempotent-drop.js'),
+  'idempotent-alter-column': () => import('./idempotent-alter-column.js'),
+  'guarded-ddl': () => import('./guarded-ddl.js'),
+  'idempotent-insert': () => import('./idempotent-insert.js'),
+  'access-exclusive-lock': () => import('./access-exclusive-lock.js'),
+  'table-rewrite': () => import('./table-rewrite.js'),
+  'index-concurrently': () => import('./index-concurrently.js'),
+  'constraint-not-valid': () => import('./constraint-not-valid.js'),
+  'set-not-null': () => import('./set-not-null.js'),
+  'concurrently-in-transaction': () => import('./concurrently-in-transaction.js'),
+  'rls-on-new-table': () => import('./rls-on-new-table.js'),
+  'security-definer-search-path': () => import('./security-definer-search-path.js'),
+  'grant-to-anon': () => import('./grant-to-anon.js'),
+  'unused-ignore': () => import('./unused-ignore.js'),
+};
+
 export async function loadRule(id: RuleId): Promise<Rule> {
-  const module = (await import(`./${id}.js`)) as { rule: Rule };
-  return module.rule;
+  return (await LOADERS[id]()).rule;
 }
 
 export function loadRules(ids: readonly RuleId[]): Promise<Rule[]> {

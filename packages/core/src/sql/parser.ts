@@ -125,7 +125,8 @@ class FileParser {
     const source = this.sqlText.slice(chunk.start, chunk.end);
     if (source.trim() === '') return;
     try {
-      this.addStatements((this.pg.parseSync(source).stmts ?? []) as RawStatement[], this.lines.byteOffsetOf(chunk.start), chunk.end);
+      const raws = (this.pg.parseSync(source).stmts ?? []) as RawStatement[];
+      this.addStatements(raws, this.lines.byteOffsetOf(chunk.start), chunk.end);
     } catch (error) {
       this.addSyntaxError(error, chunk.start, chunk);
     }

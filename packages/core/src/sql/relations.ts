@@ -67,7 +67,9 @@ export function relationsOf(statement: SqlStatement): RelationRef[] {
       break;
     case 'TruncateStmt':
     case 'LockStmt':
-      for (const relation of node.relations ?? []) found.rangeVar(relation.RangeVar, statement.kind === 'LockStmt' ? 'lock' : 'truncate');
+      for (const relation of node.relations ?? []) {
+        found.rangeVar(relation.RangeVar, statement.kind === 'LockStmt' ? 'lock' : 'truncate');
+      }
       break;
     case 'GrantStmt':
       if (node.targtype !== 'ACL_TARGET_OBJECT' || node.objtype !== 'OBJECT_TABLE') break;
