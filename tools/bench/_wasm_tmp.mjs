@@ -1,0 +1,11 @@
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+const t = [['start', performance.now()]];
+const lib = await import('libpg-query'); t.push(['import', performance.now()]);
+await lib.loadModule(); t.push(['loadModule', performance.now()]);
+const sql = readFileSync(process.argv[2], 'utf8');
+lib.parseSync(sql); t.push(['parse1', performance.now()]);
+lib.parseSync(sql); t.push(['parse2', performance.now()]);
+for (let i = 0; i < 20; i++) lib.parseSync(sql); t.push(['parse x20', performance.now()]);
+let p = 0; console.log(t.map(([k, v]) => `${k} ${(v - p).toFixed(1)}`, p = 0).join(' | '));
+console.log(t.map(([k,v],i)=>`${k}=${(v-(i?t[i-1][1]:0)).toFixed(1)}`).join(' '));
