@@ -24,9 +24,14 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   const { migrations } = await loadHistory(config);
   const sequence = nextSequence(migrations);
-  const fileName = formatFileName(date, sequence, slug);
-  const problems = parseFileName(fileName).problems;
+  // Validate before formatFileName, which throws a plain Error (an internal error with a stack
+  // trace) on a bad slug; a slug with a path separator would also pass as its last segment.
+  const candidate = `${date}_${String(sequence).padStart(2, '0')}_${slug}.sql`;
+  const parsed = parseFileName(candidate);
+  const problems = [...parsed.problems];
+  if (parsed.baseName !== candidate) problems.push('a slug cannot contain / or \\');
   if (problems.length > 0) throw new UsageError(`slug "${slug}": ${problems.join('; ')}`);
+  const fileName = formatFileName(date, sequence, slug);
 
   const dir = resolve(config.root, config.migrationsDir, (args.values.dir as string | undefined) ?? '');
   const path = join(dir, fileName);
