@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '@pgwarden/core/config/index';
+import { loadConfig, type PgwardenConfig } from '@pgwarden/core/config/index';
+import { discoverMigrations } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -39,7 +40,10 @@ export async function run(argv: string[]): Promise<number> {
 
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   const paths = args.positionals.map((path) => resolve(path));
-  const previousText = args.values.since ? readCommitted(config.root, paths, args.values.since as string) : undefined;
+  // Without paths the whole history is linted, so --since compares the whole history.
+  const previousText = args.values.since
+    ? readCommitted(config.root, paths.length > 0 ? paths : await historyFiles(config), args.values.since as string)
+    : undefined;
   const result = await lint(config, { paths, previousText });
 
   const sources = new Map<string, string | undefined>();
@@ -59,6 +63,15 @@ export async function run(argv: string[]): Promise<number> {
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }
 
+/** Every migration file of the history (what lint checks without paths); none when the folder is missing. */
+async function historyFiles(config: PgwardenConfig): Promise<string[]> {
+  try {
+    return await discoverMigrations(resolve(config.root, config.migrationsDir));
+  } catch {
+    return [];
+  }
+}
+
 function readTextOrUndefined(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
@@ -76,7 +89,8 @@ function readCommitted(root: string, paths: string[], rev: string): Map<string, 
   try {
     output = execFileSync('git', ['cat-file', '--batch'], {
       cwd: root,
-      input: rels.map((rel) => `${rev}:${rel}`).join('\n') + '\n',
+      // "./": relative to cwd (the workspace root), which need not be the repository's root.
+      input: rels.map((rel) => `${rev}:./${rel}`).join('\n') + '\n',
       maxBuffer: 256 * 1024 * 1024,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

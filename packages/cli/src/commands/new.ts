@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { formatFileName, isCalendarDate, nextSequence, parseFileName, renderNewMigration } from '@pgwarden/core/migration/index';
 import { loadHistory } from '@pgwarden/core/workspace/index';
@@ -33,7 +33,12 @@ export async function run(argv: string[]): Promise<number> {
   if (problems.length > 0) throw new UsageError(`slug "${slug}": ${problems.join('; ')}`);
   const fileName = formatFileName(date, sequence, slug);
 
-  const dir = resolve(config.root, config.migrationsDir, (args.values.dir as string | undefined) ?? '');
+  const historyDir = resolve(config.root, config.migrationsDir);
+  const dir = resolve(historyDir, (args.values.dir as string | undefined) ?? '');
+  const inside = relative(historyDir, dir);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new UsageError(`--dir ${args.values.dir as string}: must be a sub-folder of ${config.migrationsDir}/ (migrate only reads migrations there)`);
+  }
   const path = join(dir, fileName);
   if (existsSync(path)) throw new UsageError(`${path} already exists`);
   mkdirSync(dir, { recursive: true });

@@ -7,7 +7,7 @@ import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
 import type { Finding, ReportedFinding, Rule, RuleContext, SchemaFile, Severity } from '../rules/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
 import type { ParsedSql, SourceRange } from '../sql/types.js';
-import { collectSuppressions, isSuppressed, type Suppression } from './suppressions.js';
+import { collectSuppressions, isSuppressed } from './suppressions.js';
 
 export interface LintOptions {
   /** Files to lint (as lint-staged passes them); default: the whole history. Cross-file rules still see the whole history. */

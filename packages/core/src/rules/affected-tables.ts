@@ -1,7 +1,7 @@
 import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
 import { relationsOf, walk } from '../sql/index.js';
-import type { PgNode, RelationAction, SourceRange, SqlStatement } from '../sql/types.js';
+import type { RelationAction, SourceRange, SqlStatement } from '../sql/types.js';
 import type { Rule } from './types.js';
 
 /** What the migration does to a table that makes it an affected table, as the message says it. */

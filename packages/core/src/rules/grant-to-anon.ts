@@ -1,5 +1,6 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import type { Rule, RuleContext, Severity } from './types.js';
+import type { Rule, RuleContext } from './types.js';
+import { cappedSeverity, executedStatements } from './support/ddl.js';
 
 const ID = 'grant-to-anon';
 
@@ -20,7 +21,7 @@ export const rule: Rule = {
     docs: 'docs/rules/grant-to-anon.md',
   },
   check(context) {
-    const statements = executedStatements(context);
+    const statements = executedStatements(context.sql);
     const definers = new Set<string>();
     for (const { kind, node } of statements) {
       if (kind === 'CreateFunctionStmt' && isSecurityDefiner(node.options)) definers.add(functionKey(node.funcname));
@@ -59,7 +60,7 @@ function checkGrant(context: RuleContext, statement: SqlStatement, grant: PgNode
     } else if (privileges?.includes('select')) {
       context.report({
         statement,
-        severity: capped(context, 'warning'),
+        severity: cappedSeverity(context, ID, 'warning'),
         message: `${prefix}GRANT SELECT ON ${target} TO ${grantee.label}: ${grantee.who} can read it through the API, so row level security must decide which rows`,
         hint: 'make sure RLS is enabled on the table with a policy TO anon that limits the rows (or grant to authenticated instead); a table that is public on purpose can be suppressed with a reason',
       });
@@ -72,7 +73,7 @@ function checkGrant(context: RuleContext, statement: SqlStatement, grant: PgNode
   if (defaults) {
     context.report({
       statement,
-      severity: capped(context, 'warning'),
+      severity: cappedSeverity(context, ID, 'warning'),
       message: `${prefix}GRANT EXECUTE ON ${target} TO ${grantee.label}: every future function there, SECURITY DEFINER ones included, becomes callable by ${grantee.who}`,
       hint: 'grant EXECUTE function by function instead, and never on SECURITY DEFINER functions to anon',
     });
@@ -141,20 +142,4 @@ function functionKey(name: PgNode[] | undefined): string {
   return parts.length === 1 ? `public.${parts[0]}` : parts.join('.');
 }
 
-/** Statements that run when the migration runs, in file order: top level and DO blocks (not function bodies). */
-function executedStatements(context: RuleContext): SqlStatement[] {
-  const runs = (statement: SqlStatement): boolean => {
-    let top = statement;
-    while (top.parent) top = top.parent;
-    return top === statement || top.kind === 'DoStmt';
-  };
-  return [...context.sql.statements, ...context.sql.nested.filter(runs)].sort((a, b) => a.range.start.offset - b.range.start.offset);
-}
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/** `wanted`, or the configured severity of the rule when that is lower. */
-function capped(context: RuleContext, wanted: Severity): Severity {
-  const configured = context.config.rules[ID];
-  return configured && configured !== 'off' && RANK[configured] < RANK[wanted] ? configured : wanted;
-}

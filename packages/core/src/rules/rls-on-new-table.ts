@@ -1,5 +1,6 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import type { Rule, RuleContext, Severity } from './types.js';
+import type { Rule } from './types.js';
+import { cappedSeverity, executedStatements } from './support/ddl.js';
 
 const ID = 'rls-on-new-table';
 
@@ -30,7 +31,7 @@ export const rule: Rule = {
     const enabled = new Map<string, SqlStatement>();
     const policies = new Set<string>();
 
-    for (const statement of executedStatements(context)) {
+    for (const statement of executedStatements(context.sql)) {
       const { kind, node } = statement;
       const newTable = createdRelation(kind, node);
       if (newTable) {
@@ -86,7 +87,7 @@ export const rule: Rule = {
       } else if (![...table.names].some((name) => policies.has(name))) {
         context.report({
           statement: enabling,
-          severity: capped(context, 'warning'),
+          severity: cappedSeverity(context, ID, 'warning'),
           message: `row level security is enabled on ${table.key} but this migration creates no policy for it: anon and authenticated are denied every row`,
           hint: `add CREATE POLICY statements for the roles that need access; if deny-all is intended (only service_role or SECURITY DEFINER functions use the table), say so with "-- pgwarden-ignore ${ID} -- deny-all: <why>" above this statement`,
         });
@@ -95,15 +96,6 @@ export const rule: Rule = {
   },
 };
 
-/** Statements that run when the migration runs, in file order: top level and DO blocks (not function bodies). */
-function executedStatements(context: RuleContext): SqlStatement[] {
-  const runs = (statement: SqlStatement): boolean => {
-    let top = statement;
-    while (top.parent) top = top.parent;
-    return top === statement || top.kind === 'DoStmt';
-  };
-  return [...context.sql.statements, ...context.sql.nested.filter(runs)].sort((a, b) => a.range.start.offset - b.range.start.offset);
-}
 
 /** The table a statement creates, unless it is temporary or a partition (partitions are reached through their parent). */
 function createdRelation(kind: string, node: PgNode): PgNode | undefined {
@@ -139,10 +131,3 @@ function schemaOf(key: string): string {
   return key.slice(0, key.indexOf('.')).toLowerCase();
 }
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/** `wanted`, or the configured severity of the rule when that is lower. */
-function capped(context: RuleContext, wanted: Severity): Severity {
-  const configured = context.config.rules[ID];
-  return configured && configured !== 'off' && RANK[configured] < RANK[wanted] ? configured : wanted;
-}

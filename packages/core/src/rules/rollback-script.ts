@@ -1,5 +1,6 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import type { Rule } from './types.js';
+import { executedStatements } from './support/ddl.js';
 
 /** DROP object types that destroy something; the value is how the message names the object kind. */
 const DROPPED_KINDS: Record<string, string> = {
@@ -182,12 +183,6 @@ function createdKeys(statement: SqlStatement): ReplaceKey[] {
   }
 }
 
-/** Statements that run when the migration runs: top level and DO blocks, not function bodies (those run when called). */
-function executedStatements(statements: readonly SqlStatement[], nested: readonly SqlStatement[]): SqlStatement[] {
-  return [...statements, ...nested.filter((statement) => statement.parent?.kind !== 'CreateFunctionStmt')].sort(
-    (a, b) => a.range.start.offset - b.range.start.offset,
-  );
-}
 
 export const rule: Rule = {
   meta: {
@@ -201,7 +196,7 @@ export const rule: Rule = {
     const { migration } = context;
     if (migration.rollback) return;
 
-    const statements = executedStatements(context.sql.statements, context.sql.nested);
+    const statements = executedStatements(context.sql);
     const destructive: Destructive[] = [];
     statements.forEach((statement, index) => {
       for (const part of destructiveParts(statement)) {

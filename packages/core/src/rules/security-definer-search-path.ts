@@ -1,5 +1,6 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import type { Rule, RuleContext, Severity } from './types.js';
+import type { Rule, RuleContext } from './types.js';
+import { cappedSeverity, executedStatements } from './support/ddl.js';
 
 const ID = 'security-definer-search-path';
 
@@ -20,7 +21,7 @@ export const rule: Rule = {
     docs: 'docs/rules/security-definer-search-path.md',
   },
   check(context) {
-    const statements = executedStatements(context);
+    const statements = executedStatements(context.sql);
     // Functions given a search_path anywhere in this file (CREATE ... SET or ALTER FUNCTION ... SET).
     const pinned = new Set<string>();
     const pinnedByAlter = new Set<string>();
@@ -109,7 +110,7 @@ function checkSearchPath(context: RuleContext, statement: SqlStatement, what: st
   if (problems.length) {
     context.report({
       statement,
-      severity: capped(context, 'warning'),
+      severity: cappedSeverity(context, ID, 'warning'),
       message: `SECURITY DEFINER ${what} sets search_path = ${names.join(', ')}: ${problems.join('; ')}`,
       hint: `prefer SET search_path = '' with schema-qualified names; otherwise trusted schemas followed by pg_temp, e.g. SET search_path = public, pg_temp`,
     });
@@ -137,7 +138,7 @@ function checkView(context: RuleContext, statements: readonly SqlStatement[], st
   if (invoker) return;
   context.report({
     statement,
-    severity: capped(context, 'warning'),
+    severity: cappedSeverity(context, ID, 'warning'),
     message: `view ${key} in exposed schema "${schema}" runs with its owner's privileges (no security_invoker): it bypasses the row level security of the tables it reads`,
     hint: `create it WITH (security_invoker = true) so that the caller's privileges and RLS policies apply, e.g. CREATE OR REPLACE VIEW ${key} WITH (security_invoker = true) AS ...`,
   });
@@ -174,20 +175,4 @@ function objectWord(objtype: string | undefined): string {
   return objtype === 'OBJECT_PROCEDURE' ? 'procedure' : objtype === 'OBJECT_ROUTINE' ? 'routine' : 'function';
 }
 
-/** Statements that run when the migration runs, in file order: top level and DO blocks (not function bodies). */
-function executedStatements(context: RuleContext): SqlStatement[] {
-  const runs = (statement: SqlStatement): boolean => {
-    let top = statement;
-    while (top.parent) top = top.parent;
-    return top === statement || top.kind === 'DoStmt';
-  };
-  return [...context.sql.statements, ...context.sql.nested.filter(runs)].sort((a, b) => a.range.start.offset - b.range.start.offset);
-}
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/** `wanted`, or the configured severity of the rule when that is lower. */
-function capped(context: RuleContext, wanted: Severity): Severity {
-  const configured = context.config.rules[ID];
-  return configured && configured !== 'off' && RANK[configured] < RANK[wanted] ? configured : wanted;
-}

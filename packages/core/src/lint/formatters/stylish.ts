@@ -1,5 +1,5 @@
 import type { Finding } from '../../rules/types.js';
-import type { FormatContext, Formatter } from './types.js';
+import type { Formatter } from './types.js';
 
 const STYLES = { red: 31, yellow: 33, cyan: 36, gray: 90, bold: 1, underline: 4 } as const;
 type Style = keyof typeof STYLES;

@@ -494,6 +494,14 @@ export function severityFor(context: RuleContext, ruleId: string, wanted: Severi
   return configured && configured !== 'off' ? configured : wanted;
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** `wanted`, or the rule's configured severity when that is lower (a config never raises a milder finding). */
+export function cappedSeverity(context: RuleContext, ruleId: string, wanted: Severity): Severity {
+  const configured = context.config.rules[ruleId];
+  return configured && configured !== 'off' && SEVERITY_RANK[configured] < SEVERITY_RANK[wanted] ? configured : wanted;
+}
+
 /** How a file runs, for messages: the lock is held until the transaction commits, or the statement ends. */
 export function lockHeldUntil(context: RuleContext): string {
   return context.migration.directives.noTransaction ? 'until the statement finishes' : "until the migration's transaction commits";
