@@ -20,17 +20,22 @@
 
 -- Roles ------------------------------------------------------------------------
 
+-- Roles are cluster-wide: two databases built at once may both pass the existence check,
+-- so a concurrent duplicate_object is treated as success.
 DO $$
+DECLARE
+  wanted text[] := ARRAY['anon', 'authenticated', 'service_role'];
+  role_name text;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon') THEN
-    CREATE ROLE anon NOLOGIN NOINHERIT;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') THEN
-    CREATE ROLE authenticated NOLOGIN NOINHERIT;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
-    CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
-  END IF;
+  FOREACH role_name IN ARRAY wanted LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = role_name) THEN
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT%s', role_name, CASE WHEN role_name = 'service_role' THEN ' BYPASSRLS' ELSE '' END);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL;
+      END;
+    END IF;
+  END LOOP;
 END
 $$;
 

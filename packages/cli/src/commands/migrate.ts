@@ -1,5 +1,5 @@
 import { lint } from '@pgwarden/core/lint/index';
-import { migrate, type MigrateEvent } from '@pgwarden/core/runner/index';
+import { migrate, type MigrateEvent, type MigrateOptions } from '@pgwarden/core/runner/index';
 import { applyPreset } from '@pgwarden/core/shadow/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -56,9 +56,8 @@ export async function run(argv: string[]): Promise<number> {
 
   const db = await openTarget(target);
   try {
-    if (preset !== 'none' && !args.values['dry-run']) await applyPreset(db, preset);
     console.log(`pgwarden: migrating ${db.label} (env ${target.envName})${args.values['dry-run'] ? ', dry run' : ''}`);
-    const result = await migrate({
+    const options: MigrateOptions = {
       db,
       migrations: history.migrations,
       envName: target.envName,
@@ -72,7 +71,13 @@ export async function run(argv: string[]): Promise<number> {
       appliedBy: currentUser(),
       toolVersion: await toolVersion(),
       onProgress: printProgress,
-    });
+    };
+    // The preset goes in only when the gates pass and something will run: a refused run changes nothing.
+    if (preset !== 'none' && !options.dryRun) {
+      const plan = await migrate({ ...options, dryRun: true, onProgress: undefined });
+      if (plan.refused.length === 0 && plan.planned.length > 0) await applyPreset(db, preset);
+    }
+    const result = await migrate(options);
 
     for (const refusal of result.refused) console.error(`  refused  ${refusal.message}`);
     for (const warning of result.warnings) console.error(`  warning  ${warning}`);

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { loadConfig, type PgwardenConfig } from '@pgwarden/core/config/index';
 import { openDatabase, type Database } from '@pgwarden/core/db/index';
+import { localDate } from '@pgwarden/core/runner/index';
 import { loadHistory, resolveTarget, type DatabaseTarget, type LoadedHistory } from '@pgwarden/core/workspace/index';
 import { UsageError } from '../command.js';
 
@@ -36,8 +37,9 @@ export function currentUser(): string {
   }
 }
 
+/** The local calendar date, as the runner's execution records use. */
 export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return localDate();
 }
 
 export function requireOne(positionals: string[], what: string, usage: string): string {

@@ -100,7 +100,7 @@ function lintOne(
   const readError = 'readError' in entry ? entry.readError : undefined;
   const migration = readError ? parseMigration({ path: entry.path, relPath: entry.relPath, text: '' }) : (entry as Migration);
   const sql = readError ? EMPTY_SQL : parseSql(migration.text);
-  const suppressions = readError ? [] : collectSuppressions(migration.text, sql.statements);
+  const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested]);
   const previous =
     previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
 

@@ -23,8 +23,10 @@ const DIRECTIVE = /^(\s*--\s*)pgwarden-ignore(-file)?\b(.*)$/;
 export function collectSuppressions(text: string, statements: readonly SqlStatement[]): Suppression[] {
   const suppressions: Suppression[] = [];
   const lines = text.split(/\r\n|\r|\n/);
-  // Statement start lines in order, to bind a statement-scope ignore to the statement that follows it.
-  const starts = statements.map((statement) => statement.range);
+  // Statement ranges in file order, to bind a statement-scope ignore to the statement that follows it.
+  // Callers pass nested statements (DO blocks, PL/pgSQL bodies) too, so that an ignore inside a block
+  // binds to the statement below it in the block, not to the next top-level statement.
+  const starts = statements.map((statement) => statement.range).sort((a, b) => a.start.offset - b.start.offset);
   let next = 0;
   lines.forEach((lineText, index) => {
     const match = DIRECTIVE.exec(lineText);

@@ -26,5 +26,5 @@ export { approvalState, requiredApprovals, missingPromotions, type ApprovalState
 export { MigrationFailure } from './apply-context.js';
 export { RunnerError, type RunnerErrorKind } from './errors.js';
 export { compareVersions, type MigrationRef } from './ordering.js';
-export { finalizeHeader, type ExecutionStamp } from './finalize.js';
+export { finalizeHeader, localDate, type ExecutionStamp } from './finalize.js';
 export { isTruthy } from './verification.js';

@@ -1,0 +1,364 @@
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
+import { applyConfig, ConfigError, findWorkspaceRoot, loadConfig, requiredApprovals } from './load.js';
+
+let base: string;
+
+beforeEach(() => {
+  // realpath: on some systems tmpdir() is a symlink; the loader resolves paths, it does not follow links.
+  base = realpathSync(mkdtempSync(join(tmpdir(), 'pgwarden-config-')));
+});
+
+afterEach(() => {
+  rmSync(base, { recursive: true, force: true });
+});
+
+function write(relPath: string, content: string): string {
+  const path = join(base, relPath);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return path;
+}
+
+function writeConfig(value: unknown, relPath = CONFIG_FILE_NAME): string {
+  return write(relPath, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+}
+
+/** Loads `value` as the workspace's config file and returns the ConfigError it raises. */
+function configError(value: unknown): ConfigError {
+  const path = writeConfig(value);
+  let caught: unknown;
+  try {
+    loadConfig({ cwd: base });
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, `expected a ConfigError for ${JSON.stringify(value)}`).toBeInstanceOf(ConfigError);
+  const error = caught as ConfigError;
+  expect(error.file).toBe(path);
+  expect(error.message.startsWith(`${path}: `)).toBe(true);
+  return error;
+}
+
+describe('loadConfig: where the configuration comes from', () => {
+  it('without a config file: the defaults, rooted at the nearest folder holding .git', () => {
+    mkdirSync(join(base, '.git'));
+    mkdirSync(join(base, 'packages', 'app', 'src'), { recursive: true });
+    const config = loadConfig({ cwd: join(base, 'packages', 'app', 'src') });
+    expect(config).toEqual(defaultConfig(base));
+    expect(config.root).toBe(base);
+    expect(config.configPath).toBeUndefined();
+    expect(config.migrationsDir).toBe('migration_history');
+    expect(config.schemaDir).toBe('current_schema');
+    expect(config.postgresVersion).toBe(15);
+  });
+
+  it('a .git file (worktree, submodule) marks the root too', () => {
+    writeFileSync(join(base, '.git'), 'gitdir: /elsewhere/.git/worktrees/x\n');
+    mkdirSync(join(base, 'sub'));
+    expect(loadConfig({ cwd: join(base, 'sub') }).root).toBe(base);
+  });
+
+  it('without a config file or a git folder: rooted at the working directory', () => {
+    const cwd = join(base, 'a', 'b');
+    mkdirSync(cwd, { recursive: true });
+    const config = loadConfig({ cwd });
+    expect(config.root).toBe(cwd);
+    expect(config).toEqual(defaultConfig(cwd));
+  });
+
+  it('finds the config file upwards from a nested directory, and the config folder is the root', () => {
+    mkdirSync(join(base, '.git'));
+    const path = writeConfig({ postgresVersion: 16, migrationsDir: 'db/migrations' }, `workspace/${CONFIG_FILE_NAME}`);
+    const cwd = join(base, 'workspace', 'packages', 'x');
+    mkdirSync(cwd, { recursive: true });
+    const config = loadConfig({ cwd });
+    expect(config.root).toBe(join(base, 'workspace'));
+    expect(config.postgresVersion).toBe(16);
+    expect(config.migrationsDir).toBe('db/migrations');
+    expect(config.schemaDir).toBe('current_schema');
+    expect(findWorkspaceRoot(cwd)).toEqual({ root: join(base, 'workspace'), configPath: path });
+  });
+
+  it('the nearest config file wins over one higher up', () => {
+    writeConfig({ postgresVersion: 13 });
+    writeConfig({ postgresVersion: 17 }, `inner/${CONFIG_FILE_NAME}`);
+    expect(loadConfig({ cwd: join(base, 'inner') }).postgresVersion).toBe(17);
+    expect(loadConfig({ cwd: base }).postgresVersion).toBe(13);
+  });
+
+  it('--config: an explicit path, relative to cwd; its folder is the root', () => {
+    writeConfig({ postgresVersion: 14 });
+    const path = writeConfig({ postgresVersion: 12 }, 'configs/ci.json');
+    const config = loadConfig({ cwd: base, configPath: 'configs/ci.json' });
+    expect(config.postgresVersion).toBe(12);
+    expect(config.root).toBe(join(base, 'configs'));
+    expect(loadConfig({ cwd: '/', configPath: path }).postgresVersion).toBe(12);
+  });
+
+  it('--config naming a missing file or a folder: ConfigError with the resolved path', () => {
+    expect(() => loadConfig({ cwd: base, configPath: 'nope.json' })).toThrow(ConfigError);
+    expect(() => loadConfig({ cwd: base, configPath: 'nope.json' })).toThrow(`config file not found: ${join(base, 'nope.json')}`);
+    mkdirSync(join(base, 'dir.json'));
+    expect(() => loadConfig({ cwd: base, configPath: 'dir.json' })).toThrow(`config file not found: ${join(base, 'dir.json')}`);
+  });
+
+  it('an empty object is the defaults, and the config records where it came from', () => {
+    const path = writeConfig({});
+    expect(loadConfig({ cwd: base })).toEqual({ ...defaultConfig(base), configPath: path });
+    const explicit = writeConfig({}, 'other/pgwarden.json');
+    expect(loadConfig({ cwd: base, configPath: 'other/pgwarden.json' }).configPath).toBe(explicit);
+  });
+});
+
+describe('loadConfig: validation errors name the file and the key', () => {
+  it('invalid JSON', () => {
+    const error = configError('{ "postgresVersion": 15, }');
+    expect(error.message).toContain('is not valid JSON');
+    expect(error.key).toBeUndefined();
+  });
+
+  it('a config that is not an object', () => {
+    expect(configError('[]').message).toContain('must be an object');
+    expect(configError('null').message).toContain('must be an object');
+  });
+
+  it('an unknown top-level key', () => {
+    const error = configError({ migrationDir: 'x' });
+    expect(error.key).toBe('migrationDir');
+    expect(error.message).toContain('"migrationDir" is not a known setting');
+  });
+
+  it('a bad rule setting', () => {
+    const error = configError({ rules: { 'idempotent-create': 'fatal' } });
+    expect(error.key).toBe('rules.idempotent-create');
+    expect(error.message).toContain('"rules.idempotent-create" must be one of error, warning, info, off');
+  });
+
+  it('rules that is not an object', () => {
+    expect(configError({ rules: ['syntax'] }).key).toBe('rules');
+  });
+
+  it.each([9, 19, 15.5, '15', null])('postgresVersion %j', (value) => {
+    const error = configError({ postgresVersion: value });
+    expect(error.key).toBe('postgresVersion');
+    expect(error.message).toContain('"postgresVersion" must be a Postgres major version from 12 to 18');
+  });
+
+  it.each([12, 18])('postgresVersion %j is accepted', (value) => {
+    writeConfig({ postgresVersion: value });
+    expect(loadConfig({ cwd: base }).postgresVersion).toBe(value);
+  });
+
+  it('a bad duration', () => {
+    const error = configError({ migrate: { lockTimeout: 'soon' } });
+    expect(error.key).toBe('migrate.lockTimeout');
+    expect(error.message).toContain('"migrate.lockTimeout" must be a duration');
+    expect(configError({ migrate: { statementTimeout: '10 minutes' } }).key).toBe('migrate.statementTimeout');
+    expect(configError({ migrate: { lockTimeout: 5 } }).key).toBe('migrate.lockTimeout');
+  });
+
+  it('durations in Postgres units are accepted', () => {
+    writeConfig({ migrate: { lockTimeout: '500ms', statementTimeout: '1.5 h', lockRetries: 0, advisoryLockTimeoutMs: 10 } });
+    const config = loadConfig({ cwd: base });
+    expect(config).toMatchObject({ lockTimeout: '500ms', statementTimeout: '1.5 h', lockRetries: 0, advisoryLockTimeoutMs: 10 });
+  });
+
+  it('an unknown or invalid migrate setting', () => {
+    const error = configError({ migrate: { retries: 3 } });
+    expect(error.key).toBe('migrate.retries');
+    expect(error.message).toContain('"migrate.retries" is not a known setting');
+    expect(configError({ migrate: { lockRetries: -1 } }).key).toBe('migrate.lockRetries');
+    expect(configError({ migrate: { advisoryLockTimeoutMs: 1.5 } }).key).toBe('migrate.advisoryLockTimeoutMs');
+  });
+
+  it('an environment with an unknown key', () => {
+    const error = configError({ environments: { local: {}, staging: { url: 'postgres://x' } } });
+    expect(error.key).toBe('environments.staging.url');
+    expect(error.message).toContain('"environments.staging.url" is not a known setting (urlEnv, approvals, requires)');
+  });
+
+  it('an environment with a bad urlEnv or approvals', () => {
+    expect(configError({ environments: { local: { urlEnv: 'postgres://x' } } }).key).toBe('environments.local.urlEnv');
+    expect(configError({ environments: { local: { approvals: -1 } } }).key).toBe('environments.local.approvals');
+    expect(configError({ environments: { local: 'embedded' } }).key).toBe('environments.local');
+  });
+
+  it('requires naming an unknown environment', () => {
+    const error = configError({ environments: { local: {}, production: { urlEnv: 'PROD_URL', requires: ['staging'] } } });
+    expect(error.key).toBe('environments.production.requires');
+    expect(error.message).toContain('names unknown environment "staging"');
+  });
+
+  it('defaultEnv not in environments (set explicitly, or the default "local" dropped)', () => {
+    const error = configError({ defaultEnv: 'dev', environments: { local: {} } });
+    expect(error.key).toBe('defaultEnv');
+    expect(error.message).toContain('"defaultEnv" names "dev", which is not in "environments"');
+    expect(configError({ environments: { staging: { urlEnv: 'STAGING_URL' } } }).message).toContain('names "local"');
+  });
+
+  it('unknown types and preset settings', () => {
+    expect(configError({ types: { out: 'x' } }).key).toBe('types.out');
+    expect(configError({ types: { schemas: 'public' } }).key).toBe('types.schemas');
+    expect(configError({ preset: 'firebase' }).key).toBe('preset');
+    expect(configError({ exposedSchemas: ['public', ''] }).key).toBe('exposedSchemas');
+    expect(configError({ migrationsDir: '' }).key).toBe('migrationsDir');
+  });
+
+  it('applyConfig reports the file it is given', () => {
+    const error = (() => {
+      try {
+        applyConfig(defaultConfig('/repo'), { nope: 1 }, '/repo/custom.json');
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe('/repo/custom.json: "nope" is not a known setting; see pgwarden.schema.json');
+    expect(error.file).toBe('/repo/custom.json');
+    expect(error.key).toBe('nope');
+  });
+});
+
+describe('loadConfig: merge semantics', () => {
+  it('types: only outDir set keeps the default schemas', () => {
+    writeConfig({ types: { outDir: 'libs/types/src' } });
+    expect(loadConfig({ cwd: base }).types).toEqual({ outDir: 'libs/types/src', schemas: ['public'] });
+  });
+
+  it('types: only schemas set keeps the default outDir', () => {
+    writeConfig({ types: { schemas: ['public', 'billing'] } });
+    expect(loadConfig({ cwd: base }).types).toEqual({ outDir: 'packages/db-types/src/generated', schemas: ['public', 'billing'] });
+  });
+
+  it('migrate: one setting leaves the others at their defaults', () => {
+    writeConfig({ migrate: { lockTimeout: '2s' } });
+    expect(loadConfig({ cwd: base })).toMatchObject({ lockTimeout: '2s', statementTimeout: '30min', lockRetries: 3, advisoryLockTimeoutMs: 60_000 });
+  });
+
+  it('environments replace the default set; rules and other keys keep their defaults', () => {
+    writeConfig({
+      defaultEnv: 'dev',
+      environments: { dev: {}, staging: { urlEnv: 'STAGING_URL', requires: ['dev'] }, production: { urlEnv: 'PROD_URL', approvals: 2, requires: ['staging'] } },
+      rules: { 'no-emoji': 'off', 'access-exclusive-lock': 'warning' },
+    });
+    const config = loadConfig({ cwd: base });
+    expect(config.environments).toEqual({
+      dev: {},
+      staging: { urlEnv: 'STAGING_URL', requires: ['dev'] },
+      production: { urlEnv: 'PROD_URL', approvals: 2, requires: ['staging'] },
+    });
+    expect(config.defaultEnv).toBe('dev');
+    expect(config.rules).toEqual({ 'no-emoji': 'off', 'access-exclusive-lock': 'warning' });
+    expect(config.exposedSchemas).toEqual(['public']);
+    expect(config.embeddedDir).toBe('.pgwarden/local');
+  });
+
+  it('does not mutate the base config it merges over', () => {
+    const before = defaultConfig('/repo');
+    const snapshot = structuredClone(before);
+    applyConfig(before, { types: { outDir: 'x' }, environments: { local: { approvals: 3 } }, postgresVersion: 17 }, '/repo/pgwarden.config.json');
+    expect(before).toEqual(snapshot);
+  });
+
+  it('$schema is allowed', () => {
+    writeConfig({ $schema: './node_modules/@pgwarden/core/pgwarden.schema.json' });
+    expect(() => loadConfig({ cwd: base })).not.toThrow();
+  });
+});
+
+describe('requiredApprovals', () => {
+  it('an explicit setting wins, else 1 for a server and 0 for the embedded database', () => {
+    expect(requiredApprovals({})).toBe(0);
+    expect(requiredApprovals({ urlEnv: 'DATABASE_URL' })).toBe(1);
+    expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: 0 })).toBe(0);
+    expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: 3 })).toBe(3);
+    expect(requiredApprovals({ approvals: 2 })).toBe(2);
+  });
+});
+
+describe('pgwarden.schema.json and the loader stay in sync', () => {
+  const schemaPath = fileURLToPath(new URL('../../pgwarden.schema.json', import.meta.url));
+  const loaderPath = fileURLToPath(new URL('./load.ts', import.meta.url));
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as {
+    additionalProperties: boolean;
+    properties: Record<string, { default?: unknown; type?: string; enum?: unknown[]; properties?: Record<string, { default?: unknown }>; additionalProperties?: unknown }>;
+  };
+
+  /** A valid value for a schema property: its default, else one of its enum, else an empty object. */
+  function sample(name: string): unknown {
+    const property = schema.properties[name]!;
+    if (property.default !== undefined) return property.default;
+    if (property.enum) return property.enum[0];
+    if (name === '$schema') return 'pgwarden.schema.json';
+    if (name === 'environments') return { local: {} };
+    if (property.type === 'object') return {};
+    throw new Error(`no sample for ${name}`);
+  }
+
+  it('the top-level keys of the schema are exactly the cases of the loader', () => {
+    const loader = readFileSync(loaderPath, 'utf8');
+    const body = loader.slice(loader.indexOf('export function applyConfig'), loader.indexOf('type Fail ='));
+    const cases = new Set([...body.matchAll(/^ {6}case '([^']+)':/gm)].map((match) => match[1]));
+    expect(schema.additionalProperties).toBe(false);
+    expect([...cases].sort()).toEqual(Object.keys(schema.properties).sort());
+  });
+
+  it('every schema key (and nested key) is accepted with a valid value; anything else is refused', () => {
+    for (const name of Object.keys(schema.properties)) {
+      expect(() => applyConfig(defaultConfig('/r'), { [name]: sample(name) }, 'c.json'), name).not.toThrow();
+    }
+    for (const parent of ['migrate', 'types'] as const) {
+      const nested = schema.properties[parent]!.properties!;
+      for (const [name, property] of Object.entries(nested)) {
+        expect(() => applyConfig(defaultConfig('/r'), { [parent]: { [name]: property.default } }, 'c.json'), `${parent}.${name}`).not.toThrow();
+      }
+      expect(() => applyConfig(defaultConfig('/r'), { [parent]: { bogus: 1 } }, 'c.json')).toThrow(`"${parent}.bogus"`);
+    }
+    const environmentKeys = Object.keys(
+      (schema.properties.environments!.additionalProperties as { properties: Record<string, unknown> }).properties,
+    ).sort();
+    expect(environmentKeys).toEqual(['approvals', 'requires', 'urlEnv']);
+    expect(() =>
+      applyConfig(defaultConfig('/r'), { environments: { local: { urlEnv: 'X_URL', approvals: 1, requires: [] } } }, 'c.json'),
+    ).not.toThrow();
+  });
+
+  it('the defaults in the schema are the defaults of the loader', () => {
+    const defaults = defaultConfig('/r');
+    const migrate = schema.properties.migrate!.properties!;
+    const types = schema.properties.types!.properties!;
+    expect({
+      migrationsDir: schema.properties.migrationsDir!.default,
+      schemaDir: schema.properties.schemaDir!.default,
+      postgresVersion: schema.properties.postgresVersion!.default,
+      exposedSchemas: schema.properties.exposedSchemas!.default,
+      defaultEnv: schema.properties.defaultEnv!.default,
+      embeddedDir: schema.properties.embeddedDir!.default,
+      preset: schema.properties.preset!.default,
+      lockTimeout: migrate.lockTimeout!.default,
+      statementTimeout: migrate.statementTimeout!.default,
+      lockRetries: migrate.lockRetries!.default,
+      advisoryLockTimeoutMs: migrate.advisoryLockTimeoutMs!.default,
+      types: { outDir: types.outDir!.default, schemas: types.schemas!.default },
+    }).toEqual({
+      migrationsDir: defaults.migrationsDir,
+      schemaDir: defaults.schemaDir,
+      postgresVersion: defaults.postgresVersion,
+      exposedSchemas: defaults.exposedSchemas,
+      defaultEnv: defaults.defaultEnv,
+      embeddedDir: defaults.embeddedDir,
+      preset: defaults.preset,
+      lockTimeout: defaults.lockTimeout,
+      statementTimeout: defaults.statementTimeout,
+      lockRetries: defaults.lockRetries,
+      advisoryLockTimeoutMs: defaults.advisoryLockTimeoutMs,
+      types: defaults.types,
+    });
+  });
+});
