@@ -139,6 +139,13 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(error.message).toContain('"rules.idempotent-create" must be one of error, warning, info, off');
   });
 
+  it('an unknown rule id (a typo would otherwise silently do nothing)', () => {
+    const error = configError({ rules: { x: 'fatal' } });
+    expect(error.key).toBe('rules.x');
+    expect(error.message).toContain('"rules.x" is not a known rule id');
+    expect(configError({ rules: { 'idempotant-create': 'off' } }).key).toBe('rules.idempotant-create');
+  });
+
   it('rules that is not an object', () => {
     expect(configError({ rules: ['syntax'] }).key).toBe('rules');
   });

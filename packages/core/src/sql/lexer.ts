@@ -62,10 +62,13 @@ function skipBlockComment(text: string, start: number): number {
   return text.length;
 }
 
+// Like Postgres's scanner (non_newline = [^\n\r]), a `--` comment or a meta-command ends at \n or \r,
+// so that a file with lone-\r line endings is not one long comment.
+const LINE_BREAK = /[\n\r]/g;
+
 function lineEndFrom(text: string, start: number): number {
-  const newline = text.indexOf('\n', start);
-  const end = newline === -1 ? text.length : newline;
-  return end > start && text[end - 1] === '\r' ? end - 1 : end;
+  LINE_BREAK.lastIndex = start;
+  return LINE_BREAK.exec(text)?.index ?? text.length;
 }
 
 /** Calls `onToken` for each token in `text[from, to)`, which must start outside any literal. */
@@ -75,11 +78,11 @@ export function forEachToken(
   from = 0,
   to = text.length,
 ): void {
-  let atLineStart = from === 0 || text[from - 1] === '\n';
+  let atLineStart = from === 0 || text[from - 1] === '\n' || text[from - 1] === '\r';
   let index = from;
   while (index < to) {
     const code = text.charCodeAt(index);
-    if (code === 0x0a) {
+    if (code === 0x0a || code === 0x0d) {
       atLineStart = true;
       index++;
       continue;

@@ -170,7 +170,7 @@ class FileParser {
     const { sqlText } = this;
     while (end > start && /\s/.test(sqlText[end - 1])) end--;
     const tail = sqlText.slice(start, end);
-    const mayEndInComment = tail.endsWith('*/') || tail.slice(tail.lastIndexOf('\n') + 1).includes('--');
+    const mayEndInComment = tail.endsWith('*/') || tail.slice(Math.max(tail.lastIndexOf('\n'), tail.lastIndexOf('\r')) + 1).includes('--');
     return mayEndInComment ? (codeSpan(sqlText, start, end)?.end ?? end) : end;
   }
 }

@@ -1,7 +1,7 @@
 import { DOLLAR_TAG, dollarQuote, forEachToken } from './lexer.js';
 import type { PgQuery, RawStatement } from './parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
-import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, type SyntaxDiagnosis } from './syntax-hints.js';
+import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, shortenNear, type SyntaxDiagnosis } from './syntax-hints.js';
 import type { PgNode, SqlStatement, SqlSyntaxError } from './types.js';
 
 export interface SourceFile {
@@ -286,7 +286,8 @@ class BodyParser {
     const { text } = this.lines;
     const { parent } = this;
     const body = this.span ?? { start: parent.range.start.offset, end: parent.range.end.offset };
-    const labelled = `${this.label}: ${message}`;
+    // An unterminated literal's "near" text is the rest of the body: keep the message on one short line.
+    const labelled = `${this.label}: ${shortenNear(message)}`;
     const near = /at or near "([^"\r\n]+)"/.exec(message)?.[1];
     const occurrences: number[] = [];
     if (near) {

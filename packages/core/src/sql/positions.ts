@@ -60,8 +60,16 @@ export class LineIndex {
   private byteStarts?: Uint32Array;
 
   constructor(readonly text: string) {
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) {
-      this.lineStarts.push(newline + 1);
+    // A line ends at \n, \r\n or a lone \r, as in the header parser (iterateLines), suppressions and formatters.
+    if (!text.includes('\r')) {
+      for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) {
+        this.lineStarts.push(newline + 1);
+      }
+    } else {
+      for (let index = 0; index < text.length; index++) {
+        const code = text.charCodeAt(index);
+        if (code === 0x0a || (code === 0x0d && text.charCodeAt(index + 1) !== 0x0a)) this.lineStarts.push(index + 1);
+      }
     }
     this.ascii = !NON_ASCII.test(text);
   }
@@ -75,7 +83,7 @@ export class LineIndex {
     return this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1];
   }
 
-  /** String offset of the end of a 1-based line, before its `\n` (and `\r`). */
+  /** String offset of the end of a 1-based line, before its `\n`, `\r\n` or lone `\r`. */
   lineEnd(line: number): number {
     const end = line < this.lineStarts.length ? this.lineStarts[line] - 1 : this.text.length;
     return end > this.lineStart(line) && this.text[end - 1] === '\r' ? end - 1 : end;

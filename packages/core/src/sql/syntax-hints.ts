@@ -109,7 +109,7 @@ export function diagnoseSyntaxError(
   parserMessage: string,
 ): SyntaxDiagnosis {
   const { text } = lines;
-  const near = NEAR.exec(parserMessage)?.[1].split(/\r?\n/, 1)[0];
+  const near = NEAR.exec(parserMessage)?.[1].split(/\r\n|\r|\n/, 1)[0];
   // A replacer function: a replacement string would read `$$` in the token as an escape.
   const message = near === undefined ? parserMessage : parserMessage.replace(NEAR, () => `at or near "${shorten(near)}"`);
   const trapped = diagnoseTrap(text, statement, errorAt, message);
@@ -172,6 +172,12 @@ function sqlLiteral(value: string): string {
 
 function shorten(near: string): string {
   return near.length > MAX_NEAR_LENGTH ? `${near.slice(0, MAX_NEAR_LENGTH)}…` : near;
+}
+
+/** A parser message with its `at or near "..."` cut to one line of at most MAX_NEAR_LENGTH characters. */
+export function shortenNear(message: string): string {
+  const near = NEAR.exec(message)?.[1];
+  return near === undefined ? message : message.replace(NEAR, () => `at or near "${shorten(near.split(/\r\n|\r|\n/, 1)[0]!)}"`);
 }
 
 function startsWithKeyword(text: string, offset: number): boolean {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
 import { discoverMigrations, parseMigration, readSourceFile } from '../migration/index.js';
@@ -22,7 +23,8 @@ export async function loadHistory(config: PgwardenConfig): Promise<LoadedHistory
   try {
     paths = await discoverMigrations(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // discoverMigrations throws a plain Error (no `code`): only a missing folder means an empty history.
+    if (existsSync(dir)) throw error;
   }
   const migrations: Migration[] = [];
   const unreadable: UnreadableMigration[] = [];

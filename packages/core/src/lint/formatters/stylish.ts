@@ -52,10 +52,26 @@ function codeFrame(lines: string[] | undefined, finding: Finding, paint: (style:
     finding.endLine === finding.line && finding.endColumn > finding.column
       ? Math.min(finding.endColumn - finding.column, Math.max(1, shown.length - finding.column + 1))
       : 1;
-  // Tabs keep their width in the caret line so the caret stays under the column.
-  const padding = shown.slice(0, finding.column - 1).replace(/[^\t]/g, ' ');
+  const padding = caretPadding(shown.slice(0, finding.column - 1));
   return [
     `  ${paint('gray', `${finding.line} |`)} ${shown}`,
     `  ${' '.repeat(gutterWidth)} ${paint('gray', '|')} ${padding}${paint('red', '^'.repeat(caretWidth))}`,
   ].join('\n');
+}
+
+// Columns count UTF-16 units; terminals draw East Asian wide characters and emoji in two cells
+// and combining marks in none (U+FE0F asks for emoji presentation: the character before it takes two).
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Emoji_Presentation}/u;
+const ZERO_WIDTH = /[\p{M}\u200b-\u200f]/u;
+
+/** Blanks that span the same cells as `prefix`; tabs are kept so that they expand as in the line above. */
+function caretPadding(prefix: string): string {
+  let padding = '';
+  for (const char of prefix) {
+    if (char === '\t') padding += '\t';
+    else if (char === '\ufe0f') padding += ' ';
+    else if (ZERO_WIDTH.test(char)) continue;
+    else padding += WIDE.test(char) ? '  ' : ' ';
+  }
+  return padding;
 }

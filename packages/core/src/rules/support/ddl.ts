@@ -123,7 +123,7 @@ export function alterCommands(node: PgNode): PgNode[] {
 
 /** The first line of a statement (whitespace collapsed), cut at `max` characters. */
 export function firstLine(text: string, max = 110): string {
-  const line = stripLeadingComments(text).split(/\r?\n/)[0]!.replace(/\s+/g, ' ').trim();
+  const line = stripLeadingComments(text).split(/\r\n|\r|\n/)[0]!.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 3).trimEnd()}...` : line;
 }
 

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { RULE_IDS } from '../../rules/registry.js';
+import type { Finding } from '../../rules/types.js';
+import { sarif } from './sarif.js';
+import type { FormatContext } from './types.js';
+
+const context: FormatContext = { source: () => undefined, color: true, filesLinted: 3, toolVersion: '1.2.3' };
+
+function finding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    file: 'migration_history/2025-01-01_01_add_visit_note.sql',
+    line: 21,
+    column: 3,
+    endLine: 22,
+    endColumn: 9,
+    rule: 'transaction-control',
+    severity: 'error',
+    message: 'BEGIN at top level',
+    ...overrides,
+  };
+}
+
+interface SarifLog {
+  $schema: string;
+  version: string;
+  runs: {
+    tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string; helpUri: string }[] } };
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[];
+    }[];
+  }[];
+}
+
+const parse = (findings: Finding[]) => JSON.parse(sarif(findings, context)) as SarifLog;
+
+describe('sarif', () => {
+  it('is a SARIF 2.1.0 log with one run and the tool described', () => {
+    const log = parse([finding()]);
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+    expect(log.runs).toHaveLength(1);
+    expect(log.runs[0]!.tool.driver).toMatchObject({ name: 'pgwarden', version: '1.2.3' });
+    expect(log.runs[0]!.tool.driver.informationUri).toMatch(/^https:\/\//);
+  });
+
+  it('lists only the rules that have findings, once each, in registry order; ruleIndex points at them', () => {
+    const findings = [
+      finding({ rule: 'unused-ignore', severity: 'warning' }),
+      finding({ rule: 'syntax' }),
+      finding({ rule: 'unused-ignore', severity: 'warning', line: 30 }),
+      finding({ rule: 'grant-to-anon', severity: 'info' }),
+    ];
+    const run = parse(findings).runs[0]!;
+    const ids = run.tool.driver.rules.map((rule) => rule.id);
+    expect(ids).toEqual(['syntax', 'grant-to-anon', 'unused-ignore']);
+    expect(ids).toEqual(RULE_IDS.filter((id) => ids.includes(id)));
+    expect(run.tool.driver.rules[0]).toEqual({ id: 'syntax', helpUri: 'docs/rules/syntax.md' });
+    expect(run.results.map((result) => result.ruleId)).toEqual(['unused-ignore', 'syntax', 'unused-ignore', 'grant-to-anon']);
+    for (const result of run.results) {
+      expect(run.tool.driver.rules[result.ruleIndex]!.id).toBe(result.ruleId);
+    }
+  });
+
+  it('levels: error -> error, warning -> warning, info -> note', () => {
+    const run = parse([finding(), finding({ severity: 'warning' }), finding({ severity: 'info' })]).runs[0]!;
+    expect(run.results.map((result) => result.level)).toEqual(['error', 'warning', 'note']);
+  });
+
+  it('location: the file as URI and a 1-based region with start and end', () => {
+    const [result] = parse([finding()]).runs[0]!.results;
+    expect(result!.locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: 'migration_history/2025-01-01_01_add_visit_note.sql' },
+          region: { startLine: 21, startColumn: 3, endLine: 22, endColumn: 9 },
+        },
+      },
+    ]);
+  });
+
+  it('message text includes the hint when there is one', () => {
+    const results = parse([finding(), finding({ hint: 'remove it' })]).runs[0]!.results;
+    expect(results.map((result) => result.message.text)).toEqual(['BEGIN at top level', 'BEGIN at top level Fix: remove it']);
+  });
+
+  it('no findings: an empty rules list and no results', () => {
+    const run = parse([]).runs[0]!;
+    expect(run.tool.driver.rules).toEqual([]);
+    expect(run.results).toEqual([]);
+  });
+
+  it('is pretty JSON ending with a newline', () => {
+    const out = sarif([finding()], context);
+    expect(out.endsWith('}\n')).toBe(true);
+    expect(out).toContain('\n  "version": "2.1.0"');
+  });
+});

@@ -1,0 +1,100 @@
+import { isAbsolute, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../config/defaults.js';
+import { ConfigError } from '../config/load.js';
+import type { PgwardenConfig } from '../config/types.js';
+import { resolveTarget } from './target.js';
+
+const ROOT = '/work/clinic';
+const CONFIG_PATH = join(ROOT, 'pgwarden.config.json');
+
+function config(): PgwardenConfig {
+  return {
+    ...defaultConfig(ROOT),
+    configPath: CONFIG_PATH,
+    environments: {
+      local: { approvals: 0 },
+      staging: { urlEnv: 'STAGING_DATABASE_URL' },
+      production: { urlEnv: 'PROD_DATABASE_URL', approvals: 2, requires: ['staging'] },
+    },
+  };
+}
+
+function thrown(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveTarget', () => {
+  it('the default environment without a URL variable is the embedded database, at an absolute directory', () => {
+    const target = resolveTarget(config(), {}, {});
+    expect(target).toEqual({ envName: 'local', environment: { approvals: 0 }, url: undefined, embeddedDir: join(ROOT, '.pgwarden/local') });
+    expect(isAbsolute(target.embeddedDir)).toBe(true);
+  });
+
+  it('embeddedDir is resolved against the root; an absolute setting stays as it is', () => {
+    expect(resolveTarget({ ...config(), embeddedDir: 'var/../db/pglite' }, {}, {}).embeddedDir).toBe(join(ROOT, 'db/pglite'));
+    expect(resolveTarget({ ...config(), embeddedDir: '/data/pglite' }, {}, {}).embeddedDir).toBe('/data/pglite');
+  });
+
+  it("reads the environment's URL from the variables object it is given", () => {
+    const variables = { STAGING_DATABASE_URL: 'postgres://app:secret@staging.internal:5432/clinic' };
+    const target = resolveTarget(config(), { env: 'staging' }, variables);
+    expect(target.envName).toBe('staging');
+    expect(target.url).toBe('postgres://app:secret@staging.internal:5432/clinic');
+    expect(target.environment).toEqual({ urlEnv: 'STAGING_DATABASE_URL' });
+  });
+
+  it('does not read process.env when a variables object is given', () => {
+    const previous = process.env.STAGING_DATABASE_URL;
+    process.env.STAGING_DATABASE_URL = 'postgres://from-process-env/clinic';
+    try {
+      expect(() => resolveTarget(config(), { env: 'staging' }, {})).toThrow(ConfigError);
+      expect(resolveTarget(config(), { env: 'staging' }).url).toBe('postgres://from-process-env/clinic');
+    } finally {
+      if (previous === undefined) delete process.env.STAGING_DATABASE_URL;
+      else process.env.STAGING_DATABASE_URL = previous;
+    }
+  });
+
+  it('--database-url wins over the variable, and over the embedded database', () => {
+    const url = 'postgres://postgres@127.0.0.1:5432/override';
+    expect(resolveTarget(config(), { env: 'staging', databaseUrl: url }, { STAGING_DATABASE_URL: 'postgres://other/db' }).url).toBe(url);
+    // Also when the variable is unset: no error.
+    expect(resolveTarget(config(), { env: 'production', databaseUrl: url }, {}).url).toBe(url);
+    expect(resolveTarget(config(), { databaseUrl: url }, {})).toMatchObject({ envName: 'local', url });
+  });
+
+  it('an unset (or empty) URL variable is a ConfigError naming the variable and the environment', () => {
+    const error = thrown(() => resolveTarget(config(), { env: 'production' }, {}));
+    expect(error.message).toBe(
+      `${CONFIG_PATH}: environment "production" reads its database URL from PROD_DATABASE_URL, which is not set (or pass --database-url)`,
+    );
+    expect(error.file).toBe(CONFIG_PATH);
+    expect(error.key).toBe('environments.production.urlEnv');
+    expect(thrown(() => resolveTarget(config(), { env: 'production' }, { PROD_DATABASE_URL: '' })).message).toContain('PROD_DATABASE_URL');
+  });
+
+  it('an unknown environment is a ConfigError listing the configured ones', () => {
+    const error = thrown(() => resolveTarget(config(), { env: 'prod' }, {}));
+    expect(error.message).toBe(`${CONFIG_PATH}: unknown environment "prod" (configured: local, staging, production)`);
+    expect(error.key).toBe('environments');
+  });
+
+  it('the configured defaultEnv is used when no env is given', () => {
+    const target = resolveTarget({ ...config(), defaultEnv: 'staging' }, {}, { STAGING_DATABASE_URL: 'postgres://s/db' });
+    expect(target.envName).toBe('staging');
+    expect(target.url).toBe('postgres://s/db');
+  });
+
+  it('without a config file the error has no file prefix', () => {
+    const error = thrown(() => resolveTarget(defaultConfig(ROOT), { env: 'staging' }, {}));
+    expect(error.message).toBe('unknown environment "staging" (configured: local)');
+    expect(error.file).toBeUndefined();
+  });
+});
