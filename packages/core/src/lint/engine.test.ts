@@ -7,7 +7,7 @@ import type { PgwardenConfig } from '../config/types.js';
 import { parseMigration } from '../migration/index.js';
 import { RULE_IDS } from '../rules/registry.js';
 import type { Finding } from '../rules/types.js';
-import { enabledRuleIds, lint, lintSource, toRelPath } from './engine.js';
+import { appliesTo, enabledRuleIds, lint, lintSource, toRelPath } from './engine.js';
 
 const SCHEMA = `-- core tables
 CREATE TABLE IF NOT EXISTS public.visits (
@@ -179,9 +179,17 @@ describe('lint: configuration', () => {
     expect(findings.filter((f) => f.rule === 'transaction-control').map((f) => f.line)).toEqual([BODY_LINE, BODY_LINE + 2]);
   });
 
-  // No rule declares meta.postgres (a version range) yet, so the engine's version filter cannot be observed
-  // without a fake rule; version-dependent behaviour lives inside the rules (e.g. guarded-ddl, CREATE TRIGGER).
-  it.skip('postgresVersion filters rules by meta.postgres', () => {});
+  it('appliesTo: a rule runs only inside its meta.postgres range (inclusive; absent bounds are open)', () => {
+    const meta = (postgres?: { min?: number; max?: number }) => ({
+      meta: { id: 'x', category: 'meta' as const, defaultSeverity: 'error' as const, description: '', docs: '', postgres },
+    });
+    expect(appliesTo(meta(), 12)).toBe(true);
+    expect(appliesTo(meta({ min: 14 }), 13)).toBe(false);
+    expect(appliesTo(meta({ min: 14 }), 14)).toBe(true);
+    expect(appliesTo(meta({ max: 13 }), 14)).toBe(false);
+    expect(appliesTo(meta({ min: 12, max: 15 }), 15)).toBe(true);
+    expect(appliesTo(meta({ min: 12, max: 15 }), 16)).toBe(false);
+  });
 });
 
 describe('lint: findings', () => {

@@ -138,7 +138,8 @@ function lintOne(
   return [...kept, ...reported];
 }
 
-function appliesTo(rule: Rule, postgresVersion: number): boolean {
+/** Whether a rule runs for the target version (meta.postgres is an inclusive range; absent means all). */
+export function appliesTo(rule: Pick<Rule, 'meta'>, postgresVersion: number): boolean {
   const range = rule.meta.postgres;
   return !range || ((range.min ?? 0) <= postgresVersion && postgresVersion <= (range.max ?? Infinity));
 }
