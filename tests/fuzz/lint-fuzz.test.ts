@@ -80,7 +80,7 @@ let cases: FuzzCase[] = [];
 let failed = false;
 const violations: Violation[] = [];
 const ruleBugs: Array<{ caseId: number; finding: Finding }> = [];
-const stats = { inProcessFiles: 0, inMemory: 0, crlfPairs: 0, cliRuns: 0, findings: 0, rawParseFailures: 0, batches: 0 };
+const stats = { inProcessFiles: 0, inMemory: 0, eolPairs: 0, cliRuns: 0, findings: 0, rawParseFailures: 0, batches: 0 };
 
 // ---------------------------------------------------------------------------------------------
 // The worker and its watchdog
@@ -186,6 +186,8 @@ function validate(fuzzCase: FuzzCase, relPath: string, findings: readonly Findin
     check(id, RULE_IDS.has(finding.rule), () => `unknown rule id: ${show()}`);
     check(id, ['error', 'warning', 'info'].includes(finding.severity), () => `bad severity: ${show()}`);
     check(id, typeof finding.message === 'string' && finding.message.trim().length > 0, () => `empty message: ${show()}`);
+    // One line: stylish prints `file:line:col  severity  message  rule`, github annotations end at a newline.
+    check(id, !/[\r\n]/.test(finding.message ?? ''), () => `message spans several lines: ${show()}`);
     if (text !== undefined) {
       const lines = lineCount(text);
       check(id, finding.endLine <= lines + 1, () => `endLine ${finding.endLine} past the end of a ${lines}-line file: ${show()}`);
@@ -315,7 +317,7 @@ function generateCases(rng: Rng): FuzzCase[] {
   for (let index = 0; index < 80; index++) {
     const length = rng.range(1, 4096);
     let bytes = rng.bytes(length);
-    if (index % 3 === 1) bytes = bytes.map((byte) => 0x80 | byte);
+    if (index % 3 === 1) bytes = Buffer.from(bytes.map((byte) => 0x80 | byte));
     add({ kind: 'random-bytes', origin: `${length} bytes`, name: `2025-11-01_50_random_bytes_f${out.length}.sql`, bytes, mustError: { why: 'random bytes' } });
   }
   for (let index = 0; index < 60; index++) {
@@ -517,30 +519,33 @@ describe('pgwarden lint on bad input', () => {
     expect(violations.length, report()).toBe(0);
   }, 120_000);
 
-  it('finds the same problems at the same positions in a CRLF file as in the LF file', async () => {
-    const root = makeRoot('crlf');
+  it.each([
+    ['CRLF', '\r\n'],
+    ['CR-only (classic Mac)', '\r'],
+  ])('finds the same problems at the same positions in a %s file as in the LF file', async (label, eol) => {
+    const root = makeRoot(`eol-${eol.length}`);
     const rng = new Rng(SEED ^ 0x4c46);
     const texts = [...sources.map((source) => ({ name: source.name, text: source.text }))];
-    for (let index = 0; index < 120; index++) {
+    for (let index = 0; index < 100; index++) {
       const source = rng.pick(sources);
       texts.push({ name: source.name, text: mutate(source.text, rng).text.replace(/\r/g, '') });
     }
     const differences: string[] = [];
-    const project = (findings: Finding[]) => findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity} ${f.rule}`).sort();
+    const project = (findings: Finding[]) => findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity} ${f.rule} ${f.message}`).sort();
     for (const [index, { name, text }] of texts.entries()) {
       const relPath = `migration_history/${fileName(name, 200_000 + index)}`;
       const lf = await pool.run({ type: 'source', root, relPath, text }, CASE_TIMEOUT_MS);
-      const crlf = await pool.run({ type: 'source', root, relPath, text: text.replace(/\n/g, '\r\n') }, CASE_TIMEOUT_MS);
-      stats.crlfPairs++;
-      if (lf.findings === undefined || crlf.findings === undefined) {
-        differences.push(`${relPath}: ${lf.error ?? crlf.error ?? 'hang'}`);
+      const other = await pool.run({ type: 'source', root, relPath, text: text.replace(/\n/g, eol) }, CASE_TIMEOUT_MS);
+      stats.eolPairs++;
+      if (lf.findings === undefined || other.findings === undefined) {
+        differences.push(`${relPath}: ${lf.error ?? other.error ?? 'hang'}`);
         continue;
       }
       const a = project(lf.findings);
-      const b = project(crlf.findings);
+      const b = project(other.findings);
       const onlyLf = a.filter((entry) => !b.includes(entry));
-      const onlyCrlf = b.filter((entry) => !a.includes(entry));
-      if (onlyLf.length || onlyCrlf.length) differences.push(`${relPath} (from ${name}): LF only ${JSON.stringify(onlyLf)}; CRLF only ${JSON.stringify(onlyCrlf)}`);
+      const onlyOther = b.filter((entry) => !a.includes(entry));
+      if (onlyLf.length || onlyOther.length) differences.push(`${relPath} (from ${name}): LF only ${JSON.stringify(onlyLf)}; ${label} only ${JSON.stringify(onlyOther)}`);
     }
     expect(differences.slice(0, 10).join('\n')).toBe('');
   }, 120_000);
@@ -624,7 +629,7 @@ describe('pgwarden lint (the binary) on bad input', () => {
         mustError: { rule: 'syntax', why: 'unterminated dollar quote' },
       },
       { id: base10 + 5, kind: 'random-bytes', origin: '4096 random bytes', name: '2025-12-06_75_random.sql', bytes: rng.bytes(4096), mustError: { why: 'random bytes' } },
-      { id: base10 + 6, kind: 'random-bytes', origin: '100 high bytes', name: '2025-12-07_76_random_high.sql', bytes: rng.bytes(100).map((byte) => 0x80 | byte), mustError: { why: 'random bytes' } },
+      { id: base10 + 6, kind: 'random-bytes', origin: '100 high bytes', name: '2025-12-07_76_random_high.sql', bytes: Buffer.from(rng.bytes(100).map((byte) => 0x80 | byte)), mustError: { why: 'random bytes' } },
       { id: base10 + 7, kind: 'random-bytes', origin: '1 MB random bytes', name: '2025-12-08_77_random_big.sql', bytes: rng.bytes(1024 * 1024), mustError: { why: 'random bytes' } },
       { id: base10 + 8, kind: 'invalid-utf8', origin: 'overlong slash', name: '2025-12-09_78_invalid_utf8.sql', bytes: injectInvalidUtf8(Buffer.from(sources[9]!.text), rng, [0xc0, 0xaf]), mustError: { rule: 'readable-file', why: 'invalid UTF-8' } },
       { id: base10 + 9, kind: 'invalid-utf8', origin: 'encoded surrogate', name: '2025-12-10_79_invalid_utf8.sql', bytes: injectInvalidUtf8(Buffer.from(sources[11]!.text), rng, [0xed, 0xa0, 0x80]), mustError: { rule: 'readable-file', why: 'invalid UTF-8' } },

@@ -226,6 +226,8 @@ describe('pre-commit hook in a real repository', () => {
     expect(result.pgwardenRuns).toHaveLength(1);
     const binary = realpathSync(result.pgwardenRuns[0]![0]!);
     expect(binary.startsWith(join(realpathSync(WORKSPACE), 'packages', 'cli'))).toBe(true);
+    // The hook never boots Nx (DESIGN.md: it would cost 1.4-2.6 s per commit).
+    expect(result.processes.filter((argv) => /[/\\]nx[/\\]/.test(realpathSync(argv[0] ?? '.')))).toEqual([]);
   });
 
   describe('a bad migration is rejected with file:line:column and the rule', () => {
@@ -400,6 +402,22 @@ describe('pre-commit hook in a real repository', () => {
     });
   });
 
+  // KNOWN BUG (reported): `lint --since HEAD` reads HEAD:<path> for the staged path only. A moved or
+  // renamed executed migration has no such blob, so its SQL can be changed in the same commit unnoticed.
+  // Drop `.fails` once readCommitted also finds the committed file of the same version (YYYY-MM-DD_NN).
+  it('refuses an executed migration moved to a sub-folder with its SQL changed', () => {
+    const before = commitCount();
+    const moved = EXECUTED.replace('migration_history/', 'migration_history/2025/');
+    mkdirSync(join(repo, 'migration_history', '2025'), { recursive: true });
+    git('mv', EXECUTED, moved);
+    writeRepo(moved, readRepo(moved).replace('quarantine_reason text;', 'quarantine_reason varchar(500);'));
+    git('add', '-A');
+    const result = commit('move and edit executed SQL');
+    expect(result.status, result.output).not.toBe(0);
+    expect(commitCount()).toBe(before);
+    expect(result.output).toMatch(/executed-immutable/);
+  });
+
   it('does not run pgwarden for a commit that touches no migration', () => {
     const before = commitCount();
     writeRepo('docs/notes.md', '# Notes\n');
@@ -433,7 +451,7 @@ describe('pre-commit hook in a real repository', () => {
   // runs tasks without a shell and splits the string with string-argv, which knows no backslash escapes.
   // A path with an apostrophe (a sub-folder, or a checkout under /home/o'brien/) reaches pgwarden as two
   // bogus paths and every such commit is refused. Drop `.fails` once the quoting is fixed.
-  it.fails('passes a migration whose path has an apostrophe to pgwarden as one path', () => {
+  it('passes a migration whose path has an apostrophe to pgwarden as one path', () => {
     const { path, date } = nextMigration('clarify_quarantine_reason', "migration_history/q4 it's");
     writeRepo(path, migrationText(date));
     git('add', path);

@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   const paths = args.positionals.map((path) => resolve(path));
   // Without paths the whole history is linted, so --since compares the whole history.
   const previousText = args.values.since
-    ? readCommitted(config.root, paths.length > 0 ? paths : await historyFiles(config), args.values.since as string)
+    ? readCommitted(config.root, config.migrationsDir, paths.length > 0 ? paths : await historyFiles(config), args.values.since as string)
     : undefined;
   const result = await lint(config, { paths, previousText });
 
@@ -80,34 +80,62 @@ function readTextOrUndefined(path: string): string | undefined {
   }
 }
 
-/** The committed text of each path at `rev`, via one `git cat-file --batch`; files new since then are absent. */
-function readCommitted(root: string, paths: string[], rev: string): Map<string, string> {
+/**
+ * The committed text of each path at `rev`, so executed migrations stay append-only. A path new at
+ * `rev` may be a moved or renamed migration: it is compared with the committed file of the same base
+ * name, else of the same version (YYYY-MM-DD_NN), when exactly one such file exists.
+ */
+function readCommitted(root: string, migrationsDir: string, paths: string[], rev: string): Map<string, string> {
   const committed = new Map<string, string>();
-  if (paths.length === 0) return committed;
-  const rels = paths.map((path) => toRelPath(root, path));
-  let output: Buffer;
-  try {
-    output = execFileSync('git', ['cat-file', '--batch'], {
-      cwd: root,
-      // "./": relative to cwd (the workspace root), which need not be the repository's root.
-      input: rels.map((rel) => `${rev}:./${rel}`).join('\n') + '\n',
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    throw new UsageError(`--since ${rev}: git could not read the repository (${(error as Error).message.split('\n')[0]})`);
-  }
+  if (paths.length === 0 || !revisionExists(root, rev)) return committed;
+  const committedFiles = git(root, ['ls-tree', '-r', '--name-only', rev, '--', `./${migrationsDir}`], undefined, rev).toString('utf8').split('\n').filter(Boolean);
+  const present = new Set(committedFiles);
+  const sources = paths.map((path) => {
+    const rel = toRelPath(root, path);
+    if (present.has(rel)) return rel;
+    const base = rel.slice(rel.lastIndexOf('/') + 1);
+    const version = /^\d{4}-\d{2}-\d{2}_\d+_/.exec(base)?.[0];
+    const sameName = committedFiles.filter((file) => file.endsWith(`/${base}`));
+    const sameVersion = version ? committedFiles.filter((file) => file.slice(file.lastIndexOf('/') + 1).startsWith(version)) : [];
+    return sameName.length === 1 ? sameName[0] : sameVersion.length === 1 ? sameVersion[0] : undefined;
+  });
+  const wanted = sources.flatMap((source, index) => (source ? [{ source, path: paths[index] }] : []));
+  if (wanted.length === 0) return committed;
+  // "./": relative to cwd (the workspace root), which need not be the repository's root.
+  const output = git(root, ['cat-file', '--batch'], wanted.map(({ source }) => `${rev}:./${source}`).join('\n') + '\n', rev);
   // Output: "<sha> blob <size>\n<content>\n" per found object, "<name> missing\n" otherwise.
   let offset = 0;
-  for (let index = 0; index < rels.length; index++) {
+  for (const { path } of wanted) {
     const headerEnd = output.indexOf(0x0a, offset);
     const header = output.subarray(offset, headerEnd).toString('utf8');
     offset = headerEnd + 1;
     const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
     if (!match) continue;
     const size = Number(match[2]);
-    if (match[1] === 'blob') committed.set(paths[index], output.subarray(offset, offset + size).toString('utf8'));
+    if (match[1] === 'blob') committed.set(path, output.subarray(offset, offset + size).toString('utf8'));
     offset += size + 1;
   }
   return committed;
+}
+
+/** False for HEAD in a repository without commits yet (everything is new); an unknown revision is a usage error. */
+function revisionExists(root: string, rev: string): boolean {
+  try {
+    git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+    return true;
+  } catch {
+    git(root, ['rev-parse', '--git-dir'], undefined, rev); // not a repository: a usage error naming git's reason
+    if (rev === 'HEAD') return false;
+    throw new UsageError(`--since ${rev}: no such revision in the repository at ${root}`);
+  }
+}
+
+function git(root: string, args: string[], input?: string, rev?: string): Buffer {
+  try {
+    return execFileSync('git', args, { cwd: root, input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    if (rev === undefined) throw error;
+    const reason = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] || (error as Error).message.split('\n')[0];
+    throw new UsageError(`--since ${rev}: git could not read the repository (${reason})`);
+  }
 }

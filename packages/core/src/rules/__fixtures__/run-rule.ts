@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultConfig } from '../../config/defaults.js';
@@ -25,17 +25,21 @@ export const DEFAULT_FILE_NAME = '2025-10-08_18_add_processing_time_minutes.sql'
 /** Lints `text` with one rule through the real engine (parser, migration model, suppressions). */
 export async function runRule(ruleIds: RuleId | RuleId[], text: string, options: RunRuleOptions = {}): Promise<Finding[]> {
   const root = mkdtempSync(join(tmpdir(), 'pgwarden-rule-'));
-  for (const [relPath, content] of Object.entries(options.files ?? {})) {
-    mkdirSync(dirname(join(root, relPath)), { recursive: true });
-    writeFileSync(join(root, relPath), content);
+  try {
+    for (const [relPath, content] of Object.entries(options.files ?? {})) {
+      mkdirSync(dirname(join(root, relPath)), { recursive: true });
+      writeFileSync(join(root, relPath), content);
+    }
+    const config: PgwardenConfig = { ...defaultConfig(root), ...options.config };
+    const history: Migration[] = Object.entries(options.history ?? {}).map(([name, content]) =>
+      parseMigration({ path: join(root, 'migration_history', name), relPath: `migration_history/${name}`, text: content }),
+    );
+    const relPath = `migration_history/${options.fileName ?? DEFAULT_FILE_NAME}`;
+    return await lintSource(config, { relPath, text, history, previousText: options.previousText }, Array.isArray(ruleIds) ? ruleIds : [ruleIds]);
+  } finally {
+    // One temp root per call: thousands of rule tests must not leave thousands of folders behind.
+    rmSync(root, { recursive: true, force: true });
   }
-  const config: PgwardenConfig = { ...defaultConfig(root), ...options.config };
-  const history: Migration[] = Object.entries(options.history ?? {}).map(([name, content]) =>
-    parseMigration({ path: join(root, 'migration_history', name), relPath: `migration_history/${name}`, text: content }),
-  );
-  const relPath = `migration_history/${options.fileName ?? DEFAULT_FILE_NAME}`;
-  const findings = await lintSource(config, { relPath, text, history, previousText: options.previousText }, Array.isArray(ruleIds) ? ruleIds : [ruleIds]);
-  return findings;
 }
 
 /** A complete, valid header for the default file name, for tests that care about the body. */
