@@ -264,7 +264,7 @@ CREATE TABLE public.visit_y (id int);
     write('migration_history/2025-01-01_01_add_visit_note.sql', migration('2025-01-01'));
     write('migration_history/2025-01-02_02_blob.sql', Buffer.from([0x53, 0x45, 0x0a, 0x00, 0x01, 0x02]));
     const { findings } = await lint(config(QUIET));
-    expect(brief(findings)).toEqual([['2025-01-02_02_blob.sql', 1, 'readable-file']]);
+    expect(brief(findings)).toEqual([['2025-01-02_02_blob.sql', 2, 'readable-file']]);
     expect(findings[0]!.message).toBe('2025-01-02_02_blob.sql contains a NUL byte (line 2), so it looks like a binary file, not SQL');
 
     const missing = await lint(config(QUIET), { paths: ['migration_history/2025-01-03_03_gone.sql'] });

@@ -61,12 +61,12 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText));
 }
 
-type HistoryEntry = Migration | { relPath: string; path: string; readError: { reason: string; message: string } };
+type HistoryEntry = Migration | { relPath: string; path: string; readError: { reason: string; message: string; line?: number } };
 
 function readMigration(config: PgwardenConfig, path: string): HistoryEntry {
   const relPath = toRelPath(config.root, path);
   const source = readSourceFile(path);
-  if (!source.ok) return { relPath, path, readError: { reason: source.reason, message: source.message } };
+  if (!source.ok) return { relPath, path, readError: { reason: source.reason, message: source.message, line: source.line } };
   return parseMigration({ path, relPath, text: source.text });
 }
 

@@ -24,6 +24,7 @@ describe('readSourceFile', () => {
       ok: false,
       reason: 'binary',
       message: 'contains a NUL byte (line 3), so it looks like a binary file, not SQL',
+      line: 3,
     });
   });
 
@@ -33,6 +34,7 @@ describe('readSourceFile', () => {
       ok: false,
       reason: 'invalid-utf8',
       message: 'is not valid UTF-8 (first bad byte at line 3); save it as UTF-8',
+      line: 3,
     });
   });
 

@@ -10,9 +10,10 @@ export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 
 export type SourceFileFailure = 'not-a-file' | 'too-large' | 'binary' | 'invalid-utf8' | 'unreadable';
 
-export type SourceFileResult = { ok: true; text: string } | { ok: false; reason: SourceFileFailure; message: string };
+/** `line`: where the problem is, for a NUL byte or invalid UTF-8. */
+export type SourceFileResult = { ok: true; text: string } | { ok: false; reason: SourceFileFailure; message: string; line?: number };
 
-const fail = (reason: SourceFileFailure, message: string): SourceFileResult => ({ ok: false, reason, message });
+const fail = (reason: SourceFileFailure, message: string, line?: number): SourceFileResult => ({ ok: false, reason, message, ...(line ? { line } : {}) });
 
 export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_SOURCE_BYTES): SourceFileResult {
   let bytes: Buffer;
@@ -29,14 +30,17 @@ export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_SOUR
   if (bytes.length > maxBytes) return fail('too-large', tooLargeMessage(bytes.length, maxBytes));
 
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return fail('binary', `contains a NUL byte (line ${lineAt(bytes, nul)}), so it looks like a binary file, not SQL`);
+  if (nul >= 0) {
+    const line = lineAt(bytes, nul);
+    return fail('binary', `contains a NUL byte (line ${line}), so it looks like a binary file, not SQL`, line);
+  }
 
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    const bad = firstInvalidUtf8Byte(bytes);
-    return fail('invalid-utf8', `is not valid UTF-8 (first bad byte at line ${lineAt(bytes, bad)}); save it as UTF-8`);
+    const line = lineAt(bytes, firstInvalidUtf8Byte(bytes));
+    return fail('invalid-utf8', `is not valid UTF-8 (first bad byte at line ${line}); save it as UTF-8`, line);
   }
   // TextDecoder already drops a BOM; this keeps the promise if that default ever changes.
   return { ok: true, text: text.startsWith('\uFEFF') ? text.slice(1) : text };

@@ -52,7 +52,7 @@ describe('readable-file', () => {
     expect(findings.map(({ rule, line, message, hint }) => ({ rule, line, message, hint }))).toEqual([
       {
         rule: RULE,
-        line: 1,
+        line: 3,
         message: '2025-10-10_20_binary.sql contains a NUL byte (line 3), so it looks like a binary file, not SQL',
         hint: 'the file contains NUL bytes: save it as UTF-8 text',
       },
@@ -64,7 +64,7 @@ describe('readable-file', () => {
     const path = file('2025-10-11_21_latin1_comment.sql', latin1);
     const { findings } = await lint(config, { paths: [path] });
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ rule: RULE, severity: 'error', line: 1 });
+    expect(findings[0]).toMatchObject({ rule: RULE, severity: 'error', line: header().split('\n').length + 1 });
     expect(findings[0].message).toBe(
       `2025-10-11_21_latin1_comment.sql is not valid UTF-8 (first bad byte at line ${header().split('\n').length + 1}); save it as UTF-8`,
     );

@@ -18,6 +18,12 @@ export const rule: Rule = {
       unreadable: 'check that the file exists and is readable',
     };
     // readSourceFile phrases the reason as a predicate ("is a directory, not a file"): give it its subject.
-    context.report({ message: `${context.migration.name.baseName} ${context.readError.message}`, hint: hints[context.readError.reason] });
+    const line = context.readError.line ?? 1;
+    const at = { line, column: 1, offset: 0 };
+    context.report({
+      message: `${context.migration.name.baseName} ${context.readError.message}`,
+      hint: hints[context.readError.reason],
+      range: { start: at, end: at },
+    });
   },
 };

@@ -43,7 +43,7 @@ export interface RuleContext {
   /** The file as committed before this change (lint --since REV), when it existed there. */
   readonly previous?: Migration;
   /** Set when the file could not be read as text; only `readable-file` runs then. */
-  readonly readError?: { reason: string; message: string };
+  readonly readError?: { reason: string; message: string; line?: number };
   /** Ids of the rules running on this file (unused-ignore judges only those). */
   readonly activeRules: ReadonlySet<string>;
   /** Suppression comments of the file; `used` is filled once the other rules have run. */
