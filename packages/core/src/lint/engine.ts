@@ -28,8 +28,10 @@ export async function lint(config: PgwardenConfig, options: LintOptions = {}): P
   const historyPaths = await discoverMigrationsIfPresent(migrationsDir);
   const targets = options.paths?.length ? options.paths.map((path) => resolve(config.root, path)) : historyPaths;
 
-  const [rules] = await Promise.all([loadRules(enabledRuleIds(config)), loadParser()]);
+  // The parser's WASM compiles off the main thread: start it, then read the history meanwhile.
+  const ready = Promise.all([loadRules(enabledRuleIds(config)), loadParser()]);
   const history = readHistory(config, new Set([...historyPaths, ...targets]));
+  const [rules] = await ready;
   const historyList = [...history.values()].filter((entry): entry is Migration => 'checksum' in entry);
   const schemaFiles = new LazySchemaIndex(config);
 

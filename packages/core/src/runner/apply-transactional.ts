@@ -46,8 +46,7 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
       await session.exec(migration.body);
       if (migration.verification) await runVerification(session, migration.verification.sql);
       const durationMs = performance.now() - t0;
-      await recordApplied(session, { ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null, statementHashes: [] });
-      await session.exec('COMMIT');
+      await recordApplied(session, { ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null, statementHashes: [] }, 'COMMIT');
       await sampler?.stop();
       return { durationMs: performance.now() - t0, statementsApplied: null };
     } catch (error) {

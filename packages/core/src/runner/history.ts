@@ -183,37 +183,44 @@ export interface HistoryEntry {
   toolVersion: string;
 }
 
+export type AppliedEntry = HistoryEntry & { durationMs: number; statementsApplied: number | null; statementHashes: string[] };
+
 /**
  * Marks the migration applied. Runs inside the migration's transaction (transactional files),
- * so the row and the schema change commit together.
+ * so the row and the schema change commit together. `then` is SQL sent in the same round trip
+ * (the COMMIT): one round trip fewer per migration, which is most of the runner's overhead.
  */
-export async function recordApplied(
-  session: DbSession,
-  entry: HistoryEntry & { durationMs: number; statementsApplied: number | null; statementHashes: string[] },
-): Promise<void> {
-  await session.query(
+export async function recordApplied(session: DbSession, entry: AppliedEntry, then = ''): Promise<void> {
+  const values = [
+    sqlLiteral(entry.version),
+    sqlLiteral(entry.name),
+    sqlLiteral(entry.checksum),
+    `${sqlLiteral(entry.startedAt.toISOString())}::timestamptz`,
+    String(Math.round(entry.durationMs)),
+    sqlLiteral(entry.appliedBy),
+    sqlLiteral(entry.toolVersion),
+    entry.statementsApplied === null ? 'NULL' : String(entry.statementsApplied),
+    `${sqlLiteral(JSON.stringify(entry.statementHashes))}::jsonb`,
+  ];
+  await session.exec(
     `INSERT INTO pgwarden.migration_history AS h
             (version, name, checksum, status, started_at, finished_at, duration_ms, applied_by, tool_version,
              statements_applied, statement_hashes, attempts, error)
-     VALUES ($1, $2, $3, 'applied', $4, clock_timestamp(), $5, $6, $7, $8, $9::jsonb, 1, NULL)
+     VALUES (${values.slice(0, 3).join(', ')}, 'applied', ${values[3]}, clock_timestamp(), ${values.slice(4).join(', ')}, 1, NULL)
      ON CONFLICT (version, name) DO UPDATE SET
             checksum = EXCLUDED.checksum, status = 'applied', started_at = EXCLUDED.started_at,
             finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
             applied_by = EXCLUDED.applied_by, tool_version = EXCLUDED.tool_version,
             statements_applied = EXCLUDED.statements_applied, statement_hashes = EXCLUDED.statement_hashes,
-            attempts = CASE WHEN h.status = 'running' THEN h.attempts ELSE h.attempts + 1 END, error = NULL`,
-    [
-      entry.version,
-      entry.name,
-      entry.checksum,
-      entry.startedAt,
-      Math.round(entry.durationMs),
-      entry.appliedBy,
-      entry.toolVersion,
-      entry.statementsApplied,
-      JSON.stringify(entry.statementHashes),
-    ],
+            attempts = CASE WHEN h.status = 'running' THEN h.attempts ELSE h.attempts + 1 END, error = NULL;
+     ${then}`,
   );
+}
+
+/** A string literal that is safe whatever standard_conforming_strings says (the form pg's escapeLiteral uses). */
+export function sqlLiteral(value: string): string {
+  const quoted = `'${value.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
+  return value.includes('\\') ? ` E${quoted}` : quoted;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type * as LibPgQuery from 'libpg-query';
 import { codeSpan, scanLayout, type SqlLayout } from './lexer.js';
 import { parseRoutineBody } from './plpgsql.js';
@@ -24,7 +25,9 @@ let loading: Promise<void> | undefined;
 
 /** Loads the WASM parser (once; later calls return the same promise). */
 export function loadParser(): Promise<void> {
-  loading ??= import('libpg-query')
+  // The CommonJS build through require() loads in about half the time of import() (measured in tools/bench).
+  loading ??= Promise.resolve()
+    .then(() => createRequire(import.meta.url)('libpg-query') as typeof LibPgQuery)
     .then(async (library) => {
       await library.loadModule();
       pgQuery = library;
