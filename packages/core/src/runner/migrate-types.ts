@@ -2,7 +2,7 @@ import type { EnvironmentConfig, PgwardenConfig } from '../config/types.js';
 import type { Database } from '../db/types.js';
 import type { Migration } from '../migration/types.js';
 import type { MigrationRef } from './ordering.js';
-import type { LintErrors, Refusal } from './plan.js';
+import type { LintGate, Refusal } from './plan.js';
 
 export type RunnerSettings = Pick<PgwardenConfig, 'lockTimeout' | 'statementTimeout' | 'lockRetries' | 'advisoryLockTimeoutMs'>;
 
@@ -14,8 +14,8 @@ export interface MigrateOptions {
   environment?: EnvironmentConfig;
   /** Defaults: lockTimeout 5s, statementTimeout 0 (off), lockRetries 3, advisoryLockTimeoutMs 60 s. */
   config?: Partial<RunnerSettings>;
-  /** Lint error messages by relPath or version: such pending migrations are refused. */
-  lintErrors?: LintErrors;
+  /** Lint error messages by relPath or version (or a function computing them for the pending migrations): such pending migrations are refused. */
+  lintErrors?: LintGate;
   /** Plan and check only: no lock, no writes. */
   dryRun?: boolean;
   /** Stop after this version (`YYYY-MM-DD_NN`). */

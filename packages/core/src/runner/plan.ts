@@ -17,6 +17,9 @@ import { partialRunProblem, resumePoint, splitStatements, type RunnableStatement
 /** Lint errors of migrations, keyed by workspace-relative path, version or base name. */
 export type LintErrors = ReadonlyMap<string, readonly string[]>;
 
+/** Lint errors, or a function giving them for the pending migrations only (applied files need no gate). */
+export type LintGate = LintErrors | ((pending: readonly Migration[]) => Promise<LintErrors>);
+
 export type RefusalKind =
   | 'tampered'
   | 'missing-file'
@@ -64,7 +67,7 @@ export interface PlanInput {
   envName: string;
   environment: EnvironmentConfig | undefined;
   dbKind: DatabaseKind;
-  lintErrors?: LintErrors;
+  lintErrors?: LintGate;
   to?: string;
   allowOutOfOrder?: boolean;
 }
@@ -104,6 +107,7 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
 
   const ordered = sortForExecution(valid);
   const pendingAll = ordered.filter((m) => rows.get(keyOf(refOf(m)))?.status !== 'applied');
+  const lintErrors = typeof input.lintErrors === 'function' ? await input.lintErrors(pendingAll) : input.lintErrors;
 
   if (input.to !== undefined && !ordered.some((m) => m.name.version === input.to) && !input.history.some((r) => r.version === input.to)) {
     refusals.push({ kind: 'unknown-target', relPath: '', message: `--to ${input.to}: no migration has this version (YYYY-MM-DD_NN)` });
@@ -126,7 +130,7 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
       );
     }
 
-    const lint = lintErrorsOf(input.lintErrors, m);
+    const lint = lintErrorsOf(lintErrors, m);
     if (lint.length > 0) {
       refuse('lint', m, `${m.relPath}: has lint errors, fix them first: ${lint.join('; ')}`);
     }
