@@ -1,17 +1,9 @@
+import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import {
-  alterCommands,
-  CatalogCursor,
-  fileModel,
-  lockHeldUntil,
-  namesKey,
-  namesText,
-  quoteIdent,
-  relationKey,
-  relationName,
-  splitKey,
-  strings,
-} from './support/ddl.js';
+import { fileModel } from './support/file-model.js';
+import { keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
+import { CatalogCursor } from './support/schema-catalog.js';
+import { alterCommands } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
 
 /** A relation a statement locks in ACCESS EXCLUSIVE mode. */
@@ -86,6 +78,11 @@ export const rule: Rule = {
     }
   },
 };
+
+/** How long the lock is held, for messages: until the transaction commits, or until the statement ends. */
+function lockHeldUntil(context: RuleContext): string {
+  return context.migration.directives.noTransaction ? 'until the statement finishes' : "until the migration's transaction commits";
+}
 
 function hint(context: RuleContext): string {
   const fileTimeout = context.migration.directives.lockTimeout;
@@ -251,7 +248,7 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
         const locked = objects.map((object) => {
           const names = strings(object.List?.items);
           const table = indexTable(namesKey(names));
-          return table ? { key: table, text: displayKey(table) } : { text: `the table of index ${namesText(names)}` };
+          return table ? { key: table, text: keyText(table) } : { text: `the table of index ${namesText(names)}` };
         });
         return { locked, reason: `DROP INDEX ${objects.map((object) => namesText(strings(object.List?.items))).join(', ')}` };
       }
@@ -292,7 +289,7 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
         return {
           locked: [{ key: table, text: `index ${relationName(node.relation)}` }],
           reason: 'REINDEX INDEX',
-          note: `it also holds a SHARE lock on ${table ? displayKey(table) : 'its table'} (writes wait); queries that would use the index wait (use REINDEX CONCURRENTLY on PG 12+)`,
+          note: `it also holds a SHARE lock on ${table ? keyText(table) : 'its table'} (writes wait); queries that would use the index wait (use REINDEX CONCURRENTLY on PG 12+)`,
         };
       }
       if (node.kind === 'REINDEX_OBJECT_TABLE' && node.relation) {
@@ -308,9 +305,3 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
       return undefined;
   }
 }
-
-function displayKey(key: string): string {
-  const { schema, name } = splitKey(key);
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
-

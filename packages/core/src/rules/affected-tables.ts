@@ -1,7 +1,8 @@
 import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
 import { relationsOf, walk } from '../sql/index.js';
-import type { RelationAction, SourceRange, SqlStatement } from '../sql/types.js';
+import type { RelationAction, SqlStatement } from '../sql/types.js';
+import { lineRange, sourceLine } from './support/line-ranges.js';
 import type { Rule } from './types.js';
 
 /** What the migration does to a table that makes it an affected table, as the message says it. */
@@ -136,17 +137,6 @@ function mentionedIn(statement: SqlStatement, into: TableName[]): void {
   });
 }
 
-function lineRange(text: string, line: number, column: number, length: number): SourceRange | undefined {
-  for (const source of iterateLines(text)) {
-    if (source.number !== line) continue;
-    return {
-      start: { line, column, offset: source.start + column - 1 },
-      end: { line, column: column + length, offset: source.start + column - 1 + length },
-    };
-  }
-  return undefined;
-}
-
 export const rule: Rule = {
   meta: {
     id: 'affected-tables',
@@ -196,8 +186,9 @@ export const rule: Rule = {
       reported.add(keyOf(table));
       const remaining = listed.tables.filter((other) => keyOf(other) !== keyOf(table)).map((other) => other.display);
       const kept = [...new Set([...remaining, ...missing.map((touch) => touch.table.display)])];
+      const line = sourceLine(text, table.line);
       context.report({
-        range: lineRange(text, table.line, table.column, table.length),
+        range: line && lineRange(line, table.column, table.column + table.length),
         message: `AFFECTED TABLES lists ${table.display}, but the SQL never touches it`,
         hint: `remove it ("-- AFFECTED TABLES: ${kept.length > 0 ? kept.join(', ') : 'none'}"), or check that the SQL is complete`,
       });

@@ -1,6 +1,7 @@
 import { iterateLines } from '../migration/lines.js';
-import type { ExecutionRecord } from '../migration/types.js';
 import type { SourceRange } from '../sql/types.js';
+import { describeExecutions } from './support/executions.js';
+import { lineRange, sourceLine } from './support/line-ranges.js';
 import type { Rule } from './types.js';
 
 const VALID_MARKS = new Set([' ', 'X', 'x', 'N/A']);
@@ -19,17 +20,6 @@ function suggestion(mark: string): string {
   if (inner === 'x' || inner === 'y' || inner === 'yes' || inner === 'done' || /[\u2713\u2714]/u.test(inner)) return '[X]';
   if (inner.replace(/[^a-z]/g, '') === 'na') return '[N/A]';
   return '[X] when done, [ ] when still to do, or [N/A] when it does not apply';
-}
-
-function lineOf(text: string, line: number): { text: string; start: number } | undefined {
-  for (const source of iterateLines(text)) if (source.number === line) return source;
-  return undefined;
-}
-
-function describe(executions: readonly ExecutionRecord[]): string {
-  return executions
-    .map((execution) => (execution.env === 'unrecorded' ? `on ${execution.date}` : `on ${execution.env} ${execution.date}`))
-    .join(', ');
 }
 
 export const rule: Rule = {
@@ -56,26 +46,21 @@ export const rule: Rule = {
         const width = mark.length + 2;
         context.report({
           message: `malformed checkbox "[${mark}]": a box is written [ ], [X], [x] or [N/A]`,
-          range: {
-            start: { line: source.number, column: column + 1, offset: source.start + column },
-            end: { line: source.number, column: column + width + 1, offset: source.start + column + width },
-          },
+          range: lineRange(source, column + 1, column + width + 1),
           hint: `write ${suggestion(mark)}`,
         });
       }
     }
 
     if (header.executions.length === 0) return;
-    const executed = describe(header.executions);
+    const executed = describeExecutions(header.executions);
     const open = header.checkboxes.filter((box) => box.state === 'open');
     open.forEach((box, index) => {
-      const line = lineOf(text, box.line);
-      const start = (line?.start ?? 0) + box.column - 1;
-      const end = line ? line.start + line.text.length : start + 3;
-      const range: SourceRange = {
-        start: { line: box.line, column: box.column, offset: start },
-        end: { line: box.line, column: box.column + (end - start), offset: end },
-      };
+      const line = sourceLine(text, box.line);
+      // From the box to the end of its line; three characters when the line cannot be found.
+      const range: SourceRange = line
+        ? lineRange(line, box.column)
+        : { start: { line: box.line, column: box.column, offset: box.column - 1 }, end: { line: box.line, column: box.column + 3, offset: box.column + 2 } };
       context.report({
         message: `open checkbox "[ ] ${box.text}"${box.section ? ` under ${box.section}` : ''} in a migration executed ${executed}${open.length > 1 ? ` (${index + 1} of ${open.length} open boxes)` : ''}`,
         range,

@@ -1,5 +1,12 @@
+import { quoteLiteral } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { alterCommands, droppedObjects, fileModel, firstLine, inDoBlock, namesText, quoteLiteral, severityFor, strings, visitNodes, type FileModel } from './support/ddl.js';
+import { walk } from '../sql/walk.js';
+import { droppedObjects } from './support/dropped-objects.js';
+import { fileModel, type FileModel } from './support/file-model.js';
+import { namesText, strings } from './support/names.js';
+import { severityFor } from './support/severity.js';
+import { firstLine } from './support/statement-text.js';
+import { alterCommands, inDoBlock } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
 
 const ID = 'concurrently-in-transaction';
@@ -125,8 +132,8 @@ export const rule: Rule = {
 function checkEnumValueUse(context: RuleContext, statement: SqlStatement, added: { type: string; value: string; statement: SqlStatement }[]): void {
   if (added.length === 0 || statement.kind === 'AlterEnumStmt' || statement.kind === 'CommentStmt') return;
   const literals = new Set<string>();
-  visitNodes(statement.node, (node) => {
-    const value = node.A_Const?.sval?.sval;
+  walk(statement.node, (type, node) => {
+    const value = type === 'A_Const' ? node.sval?.sval : undefined;
     if (typeof value === 'string') literals.add(value);
   });
   for (const entry of added) {

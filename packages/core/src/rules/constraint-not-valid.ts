@@ -1,5 +1,8 @@
+import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { alterCommands, fileModel, namesText, quoteIdent, relationKey, relationName, strings } from './support/ddl.js';
+import { fileModel } from './support/file-model.js';
+import { namesText, relationKey, relationName, strings } from './support/names.js';
+import { alterCommands } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
 
 interface NotValid {

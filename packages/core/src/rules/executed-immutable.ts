@@ -1,14 +1,8 @@
 import { canonicalDirectives } from '../migration/directives.js';
-import { iterateLines } from '../migration/lines.js';
-import type { ExecutionRecord, Migration } from '../migration/types.js';
-import type { SourceRange } from '../sql/types.js';
+import type { Migration } from '../migration/types.js';
+import { describeExecutions } from './support/executions.js';
+import { lineRange, sourceLine } from './support/line-ranges.js';
 import type { Rule } from './types.js';
-
-function describe(executions: readonly ExecutionRecord[]): string {
-  return executions
-    .map((execution) => (execution.env === 'unrecorded' ? `on ${execution.date}` : `on ${execution.env} ${execution.date}`))
-    .join(', ');
-}
 
 function bodyLines(migration: Migration): string[] {
   return migration.body.replace(/\r\n?/g, '\n').trimEnd().split('\n');
@@ -31,17 +25,6 @@ function shorten(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-function lineRange(text: string, line: number): SourceRange | undefined {
-  for (const source of iterateLines(text)) {
-    if (source.number !== line) continue;
-    return {
-      start: { line, column: 1, offset: source.start },
-      end: { line, column: source.text.length + 1, offset: source.start + source.text.length },
-    };
-  }
-  return undefined;
-}
-
 export const rule: Rule = {
   meta: {
     id: 'executed-immutable',
@@ -56,9 +39,10 @@ export const rule: Rule = {
     if (!previous || executions.length === 0) return;
     if (previous.checksum === migration.checksum) return;
 
-    const executed = describe(executions);
+    const executed = describeExecutions(executions);
     const directivesChanged = canonicalDirectives(previous.directives) !== canonicalDirectives(migration.directives);
     const change = firstChange(previous, migration);
+    const changedLine = change && sourceLine(migration.text, change.line);
     const message = change
       ? `this migration was executed ${executed} but its SQL changed: line ${change.line} differs from the executed version${
           change.before !== undefined ? ` (was: ${JSON.stringify(shorten(change.before.trim()))})` : ''
@@ -66,7 +50,7 @@ export const rule: Rule = {
       : `this migration was executed ${executed} but its pgwarden directives changed (they are part of its checksum)`;
     context.report({
       message,
-      range: change ? lineRange(migration.text, change.line) : undefined,
+      range: changedLine && lineRange(changedLine),
       hint: 'executed migrations are append-only: restore the executed SQL (see "git show HEAD:<file>"; header edits may stay) and write the change as a new migration ("pgwarden new <slug>")',
     });
   },

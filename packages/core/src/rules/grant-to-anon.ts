@@ -1,6 +1,9 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { functionKey, isSecurityDefiner } from './support/functions.js';
+import { relationKey } from './support/names.js';
+import { cappedSeverity } from './support/severity.js';
+import { executedStatements } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
-import { cappedSeverity, executedStatements } from './support/ddl.js';
 
 const ID = 'grant-to-anon';
 
@@ -119,7 +122,7 @@ function grantTarget(grant: PgNode): string {
   }
   return objects
     .map((object) => {
-      if (object.RangeVar) return `${object.RangeVar.schemaname ?? 'public'}.${object.RangeVar.relname}`;
+      if (object.RangeVar) return relationKey(object.RangeVar);
       if (object.ObjectWithArgs) return functionKey(object.ObjectWithArgs.objname);
       return String(object.String?.sval ?? '?');
     })
@@ -131,15 +134,3 @@ function defaultsTarget(grant: PgNode, schemas: string[]): string {
   const kind = grant.objtype === 'OBJECT_TABLE' ? 'TABLES' : grant.objtype === 'OBJECT_SEQUENCE' ? 'SEQUENCES' : grant.objtype === 'OBJECT_TYPE' ? 'TYPES' : 'FUNCTIONS';
   return schemas.length ? `${kind} (IN SCHEMA ${schemas.join(', ')})` : kind;
 }
-
-function isSecurityDefiner(options: PgNode[] | undefined): boolean {
-  return (options ?? []).some((option) => option.DefElem?.defname === 'security' && option.DefElem.arg?.Boolean?.boolval === true);
-}
-
-/** `schema.name`; an unqualified function is taken to be in public. */
-function functionKey(name: PgNode[] | undefined): string {
-  const parts = (name ?? []).map((part) => part.String?.sval as string);
-  return parts.length === 1 ? `public.${parts[0]}` : parts.join('.');
-}
-
-

@@ -1,19 +1,11 @@
+import { forceQuoteIdent, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import {
-  alterCommands,
-  fileModel,
-  namesKey,
-  namesText,
-  oneLine,
-  quoteIdent,
-  quoteLiteral,
-  relationKey,
-  relationName,
-  splitKey,
-  strings,
-  typeText,
-  visitNodes,
-} from './support/ddl.js';
+import { walk } from '../sql/walk.js';
+import { fileModel } from './support/file-model.js';
+import { namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
+import { oneLine } from './support/statement-text.js';
+import { alterCommands } from './support/statements.js';
+import { typeNameKey, typeText } from './support/type-names.js';
 import type { Rule } from './types.js';
 
 const ID = 'guarded-ddl';
@@ -69,7 +61,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
   switch (kind) {
     case 'CreatePolicyStmt': {
       const table = relationName(node.table);
-      const policy = `"${String(node.policy_name).replace(/"/g, '""')}"`;
+      const policy = forceQuoteIdent(String(node.policy_name));
       return [
         {
           key: `policy:${relationKey(node.table)}:${node.policy_name}`,
@@ -182,13 +174,9 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
     }
     case 'CreateCastStmt': {
       const cast = `(${typeText(node.sourcetype)} AS ${typeText(node.targettype)})`;
-      const key = (typeName: PgNode) => {
-        const names = strings(typeName?.names);
-        return names[0] === 'pg_catalog' && names.length === 2 ? names[1] : namesKey(names);
-      };
       return [
         {
-          key: `cast:${key(node.sourcetype)}:${key(node.targettype)}`,
+          key: `cast:${typeNameKey(node.sourcetype)}:${typeNameKey(node.targettype)}`,
           message: `CREATE CAST ${cast} ${NO_IF}`,
           hint: `put "DROP CAST IF EXISTS ${cast};" right before it`,
         },
@@ -278,8 +266,8 @@ function defaultConstraintName(table: string, constraint: PgNode): string {
       break;
     default: {
       let column: string | undefined;
-      visitNodes(constraint.raw_expr, (node) => {
-        if (!column && node.ColumnRef) column = strings(node.ColumnRef.fields).pop();
+      walk(constraint.raw_expr, (type, node) => {
+        if (!column && type === 'ColumnRef') column = strings(node.fields).pop();
       });
       name = column ? `${table}_${column}_check` : `${table}_check`;
     }

@@ -1,22 +1,17 @@
 import { isCalendarDate } from '../migration/file-name.js';
-import { iterateLines } from '../migration/lines.js';
 import type { SourceRange } from '../sql/types.js';
+import { fileStartRange, lineRange, sourceLine } from './support/line-ranges.js';
 import type { Rule } from './types.js';
 
 /** Range of `value` on header line `line` (the whole line when the value cannot be found on it). */
 function valueRange(text: string, line: number, value: string): SourceRange {
-  for (const source of iterateLines(text)) {
-    if (source.number !== line) continue;
-    const colon = source.text.indexOf(':');
-    const found = value === '' ? -1 : source.text.indexOf(value, colon + 1);
-    const start = found >= 0 ? found : Math.max(0, source.text.search(/\S/));
-    const end = found >= 0 ? found + value.length : source.text.length;
-    return {
-      start: { line, column: start + 1, offset: source.start + start },
-      end: { line, column: end + 1, offset: source.start + end },
-    };
-  }
-  return { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+  const source = sourceLine(text, line);
+  if (!source) return fileStartRange();
+  const colon = source.text.indexOf(':');
+  const found = value === '' ? -1 : source.text.indexOf(value, colon + 1);
+  const start = found >= 0 ? found : Math.max(0, source.text.search(/\S/));
+  const end = found >= 0 ? found + value.length : source.text.length;
+  return lineRange(source, start + 1, end + 1);
 }
 
 export const rule: Rule = {

@@ -1,6 +1,6 @@
-import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
 import type { SourceRange } from '../sql/types.js';
+import { fileStartRange, lineRange, sourceLine } from './support/line-ranges.js';
 import type { Rule } from './types.js';
 
 /** Template fields in template order: section key -> how the template spells the label. */
@@ -51,16 +51,9 @@ function placeholderIn(value: string): string | undefined {
 }
 
 /** The whole of header line `line`, starting at `column`. */
-function lineRange(text: string, line: number, column = 1): SourceRange {
-  for (const source of iterateLines(text)) {
-    if (source.number !== line) continue;
-    const start = Math.min(column - 1, source.text.length);
-    return {
-      start: { line, column: start + 1, offset: source.start + start },
-      end: { line, column: source.text.length + 1, offset: source.start + source.text.length },
-    };
-  }
-  return { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+function headerLineRange(text: string, line: number, column = 1): SourceRange {
+  const source = sourceLine(text, line);
+  return source ? lineRange(source, Math.min(column, source.text.length + 1)) : fileStartRange();
 }
 
 /** Column of the label on the section's line (after `-- `). */
@@ -91,7 +84,7 @@ export const rule: Rule = {
       const labels = missing.map(([, label]) => label);
       context.report({
         message: `header is missing the field${missing.length > 1 ? 's' : ''} ${labels.join(', ')}`,
-        range: lineRange(text, header.startLine),
+        range: headerLineRange(text, header.startLine),
         hint: `add ${missing.length > 1 ? 'them' : 'it'} to the header block, e.g. ${missing.map(([key]) => `"${EXAMPLE[key]}"`).join(', ')}; extra sections are fine`,
       });
     }
@@ -99,7 +92,7 @@ export const rule: Rule = {
     for (const [key, label] of REQUIRED) {
       const section = byKey.get(key);
       if (!section) continue;
-      const range = lineRange(text, section.line, labelColumn(lines[section.line - 1] ?? ''));
+      const range = headerLineRange(text, section.line, labelColumn(lines[section.line - 1] ?? ''));
       const placeholder = placeholderIn(section.value);
       if (placeholder) {
         context.report({

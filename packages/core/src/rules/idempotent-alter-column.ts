@@ -1,4 +1,8 @@
-import { alterCommands, fileModel, oneLine, quoteIdent, quoteLiteral, relationKey, relationName, splitKey } from './support/ddl.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { fileModel } from './support/file-model.js';
+import { relationKey, relationName, splitKey } from './support/names.js';
+import { oneLine } from './support/statement-text.js';
+import { alterCommands } from './support/statements.js';
 import type { Rule } from './types.js';
 
 /**

@@ -1,5 +1,8 @@
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { fileModel, insertAfter, namesKey, namesText, quoteIdent, quoteLiteral, relationKey, relationName, strings } from './support/ddl.js';
+import { fileModel } from './support/file-model.js';
+import { namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
+import { insertAfter } from './support/statement-text.js';
 import type { Rule } from './types.js';
 
 const NAME = String.raw`(?:"(?:[^"]|"")*"|[^\s."(]+)`;

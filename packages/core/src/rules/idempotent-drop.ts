@@ -1,4 +1,6 @@
-import { droppedObjects, fileModel, insertAfter } from './support/ddl.js';
+import { droppedObjects } from './support/dropped-objects.js';
+import { fileModel } from './support/file-model.js';
+import { insertAfter } from './support/statement-text.js';
 import type { Rule } from './types.js';
 
 /** DROP statements and ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT without IF EXISTS. */

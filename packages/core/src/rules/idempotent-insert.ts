@@ -1,5 +1,7 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { fileModel, relationKey, relationName, visitNodes } from './support/ddl.js';
+import { walk } from '../sql/walk.js';
+import { fileModel } from './support/file-model.js';
+import { relationKey, relationName } from './support/names.js';
 import type { Rule } from './types.js';
 
 /**
@@ -46,41 +48,42 @@ export const rule: Rule = {
 function hasAntiJoinGuard(query: PgNode | undefined, target: string): boolean {
   if (!query) return false;
   let guarded = false;
-  visitNodes(query, (node) => {
+  walk(query, (type, node) => {
     if (guarded) return;
     // NOT EXISTS (SELECT ... FROM target ...), NOT (x IN (SELECT ... FROM target))
-    if (node.BoolExpr?.boolop === 'NOT_EXPR') {
-      for (const arg of node.BoolExpr.args ?? []) {
+    if (type === 'BoolExpr' && node.boolop === 'NOT_EXPR') {
+      for (const arg of node.args ?? []) {
         const sublink = arg.SubLink;
         if (sublink && (sublink.subLinkType === 'EXISTS_SUBLINK' || sublink.subLinkType === 'ANY_SUBLINK') && references(sublink.subselect, target)) guarded = true;
       }
     }
     // x <> ALL (SELECT ... FROM target)
-    if (node.SubLink?.subLinkType === 'ALL_SUBLINK' && references(node.SubLink.subselect, target)) guarded = true;
+    if (type === 'SubLink' && node.subLinkType === 'ALL_SUBLINK' && references(node.subselect, target)) guarded = true;
+    if (type !== 'SelectStmt') return;
     // ... LEFT JOIN target ON ... WHERE target.key IS NULL
-    if (node.SelectStmt?.whereClause && hasNullTest(node.SelectStmt.whereClause)) {
-      for (const from of node.SelectStmt.fromClause ?? []) {
+    if (node.whereClause && hasNullTest(node.whereClause)) {
+      for (const from of node.fromClause ?? []) {
         if (from.JoinExpr && (from.JoinExpr.jointype === 'JOIN_LEFT' || from.JoinExpr.jointype === 'JOIN_RIGHT') && references(from.JoinExpr, target)) guarded = true;
       }
     }
     // SELECT ... EXCEPT SELECT ... FROM target
-    if (node.SelectStmt?.op === 'SETOP_EXCEPT' && references(node.SelectStmt.rarg, target)) guarded = true;
+    if (node.op === 'SETOP_EXCEPT' && references(node.rarg, target)) guarded = true;
   });
   return guarded;
 }
 
 function references(node: unknown, target: string): boolean {
   let found = false;
-  visitNodes(node, (child) => {
-    if (!found && child.RangeVar && relationKey(child.RangeVar) === target) found = true;
+  walk(node, (type, child) => {
+    if (!found && type === 'RangeVar' && relationKey(child) === target) found = true;
   });
   return found;
 }
 
 function hasNullTest(node: unknown): boolean {
   let found = false;
-  visitNodes(node, (child) => {
-    if (child.NullTest?.nulltesttype === 'IS_NULL') found = true;
+  walk(node, (type, child) => {
+    if (type === 'NullTest' && child.nulltesttype === 'IS_NULL') found = true;
   });
   return found;
 }

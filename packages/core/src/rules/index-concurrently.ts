@@ -1,5 +1,10 @@
+import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { CatalogCursor, fileModel, inDoBlock, insertAfter, namesKey, namesText, quoteIdent, relationKey, relationName, splitKey, strings } from './support/ddl.js';
+import { fileModel } from './support/file-model.js';
+import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
+import { CatalogCursor } from './support/schema-catalog.js';
+import { insertAfter } from './support/statement-text.js';
+import { inDoBlock } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
 
 /**
@@ -23,7 +28,7 @@ export const rule: Rule = {
       const { kind, node } = statement;
       if (kind === 'IndexStmt') {
         const tableKey = relationKey(node.relation);
-        if (node.idxname) createdIndexes.add(`${node.relation?.schemaname ?? 'public'}.${node.idxname}`);
+        if (node.idxname) createdIndexes.add(createdIndexKey(node));
         if (!node.concurrent && !model.createdBefore(tableKey, statement)) {
           const partitioned = cursor.current(splitKey(tableKey).name, 'partition by').isPartitioned(tableKey);
           reportCreate(context, statement, partitioned);
@@ -77,7 +82,7 @@ function reportCreate(context: RuleContext, statement: SqlStatement, partitioned
 
 function reportDrop(context: RuleContext, statement: SqlStatement, indexes: string[][], indexTable: (key: string) => string | undefined): void {
   const tables = indexes.map((names) => indexTable(namesKey(names))).filter((key): key is string => Boolean(key));
-  const tableText = tables.length ? [...new Set(tables)].map((key) => `${quoteIdent(splitKey(key).schema)}.${quoteIdent(splitKey(key).name)}`).join(', ') : 'its table';
+  const tableText = tables.length ? [...new Set(tables)].map(keyText).join(', ') : 'its table';
   const list = indexes.map(namesText);
   const cascade = statement.node.behavior === 'DROP_CASCADE';
   context.report({

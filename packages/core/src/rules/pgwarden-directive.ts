@@ -1,6 +1,6 @@
-import { iterateLines } from '../migration/lines.js';
 import type { HeaderProblem } from '../migration/types.js';
 import type { SourceRange } from '../sql/types.js';
+import { lineRange, sourceLine } from './support/line-ranges.js';
 import type { Rule } from './types.js';
 
 const KNOWN = '"-- pgwarden:no-transaction", "-- pgwarden:lock-timeout 5s" and "-- pgwarden:statement-timeout 30min"';
@@ -18,16 +18,9 @@ function hintFor(problem: HeaderProblem): string {
 }
 
 /** From the first non-space character of `line` to its end. */
-function lineRange(text: string, line: number): SourceRange | undefined {
-  for (const source of iterateLines(text)) {
-    if (source.number !== line) continue;
-    const start = Math.max(0, source.text.search(/\S/));
-    return {
-      start: { line, column: start + 1, offset: source.start + start },
-      end: { line, column: source.text.length + 1, offset: source.start + source.text.length },
-    };
-  }
-  return undefined;
+function trimmedLineRange(text: string, line: number): SourceRange | undefined {
+  const source = sourceLine(text, line);
+  return source && lineRange(source, Math.max(0, source.text.search(/\S/)) + 1);
 }
 
 export const rule: Rule = {
@@ -43,7 +36,7 @@ export const rule: Rule = {
     // Directive problems (unknown, malformed, repeated, misplaced) and malformed pgwarden header lines (APPROVED:).
     const problems = [...migration.directiveProblems, ...(migration.header?.problems ?? [])].sort((a, b) => a.line - b.line);
     for (const problem of problems) {
-      context.report({ message: problem.message, range: lineRange(migration.text, problem.line), hint: hintFor(problem) });
+      context.report({ message: problem.message, range: trimmedLineRange(migration.text, problem.line), hint: hintFor(problem) });
     }
   },
 };

@@ -1,6 +1,8 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { relationKey } from './support/names.js';
+import { cappedSeverity } from './support/severity.js';
+import { executedStatements } from './support/statements.js';
 import type { Rule } from './types.js';
-import { cappedSeverity, executedStatements } from './support/ddl.js';
 
 const ID = 'rls-on-new-table';
 
@@ -35,7 +37,7 @@ export const rule: Rule = {
       const { kind, node } = statement;
       const newTable = createdRelation(kind, node);
       if (newTable) {
-        const key = keyOf(newTable);
+        const key = relationKey(newTable);
         if (!byKey.has(key)) {
           const table: CreatedTable = { statement, key, names: new Set([key]) };
           created.push(table);
@@ -44,7 +46,7 @@ export const rule: Rule = {
         continue;
       }
       if (kind === 'AlterTableStmt' && node.objtype === 'OBJECT_TABLE' && node.relation) {
-        const key = keyOf(node.relation);
+        const key = relationKey(node.relation);
         for (const cmd of node.cmds ?? []) {
           const subtype = cmd.AlterTableCmd?.subtype;
           if (subtype === 'AT_EnableRowSecurity') {
@@ -61,15 +63,15 @@ export const rule: Rule = {
         continue;
       }
       if (kind === 'CreatePolicyStmt' && node.table) {
-        const key = keyOf(node.table);
+        const key = relationKey(node.table);
         for (const name of byKey.get(key)?.names ?? [key]) policies.add(name);
         continue;
       }
       // Follow a created table through RENAME and SET SCHEMA, so that later statements may use the new name.
       if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && node.relation && node.newname) {
-        moveTable(byKey, keyOf(node.relation), `${schemaOf(keyOf(node.relation))}.${node.newname}`);
+        moveTable(byKey, relationKey(node.relation), `${schemaOf(relationKey(node.relation))}.${node.newname}`);
       } else if (kind === 'AlterObjectSchemaStmt' && node.objectType === 'OBJECT_TABLE' && node.relation && node.newschema) {
-        const from = keyOf(node.relation);
+        const from = relationKey(node.relation);
         moveTable(byKey, from, `${node.newschema}.${from.slice(from.indexOf('.') + 1)}`);
       }
     }
@@ -122,12 +124,6 @@ function moveTable(byKey: Map<string, CreatedTable>, from: string, to: string): 
   byKey.set(to, table);
 }
 
-/** `schema.name`; an unqualified name is in public (the first schema of the default search_path that exists). */
-function keyOf(relation: PgNode): string {
-  return `${relation.schemaname ?? 'public'}.${relation.relname}`;
-}
-
 function schemaOf(key: string): string {
   return key.slice(0, key.indexOf('.')).toLowerCase();
 }
-

@@ -1,6 +1,6 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { executedStatements } from './support/statements.js';
 import type { Rule } from './types.js';
-import { executedStatements } from './support/ddl.js';
 
 /** DROP object types that destroy something; the value is how the message names the object kind. */
 const DROPPED_KINDS: Record<string, string> = {

@@ -1,6 +1,9 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { functionKey, isSecurityDefiner } from './support/functions.js';
+import { relationKey } from './support/names.js';
+import { cappedSeverity } from './support/severity.js';
+import { executedStatements } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
-import { cappedSeverity, executedStatements } from './support/ddl.js';
 
 const ID = 'security-definer-search-path';
 
@@ -122,12 +125,12 @@ function checkView(context: RuleContext, statements: readonly SqlStatement[], st
   if (!view || view.relpersistence === 't') return;
   const schema = (view.schemaname ?? 'public') as string;
   if (!context.config.exposedSchemas.some((exposed) => exposed.toLowerCase() === schema.toLowerCase())) return;
-  const key = `${schema}.${view.relname}`;
+  const key = relationKey(view);
   let invoker = invokerOption(statement.node.options);
   // A later ALTER VIEW ... SET (security_invoker = ...) in the same file decides.
   for (const later of statements) {
     if (later.range.start.offset <= statement.range.start.offset || later.kind !== 'AlterTableStmt' || later.node.objtype !== 'OBJECT_VIEW') continue;
-    if (!later.node.relation || `${later.node.relation.schemaname ?? 'public'}.${later.node.relation.relname}` !== key) continue;
+    if (!later.node.relation || relationKey(later.node.relation) !== key) continue;
     for (const cmd of later.node.cmds ?? []) {
       const { subtype, def } = cmd.AlterTableCmd ?? {};
       const items: PgNode[] = def?.List?.items ?? [];
@@ -153,10 +156,6 @@ function invokerOption(options: PgNode[] | undefined): boolean | undefined {
   return ['true', 'on', 'yes', '1'].includes(value);
 }
 
-function isSecurityDefiner(options: PgNode[] | undefined): boolean {
-  return (options ?? []).some((option) => option.DefElem?.defname === 'security' && option.DefElem.arg?.Boolean?.boolval === true);
-}
-
 /** The `SET search_path ...` clause of a function's options, if any (RESET search_path counts as one without a value). */
 function searchPathOf(options: PgNode[] | undefined): PgNode | undefined {
   for (const option of options ?? []) {
@@ -166,13 +165,6 @@ function searchPathOf(options: PgNode[] | undefined): PgNode | undefined {
   return undefined;
 }
 
-function functionKey(name: PgNode[] | undefined): string {
-  const parts = (name ?? []).map((part) => part.String?.sval as string);
-  return parts.length === 1 ? `public.${parts[0]}` : parts.join('.');
-}
-
 function objectWord(objtype: string | undefined): string {
   return objtype === 'OBJECT_PROCEDURE' ? 'procedure' : objtype === 'OBJECT_ROUTINE' ? 'routine' : 'function';
 }
-
-

@@ -1,5 +1,10 @@
+import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { alterCommands, CatalogCursor, fileModel, quoteIdent, relationKey, relationName, severityFor, strings } from './support/ddl.js';
+import { fileModel } from './support/file-model.js';
+import { relationKey, relationName, strings } from './support/names.js';
+import { CatalogCursor } from './support/schema-catalog.js';
+import { severityFor } from './support/severity.js';
+import { alterCommands } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
 
 const ID = 'set-not-null';

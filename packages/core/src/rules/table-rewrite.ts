@@ -1,21 +1,11 @@
+import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import {
-  alterCommands,
-  type Catalog,
-  CatalogCursor,
-  fileModel,
-  namesKey,
-  quoteIdent,
-  relationKey,
-  relationName,
-  sameType,
-  splitKey,
-  strings,
-  type TypeInfo,
-  typeInfo,
-  typeInfoText,
-  visitNodes,
-} from './support/ddl.js';
+import { walk } from '../sql/walk.js';
+import { fileModel } from './support/file-model.js';
+import { namesKey, relationKey, relationName, splitKey, strings } from './support/names.js';
+import { type Catalog, CatalogCursor } from './support/schema-catalog.js';
+import { alterCommands } from './support/statements.js';
+import { sameType, type TypeInfo, typeInfo, typeInfoText } from './support/type-names.js';
 import type { Rule } from './types.js';
 
 /** The catalog before the statement, from the sources that mention every one of `mentions`. */
@@ -254,9 +244,9 @@ function addColumnCause(column: PgNode | undefined, postgresVersion: number, cat
 function expressionVolatility(expr: PgNode, catalog: Lookup): { volatile?: string; unknown?: string } {
   let volatile: string | undefined;
   let unknown: string | undefined;
-  visitNodes(expr, (node) => {
-    if (volatile || !node.FuncCall) return;
-    const names = strings(node.FuncCall.funcname);
+  walk(expr, (type, node) => {
+    if (volatile || type !== 'FuncCall') return;
+    const names = strings(node.funcname);
     const name = names[names.length - 1]!.toLowerCase();
     const builtin = names.length === 1 || names[0] === 'pg_catalog';
     // Known built-ins need no catalog; anything else may be declared in this file, the history or current_schema/.

@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index.js';
 import type { Database, DbSession } from '../db/types.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { createTestDatabase, serverAvailable, type TestDatabase } from './__fixtures__/test-db.js';
-import { ensureHistory, readHistory, recordApplied, sqlLiteral } from './history.js';
+import { ensureHistory, readHistory, recordApplied } from './history.js';
 
 const TRICKY = ["plain", "o'brien", 'back\\slash', "both \\' quote", 'new\nline', 'unicode → é ✓', '$$dollar$$', ''];
 
@@ -25,10 +26,10 @@ describe.skipIf(!enabled)('history rows on a real server', () => {
     await testDb?.drop();
   });
 
-  it.each(['on', 'off'])('sqlLiteral round-trips tricky text with standard_conforming_strings = %s', async (setting) => {
+  it.each(['on', 'off'])('quoteLiteral round-trips tricky text with standard_conforming_strings = %s', async (setting) => {
     await session.exec(`SET standard_conforming_strings = ${setting}`);
     for (const value of TRICKY) {
-      const { rows } = await session.query<{ value: string }>(`SELECT ${sqlLiteral(value)} AS value`);
+      const { rows } = await session.query<{ value: string }>(`SELECT ${quoteLiteral(value)} AS value`);
       expect(rows[0].value).toBe(value);
     }
     await session.exec('RESET standard_conforming_strings');

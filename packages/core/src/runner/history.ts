@@ -19,6 +19,7 @@
  */
 
 import type { DbSession } from '../db/types.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { RunnerError } from './errors.js';
 
 export const HISTORY_SCHEMA = 'pgwarden';
@@ -192,15 +193,15 @@ export type AppliedEntry = HistoryEntry & { durationMs: number; statementsApplie
  */
 export async function recordApplied(session: DbSession, entry: AppliedEntry, then = ''): Promise<void> {
   const values = [
-    sqlLiteral(entry.version),
-    sqlLiteral(entry.name),
-    sqlLiteral(entry.checksum),
-    `${sqlLiteral(entry.startedAt.toISOString())}::timestamptz`,
+    quoteLiteral(entry.version),
+    quoteLiteral(entry.name),
+    quoteLiteral(entry.checksum),
+    `${quoteLiteral(entry.startedAt.toISOString())}::timestamptz`,
     String(Math.round(entry.durationMs)),
-    sqlLiteral(entry.appliedBy),
-    sqlLiteral(entry.toolVersion),
+    quoteLiteral(entry.appliedBy),
+    quoteLiteral(entry.toolVersion),
     entry.statementsApplied === null ? 'NULL' : String(entry.statementsApplied),
-    `${sqlLiteral(JSON.stringify(entry.statementHashes))}::jsonb`,
+    `${quoteLiteral(JSON.stringify(entry.statementHashes))}::jsonb`,
   ];
   await session.exec(
     `INSERT INTO pgwarden.migration_history AS h
@@ -215,12 +216,6 @@ export async function recordApplied(session: DbSession, entry: AppliedEntry, the
             attempts = CASE WHEN h.status = 'running' THEN h.attempts ELSE h.attempts + 1 END, error = NULL;
      ${then}`,
   );
-}
-
-/** A string literal that is safe whatever standard_conforming_strings says (the form pg's escapeLiteral uses). */
-export function sqlLiteral(value: string): string {
-  const quoted = `'${value.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
-  return value.includes('\\') ? ` E${quoted}` : quoted;
 }
 
 /**

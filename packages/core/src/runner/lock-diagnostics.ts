@@ -7,6 +7,7 @@
  */
 
 import type { DbSession } from '../db/types.js';
+import { quoteIdent } from '../sql/quote.js';
 
 export interface LockBlocker {
   pid: number;
@@ -150,8 +151,4 @@ export async function findInvalidIndexes(
     [qualified, target.index ?? null],
   );
   return rows.map((r) => r.name);
-}
-
-function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }

@@ -1,5 +1,6 @@
 import { codeSpan, dollarQuote } from './lexer.js';
 import { opensLine, type LineIndex } from './positions.js';
+import { quoteLiteral } from './quote.js';
 
 export interface SyntaxDiagnosis {
   /** String offsets of the text to underline. */
@@ -41,8 +42,8 @@ const TRAPS: Trap[] = [
     ),
     explain: ({ name = '', table = '' }, repaired) => {
       const exists =
-        `SELECT 1 FROM pg_constraint WHERE conname = ${sqlLiteral(identifierValue(name))}` +
-        ` AND conrelid = ${sqlLiteral(table)}::regclass`;
+        `SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(identifierValue(name))}` +
+        ` AND conrelid = ${quoteLiteral(table)}::regclass`;
       return {
         problem: 'ADD CONSTRAINT has no IF NOT EXISTS form',
         hint: `Guard it with a DO block so that the migration can run twice:\n${guardedDoBlock(exists, repaired)}`,
@@ -74,8 +75,8 @@ const TRAPS: Trap[] = [
       const parts = name.match(new RegExp(NAME, 'gu')) ?? [name];
       const schema = parts.length > 1 ? parts[parts.length - 2] : 'public';
       const exists =
-        `SELECT 1 FROM pg_type WHERE typname = ${sqlLiteral(identifierValue(parts[parts.length - 1]))}` +
-        ` AND typnamespace = ${sqlLiteral(schema)}::regnamespace`;
+        `SELECT 1 FROM pg_type WHERE typname = ${quoteLiteral(identifierValue(parts[parts.length - 1]))}` +
+        ` AND typnamespace = ${quoteLiteral(schema)}::regnamespace`;
       return {
         problem: 'CREATE TYPE has no IF NOT EXISTS form',
         hint: `Guard it with a DO block so that the migration can run twice:\n${guardedDoBlock(exists, repaired)}`,
@@ -164,10 +165,6 @@ function guardedDoBlock(existsQuery: string, statement: string): string {
 /** The value of an identifier as written: quoted ones verbatim, others folded to lower case. */
 function identifierValue(identifier: string): string {
   return identifier.startsWith('"') ? identifier.slice(1, -1).replace(/""/g, '"') : identifier.toLowerCase();
-}
-
-function sqlLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 function shorten(near: string): string {

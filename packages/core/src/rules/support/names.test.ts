@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadParser, parseSql } from '../../sql/index.js';
+import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './names.js';
+
+beforeAll(async () => {
+  await loadParser();
+});
+
+function statements(sql: string) {
+  return parseSql(sql).statements;
+}
+
+describe('names', () => {
+  it('keys unqualified relations in public', () => {
+    const [create, other] = statements('CREATE TABLE t (a int); CREATE TABLE app.t (a int);');
+    expect(relationKey(create!.node.relation)).toBe('public.t');
+    expect(relationKey(other!.node.relation)).toBe('app.t');
+    expect(relationKey(undefined)).toBe('');
+  });
+
+  it('writes relations and name lists as SQL, quoting where needed', () => {
+    const [create] = statements('CREATE TABLE "App"."user" (a int)');
+    expect(relationName(create!.node.relation)).toBe('"App"."user"');
+    expect(relationName(undefined)).toBe('?');
+    const [drop] = statements('DROP FUNCTION app.f, g');
+    expect(drop!.node.objects.map((object: { ObjectWithArgs: { objname: never } }) => strings(object.ObjectWithArgs.objname))).toEqual([['app', 'f'], ['g']]);
+    expect(namesText(['app', 'Order'])).toBe('app."Order"');
+  });
+
+  it('keys name lists and splits keys', () => {
+    expect(namesKey(['f'])).toBe('public.f');
+    expect(namesKey(['db', 'app', 'f'])).toBe('app.f');
+    expect(namesKey([])).toBe('');
+    expect(splitKey('app.t')).toEqual({ schema: 'app', name: 't' });
+    expect(splitKey('t')).toEqual({ schema: 'public', name: 't' });
+    expect(keyText('public.Order')).toBe('public."Order"');
+  });
+
+  it("keys a created index in its table's schema", () => {
+    const [plain, qualified] = statements('CREATE INDEX i ON t (a); CREATE INDEX j ON app.t (a);');
+    expect(createdIndexKey(plain!.node)).toBe('public.i');
+    expect(createdIndexKey(qualified!.node)).toBe('app.j');
+  });
+});

@@ -1,0 +1,49 @@
+/** Object names in the AST: name lists, `schema.name` keys of relations and objects, and how they are written in SQL. */
+import { quoteIdent } from '../../sql/quote.js';
+import type { PgNode } from '../../sql/types.js';
+
+/** The `String` values of a name list such as `funcname` or a DROP object's `List`. */
+export function strings(list: PgNode[] | undefined): string[] {
+  return (list ?? []).map((item) => item?.String?.sval).filter((value): value is string => typeof value === 'string');
+}
+
+/** `schema.name` key of a RangeVar; unqualified names are in `public` (first existing schema of the default search_path). */
+export function relationKey(relation: PgNode | undefined): string {
+  if (!relation) return '';
+  return `${relation.schemaname ?? 'public'}.${relation.relname}`;
+}
+
+/** The relation as written (quoted where needed), for messages and hints. */
+export function relationName(relation: PgNode | undefined): string {
+  if (!relation) return '?';
+  return relation.schemaname ? `${quoteIdent(relation.schemaname)}.${quoteIdent(relation.relname)}` : quoteIdent(relation.relname);
+}
+
+/** `schema.name` key of the index an IndexStmt creates: an index lives in its table's schema. */
+export function createdIndexKey(node: PgNode): string {
+  return `${node.relation?.schemaname ?? 'public'}.${node.idxname}`;
+}
+
+/** `schema.name` key of a qualified name list (`[schema, name]` or `[name]`). */
+export function namesKey(names: string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `public.${names[0]}`;
+  return names.slice(-2).join('.');
+}
+
+/** A qualified name list as written. */
+export function namesText(names: string[]): string {
+  return names.map(quoteIdent).join('.');
+}
+
+/** Splits a `schema.name` key. */
+export function splitKey(key: string): { schema: string; name: string } {
+  const dot = key.indexOf('.');
+  return dot < 0 ? { schema: 'public', name: key } : { schema: key.slice(0, dot), name: key.slice(dot + 1) };
+}
+
+/** A `schema.name` key as written, both parts quoted where needed. */
+export function keyText(key: string): string {
+  const { schema, name } = splitKey(key);
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
