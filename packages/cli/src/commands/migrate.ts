@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     const cached = linted.get(key);
     if (cached) return cached;
     const lintErrors = new Map<string, string[]>();
-    const { findings } = pending.length ? await lint(config, { paths: pending.map((migration) => migration.path) }) : { findings: [] };
+    const { findings } = pending.length ? await lint(config, { paths: pending.map((migration) => migration.path), history: history.migrations }) : { findings: [] };
     for (const finding of findings.filter((item) => item.severity === 'error')) {
       const messages = lintErrors.get(finding.file) ?? [];
       messages.push(`${finding.file}:${finding.line}:${finding.column} ${finding.message} (${finding.rule})`);

@@ -134,6 +134,16 @@ describe('lint: which files', () => {
     expect(findings[0]!.message).toContain('out of date order');
   });
 
+  it('a history passed by the caller is used as read, not read again from disk', async () => {
+    const staged = write('migration_history/2025-01-02_01_add_visit_note_again.sql', migration('2025-01-02'));
+    // Known only to the caller (never written): its sequence number still conflicts, and it is not reported unreadable.
+    const path = join(root, 'migration_history/2025-01-01_01_add_visit_note.sql');
+    const known = parseMigration({ path, relPath: 'migration_history/2025-01-01_01_add_visit_note.sql', text: migration('2025-01-01') });
+    const { findings } = await lint(config(QUIET), { paths: [staged], history: [known] });
+    expect(brief(findings)).toEqual([['2025-01-02_01_add_visit_note_again.sql', 1, 'sequence-number']]);
+    expect(findings[0]!.message).toContain('migration_history/2025-01-01_01_add_visit_note.sql');
+  });
+
   it('an empty paths array lints the whole history', async () => {
     write('migration_history/2025-01-01_01_add_visit_note.sql', migration('2025-01-01'));
     write('migration_history/2025-01-02_02_add_visit_note_again.sql', migration('2025-01-02'));

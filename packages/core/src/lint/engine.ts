@@ -14,6 +14,8 @@ export interface LintOptions {
   paths?: string[];
   /** Previous text of a file (absolute path -> text), e.g. from `git show HEAD:path`, for executed-immutable. */
   previousText?: ReadonlyMap<string, string>;
+  /** The history already read and parsed by the caller (e.g. migrate), so that it is not read twice. */
+  history?: readonly Migration[];
 }
 
 export interface LintResult {
@@ -24,13 +26,13 @@ export interface LintResult {
 const EMPTY_SQL: ParsedSql = { statements: [], nested: [], errors: [], metaCommands: [] };
 
 export async function lint(config: PgwardenConfig, options: LintOptions = {}): Promise<LintResult> {
-  const migrationsDir = resolve(config.root, config.migrationsDir);
-  const historyPaths = await discoverMigrationsIfPresent(migrationsDir);
-  const targets = options.paths?.length ? options.paths.map((path) => resolve(config.root, path)) : historyPaths;
-
   // The parser's WASM compiles off the main thread: start it, then read the history meanwhile.
   const ready = Promise.all([loadRules(enabledRuleIds(config)), loadParser()]);
-  const history = readHistory(config, new Set([...historyPaths, ...targets]));
+  const known = options.history;
+  const historyPaths = known ? known.map((migration) => migration.path) : await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir));
+  const targets = options.paths?.length ? options.paths.map((path) => resolve(config.root, path)) : historyPaths;
+  const history = new Map<string, HistoryEntry>((known ?? []).map((migration) => [migration.path, migration]));
+  for (const path of new Set([...historyPaths, ...targets])) if (!history.has(path)) history.set(path, readMigration(config, path));
   const [rules] = await ready;
   const historyList = [...history.values()].filter((entry): entry is Migration => 'checksum' in entry);
   const schemaFiles = new LazySchemaIndex(config);
@@ -72,11 +74,6 @@ function readMigration(config: PgwardenConfig, path: string): HistoryEntry {
   return parseMigration({ path, relPath, text: source.text });
 }
 
-function readHistory(config: PgwardenConfig, paths: Set<string>): Map<string, HistoryEntry> {
-  const history = new Map<string, HistoryEntry>();
-  for (const path of paths) history.set(path, readMigration(config, path));
-  return history;
-}
 
 async function discoverMigrationsIfPresent(dir: string): Promise<string[]> {
   try {
