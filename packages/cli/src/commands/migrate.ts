@@ -1,5 +1,4 @@
-import { lint } from '@pgwarden/core/lint/index';
-import type { Migration } from '@pgwarden/core/migration/index';
+import { pendingLintGate } from '@pgwarden/core/lint/index';
 import { migrate, type MigrateEvent, type MigrateOptions } from '@pgwarden/core/runner/index';
 import { applyPreset } from '@pgwarden/core/shadow/index';
 import { parseCommandArgs, UsageError } from '../command.js';
@@ -43,24 +42,6 @@ export async function run(argv: string[]): Promise<number> {
   for (const file of history.unreadable) console.error(`pgwarden: ${file.relPath}: ${file.message}`);
   if (history.unreadable.length > 0) return 1;
 
-  // The same rules as the commit hook, on the pending files only (applied ones already ran):
-  // a pending migration with lint errors never runs.
-  const linted = new Map<string, Map<string, string[]>>(); // the preset's dry run and the real run ask alike
-  const lintPending = async (pending: readonly Migration[]): Promise<Map<string, string[]>> => {
-    const key = pending.map((migration) => migration.path).join('\n');
-    const cached = linted.get(key);
-    if (cached) return cached;
-    const lintErrors = new Map<string, string[]>();
-    const { findings } = pending.length ? await lint(config, { paths: pending.map((migration) => migration.path), history: history.migrations }) : { findings: [] };
-    for (const finding of findings.filter((item) => item.severity === 'error')) {
-      const messages = lintErrors.get(finding.file) ?? [];
-      messages.push(`${finding.file}:${finding.line}:${finding.column} ${finding.message} (${finding.rule})`);
-      lintErrors.set(finding.file, messages);
-    }
-    linted.set(key, lintErrors);
-    return lintErrors;
-  };
-
   const preset = (args.values.preset as string | undefined) ?? (target.url ? 'none' : config.preset);
   if (preset !== 'supabase' && preset !== 'none') throw new UsageError(`--preset ${preset}: expected supabase or none`);
 
@@ -73,7 +54,8 @@ export async function run(argv: string[]): Promise<number> {
       envName: target.envName,
       environment: target.environment,
       config,
-      lintErrors: lintPending,
+      // The same rules as the commit hook: a pending migration with lint errors never runs.
+      lintErrors: pendingLintGate(config, history.migrations),
       dryRun: Boolean(args.values['dry-run']),
       to: args.values.to as string | undefined,
       allowOutOfOrder: Boolean(args.values['allow-out-of-order']),
