@@ -402,9 +402,7 @@ describe('pre-commit hook in a real repository', () => {
     });
   });
 
-  // KNOWN BUG (reported): `lint --since HEAD` reads HEAD:<path> for the staged path only. A moved or
-  // renamed executed migration has no such blob, so its SQL can be changed in the same commit unnoticed.
-  // Drop `.fails` once readCommitted also finds the committed file of the same version (YYYY-MM-DD_NN).
+  // A moved or renamed executed migration is compared with the committed file of the same name or version.
   it('refuses an executed migration moved to a sub-folder with its SQL changed', () => {
     const before = commitCount();
     const moved = EXECUTED.replace('migration_history/', 'migration_history/2025/');
@@ -416,6 +414,35 @@ describe('pre-commit hook in a real repository', () => {
     expect(result.status, result.output).not.toBe(0);
     expect(commitCount()).toBe(before);
     expect(result.output).toMatch(/executed-immutable/);
+  });
+
+  it('commits an executed migration moved to a sub-folder unchanged', () => {
+    const before = commitCount();
+    const moved = EXECUTED.replace('migration_history/', 'migration_history/2025/');
+    mkdirSync(join(repo, 'migration_history', '2025'), { recursive: true });
+    git('mv', EXECUTED, moved);
+    const result = commit('archive executed migration');
+    expect(result.status, result.output).toBe(0);
+    expect(commitCount()).toBe(before + 1);
+  });
+
+  it('refuses deleting an executed migration, and allows deleting one never executed', () => {
+    const before = commitCount();
+    // Wherever an earlier test left it (it may have been moved into a sub-folder).
+    const executed = git('ls-files', '--', 'migration_history').split('\n').find((file) => file.endsWith(FIXTURES[1]))!;
+    git('rm', '-q', executed);
+    const refused = commit('delete executed migration');
+    expect(refused.status, refused.output).not.toBe(0);
+    expect(commitCount()).toBe(before);
+    expect(refused.output).toMatch(new RegExp(`^${executed}:1:1 .*executed on production 2025-03-25.* and is deleted.*executed-immutable$`, 'm'));
+    git('reset', '-q', '--hard', 'HEAD');
+
+    const draft = `migration_history/${FIXTURES[2]}`;
+    expect(readRepo(draft)).not.toContain('[X] production');
+    git('rm', '-q', draft);
+    const allowed = commit('delete a draft migration');
+    expect(allowed.status, allowed.output).toBe(0);
+    expect(commitCount()).toBe(before + 1);
   });
 
   it('does not run pgwarden for a commit that touches no migration', () => {

@@ -39,11 +39,19 @@ export async function run(argv: string[]): Promise<number> {
   if (Number.isNaN(maxWarnings) || maxWarnings < 0) throw new UsageError('--max-warnings takes a non-negative number');
 
   const config = loadConfig({ configPath: args.values.config as string | undefined });
-  const paths = args.positionals.map((path) => resolve(path));
-  // Without paths the whole history is linted, so --since compares the whole history.
-  const previousText = args.values.since
-    ? readCommitted(config.root, config.migrationsDir, paths.length > 0 ? paths : await historyFiles(config), args.values.since as string)
-    : undefined;
+  let paths = args.positionals.map((path) => resolve(path));
+  let previousText: Map<string, string> | undefined;
+  const since = args.values.since as string | undefined;
+  if (since) {
+    const committedFiles = committedMigrationFiles(config.root, config.migrationsDir, since);
+    // Without paths the whole history is compared, including files deleted since then.
+    if (paths.length === 0) {
+      const present = await historyFiles(config);
+      const deleted = committedFiles.map((rel) => resolve(config.root, rel)).filter((path) => !present.includes(path));
+      paths = [...present, ...deleted];
+    }
+    previousText = readCommitted(config.root, committedFiles, paths, since);
+  }
   const result = await lint(config, { paths, previousText });
 
   const sources = new Map<string, string | undefined>();
@@ -85,10 +93,9 @@ function readTextOrUndefined(path: string): string | undefined {
  * `rev` may be a moved or renamed migration: it is compared with the committed file of the same base
  * name, else of the same version (YYYY-MM-DD_NN), when exactly one such file exists.
  */
-function readCommitted(root: string, migrationsDir: string, paths: string[], rev: string): Map<string, string> {
+function readCommitted(root: string, committedFiles: string[], paths: string[], rev: string): Map<string, string> {
   const committed = new Map<string, string>();
-  if (paths.length === 0 || !revisionExists(root, rev)) return committed;
-  const committedFiles = git(root, ['ls-tree', '-r', '--name-only', rev, '--', `./${migrationsDir}`], undefined, rev).toString('utf8').split('\n').filter(Boolean);
+  if (paths.length === 0 || committedFiles.length === 0) return committed;
   const present = new Set(committedFiles);
   const sources = paths.map((path) => {
     const rel = toRelPath(root, path);
@@ -116,6 +123,13 @@ function readCommitted(root: string, migrationsDir: string, paths: string[], rev
     offset += size + 1;
   }
   return committed;
+}
+
+/** Workspace-relative paths of the migration files at `rev` (none in a repository without commits yet). */
+function committedMigrationFiles(root: string, migrationsDir: string, rev: string): string[] {
+  if (!revisionExists(root, rev)) return [];
+  const listing = git(root, ['ls-tree', '-r', '--name-only', rev, '--', `./${migrationsDir}`], undefined, rev);
+  return listing.toString('utf8').split('\n').filter((file) => file.endsWith('.sql'));
 }
 
 /** False for HEAD in a repository without commits yet (everything is new); an unknown revision is a usage error. */

@@ -97,13 +97,16 @@ function lintOne(
   previousText: string | undefined,
 ): Finding[] {
   const readError = 'readError' in entry ? entry.readError : undefined;
+  // A file that existed at the compared revision and is gone now: deleting an executed migration is an edit too.
+  const deleted = readError?.reason === 'missing' && previousText !== undefined;
   const migration = readError ? parseMigration({ path: entry.path, relPath: entry.relPath, text: '' }) : (entry as Migration);
   const sql = readError ? EMPTY_SQL : parseSql(migration.text);
   const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested]);
   const previous =
     previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
 
-  const applicable = rules.filter((rule) => (readError ? rule.meta.id === 'readable-file' : appliesTo(rule, config.postgresVersion)));
+  const onlyRule = deleted ? 'executed-immutable' : readError ? 'readable-file' : undefined;
+  const applicable = rules.filter((rule) => (onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion)));
   const reported: Finding[] = [];
   let current: Rule | undefined;
   const context: RuleContext = {
@@ -114,6 +117,7 @@ function lintOne(
     history,
     schemaFiles,
     previous,
+    deleted,
     readError,
     suppressions,
     activeRules: new Set(applicable.map((rule) => rule.meta.id)),

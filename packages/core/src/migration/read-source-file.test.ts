@@ -45,8 +45,8 @@ describe('readSourceFile', () => {
   });
 
   it('reports a missing file as unreadable', () => {
-    expect(readSourceFile(join(dir, 'missing.sql'))).toEqual({ ok: false, reason: 'unreadable', message: 'does not exist' });
-    expect(readSourceFile(join(dir, 'ok.sql', 'child.sql'))).toMatchObject({ ok: false, reason: 'unreadable' });
+    expect(readSourceFile(join(dir, 'missing.sql'))).toEqual({ ok: false, reason: 'missing', message: 'does not exist' });
+    expect(readSourceFile(join(dir, 'ok.sql', 'child.sql'))).toMatchObject({ ok: false, reason: 'missing' });
   });
 
   it('refuses a file over the limit without reading it', () => {

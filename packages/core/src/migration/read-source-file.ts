@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 
 export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 
-export type SourceFileFailure = 'not-a-file' | 'too-large' | 'binary' | 'invalid-utf8' | 'unreadable';
+export type SourceFileFailure = 'missing' | 'not-a-file' | 'too-large' | 'binary' | 'invalid-utf8' | 'unreadable';
 
 /** `line`: where the problem is, for a NUL byte or invalid UTF-8. */
 export type SourceFileResult = { ok: true; text: string } | { ok: false; reason: SourceFileFailure; message: string; line?: number };
@@ -24,7 +24,8 @@ export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_SOUR
     if (stats.size > maxBytes) return fail('too-large', tooLargeMessage(stats.size, maxBytes));
     bytes = readFileSync(path);
   } catch (error) {
-    return fail('unreadable', unreadableMessage(error));
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return fail(code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', unreadableMessage(error));
   }
   // The file may have grown between stat and read.
   if (bytes.length > maxBytes) return fail('too-large', tooLargeMessage(bytes.length, maxBytes));

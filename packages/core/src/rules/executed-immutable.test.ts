@@ -1,5 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../config/defaults.js';
+import { lint } from '../lint/engine.js';
 import { header, runRule } from './__fixtures__/run-rule.js';
+import type { Finding } from './types.js';
 
 const RULE = 'executed-immutable';
 
@@ -75,5 +81,35 @@ describe('executed-immutable', () => {
     expect(findings[0].message).toBe(
       'this migration was executed on staging 2025-10-08, on production 2025-10-09 but its pgwarden directives changed (they are part of its checksum)',
     );
+  });
+});
+
+describe('executed-immutable: deleted files (lint --since passes a path that is gone)', () => {
+  const fileName = '2025-10-08_18_add_processing_time_minutes.sql';
+
+  async function lintDeleted(previous: string, alsoOnDisk?: string): Promise<Finding[]> {
+    const root = mkdtempSync(join(tmpdir(), 'pgwarden-deleted-'));
+    try {
+      mkdirSync(join(root, 'migration_history', 'archive'), { recursive: true });
+      if (alsoOnDisk) writeFileSync(join(root, 'migration_history', 'archive', fileName), alsoOnDisk);
+      const gone = join(root, 'migration_history', fileName);
+      const { findings } = await lint(defaultConfig(root), { paths: [gone], previousText: new Map([[gone, previous]]) });
+      return findings;
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('reports an executed migration that was deleted, naming where it ran', async () => {
+    const findings = await lintDeleted(EXECUTED + BODY);
+    expect(findings.map((f) => [f.rule, f.line, f.severity])).toEqual([[RULE, 1, 'error']]);
+    expect(findings[0].message).toBe(
+      'this migration was executed on staging 2025-10-08, on production 2025-10-09 and is deleted: the history in the databases would no longer match the files',
+    );
+  });
+
+  it('accepts deleting a migration that never ran, and moving an executed one (same name elsewhere in the history)', async () => {
+    expect(await lintDeleted(NOT_EXECUTED + BODY)).toEqual([]);
+    expect(await lintDeleted(EXECUTED + BODY, EXECUTED + BODY)).toEqual([]);
   });
 });

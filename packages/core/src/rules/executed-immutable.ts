@@ -37,9 +37,20 @@ export const rule: Rule = {
     const { previous, migration } = context;
     const executions = previous?.header?.executions ?? [];
     if (!previous || executions.length === 0) return;
+    const executed = describeExecutions(executions);
+    if (context.deleted) {
+      // Moved or renamed (e.g. into a sub-folder): the file of the same name or version is checked in its own right.
+      const { baseName, version } = previous.name;
+      const moved = context.history.some((other) => other.name.baseName === baseName || (version !== undefined && other.name.version === version));
+      if (moved) return;
+      context.report({
+        message: `this migration was executed ${executed} and is deleted: the history in the databases would no longer match the files`,
+        hint: 'executed migrations are append-only: restore the file ("git checkout HEAD -- <file>") and undo its effect, if needed, in a new migration ("pgwarden new <slug>")',
+      });
+      return;
+    }
     if (previous.checksum === migration.checksum) return;
 
-    const executed = describeExecutions(executions);
     const directivesChanged = canonicalDirectives(previous.directives) !== canonicalDirectives(migration.directives);
     const change = firstChange(previous, migration);
     const changedLine = change && sourceLine(migration.text, change.line);

@@ -15,7 +15,8 @@ export const rule: Rule = {
       'too-large': 'split the change into several migrations; bulk data belongs in a data load, not a schema migration',
       binary: 'the file contains NUL bytes: save it as UTF-8 text',
       'invalid-utf8': 'save the file as UTF-8 (it is probably Latin-1 or UTF-16)',
-      unreadable: 'check that the file exists and is readable',
+      missing: 'check the path: no such file',
+      unreadable: 'check that the file is readable by this user',
     };
     // readSourceFile phrases the reason as a predicate ("is a directory, not a file"): give it its subject.
     const line = context.readError.line ?? 1;

@@ -42,6 +42,8 @@ export interface RuleContext {
   readonly schemaFiles: ReadonlyMap<string, SchemaFile>;
   /** The file as committed before this change (lint --since REV), when it existed there. */
   readonly previous?: Migration;
+  /** The file existed at that revision and is gone now; only executed-immutable runs then. */
+  readonly deleted?: boolean;
   /** Set when the file could not be read as text; only `readable-file` runs then. */
   readonly readError?: { reason: string; message: string; line?: number };
   /** Ids of the rules running on this file (unused-ignore judges only those). */
