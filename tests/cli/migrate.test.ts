@@ -267,8 +267,9 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
   it('applies the demo history as it stands, finalises the headers, and a second and third run apply nothing', async () => {
     const ws = new CliWorkspace();
     const { url, admin } = await freshDb();
-    const first = await ws.run(['migrate', '--database-url', url, '--preset', 'supabase']);
+    const first = await ws.run(['migrate', '--database-url', url]);
     expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('  preset   supabase: created the roles and auth schema the migrations expect');
     expect(first.code).toBe(0);
     const applied = first.stdout.split('\n').filter((line) => line.startsWith('  applied  '));
     expect(applied.map((line) => line.trim().split(/\s+/)[1])).toEqual(ws.migrationFiles());

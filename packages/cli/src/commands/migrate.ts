@@ -1,6 +1,6 @@
 import { pendingLintGate } from '@pgwarden/core/lint/index';
 import { migrate, type MigrateEvent, type MigrateOptions } from '@pgwarden/core/runner/index';
-import { applyPreset } from '@pgwarden/core/shadow/index';
+import { applyPreset, presetPresent } from '@pgwarden/core/shadow/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
 import { DATABASE_OPTIONS, currentUser, formatDuration, openTarget, prepareDatabaseCommand } from './shared.js';
@@ -19,9 +19,9 @@ Options:
   --to VERSION            stop after this version (YYYY-MM-DD_NN)
   --allow-out-of-order    apply a pending migration older than the newest applied one
   --no-finalize           do not write the execution record into the headers
-  --preset supabase|none  first create what the platform provides (roles, auth schema) on a plain
-                          Postgres standing in for it; the embedded database gets the configured
-                          preset automatically
+  --preset supabase|none  what the platform provides before the first migration (default: the
+                          config's "preset", supabase): created only where it is missing, e.g. on a
+                          plain Postgres standing in for Supabase; a real Supabase already has it
   --config FILE           pgwarden.config.json to use`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const file of history.unreadable) console.error(`pgwarden: ${file.relPath}: ${file.message}`);
   if (history.unreadable.length > 0) return 1;
 
-  const preset = (args.values.preset as string | undefined) ?? (target.url ? 'none' : config.preset);
+  const preset = (args.values.preset as string | undefined) ?? config.preset;
   if (preset !== 'supabase' && preset !== 'none') throw new UsageError(`--preset ${preset}: expected supabase or none`);
 
   const db = await openTarget(target);
@@ -65,9 +65,12 @@ export async function run(argv: string[]): Promise<number> {
       onProgress: printProgress,
     };
     // The preset goes in only when the gates pass and something will run: a refused run changes nothing.
-    if (preset !== 'none' && !options.dryRun) {
+    if (preset !== 'none' && !options.dryRun && !(await presetPresent(db, preset))) {
       const plan = await migrate({ ...options, dryRun: true, onProgress: undefined });
-      if (plan.refused.length === 0 && plan.planned.length > 0) await applyPreset(db, preset);
+      if (plan.refused.length === 0 && plan.planned.length > 0) {
+        await applyPreset(db, preset);
+        console.log(`  preset   ${preset}: created the roles and auth schema the migrations expect`);
+      }
     }
     const result = await migrate(options);
 

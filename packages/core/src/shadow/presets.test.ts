@@ -6,7 +6,7 @@ import { openDatabase } from '../db/open.js';
 import type { Database, DbSession } from '../db/types.js';
 import { createTestDatabase, serverAvailable } from '../runner/__fixtures__/test-db.js';
 import { loadParser, parseSql } from '../sql/index.js';
-import { applyPreset, presetSql } from './presets.js';
+import { applyPreset, presetPresent, presetSql } from './presets.js';
 
 describe('presetSql("supabase")', () => {
   const sql = presetSql('supabase');
@@ -59,7 +59,9 @@ describe('presetSql("supabase")', () => {
 });
 
 async function exerciseTwice(db: Database): Promise<DbSession> {
+  expect(await presetPresent(db, 'supabase')).toBe(false); // roles may exist cluster-wide, auth.uid() does not
   await applyPreset(db, 'supabase');
+  expect(await presetPresent(db, 'supabase')).toBe(true);
   await applyPreset(db, 'supabase');
   return db.session();
 }

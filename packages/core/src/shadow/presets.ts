@@ -11,6 +11,21 @@ export function presetSql(name: PresetName): string {
   return readFileSync(new URL(`../../presets/${name}.sql`, import.meta.url), 'utf8');
 }
 
+/** What marks a preset as present: a real Supabase project (or an earlier run) has these already. */
+const PRESENT: Record<PresetName, string> = {
+  supabase: "SELECT to_regprocedure('auth.uid()') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') AS present",
+};
+
+export async function presetPresent(db: Database, name: PresetName): Promise<boolean> {
+  const session = await db.session();
+  try {
+    const { rows } = await session.query<{ present: boolean }>(PRESENT[name]);
+    return rows[0]?.present === true;
+  } finally {
+    await session.close();
+  }
+}
+
 export async function applyPreset(db: Database, name: PresetName): Promise<void> {
   const session = await db.session();
   try {
