@@ -82,7 +82,7 @@ describe('readable-file', () => {
   it('reports a path that does not exist', async () => {
     const { findings } = await lint(config, { paths: ['migration_history/2025-10-13_23_missing.sql'] });
     expect(findings.map((finding) => [finding.rule, finding.message, finding.hint])).toEqual([
-      [RULE, '2025-10-13_23_missing.sql does not exist', 'check that the file exists and is readable'],
+      [RULE, '2025-10-13_23_missing.sql does not exist', 'check the path: no such file'],
     ]);
   });
 
