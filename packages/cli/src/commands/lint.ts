@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, type PgwardenConfig } from '@pgwarden/core/config/index';
-import { discoverMigrations } from '@pgwarden/core/migration/index';
+import { loadConfig } from '@pgwarden/core/config/index';
+import { discoverMigrationsIfPresent } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     const committedFiles = committedMigrationFiles(config.root, config.migrationsDir, since);
     // Without paths the whole history is compared, including files deleted since then.
     if (paths.length === 0) {
-      const present = await historyFiles(config);
+      const present = await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir));
       const deleted = committedFiles.map((rel) => resolve(config.root, rel)).filter((path) => !present.includes(path));
       paths = [...present, ...deleted];
     }
@@ -71,14 +71,6 @@ export async function run(argv: string[]): Promise<number> {
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }
 
-/** Every migration file of the history (what lint checks without paths); none when the folder is missing. */
-async function historyFiles(config: PgwardenConfig): Promise<string[]> {
-  try {
-    return await discoverMigrations(resolve(config.root, config.migrationsDir));
-  } catch {
-    return [];
-  }
-}
 
 function readTextOrUndefined(path: string): string | undefined {
   try {

@@ -144,6 +144,17 @@ describe('lint: which files', () => {
     expect(findings[0]!.message).toContain('migration_history/2025-01-01_01_add_visit_note.sql');
   });
 
+  it('a migrations "folder" that is a file is a one-line configuration error (exit 2), not an empty history', async () => {
+    rmSync(join(root, 'migration_history'), { recursive: true, force: true });
+    write('migration_history', 'oops');
+    const failure = await lint(config(QUIET)).then(
+      () => undefined,
+      (error: { userMessage?: string; exitCode?: number }) => error,
+    );
+    expect(failure?.exitCode).toBe(2);
+    expect(failure?.userMessage).toBe(`The migrations directory ${join(root, 'migration_history')} is not a directory.`);
+  });
+
   it('an empty paths array lints the whole history', async () => {
     write('migration_history/2025-01-01_01_add_visit_note.sql', migration('2025-01-01'));
     write('migration_history/2025-01-02_02_add_visit_note_again.sql', migration('2025-01-02'));

@@ -1,13 +1,16 @@
-import { readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
-import { discoverMigrations, parseMigration, readSourceFile } from '../migration/index.js';
+import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
 import type { Migration } from '../migration/types.js';
 import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
 import type { Finding, ReportedFinding, Rule, RuleContext, SchemaFile, Severity } from '../rules/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
 import type { ParsedSql, SourceRange } from '../sql/types.js';
 import { collectSuppressions, isSuppressed } from './suppressions.js';
+
+// Re-exported: the CLI and tests name paths the way findings do.
+export { toRelPath };
 
 export interface LintOptions {
   /** Files to lint (as lint-staged passes them); default: the whole history. Cross-file rules still see the whole history. */
@@ -32,14 +35,14 @@ export async function lint(config: PgwardenConfig, options: LintOptions = {}): P
   const historyPaths = known ? known.map((migration) => migration.path) : await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir));
   const targets = options.paths?.length ? options.paths.map((path) => resolve(config.root, path)) : historyPaths;
   const history = new Map<string, HistoryEntry>((known ?? []).map((migration) => [migration.path, migration]));
-  for (const path of new Set([...historyPaths, ...targets])) if (!history.has(path)) history.set(path, readMigration(config, path));
+  for (const path of new Set([...historyPaths, ...targets])) if (!history.has(path)) history.set(path, readMigrationFile(config.root, path));
   const [rules] = await ready;
   const historyList = [...history.values()].filter((entry): entry is Migration => 'checksum' in entry);
   const schemaFiles = new LazySchemaIndex(config);
 
   const findings: Finding[] = [];
   for (const path of targets) {
-    const entry = history.get(path) ?? readMigration(config, path);
+    const entry = history.get(path) ?? readMigrationFile(config.root, path);
     findings.push(...lintOne(config, entry, rules, historyList, schemaFiles, options.previousText?.get(path)));
   }
   return { findings: sortFindings(findings), filesLinted: targets.length };
@@ -65,24 +68,8 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText));
 }
 
-type HistoryEntry = Migration | { relPath: string; path: string; readError: { reason: string; message: string; line?: number } };
+type HistoryEntry = Migration | UnreadableMigrationFile;
 
-function readMigration(config: PgwardenConfig, path: string): HistoryEntry {
-  const relPath = toRelPath(config.root, path);
-  const source = readSourceFile(path);
-  if (!source.ok) return { relPath, path, readError: { reason: source.reason, message: source.message, line: source.line } };
-  return parseMigration({ path, relPath, text: source.text });
-}
-
-
-async function discoverMigrationsIfPresent(dir: string): Promise<string[]> {
-  try {
-    if (!statSync(dir).isDirectory()) return [];
-  } catch {
-    return [];
-  }
-  return discoverMigrations(dir);
-}
 
 export function enabledRuleIds(config: PgwardenConfig): RuleId[] {
   return RULE_IDS.filter((id) => config.rules[id] !== 'off');
@@ -175,10 +162,6 @@ function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
-export function toRelPath(root: string, path: string): string {
-  const rel = isAbsolute(path) ? relative(root, path) : path;
-  return rel.split(sep).join('/');
-}
 
 /** current_schema files, read only when a rule asks for one. */
 class LazySchemaIndex implements ReadonlyMap<string, SchemaFile> {

@@ -14,6 +14,15 @@ function isSkippedDirectory(name: string): boolean {
  * here; the linter reports it when it is passed explicitly. Symbolic links to files are
  * followed; links to directories are not (no cycles). Throws when `dir` cannot be read.
  */
+/** The configured folder cannot be listed: a configuration problem, reported in one line (exit 2). */
+export class MigrationsDirectoryError extends Error {
+  override name = 'MigrationsDirectoryError';
+  readonly exitCode = 2;
+  get userMessage(): string {
+    return this.message;
+  }
+}
+
 export async function discoverMigrations(dir: string): Promise<string[]> {
   const files: string[] = [];
   await collect(resolve(dir), files);
@@ -27,7 +36,7 @@ async function collect(dir: string, into: string[]): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? 'unknown error'})`;
-    throw new Error(`The migrations directory ${dir} ${why}.`);
+    throw new MigrationsDirectoryError(`The migrations directory ${dir} ${why}.`);
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);

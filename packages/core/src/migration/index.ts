@@ -11,6 +11,7 @@ export {
   type SourceFileResult,
   type SourceFileFailure,
 } from './read-source-file.js';
-export { discoverMigrations, sortByVersion } from './discover.js';
+export { discoverMigrations, MigrationsDirectoryError, sortByVersion } from './discover.js';
 export { nextSequence, renderNewMigration, titleFromSlug, type NewMigrationOptions } from './new-migration.js';
 export { addApproval, addExecutionRecord, tickCheckboxes, type ApprovalInput, type ExecutionInput } from './rewrite.js';
+export { discoverMigrationsIfPresent, readMigrationFile, toRelPath, type UnreadableMigrationFile } from './read-migration-file.js';
