@@ -1,8 +1,8 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { lint, toRelPath } from '@pgwarden/core/lint/index';
-import { addApproval, parseMigration } from '@pgwarden/core/migration/index';
+import { addApproval, parseMigration, writeFileAtomically } from '@pgwarden/core/migration/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { requireOne, today } from './shared.js';
 
@@ -31,10 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const text = readFileSync(path, 'utf8');
   const migration = parseMigration({ path, relPath: toRelPath(config.root, path), text });
   const updated = addApproval(text, { by, date: today(), checksum: migration.checksum });
-  // Write beside the file and rename: a killed process never leaves half a header.
-  const temporary = join(dirname(path), `.${basename(path)}.pgwarden-tmp`);
-  writeFileSync(temporary, updated);
-  renameSync(temporary, path);
+  await writeFileAtomically(path, updated);
   console.log(`pgwarden: ${migration.relPath} approved by ${by} (sha256:${migration.checksum.slice(0, 12)}...)`);
   return 0;
 }

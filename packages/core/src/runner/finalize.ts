@@ -4,10 +4,8 @@
  * atomically: a temporary file in the same directory, then rename over the original.
  */
 
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { addExecutionRecord, parseMigration } from '../migration/index.js';
+import { readFile } from 'node:fs/promises';
+import { addExecutionRecord, parseMigration, writeFileAtomically } from '../migration/index.js';
 import type { Migration } from '../migration/types.js';
 
 export interface ExecutionStamp {
@@ -47,14 +45,10 @@ export async function finalizeHeader(migration: Migration, stamp: ExecutionStamp
   if (rewritten.checksum !== migration.checksum) {
     return { written: false, reason: `${migration.relPath}: recording the execution would change the checksum; header left as is` };
   }
-  const temp = join(dirname(migration.path), `.${basename(migration.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const mode = (await stat(migration.path)).mode & 0o777;
-    await writeFile(temp, next, { encoding: 'utf8', mode, flush: true });
-    await rename(temp, migration.path);
+    await writeFileAtomically(migration.path, next);
     return { written: true };
   } catch (err) {
-    await unlink(temp).catch(() => {});
     return { written: false, reason: `${migration.relPath}: cannot write the execution record: ${(err as Error).message}` };
   }
 }
