@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogChange } from '../catalog/types.js';
+import { createTestDatabase, serverAvailable } from '../runner/__fixtures__/test-db.js';
+import { loadParser } from '../sql/index.js';
+import { planSchemaFix, type MigrationSource, type SqlSource } from './fix-schema.js';
+
+const CORE = `-- Core tables of the clinic.
+CREATE TABLE IF NOT EXISTS public.patients (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  full_name text NOT NULL, -- as the patient writes it
+  legacy_code text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+ALTER TABLE public.patients ENABLE ROW LEVEL SECURITY;
+
+CREATE TABLE IF NOT EXISTS public.visits (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  patient_id uuid NOT NULL REFERENCES public.patients(id),
+  status text NOT NULL DEFAULT 'open',
+  CONSTRAINT visits_status_check CHECK (status IN ('open', 'closed'))
+);
+
+CREATE TYPE public.visit_kind AS ENUM ('in_person', 'video');
+
+-- Old helper, still here.
+CREATE OR REPLACE FUNCTION public.visit_count(p uuid) RETURNS integer
+LANGUAGE sql STABLE AS $$ SELECT count(*)::int FROM public.visits WHERE patient_id = p $$;
+
+CREATE POLICY patients_read ON public.patients FOR SELECT USING (true);
+`;
+
+const EXTRA = `-- Later domain.
+
+-- Free-text notes (replaced by visit_notes).
+CREATE TABLE IF NOT EXISTS public.notes (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  body text NOT NULL
+);
+`;
+
+const MIGRATION = `-- ============================================================================
+-- Migration: Visit notes and check-in time
+-- SOURCE OF TRUTH SCHEMA UPDATED:
+--   [ ] current_schema/02_extra.sql (Line 1: visit_notes added)
+-- ============================================================================
+
+ALTER TABLE public.visits ADD COLUMN IF NOT EXISTS checked_in_at timestamptz, ADD COLUMN IF NOT EXISTS room text DEFAULT 'A' CHECK (room <> '');
+ALTER TABLE public.patients ADD COLUMN IF NOT EXISTS phone text;
+ALTER TABLE public.patients DROP COLUMN IF EXISTS legacy_code;
+
+CREATE TABLE IF NOT EXISTS public.visit_notes (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  visit_id uuid NOT NULL REFERENCES public.visits(id) ON DELETE CASCADE,
+  note text NOT NULL
+);
+ALTER TABLE public.visit_notes ENABLE ROW LEVEL SECURITY;
+CREATE INDEX IF NOT EXISTS visit_notes_visit_id_idx ON public.visit_notes (visit_id);
+
+CREATE INDEX IF NOT EXISTS visits_patient_id_idx ON public.visits (patient_id);
+
+CREATE OR REPLACE FUNCTION public.visit_count(p uuid) RETURNS integer
+LANGUAGE sql STABLE AS $$ SELECT count(*)::int FROM public.visits WHERE patient_id = p AND status = 'closed' $$;
+
+DROP POLICY IF EXISTS patients_read ON public.patients;
+CREATE POLICY patients_read ON public.patients FOR SELECT USING (auth_ok());
+
+ALTER TYPE public.visit_kind ADD VALUE IF NOT EXISTS 'phone';
+
+DROP TABLE IF EXISTS public.notes;
+`;
+
+const PRELUDE = `CREATE OR REPLACE FUNCTION public.auth_ok() RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;\n`;
+
+const schema: SqlSource[] = [
+  { path: 'current_schema/01_core.sql', text: PRELUDE + CORE },
+  { path: 'current_schema/02_extra.sql', text: EXTRA },
+];
+const migrations: MigrationSource[] = [{ path: 'migration_history/2025-10-01_01_visit_notes.sql', text: MIGRATION, sourceOfTruthFiles: ['current_schema/02_extra.sql'] }];
+
+function change(action: CatalogChange['action'], kind: CatalogChange['object']['kind'], key: string, extra: Partial<CatalogChange> = {}): CatalogChange {
+  return { action, object: { kind, key }, message: `${kind} ${key} ${action}`, ...extra };
+}
+
+// What the catalog diff says current_schema/ lacks (added), has in excess (removed) or has differently (changed).
+const CHANGES: CatalogChange[] = [
+  change('added', 'column', 'public.visits.checked_in_at'),
+  change('added', 'column', 'public.visits.room'),
+  change('added', 'column', 'public.patients.phone'),
+  change('removed', 'column', 'public.patients.legacy_code'),
+  change('added', 'table', 'public.visit_notes'),
+  change('added', 'index', 'public.visit_notes_visit_id_idx'),
+  change('added', 'index', 'public.visits_patient_id_idx'),
+  change('changed', 'function', 'public.visit_count(uuid)', { property: 'bodyHash' }),
+  change('changed', 'policy', 'public.patients.patients_read', { property: 'using' }),
+  change('changed', 'enum', 'public.visit_kind', { property: 'labels', before: ['in_person', 'video'], after: ['in_person', 'video', 'phone'] }),
+  change('removed', 'table', 'public.notes'),
+];
+
+beforeAll(loadParser);
+
+describe('planSchemaFix', () => {
+  it('writes each change where a person would, keeping comments and layout', () => {
+    const plan = planSchemaFix(schema, migrations, CHANGES);
+    expect(plan.unwritable).toEqual([]);
+    const core = plan.files.get('current_schema/01_core.sql')!;
+    // New column after the last column, the trailing comment of the old last column stays on its line.
+    expect(core).toContain("  full_name text NOT NULL, -- as the patient writes it\n  created_at timestamptz NOT NULL DEFAULT now(),\n  phone text\n);");
+    expect(core).not.toContain('legacy_code');
+    // Columns go before the table constraints.
+    expect(core).toContain("  status text NOT NULL DEFAULT 'open',\n  checked_in_at timestamptz,\n  room text DEFAULT 'A' CHECK (room <> ''),\n  CONSTRAINT visits_status_check");
+    // Function and policy replaced in place, comments above them kept.
+    expect(core).toContain("-- Old helper, still here.\nCREATE OR REPLACE FUNCTION public.visit_count(p uuid) RETURNS integer\nLANGUAGE sql STABLE AS $$ SELECT count(*)::int FROM public.visits WHERE patient_id = p AND status = 'closed' $$;");
+    expect(core).toContain('CREATE POLICY patients_read ON public.patients FOR SELECT USING (auth_ok());');
+    expect(core).not.toContain('USING (true)');
+    expect(core).toContain("CREATE TYPE public.visit_kind AS ENUM ('in_person', 'video', 'phone');");
+    // The index on an existing table goes after the last statement about that table.
+    expect(core.indexOf('visits_patient_id_idx')).toBeGreaterThan(core.indexOf('visits_status_check'));
+    expect(core.indexOf('visits_patient_id_idx')).toBeLessThan(core.indexOf('CREATE TYPE public.visit_kind'));
+    // The new table, with its RLS and index, goes to the file the header names; the dropped table is gone.
+    const extra = plan.files.get('current_schema/02_extra.sql')!;
+    expect(extra).not.toContain('public.notes');
+    expect(extra).not.toContain('Free-text notes');
+    expect(extra).toContain('-- Later domain.');
+    expect(extra).toMatch(/CREATE TABLE IF NOT EXISTS public\.visit_notes[\s\S]*ENABLE ROW LEVEL SECURITY;\n\nCREATE INDEX IF NOT EXISTS visit_notes_visit_id_idx/);
+    expect(plan.written.map((note) => note.file)).toContain('current_schema/02_extra.sql');
+  });
+
+  it('lists what it cannot write with the file to edit instead of guessing', () => {
+    const plan = planSchemaFix(schema, migrations, [
+      change('added', 'column', 'public.visits.priority'),
+      change('changed', 'column', 'public.patients.full_name', { property: 'collation', message: 'column public.patients.full_name: collation changed' }),
+    ]);
+    expect(plan.files.size).toBe(0);
+    expect(plan.unwritable.map((note) => [note.change.object.key, note.file])).toEqual([
+      ['public.visits.priority', 'current_schema/01_core.sql'],
+      ['public.patients.full_name', undefined],
+    ]);
+    expect(plan.unwritable[0]!.message).toMatch(/no migration ADD COLUMN/);
+  });
+
+  it('removes the last column of a table with the comma before it', () => {
+    const plan = planSchemaFix(schema, [], [change('removed', 'column', 'public.patients.created_at')]);
+    expect(plan.files.get('current_schema/01_core.sql')).toContain('  legacy_code text\n);');
+  });
+});
+
+describe('planSchemaFix on a real server', async () => {
+  const available = await serverAvailable('fix-schema round trip');
+  it.skipIf(!available)('the fixed current_schema/ builds the same schema as current_schema/ plus the migration (pg_dump)', async () => {
+    const asHistory = await createTestDatabase('fix_history');
+    const asFixed = await createTestDatabase('fix_fixed');
+    try {
+      const history = await asHistory.admin();
+      for (const file of schema) await history.query(file.text);
+      await history.query(MIGRATION);
+      const fixed = await asFixed.admin();
+      const plan = planSchemaFix(schema, migrations, CHANGES);
+      for (const file of schema) await fixed.query(plan.files.get(file.path) ?? file.text);
+      const dump = (url: string) => execFileSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', url], { encoding: 'utf8' }).replace(/^(--|\\(un)?restrict ).*$/gm, '');
+      expect(dump(asFixed.url)).toEqual(dump(asHistory.url));
+    } finally {
+      await asHistory.drop();
+      await asFixed.drop();
+    }
+  });
+});

@@ -1,0 +1,376 @@
+/**
+ * `check --fix`: writes what the history changed into current_schema/, keeping each file's
+ * comments and layout. Driven by the catalog diff (what current_schema/ lacks or has in excess)
+ * and the migrations' own statements (the SQL to write). What it cannot write is returned with
+ * the file to edit, never guessed.
+ */
+import type { CatalogChange } from '../catalog/types.js';
+import { parseSql } from '../sql/index.js';
+import type { SqlStatement } from '../sql/types.js';
+import { addedColumnText, indentationAt, lineEnd, statementEnd, statementLines, statementSource, tableElements, type TextSpan } from './schema-text.js';
+import { looseFunctionKey, statementObjects, type StatementObject, type StatementObjects } from './statement-objects.js';
+
+export interface SqlSource {
+  /** Path relative to the workspace root, e.g. `current_schema/03_clinical_core.sql`. */
+  path: string;
+  text: string;
+}
+
+export interface MigrationSource extends SqlSource {
+  /** `current_schema/` files the header's SOURCE OF TRUTH section names, in order: where new objects go. */
+  sourceOfTruthFiles?: string[];
+}
+
+export interface FixNote {
+  change: CatalogChange;
+  /** The current_schema/ file written (or to edit by hand) and the 1-based line. */
+  file?: string;
+  line?: number;
+  message: string;
+}
+
+export interface SchemaFixPlan {
+  /** New text of each schema file that changes. */
+  files: Map<string, string>;
+  written: FixNote[];
+  unwritable: FixNote[];
+}
+
+interface IndexedStatement {
+  source: SqlSource;
+  statement: SqlStatement;
+  objects: StatementObjects;
+  order: number;
+}
+
+interface Edit extends TextSpan {
+  text: string;
+  /** Planning order: of two insertions at one offset, the one planned first comes first. */
+  sequence?: number;
+}
+
+/** Statements of a file with the objects they touch; a statement nested in a DO block speaks for its block. */
+function indexStatements(source: SqlSource, orderBase: number): IndexedStatement[] {
+  const parsed = parseSql(source.text);
+  const indexed = parsed.statements.map((statement, index) => ({ source, statement, objects: statementObjects(statement), order: orderBase + index }));
+  const byParent = new Map(indexed.map((entry) => [entry.statement, entry]));
+  for (const nested of parsed.nested) {
+    let top = nested.parent;
+    while (top?.parent) top = top.parent;
+    const owner = top && byParent.get(top);
+    if (!owner || owner.statement.kind !== 'DoStmt') continue;
+    const objects = statementObjects(nested);
+    owner.objects = {
+      defines: [...owner.objects.defines, ...objects.defines],
+      alters: [...owner.objects.alters, ...objects.alters],
+      drops: [...owner.objects.drops, ...objects.drops],
+    };
+  }
+  return indexed;
+}
+
+function sameKey(a: string, b: string): boolean {
+  return a === b || (a.includes('(') && looseFunctionKey(a) === looseFunctionKey(b));
+}
+
+function mentions(list: StatementObject[], key: string): boolean {
+  return list.some((object) => sameKey(object.key, key));
+}
+
+function touchesTable(entry: IndexedStatement, table: string): boolean {
+  const all = [...entry.objects.defines, ...entry.objects.alters, ...entry.objects.drops];
+  return all.some((object) => object.key === table || object.table === table);
+}
+
+/** The table a change's object belongs to: itself for relations, its table for members. */
+function tableOf(change: CatalogChange): string | undefined {
+  const { kind, key } = change.object;
+  if (kind === 'table' || kind === 'view' || kind === 'materialized_view') return key;
+  if (kind === 'column' || kind === 'constraint' || kind === 'trigger' || kind === 'policy') return key.slice(0, key.lastIndexOf('.'));
+  return undefined;
+}
+
+export class SchemaFixer {
+  private readonly schema: IndexedStatement[] = [];
+  private readonly history: IndexedStatement[] = [];
+  private readonly edits = new Map<string, Edit[]>();
+  private readonly plan: SchemaFixPlan = { files: new Map(), written: [], unwritable: [] };
+  private sequence = 0;
+
+  constructor(
+    private readonly schemaFiles: SqlSource[],
+    private readonly migrations: MigrationSource[],
+  ) {
+    let order = 0;
+    for (const file of schemaFiles) {
+      const entries = indexStatements(file, order);
+      order += entries.length;
+      this.schema.push(...entries);
+    }
+    for (const migration of migrations) {
+      const entries = indexStatements(migration, order);
+      order += entries.length;
+      this.history.push(...entries);
+    }
+  }
+
+  /** Plans every change; changes of members of a table that is itself added or removed travel with the table. */
+  fix(changes: CatalogChange[]): SchemaFixPlan {
+    const wholeTables = new Set(
+      changes.filter((change) => change.action !== 'changed' && ['table', 'view', 'materialized_view'].includes(change.object.kind)).map((change) => change.object.key),
+    );
+    for (const change of changes) {
+      const table = this.tableOf(change);
+      if (table && table !== change.object.key && wholeTables.has(table)) continue;
+      if (change.action === 'added') this.add(change);
+      else if (change.action === 'removed') this.remove(change);
+      else this.update(change);
+    }
+    for (const file of this.schemaFiles) {
+      const edits = this.edits.get(file.path);
+      if (!edits?.length) continue;
+      let text = file.text;
+      for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end || b.sequence! - a.sequence!)) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+      this.plan.files.set(file.path, text);
+    }
+    return this.plan;
+  }
+
+  private edit(change: CatalogChange, file: SqlSource, edit: Edit, message: string): void {
+    const list = this.edits.get(file.path) ?? [];
+    const overlaps = list.some((other) => edit.start < other.end && other.start < edit.end);
+    if (overlaps) {
+      this.cannot(change, `${message}: another fix already rewrites that text`, file.path, lineOf(file.text, edit.start));
+      return;
+    }
+    list.push({ ...edit, sequence: this.sequence++ });
+    this.edits.set(file.path, list);
+    this.plan.written.push({ change, file: file.path, line: lineOf(file.text, edit.start), message });
+  }
+
+  /** The table of a change's object; for an index, the table its CREATE INDEX names. */
+  private tableOf(change: CatalogChange): string | undefined {
+    const direct = tableOf(change);
+    if (direct || change.object.kind !== 'index') return direct;
+    const key = change.object.key;
+    const find = (entry: IndexedStatement | undefined) => entry?.objects.defines.find((object) => object.key === key)?.table;
+    return find(this.historyDefinition(key)) ?? find(this.schemaDefinition(key));
+  }
+
+  private cannot(change: CatalogChange, message: string, file?: string, line?: number): void {
+    this.plan.unwritable.push({ change, file, line, message });
+  }
+
+  /** The last migration statement that defines the object, unless a later one drops it. */
+  private historyDefinition(key: string): IndexedStatement | undefined {
+    let found: IndexedStatement | undefined;
+    for (const entry of this.history) {
+      if (mentions(entry.objects.defines, key)) found = entry;
+      else if (mentions(entry.objects.drops, key) && !mentions(entry.objects.defines, key)) found = undefined;
+    }
+    return found;
+  }
+
+  /** Migration statements after `from` that alter the object (or, for a table, any of its members). */
+  private historyFollowers(key: string, from: IndexedStatement | undefined, includeMembers: boolean): IndexedStatement[] {
+    return this.history.filter(
+      (entry) =>
+        entry !== from &&
+        (!from || entry.order > from.order) &&
+        entry.objects.drops.length === 0 &&
+        (mentions(entry.objects.alters, key) || mentions(entry.objects.defines, key) || (includeMembers && touchesTable(entry, key))),
+    );
+  }
+
+  private schemaDefinition(key: string): IndexedStatement | undefined {
+    return this.schema.find((entry) => mentions(entry.objects.defines, key));
+  }
+
+  /** Where statements about `table` go: after the last statement of its file that touches it. */
+  private afterTable(table: string): { file: SqlSource; offset: number } | undefined {
+    const touching = this.schema.filter((entry) => touchesTable(entry, table));
+    const definition = touching.find((entry) => mentions(entry.objects.defines, table));
+    if (!definition) return undefined;
+    const last = touching.filter((entry) => entry.source === definition.source).at(-1)!;
+    return { file: last.source, offset: statementLines(last.source.text, last.statement).end };
+  }
+
+  /** Where a new object without a table goes: the header's first source-of-truth file, else the last schema file. */
+  private fileFor(entry: IndexedStatement): SqlSource | undefined {
+    const migration = entry.source as MigrationSource;
+    for (const wanted of migration.sourceOfTruthFiles ?? []) {
+      const file = this.schemaFiles.find((candidate) => candidate.path === wanted || candidate.path.endsWith(`/${wanted}`));
+      if (file) return file;
+    }
+    const referenced = [...entry.objects.defines, ...entry.objects.alters].map((object) => object.table).find(Boolean);
+    const tableHome = referenced ? this.schemaDefinition(referenced)?.source : undefined;
+    return tableHome ?? this.schemaFiles.at(-1);
+  }
+
+  private carried(entries: IndexedStatement[]): string {
+    return entries.map((entry) => statementSource(entry.source.text, entry.statement)).join('\n\n');
+  }
+
+  private add(change: CatalogChange): void {
+    const { kind, key } = change.object;
+    if (kind === 'column') return this.addColumn(change);
+    const definition = this.historyDefinition(key);
+    if (!definition) {
+      const table = this.tableOf(change);
+      const followers = this.historyFollowers(key, undefined, false);
+      if (table && followers.length) return this.insertNearTable(change, table, followers);
+      return this.cannot(change, `no migration statement creates ${kind.replace(/_/g, ' ')} ${key}: write it into current_schema/ by hand`);
+    }
+    const isRelation = kind === 'table' || kind === 'view' || kind === 'materialized_view';
+    const statements = [definition, ...this.historyFollowers(key, definition, isRelation)];
+    const table = this.tableOf(change);
+    if (table && table !== key) return this.insertNearTable(change, table, statements);
+    const file = this.fileFor(definition);
+    if (!file) return this.cannot(change, 'current_schema/ has no file to write it into');
+    const separator = file.text.endsWith('\n\n') ? '' : file.text.endsWith('\n') ? '\n' : '\n\n';
+    this.edit(change, file, { start: file.text.length, end: file.text.length, text: `${separator}${this.carried(statements)}\n` }, `added ${kind.replace(/_/g, ' ')} ${key} from ${definition.source.path}`);
+  }
+
+  private insertNearTable(change: CatalogChange, table: string, statements: IndexedStatement[]): void {
+    const anchor = this.afterTable(table);
+    if (!anchor) return this.cannot(change, `table ${table} is not created in current_schema/: add it first`);
+    const before = anchor.file.text[anchor.offset - 1] === '\n' ? '\n' : '\n\n';
+    this.edit(change, anchor.file, { start: anchor.offset, end: anchor.offset, text: `${before}${this.carried(statements)}\n` }, `added ${change.object.kind} ${change.object.key} beside table ${table}`);
+  }
+
+  private addColumn(change: CatalogChange): void {
+    const key = change.object.key;
+    const table = key.slice(0, key.lastIndexOf('.'));
+    const column = key.slice(table.length + 1);
+    const migration = this.historyDefinition(key);
+    const columnText = migration && findAddColumn(migration, column);
+    if (!migration || !columnText) return this.cannot(change, `no migration ADD COLUMN for ${key}: add the column to its CREATE TABLE by hand`, this.schemaDefinition(table)?.source.path);
+    const create = this.schemaDefinition(table);
+    if (!create || create.statement.kind !== 'CreateStmt') return this.cannot(change, `table ${table} is not created in current_schema/: add it first`);
+    const text = create.source.text;
+    const layout = tableElements(text, create.statement);
+    const lastColumn = layout?.elements.filter((element) => element.column).at(-1);
+    if (!layout || !lastColumn) return this.cannot(change, `cannot read the column list of ${table}`, create.source.path, create.statement.range.start.line);
+    const indent = indentationAt(text, lastColumn.start);
+    const message = `added column ${key} to CREATE TABLE ${table} (from ${migration.source.path})`;
+    if (lastColumn.comma !== undefined) {
+      // More elements follow: the new column goes on its own line after the last column's line.
+      const at = lineEnd(text, lastColumn.comma);
+      this.edit(change, create.source, { start: at, end: at, text: `\n${indent}${columnText},` }, message);
+    } else {
+      // Last element: a comma after it, the new column on the next line (a trailing comment stays on its line).
+      const at = lineEnd(text, lastColumn.end);
+      const sameLine = at < layout.close;
+      if (sameLine) this.edit(change, create.source, { start: lastColumn.end, end: at, text: `,${text.slice(lastColumn.end, at)}\n${indent}${columnText}` }, message);
+      else this.edit(change, create.source, { start: lastColumn.end, end: lastColumn.end, text: `,\n${indent}${columnText}` }, message);
+    }
+  }
+
+  private remove(change: CatalogChange): void {
+    const { kind, key } = change.object;
+    if (kind === 'column') return this.removeColumn(change);
+    const isRelation = kind === 'table' || kind === 'view' || kind === 'materialized_view';
+    const doomed = this.schema.filter((entry) => {
+      if (mentions(entry.objects.defines, key)) return true;
+      const touched = [...entry.objects.defines, ...entry.objects.alters];
+      if (touched.length === 0) return false;
+      // A statement about nothing but this object (or, for a table, its members) goes with it.
+      return touched.every((object) => sameKey(object.key, key) || (isRelation && object.table === key));
+    });
+    if (doomed.length === 0) return this.cannot(change, `${kind.replace(/_/g, ' ')} ${key} is not written as a statement of current_schema/: remove it by hand`);
+    for (const entry of doomed) {
+      const span = statementLines(entry.source.text, entry.statement);
+      this.edit(change, entry.source, { ...span, text: '' }, `removed ${kind.replace(/_/g, ' ')} ${key} (dropped by the history)`);
+    }
+  }
+
+  private removeColumn(change: CatalogChange): void {
+    const key = change.object.key;
+    const table = key.slice(0, key.lastIndexOf('.'));
+    const column = key.slice(table.length + 1);
+    const create = this.schemaDefinition(table);
+    const layout = create && create.statement.kind === 'CreateStmt' ? tableElements(create.source.text, create.statement) : undefined;
+    const index = layout?.elements.findIndex((element) => element.column === column) ?? -1;
+    if (!create || !layout || index < 0) return this.cannot(change, `column ${key} is not in a CREATE TABLE of current_schema/: remove it by hand`, create?.source.path);
+    const text = create.source.text;
+    const element = layout.elements[index]!;
+    const message = `removed column ${key} (dropped by the history)`;
+    const lineFrom = text.lastIndexOf('\n', element.start - 1) + 1;
+    if (element.comma !== undefined) {
+      // Remove the element through its comma; the whole line when it sits alone on it.
+      const end = lineEnd(text, element.comma);
+      const rest = text.slice(element.comma + 1, end);
+      const whole = text.slice(lineFrom, element.start).trim() === '' && (rest.trim() === '' || rest.trim().startsWith('--'));
+      this.edit(change, create.source, whole ? { start: lineFrom, end: Math.min(end + 1, text.length), text: '' } : { start: element.start, end: element.comma + 1, text: '' }, message);
+    } else {
+      // The last element: take the previous element's comma with it.
+      const previous = layout.elements[index - 1];
+      if (!previous?.comma) return this.cannot(change, `column ${key} is the only column of ${table}: remove the table or the column by hand`, create.source.path);
+      this.edit(change, create.source, { start: previous.comma, end: element.end, text: '' }, message);
+    }
+  }
+
+  private update(change: CatalogChange): void {
+    const { kind, key } = change.object;
+    const definition = this.historyDefinition(key);
+    const current = this.schemaDefinition(key);
+    const replaceable = ['function', 'view', 'materialized_view', 'policy', 'trigger', 'index', 'domain', 'composite_type', 'enum'].includes(kind);
+    if (replaceable && definition && current) {
+      const span = { start: current.statement.range.start.offset, end: statementEnd(current.source.text, current.statement) };
+      const followers = this.historyFollowers(key, definition, false);
+      this.edit(change, current.source, { ...span, text: this.carried([definition, ...followers]) }, `replaced ${kind.replace(/_/g, ' ')} ${key} with its definition in ${definition.source.path}`);
+      return;
+    }
+    if (kind === 'enum' && current?.statement.kind === 'CreateEnumStmt' && change.property === 'labels' && Array.isArray(change.after)) {
+      return this.rewriteEnumLabels(change, current, change.after as string[]);
+    }
+    // Anything else the history changed with ALTER/COMMENT/GRANT: those statements go beside the object.
+    const alters = this.historyFollowers(key, definition, false).filter((entry) => !mentions(entry.objects.defines, key));
+    const table = this.tableOf(change);
+    if (alters.length && table) return this.insertNearTable(change, table, alters);
+    if (alters.length && current) {
+      const at = statementLines(current.source.text, current.statement).end;
+      this.edit(change, current.source, { start: at, end: at, text: `\n${this.carried(alters)}\n` }, `added the history's changes to ${kind.replace(/_/g, ' ')} ${key}`);
+      return;
+    }
+    this.cannot(change, `${change.message}: edit it by hand`, current?.source.path, current?.statement.range.start.line);
+  }
+
+  private rewriteEnumLabels(change: CatalogChange, current: IndexedStatement, labels: string[]): void {
+    const text = current.source.text;
+    const start = current.statement.range.start.offset;
+    const open = text.indexOf('(', text.slice(start).search(/\bENUM\b/i) + start);
+    const close = statementEndOffset(current);
+    const closeParen = text.lastIndexOf(')', close);
+    if (open < 0 || closeParen < open) return this.cannot(change, 'cannot read the enum label list', current.source.path, current.statement.range.start.line);
+    const multiline = text.slice(open, closeParen).includes('\n');
+    const indent = multiline ? indentationAt(text, text.indexOf('\n', open) + 1) : '';
+    const quoted = labels.map((label) => `'${label.replace(/'/g, "''")}'`);
+    const body = multiline ? `\n${quoted.map((label) => `${indent}${label}`).join(',\n')}\n` : quoted.join(', ');
+    this.edit(change, current.source, { start: open + 1, end: closeParen, text: body }, `rewrote the labels of enum ${change.object.key}`);
+  }
+}
+
+function statementEndOffset(entry: IndexedStatement): number {
+  return entry.statement.range.end.offset;
+}
+
+function findAddColumn(entry: IndexedStatement, column: string): string | undefined {
+  const statements = entry.statement.kind === 'AlterTableStmt' ? [entry.statement] : [];
+  for (const statement of statements) {
+    const found = addedColumnText(entry.source.text, statement, column);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line++;
+  return line;
+}
+
+/** Plans the current_schema/ edits that make it match the history. Call `await loadParser()` first. */
+export function planSchemaFix(schemaFiles: SqlSource[], migrations: MigrationSource[], changes: CatalogChange[]): SchemaFixPlan {
+  return new SchemaFixer(schemaFiles, migrations).fix(changes);
+}
