@@ -99,7 +99,7 @@ export class SchemaFixer {
 
   constructor(
     private readonly schemaFiles: SqlSource[],
-    private readonly migrations: MigrationSource[],
+    migrations: MigrationSource[],
   ) {
     let order = 0;
     for (const file of schemaFiles) {
