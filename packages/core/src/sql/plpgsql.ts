@@ -88,7 +88,7 @@ function locateBody(text: string, from: number, to: number, body: string): BodyS
  * Where `query` occurs in `text[from, to)`, or -1. PL/pgSQL replaces an INTO clause with as
  * many spaces, so a space in the query matches any character.
  */
-function findQuery(text: string, query: string, from: number, to: number): number {
+export function findQuery(text: string, query: string, from: number, to: number): number {
   const exact = text.indexOf(query, from);
   if (exact !== -1 && exact + query.length <= to) return exact;
   const head = query.slice(0, query.search(/ {2,}|$/));
