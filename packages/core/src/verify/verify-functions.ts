@@ -94,6 +94,10 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
       if (checkSchema) {
         const created = new Set(body.expressions.flatMap((e) => [...e.query.matchAll(/\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP|TEMPORARY|UNLOGGED)?\s*TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[\w$"]+\.)?"?([\w$]+)/gi)].map((m) => m[1].toLowerCase())));
         outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, created, result.counts);
+        // plpgsql_check does not look into dynamic SQL either: say so rather than imply it was checked.
+        for (const expression of body.expressions.filter((e) => e.dynamic)) {
+          outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'dynamic SQL (EXECUTE) is built at run time' });
+        }
       } else {
         outcome = await builtin.verifyPlpgsql(fn, body, scope);
       }
