@@ -20,7 +20,7 @@ export interface Suppression {
 
 const DIRECTIVE = /^(\s*--\s*)pgwarden-ignore(-file)?\b(.*)$/;
 
-export function collectSuppressions(text: string, statements: readonly SqlStatement[]): Suppression[] {
+export function collectSuppressions(text: string, statements: readonly Pick<SqlStatement, 'range'>[]): Suppression[] {
   const suppressions: Suppression[] = [];
   const lines = text.split(/\r\n|\r|\n/);
   // Statement ranges in file order, to bind a statement-scope ignore to the statement that follows it.

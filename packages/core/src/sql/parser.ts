@@ -39,6 +39,12 @@ export function loadParser(): Promise<void> {
   return loading;
 }
 
+/** The loaded libpg-query module, for callers that parse single statements or PL/pgSQL bodies themselves. */
+export async function loadedParser(): Promise<PgQuery> {
+  await loadParser();
+  return pgQuery!;
+}
+
 /**
  * Splits SQL text into statements with exact positions, parses PL/pgSQL bodies into nested
  * statements, blanks out psql meta-commands, and reports each syntax error once.

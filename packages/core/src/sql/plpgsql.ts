@@ -71,7 +71,7 @@ function plpgsqlBodyOf(statement: SqlStatement): RoutineBody | undefined {
 const LITERAL_OPENING = new RegExp(`${DOLLAR_TAG.source}|'`, 'g');
 
 /** The first literal from `from` whose content is the body. */
-function locateBody(text: string, from: number, to: number, body: string): BodySpan | undefined {
+export function locateBody(text: string, from: number, to: number, body: string): BodySpan | undefined {
   LITERAL_OPENING.lastIndex = from;
   for (let opening = LITERAL_OPENING.exec(text); opening && opening.index < to; opening = LITERAL_OPENING.exec(text)) {
     const quote = opening[0];
@@ -88,7 +88,7 @@ function locateBody(text: string, from: number, to: number, body: string): BodyS
  * Where `query` occurs in `text[from, to)`, or -1. PL/pgSQL replaces an INTO clause with as
  * many spaces, so a space in the query matches any character.
  */
-function findQuery(text: string, query: string, from: number, to: number): number {
+export function findQuery(text: string, query: string, from: number, to: number): number {
   const exact = text.indexOf(query, from);
   if (exact !== -1 && exact + query.length <= to) return exact;
   const head = query.slice(0, query.search(/ {2,}|$/));

@@ -1,0 +1,439 @@
+/**
+ * The built-in verifier (PGlite, or a server without plpgsql_check): every SQL statement and
+ * expression of a PL/pgSQL body is PREPAREd against the catalog, with the variables and
+ * parameters it uses replaced by typed parameters, as PL/pgSQL itself does when it runs them.
+ * PREPARE parses and analyses without executing; the surrounding transaction is rolled back.
+ */
+import type { DbSession } from '../db/types.js';
+import type { PgQuery } from '../sql/parser.js';
+import { byteOffsetToIndex, codePointOffsetToIndex } from '../sql/positions.js';
+import type { PgNode } from '../sql/types.js';
+import { lineStartsOf, locateInBody, positionIn, type BodyExpression, type ParsedBody } from './body.js';
+import { configuredVariableConflict, type VerifiableFunction } from './functions.js';
+import { verifyRule } from './rules.js';
+import { pgErrorFields, isPgError, type FunctionScope, type PgErrorFields } from './session-tools.js';
+import type { FunctionDefect, UncheckedItem, VerifyResult } from './types.js';
+
+const PREPARED_NAME = 'pgwarden_verify_statement';
+const PREPARABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+
+interface Variable {
+  /** SQL type for PREPARE, or undefined when only run time knows it (a `record`). */
+  type?: string;
+  /** Records and row types: `name.field` reads a field. */
+  composite: boolean;
+}
+
+/** One replacement of the statement text: a variable reference becomes `$n` (or `($n)` before a field). */
+interface Replacement {
+  start: number;
+  end: number;
+  variable: string;
+  text: (param: string) => string;
+  /** An unqualified name: a candidate for the ambiguity check. */
+  unqualified: boolean;
+}
+
+interface PreparedText {
+  sql: string;
+  types: string[];
+  /** Maps an index of `sql` back to an index of the statement as PL/pgSQL keeps it. */
+  toOriginal(index: number): number;
+}
+
+export interface FunctionOutcome {
+  defects: (FunctionDefect & { statementLine?: number })[];
+  unchecked: UncheckedItem[];
+}
+
+export class BuiltinVerifier {
+  constructor(
+    private readonly session: DbSession,
+    private readonly pg: PgQuery,
+    private readonly counts: VerifyResult['counts'],
+  ) {}
+
+  async verifyPlpgsql(fn: VerifiableFunction, body: ParsedBody, scope: FunctionScope): Promise<FunctionOutcome> {
+    const outcome: FunctionOutcome = { defects: [], unchecked: [] };
+    const variables = await this.variablesOf(fn, body, outcome);
+    if (!variables) return outcome;
+    const lineStarts = lineStartsOf(fn.source);
+    const functionName = fn.key.slice(fn.key.indexOf('.') + 1, fn.key.indexOf('('));
+    const conflictMode = body.variableConflict ?? configuredVariableConflict(fn);
+    const created = this.relationsCreatedIn(body);
+    const inParameters = fn.parameters.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
+
+    for (const expression of body.expressions) {
+      if (expression.dynamic) {
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'dynamic SQL (EXECUTE) is built at run time' });
+        continue;
+      }
+      const statement = this.statementText(expression, body);
+      let tree: PgNode | undefined;
+      try {
+        tree = (this.pg.parseSync(statement.sql).stmts?.[0] as PgNode | undefined)?.stmt;
+      } catch {
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'the statement does not parse with pgwarden\'s parser' });
+        continue;
+      }
+      const kind = tree && Object.keys(tree)[0];
+      if (!tree || !kind || !PREPARABLE.has(kind)) {
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `${kind ?? 'empty'} statements cannot be prepared` });
+        continue;
+      }
+      const createdHere = relationNames(tree).find((name) => created.has(name));
+      if (createdHere) {
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `uses ${createdHere}, which the function creates itself` });
+        continue;
+      }
+      const references = this.variableReferences(tree, statement.sql, variables, functionName, inParameters.map((p) => p.name));
+      if (references.unknown) {
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `the type of ${references.unknown} is known only at run time` });
+        continue;
+      }
+      const locate = (offsetInQuery: number) => this.bodyPosition(fn.source, lineStarts, expression, offsetInQuery);
+      const prepared = substitute(statement, references.replacements, variables, () => true);
+      const error = await this.prepare(prepared, scope);
+      if (error) {
+        const at = error.position !== undefined ? locate(prepared.toOriginal(codePointOffsetToIndex(prepared.sql, error.position - 1))) : undefined;
+        outcome.defects.push(this.defect(fn, 'function-invalid-statement', error, expression, at));
+        continue;
+      }
+      if (conflictMode && conflictMode !== 'error') continue;
+      for (const name of [...new Set(references.replacements.filter((r) => r.unqualified).map((r) => r.variable))]) {
+        const asColumn = substitute(statement, references.replacements, variables, (r) => !(r.unqualified && r.variable === name));
+        const columnError = await this.prepare(asColumn, scope);
+        if (columnError?.code === '42703') continue; // not a column here: the name is only the variable
+        const first = references.replacements.find((r) => r.unqualified && r.variable === name)!;
+        outcome.defects.push({
+          ...this.defect(fn, 'function-ambiguous-column', undefined, expression, locate(statement.toOriginal(first.start))),
+          message: `column reference "${name}" is ambiguous: it is a PL/pgSQL variable and a table column here`,
+          hint: `qualify the column (table.${name}) or rename the variable; or set #variable_conflict use_column`,
+          sqlstate: '42702',
+        });
+      }
+      for (const name of references.conflictTargets) {
+        outcome.defects.push({
+          ...this.defect(fn, 'function-ambiguous-column', undefined, expression, undefined),
+          message: `ON CONFLICT (${name}): "${name}" is a PL/pgSQL variable and a column of the target table`,
+          hint: `name the constraint (ON CONFLICT ON CONSTRAINT ...) or rename the variable; or set #variable_conflict use_column`,
+          sqlstate: '42702',
+        });
+      }
+    }
+    return outcome;
+  }
+
+  /** Parameters, declared variables and trigger records with their SQL types. */
+  private async variablesOf(fn: VerifiableFunction, body: ParsedBody, outcome: FunctionOutcome): Promise<Map<string, Variable> | undefined> {
+    const variables = new Map<string, Variable>();
+    const trigger = fn.triggers[0];
+    for (const variable of body.variables) {
+      const written = variable.typeName;
+      if (fn.returnsTrigger && (variable.name === 'new' || variable.name === 'old')) {
+        if (!trigger) {
+          outcome.unchecked.push({ function: fn.key, reason: 'trigger function not attached to any table: NEW and OLD have no type' });
+          return undefined;
+        }
+        variables.set(variable.name, { type: trigger.relation, composite: true });
+        continue;
+      }
+      if (/^record$/i.test(written)) {
+        variables.set(variable.name, { composite: true });
+        continue;
+      }
+      const rowType = /^(.*)%rowtype$/i.exec(written);
+      if (rowType) {
+        variables.set(variable.name, { type: rowType[1], composite: true });
+        continue;
+      }
+      const copied = /^(.*)%type$/i.exec(written);
+      if (copied) {
+        const type = variables.get(copied[1].toLowerCase())?.type ?? (await this.columnType(copied[1]));
+        if (!type && variable.lineno) {
+          outcome.defects.push({
+            function: fn.key,
+            rule: 'function-invalid-statement',
+            severity: verifyRule('function-invalid-statement').defaultSeverity,
+            message: `${written}: no such column`,
+            hint: 'the declaration copies the type of a column that does not exist',
+            bodyLine: variable.lineno,
+            statementLine: variable.lineno,
+          });
+        }
+        variables.set(variable.name, { type, composite: false });
+        continue;
+      }
+      variables.set(variable.name, { type: written, composite: false });
+    }
+    // The catalog's parameter types beat the text: they are resolved (%TYPE, domains, arrays).
+    for (const parameter of fn.parameters) {
+      if (parameter.name) variables.set(parameter.name, { type: parameter.type, composite: false });
+    }
+    return variables;
+  }
+
+  private async columnType(reference: string): Promise<string | undefined> {
+    const dot = reference.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const result = await this.session.query<{ type: string }>(
+      `SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) AS type FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
+      [reference.slice(0, dot), unquote(reference.slice(dot + 1))],
+    );
+    return result.rows[0]?.type;
+  }
+
+  /** Tables (temporary or not) the body creates: statements using them are checked only at run time. */
+  private relationsCreatedIn(body: ParsedBody): Set<string> {
+    const created = new Set<string>();
+    for (const expression of body.expressions) {
+      if (expression.parseMode !== 0 || !/\bCREATE\b/i.test(expression.query)) continue;
+      try {
+        const stmt = (this.pg.parseSync(expression.query).stmts?.[0] as PgNode | undefined)?.stmt;
+        const relation = stmt?.CreateStmt?.relation ?? stmt?.CreateTableAsStmt?.into?.rel;
+        if (relation?.relname) created.add(relation.relname);
+      } catch {
+        // Unparseable statements are reported as unchecked where they are visited.
+      }
+    }
+    return created;
+  }
+
+  /** The statement as SQL that PREPARE accepts, and how its offsets map back. */
+  private statementText(expression: BodyExpression, body: ParsedBody): PreparedText {
+    let text = expression.query;
+    let prefix = '';
+    let skipped = 0;
+    if (expression.parseMode === 2 || expression.dynamic) prefix = 'SELECT ';
+    if (expression.parseMode >= 3) {
+      // `target := expression`: PL/pgSQL evaluates the right-hand side as SELECT expression.
+      const target = /^\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+))*\s*(?:\[[^\]]*\]\s*)*(?::=|=)\s*/.exec(text);
+      skipped = target?.[0].length ?? 0;
+      text = text.slice(skipped);
+      prefix = 'SELECT ';
+    }
+    let exact = true;
+    for (const [variable, caseExpression] of body.caseVariables) {
+      const quoted = `"${variable}"`;
+      if (text.includes(quoted)) {
+        text = text.split(quoted).join(`(${caseExpression})`);
+        exact = false;
+      }
+    }
+    const sql = prefix + text;
+    return { sql, types: [], toOriginal: (index) => (exact ? Math.max(index - prefix.length, 0) + skipped : skipped) };
+  }
+
+  /** Variable references of a parsed statement, with their spans in `sql`. */
+  private variableReferences(
+    tree: PgNode,
+    sql: string,
+    variables: Map<string, Variable>,
+    functionName: string,
+    positional: (string | null)[],
+  ): { replacements: Replacement[]; conflictTargets: string[]; unknown?: string } {
+    const replacements: Replacement[] = [];
+    const conflictTargets: string[] = [];
+    let unknown: string | undefined;
+    const outputNames = new Set<string>();
+    const orderByRefs = new Set<PgNode>();
+    visitNodes(tree, (type, node) => {
+      if (type === 'SelectStmt') {
+        for (const target of node.targetList ?? []) if (target.ResTarget?.name) outputNames.add(target.ResTarget.name);
+        for (const sort of node.sortClause ?? []) if (sort.SortBy?.node?.ColumnRef) orderByRefs.add(sort.SortBy.node.ColumnRef);
+        for (const group of node.groupClause ?? []) if (group.ColumnRef) orderByRefs.add(group.ColumnRef);
+      }
+      if (type === 'OnConflictClause') {
+        for (const element of node.infer?.indexElems ?? []) {
+          const name = element.IndexElem?.name;
+          if (name && variables.has(name)) conflictTargets.push(name);
+        }
+      }
+    });
+    visitNodes(tree, (type, node) => {
+      if (type === 'ParamRef') {
+        const name = positional[node.number - 1];
+        const start = byteOffsetToIndex(sql, node.location);
+        const end = start + 1 + String(node.number).length;
+        if (name && variables.has(name)) replacements.push({ start, end, variable: name, text: (p) => p, unqualified: false });
+        return;
+      }
+      if (type !== 'ColumnRef') return;
+      const fields: PgNode[] = node.fields ?? [];
+      const names = fields.map((field) => field.String?.sval as string | undefined);
+      const first = names[0];
+      if (first === undefined) return;
+      const start = byteOffsetToIndex(sql, node.location);
+      const spans = identifierSpans(sql, start, fields.length);
+      if (!spans) return;
+      if (fields.length === 1) {
+        const variable = variables.get(first);
+        if (!variable) return;
+        // ORDER BY / GROUP BY name of an output column: SQL resolves it before PL/pgSQL sees it.
+        if (orderByRefs.has(node) && outputNames.has(first)) return;
+        if (!variable.type) unknown ??= first;
+        replacements.push({ start, end: spans[0].end, variable: first, text: (p) => p, unqualified: true });
+        return;
+      }
+      const variable = variables.get(first);
+      if (variable?.composite) {
+        if (!variable.type) unknown ??= first;
+        replacements.push({ start, end: spans[0].end, variable: first, text: (p) => `(${p})`, unqualified: false });
+        return;
+      }
+      // `function_name.parameter` names a parameter explicitly.
+      const second = names[1];
+      if (first === functionName && second !== undefined && variables.has(second)) {
+        replacements.push({ start, end: spans[1].end, variable: second, text: (p) => p, unqualified: false });
+      }
+    });
+    replacements.sort((a, b) => a.start - b.start);
+    return { replacements, conflictTargets, unknown };
+  }
+
+  /** PREPARE with typed parameters; the error when it fails. */
+  private async prepare(statement: PreparedText, scope: FunctionScope): Promise<(PgErrorFields & { positionInSql?: number }) | undefined> {
+    const head = `PREPARE ${PREPARED_NAME}${statement.types.length ? `(${statement.types.join(', ')})` : ''} AS `;
+    this.counts.prepared++;
+    try {
+      await this.session.query(head + statement.sql);
+      await this.session.query(`DEALLOCATE ${PREPARED_NAME}`);
+      return undefined;
+    } catch (error) {
+      if (!isPgError(error)) throw error;
+      await scope.recover();
+      const fields = pgErrorFields(error);
+      const position = fields.position !== undefined ? fields.position - [...head].length : undefined;
+      return { ...fields, position: position !== undefined && position > 0 ? position : undefined };
+    }
+  }
+
+  private bodyPosition(source: string, lineStarts: number[], expression: BodyExpression, offsetInQuery: number): { line: number; column: number } | undefined {
+    const at = locateInBody(source, lineStarts, expression);
+    return at === undefined ? undefined : positionIn(lineStarts, at + offsetInQuery);
+  }
+
+  private defect(
+    fn: VerifiableFunction,
+    rule: 'function-invalid-statement' | 'function-ambiguous-column',
+    error: PgErrorFields | undefined,
+    expression: BodyExpression,
+    at: { line: number; column: number } | undefined,
+  ): FunctionDefect & { statementLine: number } {
+    const defect: FunctionDefect & { statementLine: number } = {
+      function: fn.key,
+      rule,
+      severity: verifyRule(rule).defaultSeverity,
+      message: error?.message ?? '',
+      bodyLine: at?.line ?? expression.lineno,
+      statementLine: expression.lineno,
+    };
+    if (at) defect.column = at.column;
+    if (error?.hint) defect.hint = error.hint;
+    else if (error?.detail) defect.hint = error.detail;
+    if (error?.code) defect.sqlstate = error.code;
+    return defect;
+  }
+}
+
+/** The statement with the chosen references replaced by `$n`, numbered in order of first use. */
+function substitute(
+  statement: PreparedText,
+  replacements: readonly Replacement[],
+  variables: Map<string, Variable>,
+  replace: (replacement: Replacement) => boolean,
+): PreparedText {
+  const numbers = new Map<string, number>();
+  const types: string[] = [];
+  const segments: { from: number; to: number; original: number; atomic: boolean }[] = [];
+  let sql = '';
+  let cursor = 0;
+  for (const replacement of replacements) {
+    if (!replace(replacement)) continue;
+    segments.push({ from: sql.length, to: sql.length + replacement.start - cursor, original: cursor, atomic: false });
+    sql += statement.sql.slice(cursor, replacement.start);
+    let number = numbers.get(replacement.variable);
+    if (number === undefined) {
+      types.push(variables.get(replacement.variable)!.type!);
+      number = types.length;
+      numbers.set(replacement.variable, number);
+    }
+    const text = replacement.text(`$${number}`);
+    segments.push({ from: sql.length, to: sql.length + text.length, original: replacement.start, atomic: true });
+    sql += text;
+    cursor = replacement.end;
+  }
+  segments.push({ from: sql.length, to: Infinity, original: cursor, atomic: false });
+  sql += statement.sql.slice(cursor);
+  const toOriginal = (index: number) => {
+    const segment = segments.find((s) => index >= s.from && index < s.to) ?? segments[segments.length - 1];
+    return statement.toOriginal(segment.atomic ? segment.original : segment.original + (index - segment.from));
+  };
+  return { sql, types, toOriginal };
+}
+
+/** Spans of the dotted identifiers of a column reference starting at `start`. */
+function identifierSpans(sql: string, start: number, parts: number): { start: number; end: number }[] | undefined {
+  const spans: { start: number; end: number }[] = [];
+  let index = start;
+  for (let part = 0; part < parts; part++) {
+    if (part > 0) {
+      while (/\s/.test(sql[index] ?? '')) index++;
+      if (sql[index] !== '.') return undefined;
+      index++;
+      while (/\s/.test(sql[index] ?? '')) index++;
+    }
+    const from = index;
+    if (sql[index] === '"') {
+      index++;
+      while (index < sql.length && !(sql[index] === '"' && sql[index + 1] !== '"')) index += sql[index] === '"' ? 2 : 1;
+      index++;
+    } else if (sql[index] === '*') {
+      index++;
+    } else {
+      while (index < sql.length && /[\p{L}\p{N}_$]/u.test(sql[index])) index++;
+    }
+    if (index === from) return undefined;
+    spans.push({ start: from, end: index });
+  }
+  return spans;
+}
+
+function unquote(name: string): string {
+  return /^".*"$/.test(name) ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase();
+}
+
+/** Every wrapped node (`{ Type: {...} }`) and bare object under `root`, including unwrapped RangeVars. */
+function visitNodes(root: unknown, visit: (type: string, node: PgNode) => void): void {
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (!value || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      pending.push(...value);
+      continue;
+    }
+    for (const [key, inner] of Object.entries(value)) {
+      if (/^[A-Z]/.test(key) && inner && typeof inner === 'object' && !Array.isArray(inner)) visit(key, inner as PgNode);
+      pending.push(inner);
+    }
+  }
+}
+
+/** Names of the relations a statement reads or writes (RangeVars, wrapped or not). */
+function relationNames(tree: PgNode): string[] {
+  const names: string[] = [];
+  const pending: unknown[] = [tree];
+  while (pending.length) {
+    const value = pending.pop();
+    if (!value || typeof value !== 'object') continue;
+    if (Array.isArray(value)) pending.push(...value);
+    else {
+      const record = value as Record<string, unknown>;
+      if (typeof record.relname === 'string') names.push(record.relname);
+      pending.push(...Object.values(record));
+    }
+  }
+  return names;
+}

@@ -1,0 +1,71 @@
+import type { DbSession } from '../db/types.js';
+
+/** The fields of a Postgres error that pg and PGlite both carry. */
+export interface PgErrorFields {
+  message: string;
+  code?: string;
+  hint?: string;
+  detail?: string;
+  /** 1-based character position in the statement sent. */
+  position?: number;
+  /** 1-based character position in internalQuery (e.g. an SQL function's body). */
+  internalPosition?: number;
+}
+
+export function pgErrorFields(error: unknown): PgErrorFields {
+  const e = (error ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const number = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : Number(value));
+  return {
+    message: text(e.message)?.split('\n')[0] ?? String(error),
+    code: text(e.code),
+    hint: text(e.hint),
+    detail: text(e.detail),
+    position: number(e.position),
+    internalPosition: number(e.internalPosition),
+  };
+}
+
+export function isPgError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+export const SAVEPOINT = 'pgwarden_verify';
+
+/**
+ * The verifier's own transaction on the session: everything it does (PREPARE, CREATE EXTENSION
+ * plpgsql_check, settings) is rolled back, so the database is left as it was found.
+ */
+export async function inRolledBackTransaction<T>(session: DbSession, work: () => Promise<T>): Promise<T> {
+  await session.exec('BEGIN');
+  try {
+    await session.exec('SET LOCAL check_function_bodies = on');
+    return await work();
+  } finally {
+    await session.exec('ROLLBACK');
+  }
+}
+
+/** Runs `work` for one function inside a savepoint with the function's search_path in force. */
+export class FunctionScope {
+  constructor(
+    private readonly session: DbSession,
+    private readonly defaultSearchPath: string,
+  ) {}
+
+  async enter(searchPath: string | undefined): Promise<void> {
+    await this.session.query('SELECT pg_catalog.set_config($1, $2, true)', ['search_path', searchPath ?? this.defaultSearchPath]);
+    await this.session.exec(`SAVEPOINT ${SAVEPOINT}`);
+  }
+
+  /** After a failed statement: the transaction is usable again, the search_path still set. */
+  async recover(): Promise<void> {
+    await this.session.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+  }
+
+  async leave(): Promise<void> {
+    await this.session.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    await this.session.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+  }
+}

@@ -1,0 +1,117 @@
+import type { Database, DbSession } from '../db/types.js';
+import { loadedParser } from '../sql/parser.js';
+import { parsePlpgsqlBody } from './body.js';
+import { BodySuppressions } from './body-suppressions.js';
+import { BuiltinVerifier } from './builtin.js';
+import { configuredSearchPath, listFunctions, type VerifiableFunction } from './functions.js';
+import { keywordVariableMessage, keywordVariables } from './keyword-variables.js';
+import { checkWithPlpgsqlCheck, ensurePlpgsqlCheck, plpgsqlCheckAvailable, plpgsqlCheckSchema } from './plpgsql-check.js';
+import { verifyRule } from './rules.js';
+import { FunctionScope, inRolledBackTransaction } from './session-tools.js';
+import { validateSqlFunction } from './sql-functions.js';
+import type { FunctionDefect, VerifyEngine, VerifyOptions, VerifyResult } from './types.js';
+
+/** Raised for a verification that cannot run as asked (e.g. plpgsql_check requested but absent). */
+export class VerifyError extends Error {}
+
+type Located = FunctionDefect & { statementLine?: number };
+
+/**
+ * Verifies the functions and procedures of `options.schemas` in a database that already holds
+ * the schema. Everything runs in one transaction that is rolled back. The session must not be
+ * inside a transaction of its own.
+ */
+export async function verifyFunctions(db: Database | DbSession, options: VerifyOptions): Promise<VerifyResult> {
+  const ownSession = 'session' in db;
+  const session = ownSession ? await db.session() : db;
+  try {
+    return await verifyInSession(session, ownSession ? db.kind : undefined, options);
+  } finally {
+    if (ownSession) await session.close();
+  }
+}
+
+async function chooseEngine(session: DbSession, kind: Database['kind'] | undefined, requested: VerifyOptions['engine']): Promise<VerifyEngine> {
+  if (requested === 'builtin') return 'builtin';
+  const available = kind !== 'pglite' && ((await plpgsqlCheckSchema(session)) !== undefined || (await plpgsqlCheckAvailable(session)));
+  if (requested === 'plpgsql_check' && !available) {
+    throw new VerifyError(
+      'plpgsql_check is not available on this database: install it on the server (Debian: apt-get install postgresql-15-plpgsql-check) or use the builtin engine',
+    );
+  }
+  return available ? 'plpgsql_check' : 'builtin';
+}
+
+async function verifyInSession(session: DbSession, kind: Database['kind'] | undefined, options: VerifyOptions): Promise<VerifyResult> {
+  const engine = await chooseEngine(session, kind, options.engine ?? 'auto');
+  const result: VerifyResult = { engine, checked: 0, defects: [], unchecked: [], counts: { prepared: 0, plpgsqlCheckCalls: 0, validatorCalls: 0 } };
+  const pg = await loadedParser();
+  const defaultSearchPath = (await session.query<{ path: string }>(`SELECT pg_catalog.current_setting('search_path') AS path`)).rows[0].path;
+  const functions = await listFunctions(session, options.schemas, options.functions);
+
+  await inRolledBackTransaction(session, async () => {
+    const checkSchema = engine === 'plpgsql_check' ? await ensurePlpgsqlCheck(session) : undefined;
+    const builtin = new BuiltinVerifier(session, pg, result.counts);
+    const scope = new FunctionScope(session, defaultSearchPath);
+    for (const fn of functions) {
+      await scope.enter(configuredSearchPath(fn));
+      try {
+        const outcome = await verifyOne(fn);
+        if (outcome) {
+          result.checked++;
+          result.defects.push(...outcome);
+        }
+      } finally {
+        await scope.leave();
+      }
+    }
+
+    async function verifyOne(fn: VerifiableFunction): Promise<FunctionDefect[] | undefined> {
+      if (fn.language === 'sql') return validateSqlFunction(session, fn, scope, result.counts);
+      if (fn.language !== 'plpgsql' || !fn.definition) {
+        result.unchecked.push({ function: fn.key, reason: `functions in language ${fn.language} are not verified` });
+        return undefined;
+      }
+      if (fn.returnsEventTrigger) {
+        result.unchecked.push({ function: fn.key, reason: 'event trigger functions are not verified' });
+        return undefined;
+      }
+      const parsed = parsePlpgsqlBody(pg, fn.definition, fn.source);
+      if (!parsed.ok) {
+        // The server accepted the body, so pgwarden's parser is the one that differs.
+        result.unchecked.push({ function: fn.key, reason: `the body does not parse with pgwarden's parser: ${parsed.message}` });
+        return undefined;
+      }
+      const { body } = parsed;
+      const defects: Located[] = keywordVariables(fn.parameters, body.variables).map((variable) => ({
+        function: fn.key,
+        rule: 'function-keyword-variable',
+        severity: verifyRule('function-keyword-variable').defaultSeverity,
+        ...keywordVariableMessage(variable),
+        ...(variable.lineno ? { bodyLine: variable.lineno, statementLine: variable.lineno } : {}),
+      }));
+      let outcome;
+      if (checkSchema) {
+        const created = new Set(body.expressions.flatMap((e) => [...e.query.matchAll(/\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP|TEMPORARY|UNLOGGED)?\s*TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[\w$"]+\.)?"?([\w$]+)/gi)].map((m) => m[1].toLowerCase())));
+        outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, created, result.counts);
+        // plpgsql_check does not look into dynamic SQL either: say so rather than imply it was checked.
+        for (const expression of body.expressions.filter((e) => e.dynamic)) {
+          outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'dynamic SQL (EXECUTE) is built at run time' });
+        }
+      } else {
+        outcome = await builtin.verifyPlpgsql(fn, body, scope);
+      }
+      result.unchecked.push(...outcome.unchecked);
+      if (outcome.unchecked.some((item) => item.bodyLine === undefined)) return undefined;
+      defects.push(...outcome.defects);
+      const suppressions = new BodySuppressions(fn.key, fn.source, body.statementLines);
+      return suppressions.apply(defects, (defect) => (defect as Located).statementLine).map(withoutStatementLine);
+    }
+  });
+  return result;
+}
+
+function withoutStatementLine(defect: Located): FunctionDefect {
+  const { statementLine: _statementLine, ...rest } = defect;
+  return rest;
+}
