@@ -1,0 +1,293 @@
+/**
+ * `pgwarden check`: proves that current_schema/ is the truth.
+ *  1. it builds a fresh shadow with no failed statement (root causes, not cascades);
+ *  2. it matches the history: current_schema/ at the base revision plus the migrations added
+ *     since builds the same catalog as current_schema/ now;
+ *  3. catalog lints on the built schema;
+ *  4. every function verifies;
+ *  5. optionally, a live database has not drifted from it;
+ * and `--fix` writes the history's changes into current_schema/, then checks again.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { diffCatalogs, introspectCatalog, lintCatalog } from '../catalog/index.js';
+import type { CatalogChange, CatalogSnapshot } from '../catalog/types.js';
+import type { PgwardenConfig } from '../config/types.js';
+import type { Database } from '../db/types.js';
+import { discoverMigrationsIfPresent, parseMigration, sortByVersion, toRelPath, writeFileAtomically } from '../migration/index.js';
+import type { Migration } from '../migration/types.js';
+import type { Finding, Severity } from '../rules/types.js';
+import { applyToShadow, buildShadow, findSource, functionBodyFileLine, shadowOptionsFromConfig, type ShadowDatabase, type SourceMapEntry } from '../shadow/index.js';
+import { loadParser } from '../sql/index.js';
+import { verifyFunctions, type VerifyResult } from '../verify/index.js';
+import { readFileSync } from 'node:fs';
+import { planSchemaFix, type FixNote, type MigrationSource } from './fix-schema.js';
+import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
+import { CHECK_RULES, type CheckRuleId } from './rules.js';
+
+export interface CheckOptions {
+  config: PgwardenConfig;
+  /** `--base REV`; default: the merge-base with the default branch, else the executed migrations. */
+  base?: string;
+  /** Write the history's changes into current_schema/ and check again. */
+  fix?: boolean;
+  /** `--live`: a live database to compare with current_schema/ (the caller opens and closes it). */
+  live?: { database: Database; label: string };
+  /** Function verifier engine (default `auto`). */
+  engine?: 'auto' | 'plpgsql_check' | 'builtin';
+}
+
+export interface ConsistencyReport {
+  /** How the base was chosen (`merge-base with main`, `--base v1`, `executed migrations`). */
+  base: string;
+  /** Migrations compared (added since the base), in version order. */
+  migrations: string[];
+  /** What current_schema/ lacks, has in excess or has differently compared with the history. */
+  changes: CatalogChange[];
+  /** True when the comparison was skipped because nothing changed since the base. */
+  unchanged: boolean;
+}
+
+export interface CheckReport {
+  findings: Finding[];
+  /** Schema (and migration) files the findings may point into, for code frames. */
+  files: string[];
+  schemaFiles: number;
+  statements: number;
+  cache: 'hit' | 'miss' | 'off';
+  consistency: ConsistencyReport;
+  functions: Pick<VerifyResult, 'engine' | 'checked'> & { unchecked: number };
+  /** Differences with the live database, when `live` was given. */
+  live?: { label: string; changes: CatalogChange[] };
+  fixed?: { written: FixNote[]; unwritable: FixNote[]; files: string[] };
+}
+
+/** Schemas a preset owns: their objects are the platform's, not the workspace's. */
+function ownSchemas(snapshot: CatalogSnapshot): string[] {
+  return snapshot.schemas.map((schema) => schema.name);
+}
+
+function severityOf(config: PgwardenConfig, rule: string, fallback: Severity): Severity | undefined {
+  const setting = config.rules[rule];
+  if (setting === 'off') return undefined;
+  return setting ?? fallback;
+}
+
+function point(entry: SourceMapEntry | undefined, fallbackFile: string, line?: number): Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'> {
+  const at = line ?? entry?.line ?? 1;
+  return { file: entry?.file ?? fallbackFile, line: at, column: line === undefined ? (entry?.column ?? 1) : 1, endLine: at, endColumn: line === undefined ? (entry?.column ?? 1) : 1 };
+}
+
+async function snapshotOf(shadow: ShadowDatabase, config: PgwardenConfig): Promise<CatalogSnapshot> {
+  const session = await shadow.database.session();
+  try {
+    return await introspectCatalog(session, { preset: config.shadow.preset ?? config.preset });
+  } finally {
+    await session.close();
+  }
+}
+
+/** Migrations whose header records an execution: the history current_schema/ must contain. */
+function isExecuted(migration: Migration): boolean {
+  return (migration.header?.executions.length ?? 0) > 0;
+}
+
+async function readHistory(config: PgwardenConfig): Promise<Migration[]> {
+  const paths = sortByVersion(await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir)));
+  return paths.map((path) => parseMigration({ path, relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
+}
+
+function migrationSources(migrations: readonly Migration[]): MigrationSource[] {
+  return migrations.map((migration) => ({
+    path: migration.relPath,
+    text: migration.text,
+    sourceOfTruthFiles: (migration.header?.sourceOfTruth ?? []).map((ref) => ref.file),
+  }));
+}
+
+/**
+ * Builds the schema the history means: current_schema/ as it was at the base (or nothing but the
+ * preset) plus the migrations since, applied statement by statement.
+ */
+async function historyShadow(config: PgwardenConfig, baseFiles: { path: string; text: string }[], migrations: readonly Migration[], findings: Finding[]): Promise<ShadowDatabase> {
+  // The base's files are written to a scratch folder so the shadow builder (and its cache) treat them like any schema folder.
+  const scratch = mkdtempSync(join(tmpdir(), 'pgwarden-base-'));
+  try {
+    const files = baseFiles.map((file) => {
+      const target = join(scratch, file.path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, file.text);
+      return file.path;
+    });
+    const options = shadowOptionsFromConfig(config);
+    const shadow = await buildShadow({ ...options, root: scratch, files, cacheDir: join(config.root, '.pgwarden', 'cache') });
+    const applied = await applyToShadow(shadow, { root: config.root, files: migrations.map((migration) => migration.path) });
+    for (const failure of applied.failures) {
+      const severity = severityOf(config, 'history-migration-failed', CHECK_RULES['history-migration-failed'].defaultSeverity);
+      if (!severity) continue;
+      findings.push({
+        file: failure.file,
+        line: failure.line,
+        column: failure.column,
+        endLine: failure.line,
+        endColumn: failure.column,
+        rule: 'history-migration-failed',
+        severity,
+        message: `fails on current_schema/ as it was at the base: ${failure.message}`,
+        hint: failure.hint ?? 'the migration must apply to the schema it was written for; fix the statement or current_schema/',
+      });
+    }
+    return shadow;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function changeFinding(config: PgwardenConfig, rule: CheckRuleId, change: CatalogChange, where: Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'>, message: string, hint: string): Finding | undefined {
+  const severity = severityOf(config, rule, CHECK_RULES[rule].defaultSeverity);
+  return severity ? { ...where, rule, severity, message, hint } : undefined;
+}
+
+/** Where a change of the history is written: the migration statement that made it, found by the fixer's index. */
+function historySite(migrations: readonly Migration[], change: CatalogChange): string | undefined {
+  const name = change.object.key.split('(')[0]!.split('.').pop()!;
+  const hit = [...migrations].reverse().find((migration) => migration.body.includes(name));
+  return hit?.relPath;
+}
+
+async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, nowShadow: ShadowDatabase, options: CheckOptions, history: Migration[], findings: Finding[]): Promise<{ report: ConsistencyReport; migrations: Migration[] }> {
+  const base: BaseRevision | undefined = resolveBase(config.root, options.base);
+  let baseFiles: { path: string; text: string }[];
+  let migrations: Migration[];
+  let description: string;
+  if (base) {
+    description = base.description;
+    baseFiles = filesAtRevision(config.root, base.commit, config.schemaDir);
+    const committed = new Set(filesAtRevision(config.root, base.commit, config.migrationsDir).map((file) => file.path));
+    migrations = history.filter((migration) => !committed.has(migration.relPath));
+  } else {
+    // Without git: the executed migrations, replayed from the preset alone, must give current_schema/.
+    description = 'executed migrations (no git base)';
+    baseFiles = [];
+    migrations = history.filter(isExecuted);
+  }
+  const nowFiles = nowShadow.sourceFiles;
+  const unchanged =
+    migrations.length === 0 && baseFiles.length === nowFiles.length && baseFiles.every((file, index) => file.path === nowFiles[index]!.relPath && file.text === nowFiles[index]!.text);
+  const report: ConsistencyReport = { base: description, migrations: migrations.map((migration) => migration.relPath), changes: [], unchanged };
+  if (unchanged || (!base && migrations.length === 0)) return { report, migrations };
+
+  const expectedShadow = await historyShadow(config, baseFiles, migrations, findings);
+  let expected: CatalogSnapshot;
+  try {
+    expected = await snapshotOf(expectedShadow, config);
+  } finally {
+    await expectedShadow.close();
+  }
+  report.changes = diffCatalogs(now, expected);
+  const schemaDir = config.schemaDir.replace(/\/$/, '');
+  for (const change of report.changes) {
+    const defined = findSource(nowShadow.sourceMap, change.object.key);
+    const migration = historySite(migrations, change);
+    const by = migration ? ` (${migration})` : '';
+    const where = defined ? point(defined, defined.file) : point(undefined, nowFiles.at(-1)?.relPath ?? `${schemaDir}/`);
+    const what =
+      change.action === 'added'
+        ? `current_schema/ lacks ${change.object.kind.replace(/_/g, ' ')} ${change.object.key} that the history creates${by}`
+        : change.action === 'removed'
+          ? `current_schema/ has ${change.object.kind.replace(/_/g, ' ')} ${change.object.key} that the history drops or never creates${by ? `${by}` : ''}`
+          : `current_schema/ differs from the history: ${change.message}${by}`;
+    const finding = changeFinding(config, 'schema-out-of-sync', change, where, what, '`pgwarden check --fix` writes the history into current_schema/ (or edit the file named here)');
+    if (finding) findings.push(finding);
+  }
+  return { report, migrations };
+}
+
+function verifyFindings(config: PgwardenConfig, result: VerifyResult, sourceMap: readonly SourceMapEntry[], fallbackFile: string): Finding[] {
+  const findings: Finding[] = [];
+  for (const defect of result.defects) {
+    const setting = config.rules[defect.rule];
+    if (setting === 'off') continue;
+    const entry = findSource(sourceMap, defect.function, 'function');
+    const line = entry && defect.bodyLine !== undefined ? functionBodyFileLine(entry, defect.bodyLine) : undefined;
+    const where = point(entry, fallbackFile, line);
+    if (line !== undefined && defect.column !== undefined) where.column = where.endColumn = defect.column;
+    findings.push({ ...where, rule: defect.rule, severity: setting ?? defect.severity, message: `${defect.function}: ${defect.message}`, ...(defect.hint ? { hint: defect.hint } : {}) });
+  }
+  return findings;
+}
+
+/** Runs every proof once. `check` with `fix` runs it, writes, and runs it again. */
+export async function runCheck(options: CheckOptions): Promise<CheckReport> {
+  const first = await checkOnce(options);
+  if (!options.fix || first.consistency.changes.length === 0) return first;
+  const { config } = options;
+  const history = await readHistory(config);
+  const compared = new Set(first.consistency.migrations);
+  const schemaFiles = first.files
+    .filter((file) => file.startsWith(config.schemaDir.replace(/\/$/, '') + '/'))
+    .map((file) => ({ path: file, text: readFileSync(resolve(config.root, file), 'utf8') }));
+  await loadParser();
+  const plan = planSchemaFix(schemaFiles, migrationSources(history.filter((migration) => compared.has(migration.relPath))), first.consistency.changes);
+  for (const [file, text] of plan.files) await writeFileAtomically(resolve(config.root, file), text);
+  const second = await checkOnce({ ...options, fix: false });
+  return { ...second, fixed: { written: plan.written, unwritable: plan.unwritable, files: [...plan.files.keys()] } };
+}
+
+async function checkOnce(options: CheckOptions): Promise<CheckReport> {
+  const { config } = options;
+  const findings: Finding[] = [];
+  const shadow = await buildShadow(shadowOptionsFromConfig(config));
+  try {
+    findings.push(...shadow.findings.filter((finding) => severityOf(config, finding.rule, finding.severity) !== undefined).map((finding) => ({ ...finding, severity: severityOf(config, finding.rule, finding.severity)! })));
+    const fallbackFile = shadow.sourceFiles.at(-1)?.relPath ?? config.schemaDir;
+    const now = await snapshotOf(shadow, config);
+    const history = await readHistory(config);
+    const { report: consistency, migrations } = await checkConsistency(config, now, shadow, options, history, findings);
+
+    for (const finding of lintCatalog(now, { exposedSchemas: config.exposedSchemas, rules: config.rules })) {
+      const entry = findSource(shadow.sourceMap, finding.object.key);
+      findings.push({ ...point(entry, fallbackFile), rule: finding.rule, severity: finding.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
+    }
+
+    const verified = await verifyFunctions(shadow.database, { schemas: ownSchemas(now), engine: options.engine ?? 'auto' });
+    findings.push(...verifyFindings(config, verified, shadow.sourceMap, fallbackFile));
+
+    let live: CheckReport['live'];
+    if (options.live) {
+      const session = await options.live.database.session();
+      let liveSnapshot: CatalogSnapshot;
+      try {
+        liveSnapshot = await introspectCatalog(session, { preset: config.shadow.preset ?? config.preset });
+      } finally {
+        await session.close();
+      }
+      const changes = diffCatalogs(now, liveSnapshot);
+      live = { label: options.live.label, changes };
+      for (const change of changes) {
+        const entry = findSource(shadow.sourceMap, change.object.key);
+        const finding = changeFinding(config, 'live-drift', change, point(entry, fallbackFile), `${options.live.label} differs from current_schema/: ${change.message}`, 'a change made on the database outside a migration: write a migration for it, or undo it there');
+        if (finding) findings.push(finding);
+      }
+    }
+
+    const files = [...shadow.sourceFiles.map((file) => file.relPath), ...migrations.map((migration) => migration.relPath)];
+    return {
+      findings: sortFindings(findings),
+      files,
+      schemaFiles: shadow.stats.files,
+      statements: shadow.stats.statements,
+      cache: shadow.cache,
+      consistency,
+      functions: { engine: verified.engine, checked: verified.checked, unchecked: verified.unchecked.length },
+      ...(live ? { live } : {}),
+    };
+  } finally {
+    await shadow.close();
+  }
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+}
