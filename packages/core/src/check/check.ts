@@ -22,7 +22,8 @@ import { applyToShadow, buildShadow, findSource, functionBodyFileLine, shadowOpt
 import { loadParser } from '../sql/index.js';
 import { verifyFunctions, type VerifyResult } from '../verify/index.js';
 import { readFileSync } from 'node:fs';
-import { planSchemaFix, type FixNote, type MigrationSource } from './fix-schema.js';
+import { historyStatementFor, planSchemaFix, type FixNote, type MigrationSource } from './fix-schema.js';
+import { listSchemaFiles } from '../shadow/schema-files.js';
 import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
 import { CHECK_RULES, type CheckRuleId } from './rules.js';
 
@@ -149,11 +150,16 @@ function changeFinding(config: PgwardenConfig, rule: CheckRuleId, change: Catalo
   return severity ? { ...where, rule, severity, message, hint } : undefined;
 }
 
-/** Where a change of the history is written: the migration statement that made it, found by the fixer's index. */
+/** The migration statement a difference comes from, as `file:line`. */
 function historySite(migrations: readonly Migration[], change: CatalogChange): string | undefined {
-  const name = change.object.key.split('(')[0]!.split('.').pop()!;
-  const hit = [...migrations].reverse().find((migration) => migration.body.includes(name));
-  return hit?.relPath;
+  const key = change.object.key;
+  const site = historyStatementFor(migrationSources(migrations), key) ?? (key.includes('.') ? historyStatementFor(migrationSources(migrations), key.slice(0, key.lastIndexOf('.'))) : undefined);
+  return site && `${site.path}:${site.line}`;
+}
+
+/** current_schema/*.sql as the shadow reads them: file-name order, workspace-relative paths. */
+function readSchemaFiles(config: PgwardenConfig): { relPath: string; text: string }[] {
+  return listSchemaFiles(config.root, config.schemaDir).map((path) => ({ relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
 }
 
 async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, nowShadow: ShadowDatabase, options: CheckOptions, history: Migration[], findings: Finding[]): Promise<{ report: ConsistencyReport; migrations: Migration[] }> {
@@ -172,7 +178,7 @@ async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, no
     baseFiles = [];
     migrations = history.filter(isExecuted);
   }
-  const nowFiles = nowShadow.sourceFiles;
+  const nowFiles = readSchemaFiles(config);
   const unchanged =
     migrations.length === 0 && baseFiles.length === nowFiles.length && baseFiles.every((file, index) => file.path === nowFiles[index]!.relPath && file.text === nowFiles[index]!.text);
   const report: ConsistencyReport = { base: description, migrations: migrations.map((migration) => migration.relPath), changes: [], unchanged };
@@ -241,7 +247,8 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
   const shadow = await buildShadow(shadowOptionsFromConfig(config));
   try {
     findings.push(...shadow.findings.filter((finding) => severityOf(config, finding.rule, finding.severity) !== undefined).map((finding) => ({ ...finding, severity: severityOf(config, finding.rule, finding.severity)! })));
-    const fallbackFile = shadow.sourceFiles.at(-1)?.relPath ?? config.schemaDir;
+    const schemaFiles = readSchemaFiles(config);
+    const fallbackFile = schemaFiles.at(-1)?.relPath ?? config.schemaDir;
     const now = await snapshotOf(shadow, config);
     const history = await readHistory(config);
     const { report: consistency, migrations } = await checkConsistency(config, now, shadow, options, history, findings);
@@ -272,7 +279,7 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
       }
     }
 
-    const files = [...shadow.sourceFiles.map((file) => file.relPath), ...migrations.map((migration) => migration.relPath)];
+    const files = [...schemaFiles.map((file) => file.relPath), ...migrations.map((migration) => migration.relPath)];
     return {
       findings: sortFindings(findings),
       files,

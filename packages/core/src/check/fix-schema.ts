@@ -370,6 +370,23 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+/**
+ * The migration statement that last created, changed or dropped an object: where a difference
+ * between current_schema/ and the history comes from. Call `await loadParser()` first.
+ */
+export function historyStatementFor(migrations: SqlSource[], key: string): { path: string; line: number } | undefined {
+  let found: IndexedStatement | undefined;
+  let order = 0;
+  for (const migration of migrations) {
+    for (const entry of indexStatements(migration, order)) {
+      const { defines, alters, drops } = entry.objects;
+      if (mentions(defines, key) || mentions(alters, key) || mentions(drops, key) || [...defines, ...alters, ...drops].some((object) => object.table === key)) found = entry;
+    }
+    order += 1_000_000;
+  }
+  return found && { path: found.source.path, line: found.statement.range.start.line };
+}
+
 /** Plans the current_schema/ edits that make it match the history. Call `await loadParser()` first. */
 export function planSchemaFix(schemaFiles: SqlSource[], migrations: MigrationSource[], changes: CatalogChange[]): SchemaFixPlan {
   return new SchemaFixer(schemaFiles, migrations).fix(changes);
