@@ -4,7 +4,14 @@
  */
 import { execFileSync } from 'node:child_process';
 
-export class GitBaseError extends Error {}
+/** git could not answer (unknown revision, broken repository): a usage problem, exit 2. */
+export class GitBaseError extends Error {
+  override name = 'GitBaseError';
+  readonly exitCode = 2;
+  get userMessage(): string {
+    return this.message;
+  }
+}
 
 function git(root: string, args: string[], input?: string): Buffer {
   try {
