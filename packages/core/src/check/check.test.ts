@@ -1,0 +1,160 @@
+/**
+ * `check` end to end on PGlite shadows, in real git repositories in temporary folders: the demo
+ * passes, a hand-made drift fails naming the object and file, a feature branch's migration that
+ * current_schema/ lacks is reported and `--fix` writes it, and a live PostgreSQL 15 that was
+ * changed outside a migration is drift.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.js';
+import { openDatabase } from '../db/open.js';
+import { createTestDatabase, serverAvailable } from '../runner/__fixtures__/test-db.js';
+import { runCheck } from './check.js';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function workspace(files: Record<string, string>): { root: string; git: (...args: string[]) => string; write: (path: string, text: string) => void } {
+  const root = mkdtempSync(join(tmpdir(), 'pgwarden-check-'));
+  dirs.push(root);
+  const write = (path: string, text: string) => {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  for (const [path, text] of Object.entries(files)) write(path, text);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root, encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  write('.gitignore', '.pgwarden/\n');
+  git('add', '.');
+  git('commit', '-q', '-m', 'base');
+  return { root, git, write };
+}
+
+function demoWorkspace() {
+  const root = mkdtempSync(join(tmpdir(), 'pgwarden-check-demo-'));
+  dirs.push(root);
+  for (const path of ['current_schema', 'migration_history', 'pgwarden.config.json']) cpSync(join(REPO_ROOT, path), join(root, path), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root, encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(root, '.gitignore'), '.pgwarden/\n');
+  git('add', '.');
+  git('commit', '-q', '-m', 'demo');
+  return { root, git };
+}
+
+const errors = (findings: { severity: string }[]) => findings.filter((finding) => finding.severity === 'error');
+
+describe('check on the demo workspace', () => {
+  it('passes: current_schema/ builds, matches the history, catalog lints and functions are clean', async () => {
+    const { root } = demoWorkspace();
+    const report = await runCheck({ config: loadConfig({ cwd: root }) });
+    expect(errors(report.findings)).toEqual([]);
+    expect(report.schemaFiles).toBe(8);
+    expect(report.consistency.unchanged).toBe(true);
+    expect(report.functions.checked).toBeGreaterThan(5);
+  });
+
+  it('a hand-made drift fails naming the object and the file', async () => {
+    const { root } = demoWorkspace();
+    const file = join(root, 'current_schema/03_clinical_core.sql');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('CREATE TABLE IF NOT EXISTS public.allergies (', 'CREATE TABLE IF NOT EXISTS public.allergies (\n  verified_by text,'));
+    const report = await runCheck({ config: loadConfig({ cwd: root }) });
+    const drift = report.findings.filter((finding) => finding.rule === 'schema-out-of-sync');
+    expect(drift).toHaveLength(1);
+    expect(drift[0]).toMatchObject({ file: 'current_schema/03_clinical_core.sql', severity: 'error' });
+    expect(drift[0]!.message).toContain('public.allergies.verified_by');
+    expect(report.consistency.base).toBe('merge-base with main');
+  });
+});
+
+const CONFIG = JSON.stringify({ preset: 'none', exposedSchemas: ['public'] });
+const SCHEMA = `-- Core tables.
+CREATE TABLE IF NOT EXISTS public.patients (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  full_name text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS public.visits (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  patient_id uuid NOT NULL REFERENCES public.patients(id)
+);
+CREATE INDEX IF NOT EXISTS visits_patient_id_idx ON public.visits (patient_id);
+`;
+const MIGRATION = `-- ============================================================================
+-- Migration: Visit rooms and notes
+-- Date: 2025-10-02
+-- SOURCE OF TRUTH SCHEMA UPDATED:
+--   [ ] current_schema/01_core.sql (Line 7: visits.room added)
+-- ============================================================================
+
+ALTER TABLE public.visits ADD COLUMN IF NOT EXISTS room text;
+
+CREATE TABLE IF NOT EXISTS public.visit_notes (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  visit_id uuid NOT NULL REFERENCES public.visits(id),
+  note text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS visit_notes_visit_id_idx ON public.visit_notes (visit_id);
+`;
+
+describe('check against the history of a feature branch', () => {
+  it('names what current_schema/ lacks with the migration that made it; --fix writes it and checks again', async () => {
+    const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
+    git('checkout', '-q', '-b', 'feature');
+    write('migration_history/2025-10-02_01_visit_rooms_and_notes.sql', MIGRATION);
+    const config = loadConfig({ cwd: root });
+
+    const before = await runCheck({ config });
+    expect(before.consistency.migrations).toEqual(['migration_history/2025-10-02_01_visit_rooms_and_notes.sql']);
+    const messages = before.findings.filter((finding) => finding.rule === 'schema-out-of-sync').map((finding) => finding.message);
+    expect(messages.some((message) => message.includes('public.visits.room') && message.includes('2025-10-02_01_visit_rooms_and_notes.sql:8'))).toBe(true);
+    expect(messages.some((message) => message.includes('public.visit_notes'))).toBe(true);
+
+    const fixed = await runCheck({ config, fix: true });
+    expect(fixed.fixed?.unwritable).toEqual([]);
+    expect(fixed.fixed?.files).toEqual(['current_schema/01_core.sql']);
+    expect(errors(fixed.findings)).toEqual([]);
+    const schema = readFileSync(join(root, 'current_schema/01_core.sql'), 'utf8');
+    expect(schema).toContain('  patient_id uuid NOT NULL REFERENCES public.patients(id),\n  room text\n);');
+    expect(schema).toContain('CREATE TABLE IF NOT EXISTS public.visit_notes');
+    expect(schema.startsWith('-- Core tables.\n')).toBe(true);
+  });
+
+  it('a migration that does not apply to the base schema is reported at its line', async () => {
+    const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
+    git('checkout', '-q', '-b', 'feature');
+    write('migration_history/2025-10-02_01_bad.sql', '-- ============================================================================\n-- Migration: Bad\n-- ============================================================================\n\nALTER TABLE public.visit ADD COLUMN IF NOT EXISTS room text;\n');
+    const report = await runCheck({ config: loadConfig({ cwd: root }) });
+    expect(report.findings.find((finding) => finding.rule === 'history-migration-failed')).toMatchObject({ file: 'migration_history/2025-10-02_01_bad.sql', line: 5 });
+  });
+});
+
+describe('check --live on a real server', async () => {
+  const available = await serverAvailable('check --live');
+  it.skipIf(!available)('reports a column added on the database outside any migration', async () => {
+    const { root } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA });
+    const live = await createTestDatabase('check_live');
+    try {
+      const admin = await live.admin();
+      await admin.query(SCHEMA);
+      await admin.query('ALTER TABLE public.patients ADD COLUMN nickname text');
+      const database = await openDatabase({ url: live.url });
+      try {
+        const report = await runCheck({ config: loadConfig({ cwd: root }), live: { database, label: 'live' } });
+        const drift = report.findings.filter((finding) => finding.rule === 'live-drift');
+        expect(drift).toHaveLength(1);
+        expect(drift[0]!.message).toContain('public.patients.nickname');
+        expect(drift[0]!.file).toBe('current_schema/01_core.sql');
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await live.drop();
+    }
+  });
+});
