@@ -201,6 +201,7 @@ const CONSTRAINT_TYPES: Record<string, ConstraintInfo['type']> = {
   x: 'exclusion',
   t: 'trigger',
 };
+const IDENTITIES: Record<string, ColumnInfo['identity']> = { a: 'always', d: 'by_default' };
 const POLICY_COMMANDS: Record<string, PolicyInfo['command']> = { '*': 'ALL', r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE' };
 const ARGUMENT_MODES: Record<string, FunctionArgument['mode']> = { i: 'in', o: 'out', b: 'inout', v: 'variadic', t: 'table' };
 const FUNCTION_KINDS: Record<string, FunctionInfo['kind']> = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' };
@@ -229,7 +230,7 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
           arrayDimensions: column.arrayDimensions,
           notNull: column.notNull,
           ...optional('default', generated === null ? column.expression : null),
-          ...optional('identity', column.identity === 'a' ? 'always' : column.identity === 'd' ? 'by_default' : null),
+          ...optional<'identity', ColumnInfo['identity']>('identity', IDENTITIES[column.identity]),
           ...optional('generated', generated),
           ...optional('collation', column.collation),
           ...optional('comment', column.comment),
@@ -308,7 +309,7 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
             ),
             validated: constraint.validated,
             deferrable: constraint.deferrable,
-            ...optional('inherited', constraint.inherited ? true : null),
+            ...optional('inherited', constraint.inherited ? (true as const) : null),
           })),
         ),
         indexes: indexesOf(relation.oid, relation.schema),
