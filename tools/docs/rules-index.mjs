@@ -10,6 +10,9 @@
  * order); each rule's meta is read from packages/core/src/rules/<id>.ts with a small literal reader,
  * so no build is needed. packages/core/src/rules/registry.test.ts checks that what this script reads
  * equals the meta the rule module really exports.
+ *
+ * The function verifier's rules (check, lint --deep) are listed from VERIFY_RULES in
+ * packages/core/src/verify/rules.ts, read the same way, in a section of their own.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RULES_DIR = join(ROOT, 'packages/core/src/rules');
+const VERIFY_RULES_PATH = join(ROOT, 'packages/core/src/verify/rules.ts');
 export const INDEX_PATH = join(ROOT, 'docs/rules/README.md');
 
 
@@ -85,6 +89,20 @@ export function readRuleMeta(id, rulesDir = RULES_DIR) {
   };
 }
 
+/** The function verifier's rules, in VERIFY_RULES order, each as written in verify/rules.ts. */
+export function readVerifyRules(path = VERIFY_RULES_PATH) {
+  if (!existsSync(path)) return [];
+  const source = readFileSync(path, 'utf8');
+  const list = /VERIFY_RULES\s*=\s*\[([\s\S]*?)\]\s*as const/.exec(source);
+  if (!list) throw new Error('VERIFY_RULES not found in verify/rules.ts');
+  return [...list[1].matchAll(/\{([^{}]*)\}/g)].map((entry) => ({
+    id: metaField(entry[1], 'id'),
+    category: metaField(entry[1], 'category'),
+    defaultSeverity: metaField(entry[1], 'defaultSeverity'),
+    description: metaField(entry[1], 'description'),
+  }));
+}
+
 /** `all`, `14+`, `up to 13`, `12-14`: the Postgres versions a rule applies to, as docs pages write them. */
 export function postgresLabel(range) {
   if (!range || (range.min === undefined && range.max === undefined)) return 'all';
@@ -130,6 +148,24 @@ export function renderIndex(rulesDir = RULES_DIR) {
       lines.push(
         `| ${name} | ${cell(meta.category)} | ${cell(meta.defaultSeverity)} | ${postgresLabel(meta.postgres)} | ${cell(meta.description)} |`,
       );
+    }
+    lines.push('');
+  }
+  const verifyRules = readVerifyRules();
+  if (verifyRules.length) {
+    lines.push(
+      '## Function verification',
+      '',
+      'Reported by `pgwarden check` and `lint --deep` for the functions in a built database (source:',
+      '`packages/core/src/verify/`, rules listed in `verify/rules.ts`). Silence one statement of a function',
+      'body with `-- pgwarden-ignore <id> -- reason` inside the body, directly above it.',
+      '',
+      '| Rule | Category | Default severity | Postgres | Description |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const meta of verifyRules) {
+      const name = existsSync(join(dirname(INDEX_PATH), `${meta.id}.md`)) ? `[\`${meta.id}\`](${meta.id}.md)` : `\`${meta.id}\``;
+      lines.push(`| ${name} | ${cell(meta.category)} | ${cell(meta.defaultSeverity)} | all | ${cell(meta.description)} |`);
     }
     lines.push('');
   }
