@@ -6,7 +6,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isCatalogLintId } from '../catalog/lints/registry.js';
 import { RULE_IDS, isRuleId, loadRule } from './registry.js';
+import { VERIFY_RULES, isVerifyRuleId } from '../verify/rules.js';
+import { CHECK_RULES } from '../check/rules.js';
 import type { RuleCategory, Severity } from './types.js';
 
 const RULES_DIR = dirname(fileURLToPath(import.meta.url));
@@ -24,6 +27,7 @@ interface IndexScript {
   readRuleMeta(id: string): { id: string; category?: string; defaultSeverity?: string; description?: string; postgres?: { min?: number; max?: number } } | undefined;
   postgresLabel(range?: { min?: number; max?: number }): string;
   renderIndex(): string;
+  readVerifyRules(): { id?: string; category?: string; defaultSeverity?: string; description?: string }[];
   INDEX_PATH: string;
 }
 const indexScript = (): Promise<IndexScript> => import(INDEX_SCRIPT) as Promise<IndexScript>;
@@ -51,8 +55,13 @@ describe('rule registry', () => {
 
   it('has no docs page without a rule', () => {
     const pages = existsSync(DOCS_DIR) ? readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md') && name !== 'README.md') : [];
-    const orphans = pages.map((name) => name.slice(0, -'.md'.length)).filter((id) => !isRuleId(id));
-    expect(orphans, 'docs/rules/<id>.md pages whose id is not in RULE_IDS').toEqual([]);
+    // Catalog lints and function verifier rules have their pages here too, checked by their own meta-tests.
+    const orphans = pages.map((name) => name.slice(0, -'.md'.length)).filter((id) => !isRuleId(id) && !isCatalogLintId(id) && !isVerifyRuleId(id) && !(id in CHECK_RULES));
+    expect(orphans, 'docs/rules/<id>.md pages whose id is not in RULE_IDS, CATALOG_LINT_IDS, VERIFY_RULES or CHECK_RULES').toEqual([]);
+  });
+
+  it('keeps lint, catalog lint and function verifier ids apart', () => {
+    expect(VERIFY_RULES.map((rule) => rule.id).filter((id) => isRuleId(id) || isCatalogLintId(id))).toEqual([]);
   });
 
   it('has no test file without a rule', () => {
@@ -85,39 +94,9 @@ describe.each(RULE_IDS.map((id) => [id]))('rule %s', (id) => {
   });
 
   it('has a docs page with every section', async () => {
-    const path = join(DOCS_DIR, `${id}.md`);
-    expect(existsSync(path), `docs/rules/${id}.md is missing`).toBe(true);
-    const text = readFileSync(path, 'utf8');
-    const lines = text.split(/\r?\n/);
-    expect(lines[0]).toBe(`# ${id}`);
-
     const rule = await loadRule(id);
-    const metaLine = lines.find((line) => line.startsWith('Category:'));
-    expect(metaLine, 'a "Category: ... · Default severity: ... · Postgres: ..." line').toBeDefined();
     const script = await indexScript();
-    expect(metaLine).toBe(
-      `Category: ${rule.meta.category} · Default severity: ${rule.meta.defaultSeverity} · Postgres: ${script.postgresLabel(rule.meta.postgres)}`,
-    );
-
-    let from = 0;
-    for (const section of SECTIONS) {
-      const at = lines.findIndex((line, index) => index >= from && line.trim() === section);
-      expect(at, `docs/rules/${id}.md needs "${section}" (in order: ${SECTIONS.join(', ')})`).toBeGreaterThanOrEqual(0);
-      from = at + 1;
-    }
-    const section = (title: string) => {
-      const start = lines.findIndex((line) => line.trim() === title);
-      const end = lines.findIndex((line, index) => index > start && /^#{2,3} /.test(line));
-      return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
-    };
-    for (const title of ['## What it checks', '## Why', '## How to fix']) {
-      expect(section(title).trim().length, `"${title}" of docs/rules/${id}.md is empty`).toBeGreaterThan(20);
-    }
-    expect(section('### Invalid'), 'Invalid examples in a ```sql fence').toMatch(/```sql\n[\s\S]+?\n```/);
-    expect(section('### Valid'), 'Valid examples in a ```sql fence').toMatch(/```sql\n[\s\S]+?\n```/);
-    const options = section('## Options');
-    expect(options, 'Options shows how to set the severity').toContain(`"${id}"`);
-    expect(options, 'Options shows how to suppress').toContain('pgwarden-ignore');
+    expectDocsPage(id, `Category: ${rule.meta.category} · Default severity: ${rule.meta.defaultSeverity} · Postgres: ${script.postgresLabel(rule.meta.postgres)}`);
   });
 
   it('is described the same way by the docs index script', async () => {
@@ -131,6 +110,70 @@ describe.each(RULE_IDS.map((id) => [id]))('rule %s', (id) => {
     });
     expect(read!.postgres?.min).toBe(rule.meta.postgres?.min);
     expect(read!.postgres?.max).toBe(rule.meta.postgres?.max);
+  });
+});
+
+/** docs/rules/<id>.md: title, the meta line, every section in order, examples and options. */
+function expectDocsPage(id: string, expectedMetaLine: string): void {
+  const path = join(DOCS_DIR, `${id}.md`);
+  expect(existsSync(path), `docs/rules/${id}.md is missing`).toBe(true);
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split(/\r?\n/);
+  expect(lines[0]).toBe(`# ${id}`);
+  const metaLine = lines.find((line) => line.startsWith('Category:'));
+  expect(metaLine, 'a "Category: ... · Default severity: ... · Postgres: ..." line').toBeDefined();
+  expect(metaLine).toBe(expectedMetaLine);
+
+  let from = 0;
+  for (const section of SECTIONS) {
+    const at = lines.findIndex((line, index) => index >= from && line.trim() === section);
+    expect(at, `docs/rules/${id}.md needs "${section}" (in order: ${SECTIONS.join(', ')})`).toBeGreaterThanOrEqual(0);
+    from = at + 1;
+  }
+  const section = (title: string) => {
+    const start = lines.findIndex((line) => line.trim() === title);
+    const end = lines.findIndex((line, index) => index > start && /^#{2,3} /.test(line));
+    return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
+  };
+  for (const title of ['## What it checks', '## Why', '## How to fix']) {
+    expect(section(title).trim().length, `"${title}" of docs/rules/${id}.md is empty`).toBeGreaterThan(20);
+  }
+  expect(section('### Invalid'), 'Invalid examples in a ```sql fence').toMatch(/```sql\n[\s\S]+?\n```/);
+  expect(section('### Valid'), 'Valid examples in a ```sql fence').toMatch(/```sql\n[\s\S]+?\n```/);
+  const options = section('## Options');
+  expect(options, 'Options shows how to set the severity').toContain(`"${id}"`);
+  expect(options, 'Options shows how to suppress').toContain('pgwarden-ignore');
+}
+
+/** The function verifier's tests and fixtures: every verifier rule id must be exercised there. */
+function verifierTestSources(): string {
+  const dir = resolve(RULES_DIR, '../verify');
+  const files = [
+    ...readdirSync(dir).filter((name) => name.endsWith('.test.ts')).map((name) => join(dir, name)),
+    ...readdirSync(join(dir, '__fixtures__')).map((name) => join(dir, '__fixtures__', name)),
+  ];
+  return files.map((path) => readFileSync(path, 'utf8')).join('\n');
+}
+
+describe.each(VERIFY_RULES.map((rule) => [rule.id, rule] as const))('function verifier rule %s', (id, rule) => {
+  it('has a one-line description, a severity and its docs path', () => {
+    expect(id).toMatch(/^function(?:-[a-z]+)+$/);
+    expect(rule.docs).toBe(`docs/rules/${id}.md`);
+    expect(SEVERITIES).toContain(rule.defaultSeverity);
+    expect(rule.description.trim()).toMatch(/^[^\n]+$/);
+  });
+
+  it('has a docs page with every section', () => {
+    expectDocsPage(id, `Category: function · Default severity: ${rule.defaultSeverity} · Postgres: all`);
+  });
+
+  it('is exercised by the verifier tests', () => {
+    expect(verifierTestSources(), `no verify test or fixture names ${id}`).toContain(`'${id}'`);
+  });
+
+  it('is described the same way by the docs index script', async () => {
+    const read = (await indexScript()).readVerifyRules().find((entry) => entry.id === id);
+    expect(read).toEqual({ id, category: rule.category, defaultSeverity: rule.defaultSeverity, description: rule.description });
   });
 });
 

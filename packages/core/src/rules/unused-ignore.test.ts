@@ -105,4 +105,23 @@ ${ADD_COLUMN}`);
       ['error', 'pgwarden-ignore names unknown rule "not-a-rule"'],
     ]);
   });
+
+  it('accepts function verifier ids inside a function body (the verifier judges them), but not their typos', async () => {
+    const text = migration(`CREATE OR REPLACE FUNCTION public.user_orders(p_user uuid) RETURNS TABLE (id int, amount numeric)
+LANGUAGE plpgsql AS $$
+BEGIN
+  -- pgwarden-ignore function-ambiguous-column -- the OUT columns are the table's, by design
+  RETURN QUERY SELECT id, amount FROM public.orders WHERE user_id = p_user;
+  -- pgwarden-ignore function-ambiguos-column -- typo
+  RETURN QUERY SELECT id, amount FROM public.orders WHERE user_id = p_user;
+END;
+$$;
+`);
+    const findings = await runRule(RULE, text);
+    expect(findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [at(text, '-- pgwarden-ignore function-ambiguos-column').line, 'pgwarden-ignore names unknown rule "function-ambiguos-column"'],
+      // Lint sees only the DDL and DML of a body, so for a lint comment RETURN QUERY is no statement.
+      [at(text, '-- pgwarden-ignore function-ambiguos-column').line, 'pgwarden-ignore is not followed by a statement'],
+    ]);
+  });
 });

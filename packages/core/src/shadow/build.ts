@@ -12,12 +12,12 @@ import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
 import type { SqlErrorFields } from '../runner/errors.js';
 import { quoteIdent } from '../sql/quote.js';
-import { readCachedBuild, shadowCacheKey, writeCachedBuild, type CachedBuild } from './cache.js';
+import { baseCacheKey, readBaseDump, readCachedBuild, shadowCacheKey, writeBaseDump, writeCachedBuild, type CachedBuild } from './cache.js';
 import { DefinitionIndex, inlineForeignKeys, tableKeyOf, type DefinedObject } from './definitions.js';
 import { runInSavepoint, type ExecutionCounter } from './execute.js';
 import { deferForeignKeys, type DeferredForeignKey } from './foreign-keys.js';
 import { presetSql } from './presets.js';
-import { newFinding, RootCauses } from './root-cause.js';
+import { missingObjectOf, newFinding, RootCauses } from './root-cause.js';
 import { listSchemaFiles, orderStatements, readSqlFiles, type OrderedStatement, type ShadowSourceFile } from './schema-files.js';
 import { SourceMapBuilder } from './source-map.js';
 import { createPgliteTarget, createServerTarget, type ShadowTarget } from './target.js';
@@ -56,7 +56,7 @@ export async function buildShadow(options: BuildShadowOptions): Promise<ShadowDa
 
   if (options.url) {
     const target = await createServerTarget(options.url);
-    return finishBuild(target, files, preset, 'off');
+    return finishBuild(target, files, preset === 'none' ? undefined : preset, 'off');
   }
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? join(root, '.pgwarden', 'cache');
@@ -68,16 +68,47 @@ export async function buildShadow(options: BuildShadowOptions): Promise<ShadowDa
       return { ...cached.build, database: target.database, kind: 'pglite', cache: 'hit', cacheKey: key, close: () => target.dispose() };
     }
   }
-  const target = await createPgliteTarget();
-  return finishBuild(target, files, preset, useCache ? 'miss' : 'off', async (build) => {
+  // A fresh PGlite (initdb) costs seconds; loading a dump of one with the preset applied costs a fraction.
+  const target = await createPgliteTarget(await baseDataDir(preset, useCache ? cacheDir : undefined));
+  return finishBuild(target, files, undefined, useCache ? 'miss' : 'off', async (build) => {
     if (useCache) await writeCachedBuild(cacheDir, key, await target.pglite!.dumpDataDir('gzip'), build);
   }, key);
+}
+
+const baseDumps = new Map<string, Promise<Blob>>();
+
+/**
+ * The data directory of an empty PGlite with the preset applied: kept in memory for the process
+ * and, with a cache folder, on disk (keyed by the versions and the preset's text).
+ */
+function baseDataDir(preset: ShadowPreset, cacheDir: string | undefined): Promise<Blob> {
+  const key = baseCacheKey(preset);
+  let dump = baseDumps.get(key);
+  if (!dump) {
+    dump = (async () => {
+      const stored = cacheDir ? readBaseDump(cacheDir, key) : undefined;
+      if (stored) return stored;
+      const target = await createPgliteTarget();
+      try {
+        if (preset !== 'none') await (await target.database.session()).exec(presetSql(preset));
+        const fresh = await target.pglite!.dumpDataDir('gzip');
+        if (cacheDir) await writeBaseDump(cacheDir, key, fresh);
+        return fresh;
+      } finally {
+        await target.dispose();
+      }
+    })();
+    dump.catch(() => baseDumps.delete(key));
+    baseDumps.set(key, dump);
+  }
+  return dump;
 }
 
 async function finishBuild(
   target: ShadowTarget,
   files: ShadowSourceFile[],
-  preset: ShadowPreset,
+  /** The preset to apply first (absent when the target already has it, or for `none`). */
+  preset: ShadowPreset | undefined,
   cache: ShadowDatabase['cache'],
   store?: (build: CachedBuild) => Promise<void>,
   cacheKey?: string,
@@ -111,6 +142,12 @@ class ShadowBuilder {
   private readonly succeeded = new Set<number>();
   private readonly failedAsWritten = new Set<number>();
   private deferred: PendingForeignKey[] = [];
+  /** Failed statements waiting for a missing object, by `lookup:name`. */
+  private readonly waiting = new Map<string, OrderedStatement[]>();
+  /** Waiters whose object was just defined. */
+  private readonly ready: OrderedStatement[] = [];
+  /** Failed for another reason: retried in the next pass. */
+  private pending: OrderedStatement[] = [];
   private readonly sourceMap = new SourceMapBuilder();
 
   constructor(
@@ -123,7 +160,7 @@ class ShadowBuilder {
     this.causes = new RootCauses(this.index, this.statements, kind);
   }
 
-  async run(preset: ShadowPreset): Promise<CachedBuild> {
+  async run(preset: ShadowPreset | undefined): Promise<CachedBuild> {
     const { session } = this;
     if (preset === 'supabase') await session.exec(presetSql('supabase'));
     await session.exec('SET check_function_bodies = on');
@@ -131,27 +168,34 @@ class ShadowBuilder {
     const runnable = this.statements.filter((at) => at.statement.kind !== 'TransactionStmt');
 
     await session.exec('BEGIN');
-    let pending: OrderedStatement[] = [];
     for (const at of runnable) {
       const outcome = await runInSavepoint(session, at.statement.text, this.counter);
-      if (outcome.ok) {
-        await this.succeed(at);
-        continue;
+      if (outcome.ok) await this.succeed(at);
+      else {
+        this.causes.classify(at, outcome.error, outcome.at);
+        this.failedAsWritten.add(at.index);
+        await this.failed(at, outcome.error);
       }
-      this.causes.classify(at, outcome.error, outcome.at);
-      this.failedAsWritten.add(at.index);
-      if (!(await this.withoutMissingReferences(at, outcome.error))) pending.push(at);
+      await this.retryReady();
     }
 
+    // What still waits: its missing object came from somewhere the index cannot see (dynamic SQL), or never.
+    let pending = [...this.pending, ...[...this.waiting.values()].flat()].sort((a, b) => a.index - b.index);
+    this.pending = [];
+    this.waiting.clear();
     let retryPasses = 0;
     while (pending.length > 0) {
       retryPasses++;
-      const still: OrderedStatement[] = [];
       for (const at of pending) {
+        if (this.succeeded.has(at.index)) continue;
         const outcome = await runInSavepoint(session, at.statement.text, this.counter);
         if (outcome.ok) await this.succeed(at);
-        else if (!(await this.withoutMissingReferences(at, outcome.error))) still.push(at);
+        else await this.failed(at, outcome.error);
+        await this.retryReady();
       }
+      const still = [...new Set([...this.pending, ...[...this.waiting.values()].flat()])].filter((at) => !this.succeeded.has(at.index)).sort((a, b) => a.index - b.index);
+      this.pending = [];
+      this.waiting.clear();
       const progress = still.length < pending.length;
       pending = still;
       if (!progress) break;
@@ -186,9 +230,43 @@ class ShadowBuilder {
     };
   }
 
+  /** A failed statement waits for the object it missed (retried as soon as a statement defines it), else for the next pass. */
+  private async failed(at: OrderedStatement, error: SqlErrorFields): Promise<void> {
+    if (await this.withoutMissingReferences(at, error)) return;
+    const missing = missingObjectOf(error);
+    if (!missing) {
+      this.pending.push(at);
+      return;
+    }
+    const key = `${missing.lookup}:${missing.name}`;
+    this.waiting.set(key, [...(this.waiting.get(key) ?? []), at]);
+  }
+
+  /** Retries the statements whose missing object a statement just defined, until none is ready. */
+  private async retryReady(): Promise<void> {
+    while (this.ready.length > 0) {
+      const at = this.ready.shift()!;
+      if (this.succeeded.has(at.index)) continue;
+      const outcome = await runInSavepoint(this.session, at.statement.text, this.counter);
+      if (outcome.ok) await this.succeed(at);
+      else await this.failed(at, outcome.error);
+    }
+  }
+
   private async succeed(at: OrderedStatement): Promise<void> {
     this.succeeded.add(at.index);
     const objects = this.index.ofStatement.get(at.index) ?? [];
+    for (const object of objects) {
+      if (!object.lookup) continue;
+      const keys = [`${object.lookup}:${object.name}`];
+      if (object.lookup === 'relation') keys.push(`type:${object.name}`);
+      for (const key of keys) {
+        const waiters = this.waiting.get(key);
+        if (!waiters) continue;
+        this.waiting.delete(key);
+        this.ready.push(...waiters);
+      }
+    }
     await this.sourceMap.record(at, objects, this.session);
     if (at.statement.kind === 'AlterEnumStmt') {
       // A label added by ALTER TYPE ... ADD VALUE is usable only once committed.
@@ -241,7 +319,7 @@ class ShadowBuilder {
         const key = tableKeyOf(object);
         const first = firstByTable.get(key);
         if (!first) firstByTable.set(key, { at, object });
-        else if (object.ifNotExists && this.succeeded.has(at.index)) this.causes.silentRedefinition(at, key, first);
+        else if (object.ifNotExists && this.succeeded.has(at.index)) this.causes.silentRedefinition(at, first);
       }
     }
   }

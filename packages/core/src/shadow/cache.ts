@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PGLITE_EXTENSIONS } from './extensions.js';
+import { presetSql, type PresetName } from './presets.js';
 import type { ShadowSourceFile } from './schema-files.js';
 import type { ShadowBuildStats, ShadowFinding, SourceMapEntry } from './types.js';
 
@@ -53,6 +54,27 @@ export function shadowCacheKey(files: readonly Pick<ShadowSourceFile, 'relPath' 
     hash.update('\u0000file\u0000').update(file.relPath).update('\u0000').update(file.text);
   }
   return hash.digest('hex');
+}
+
+/** Key of the empty shadow with a preset applied (what every cold build starts from). */
+export function baseCacheKey(preset: string): string {
+  const { pglite, pgwarden } = toolVersions();
+  const presetText = preset === 'none' ? '' : presetSql(preset as PresetName);
+  return createHash('sha256').update(JSON.stringify({ format: CACHE_FORMAT, preset, presetText, extensions: PGLITE_EXTENSIONS, pglite, pgwarden })).digest('hex');
+}
+
+export function readBaseDump(cacheDir: string, key: string): Blob | undefined {
+  const path = join(cacheDir, `base-${key}.tar.gz`);
+  try {
+    return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeBaseDump(cacheDir: string, key: string, dump: Blob): Promise<void> {
+  mkdirSync(cacheDir, { recursive: true });
+  writeAtomically(join(cacheDir, `base-${key}.tar.gz`), new Uint8Array(await dump.arrayBuffer()));
 }
 
 function entryPaths(cacheDir: string, key: string): { dump: string; meta: string } {

@@ -6,6 +6,7 @@
 import type { SqlErrorFields } from '../runner/errors.js';
 import type { SourcePosition } from '../sql/types.js';
 import { codePointOffsetToIndex } from '../sql/positions.js';
+import { qualifiedKey } from '../catalog/identity.js';
 import { DefinitionIndex, inlineForeignKeys, tableKeyOf, type DefinedObject, type LookupClass } from './definitions.js';
 import { extensionProviding } from './extensions.js';
 import type { OrderedStatement } from './schema-files.js';
@@ -68,6 +69,14 @@ const SEVERITY: Record<ShadowRuleId, Severity> = {
   'shadow-missing-extension': 'warning',
   'shadow-meta-command': 'warning',
 };
+
+/** `table public.patients`, `policy p on public.notes`, `schema audit`. */
+function describeDefinition(object: DefinedObject): string {
+  const kind = object.kind.replace(/_/g, ' ');
+  if (object.table) return `${kind} ${object.name} on ${object.table}`;
+  if (object.kind === 'schema' || object.kind === 'extension') return `${kind} ${object.name}`;
+  return `${kind} ${qualifiedKey(object.schema, object.name)}`;
+}
 
 export function location(at: OrderedStatement, position?: SourcePosition): StatementLocation {
   const where = position ?? at.statement.range.start;
@@ -146,14 +155,14 @@ export class RootCauses {
     const duplicate = duplicateObjectOf(error);
     if (duplicate) {
       const first = this.firstDefinition(at, duplicate.name, duplicate.table);
-      if (first) return this.definedTwice(at, `${duplicate.kind} ${duplicate.table ? `${duplicate.name} on ${duplicate.table}` : duplicate.name}`, first, position);
+      if (first) return this.definedTwice(at, describeDefinition(first.object), first, position);
     }
     this.statementFailed(at, error, position);
   }
 
   /** A CREATE TABLE ... IF NOT EXISTS after another definition of the same table: skipped silently by Postgres. */
-  silentRedefinition(at: OrderedStatement, tableKey: string, first: { at: OrderedStatement; object: DefinedObject }): void {
-    this.definedTwice(at, `table ${tableKey}`, first, at.statement.range.start, true);
+  silentRedefinition(at: OrderedStatement, first: { at: OrderedStatement; object: DefinedObject }): void {
+    this.definedTwice(at, describeDefinition(first.object), first, at.statement.range.start, true);
   }
 
   private positionInStatement(at: OrderedStatement, errorAt?: number): SourcePosition {
@@ -231,7 +240,10 @@ export class RootCauses {
 
   private definedTwice(at: OrderedStatement, what: string, first: { at: OrderedStatement; object: DefinedObject }, position: SourcePosition, silent = false): void {
     const key = `twice:${what}`;
-    if (this.findings.has(key)) return this.countUnder(key, at);
+    if (this.findings.has(key)) {
+      if (silent) return void this.findings.get(key)!.statements.push(location(at));
+      return this.countUnder(key, at);
+    }
     const finding = newFinding(
       'shadow-defined-twice',
       location(at, position),
@@ -265,16 +277,27 @@ export class RootCauses {
     return undefined;
   }
 
+  private edges?: Map<string, string[]>;
+
+  /** Table -> tables its CREATE TABLE references (built once). */
+  private foreignKeyGraph(): Map<string, string[]> {
+    if (this.edges) return this.edges;
+    const edges = new Map<string, string[]>();
+    for (const statement of this.statements) {
+      if (statement.statement.kind !== 'CreateStmt' || !statement.statement.node.relation) continue;
+      const from = tableKeyOf({ schema: statement.statement.node.relation.schemaname || undefined, name: statement.statement.node.relation.relname });
+      const targets = edges.get(from) ?? [];
+      for (const ref of inlineForeignKeys(statement.statement)) targets.push(tableKeyOf({ schema: ref.targetSchema, name: ref.target }));
+      edges.set(from, targets);
+    }
+    return (this.edges = edges);
+  }
+
   /** `[a, b, ..., a]` when the later table's inline foreign keys lead back to this CREATE TABLE's table. */
   private foreignKeyCycle(at: OrderedStatement, later: { at: OrderedStatement; object: DefinedObject }): string[] | undefined {
     if (at.statement.kind !== 'CreateStmt' || later.object.kind !== 'table') return undefined;
     const start = tableKeyOf({ schema: at.statement.node.relation.schemaname || undefined, name: at.statement.node.relation.relname });
-    const edges = new Map<string, string[]>();
-    for (const statement of this.statements) {
-      if (statement.statement.kind !== 'CreateStmt') continue;
-      const from = tableKeyOf({ schema: statement.statement.node.relation.schemaname || undefined, name: statement.statement.node.relation.relname });
-      edges.set(from, [...(edges.get(from) ?? []), ...inlineForeignKeys(statement.statement).map((ref) => tableKeyOf({ schema: ref.targetSchema, name: ref.target }))]);
-    }
+    const edges = this.foreignKeyGraph();
     const target = tableKeyOf(later.object);
     // Breadth-first from the later table back to this one: the shortest cycle.
     const previous = new Map<string, string>([[target, start]]);

@@ -7,6 +7,7 @@
 import type { DbSession } from '../db/types.js';
 import type { PgQuery } from '../sql/parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex } from '../sql/positions.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { PgNode } from '../sql/types.js';
 import { lineStartsOf, locateInBody, positionIn, type BodyExpression, type ParsedBody } from './body.js';
 import { configuredVariableConflict, type VerifiableFunction } from './functions.js';
@@ -47,6 +48,9 @@ export interface FunctionOutcome {
 }
 
 export class BuiltinVerifier {
+  /** Column names per relation and search_path, for deciding which names need an ambiguity probe. */
+  private readonly columnCache = new Map<string, string[]>();
+
   constructor(
     private readonly session: DbSession,
     private readonly pg: PgQuery,
@@ -62,6 +66,7 @@ export class BuiltinVerifier {
     const conflictMode = body.variableConflict ?? configuredVariableConflict(fn);
     const created = this.relationsCreatedIn(body);
     const inParameters = fn.parameters.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
+    const scopeKey = fn.config.find((setting) => setting.startsWith('search_path=')) ?? '';
 
     for (const expression of body.expressions) {
       if (expression.dynamic) {
@@ -100,7 +105,12 @@ export class BuiltinVerifier {
         continue;
       }
       if (conflictMode && conflictMode !== 'error') continue;
-      for (const name of [...new Set(references.replacements.filter((r) => r.unqualified).map((r) => r.variable))]) {
+      const candidates = [...new Set(references.replacements.filter((r) => r.unqualified).map((r) => r.variable))];
+      const columns = candidates.length ? await this.columnsInScope(tree, scopeKey) : new Set<string>();
+      for (const name of candidates) {
+        // A probe only where the name can be a column: a column of a table the statement names, or
+        // any name when the statement has FROM items whose columns the catalog cannot list.
+        if (columns !== 'any' && !columns.has(name)) continue;
         const asColumn = substitute(statement, references.replacements, variables, (r) => !(r.unqualified && r.variable === name));
         const columnError = await this.prepare(asColumn, scope);
         if (columnError?.code === '42703') continue; // not a column here: the name is only the variable
@@ -171,6 +181,32 @@ export class BuiltinVerifier {
       if (parameter.name) variables.set(parameter.name, { type: parameter.type, composite: false });
     }
     return variables;
+  }
+
+  /** Column names of the tables a statement names ('any' when it also reads subqueries, functions or CTEs). */
+  private async columnsInScope(tree: PgNode, scopeKey: string): Promise<Set<string> | 'any'> {
+    let opaque = false;
+    visitNodes(tree, (type) => {
+      if (type === 'RangeSubselect' || type === 'RangeFunction' || type === 'RangeTableFunc' || type === 'WithClause' || type === 'CommonTableExpr') opaque = true;
+    });
+    if (opaque) return 'any';
+    const columns = new Set<string>();
+    for (const relation of rangeVars(tree)) {
+      const name = relation.schemaname ? `${quoteIdent(relation.schemaname)}.${quoteIdent(relation.relname)}` : quoteIdent(relation.relname);
+      const key = `${scopeKey}|${name}`;
+      let names = this.columnCache.get(key);
+      if (!names) {
+        const result = await this.session.query<{ name: string }>(
+          `SELECT a.attname AS name FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+          [name],
+        );
+        names = result.rows.map((row) => row.name);
+        this.columnCache.set(key, names);
+      }
+      for (const column of names) columns.add(column);
+    }
+    return columns;
   }
 
   private async columnType(reference: string): Promise<string | undefined> {
@@ -297,8 +333,8 @@ export class BuiltinVerifier {
     const head = `PREPARE ${PREPARED_NAME}${statement.types.length ? `(${statement.types.join(', ')})` : ''} AS `;
     this.counts.prepared++;
     try {
-      await this.session.query(head + statement.sql);
-      await this.session.query(`DEALLOCATE ${PREPARED_NAME}`);
+      // One round trip: DEALLOCATE runs only when PREPARE succeeded.
+      await this.session.exec(`${head}${statement.sql};\nDEALLOCATE ${PREPARED_NAME}`);
       return undefined;
     } catch (error) {
       if (!isPgError(error)) throw error;
@@ -423,7 +459,11 @@ function visitNodes(root: unknown, visit: (type: string, node: PgNode) => void):
 
 /** Names of the relations a statement reads or writes (RangeVars, wrapped or not). */
 function relationNames(tree: PgNode): string[] {
-  const names: string[] = [];
+  return rangeVars(tree).map((relation) => relation.relname);
+}
+
+function rangeVars(tree: PgNode): { schemaname?: string; relname: string }[] {
+  const names: { schemaname?: string; relname: string }[] = [];
   const pending: unknown[] = [tree];
   while (pending.length) {
     const value = pending.pop();
@@ -431,7 +471,9 @@ function relationNames(tree: PgNode): string[] {
     if (Array.isArray(value)) pending.push(...value);
     else {
       const record = value as Record<string, unknown>;
-      if (typeof record.relname === 'string') names.push(record.relname);
+      if (typeof record.relname === 'string') {
+        names.push({ relname: record.relname, ...(typeof record.schemaname === 'string' ? { schemaname: record.schemaname } : {}) });
+      }
       pending.push(...Object.values(record));
     }
   }

@@ -116,7 +116,7 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
       const large = await verifyFunctions(db, { schemas: ['grow_large'], engine });
       expect([small.checked, large.checked]).toEqual([5, 20]);
       const work = (r: typeof small) => r.counts.prepared + r.counts.plpgsqlCheckCalls;
-      expect(work(small)).toBe(engine === 'builtin' ? 5 * 7 : 5);
+      expect(work(small)).toBe(engine === 'builtin' ? 5 * 4 : 5);
       expect(work(large)).toBe(4 * work(small));
       expect(large.defects.map((d) => d.rule)).toEqual(Array(20).fill('function-ambiguous-column'));
     }

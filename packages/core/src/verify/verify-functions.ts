@@ -1,6 +1,8 @@
 import type { Database, DbSession } from '../db/types.js';
 import { loadedParser } from '../sql/parser.js';
-import { parsePlpgsqlBody } from './body.js';
+import { byteOffsetToIndex } from '../sql/positions.js';
+import type { PgQuery } from '../sql/parser.js';
+import { lineStartsOf, parsePlpgsqlBody, positionIn } from './body.js';
 import { BodySuppressions } from './body-suppressions.js';
 import { BuiltinVerifier } from './builtin.js';
 import { configuredSearchPath, listFunctions, type VerifiableFunction } from './functions.js';
@@ -67,7 +69,12 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
     }
 
     async function verifyOne(fn: VerifiableFunction): Promise<FunctionDefect[] | undefined> {
-      if (fn.language === 'sql') return validateSqlFunction(session, fn, scope, result.counts);
+      if (fn.language === 'sql') {
+        const defects: Located[] = await validateSqlFunction(session, fn, scope, result.counts);
+        const starts = sqlStatementLines(pg, fn.source);
+        const statementOf = (defect: Located) => (defect.bodyLine === undefined ? undefined : starts.filter((line) => line <= defect.bodyLine!).pop());
+        return new BodySuppressions(fn.key, fn.source, starts).apply(defects, statementOf).map(withoutStatementLine);
+      }
       if (fn.language !== 'plpgsql' || !fn.definition) {
         result.unchecked.push({ function: fn.key, reason: `functions in language ${fn.language} are not verified` });
         return undefined;
@@ -109,6 +116,27 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
     }
   });
   return result;
+}
+
+/** First code line of each statement of an SQL body (after leading blanks and comments). */
+function sqlStatementLines(pg: PgQuery, source: string): number[] {
+  let statements: { stmt_location?: number }[];
+  try {
+    statements = (pg.parseSync(source).stmts ?? []) as { stmt_location?: number }[];
+  } catch {
+    return [];
+  }
+  const lineStarts = lineStartsOf(source);
+  return statements.map((statement) => {
+    let at = byteOffsetToIndex(source, statement.stmt_location ?? 0);
+    for (let moved = true; moved; ) {
+      const rest = source.slice(at);
+      const skip = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)/.exec(rest);
+      moved = !!skip && skip[0].length > 0;
+      if (skip) at += skip[0].length;
+    }
+    return positionIn(lineStarts, at).line;
+  });
 }
 
 function withoutStatementLine(defect: Located): FunctionDefect {

@@ -58,7 +58,7 @@ export const EXPECTED_PLPGSQL_CHECK: ExpectedDefect[] = EXPECTED_BUILTIN.filter(
 ).map((entry) => (entry.function === 'public.bad_trigger()' ? { ...entry, token: 'NEW.nickname', lineOnly: true } : entry));
 
 /** Functions in functions.sql (bad_* and ok_*). */
-export const FIXTURE_FUNCTION_COUNT = 26;
+export const FIXTURE_FUNCTION_COUNT = 27;
 
 /** Asserts that `defects` are exactly `expected`, each pointing at its token in the function's body. */
 export async function expectDefects(session: DbSession, defects: FunctionDefect[], expected: ExpectedDefect[]): Promise<void> {
