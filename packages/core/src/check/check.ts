@@ -11,7 +11,10 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { diffCatalogs, introspectCatalog, lintCatalog } from '../catalog/index.js';
+import { diffCatalogs } from '../catalog/diff.js';
+import { DEFAULT_EXCLUDED_SCHEMAS, introspectCatalog, PRESET_SCHEMAS } from '../catalog/introspect.js';
+import { runCatalogLints } from '../catalog/lints/run.js';
+import { comparableAcrossVersions } from '../catalog/portable.js';
 import type { CatalogChange, CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import type { Database } from '../db/types.js';
@@ -64,7 +67,7 @@ export interface CheckReport {
   fixed?: { written: FixNote[]; unwritable: FixNote[]; files: string[] };
 }
 
-/** Schemas a preset owns: their objects are the platform's, not the workspace's. */
+/** The workspace's schemas (preset-owned ones are already left out of the snapshot). */
 function ownSchemas(snapshot: CatalogSnapshot): string[] {
   return snapshot.schemas.map((schema) => schema.name);
 }
@@ -80,10 +83,12 @@ function point(entry: SourceMapEntry | undefined, fallbackFile: string, line?: n
   return { file: entry?.file ?? fallbackFile, line: at, column: line === undefined ? (entry?.column ?? 1) : 1, endLine: at, endColumn: line === undefined ? (entry?.column ?? 1) : 1 };
 }
 
-async function snapshotOf(shadow: ShadowDatabase, config: PgwardenConfig): Promise<CatalogSnapshot> {
-  const session = await shadow.database.session();
+/** The workspace's own objects: preset-owned schemas and pgwarden's history are left out. */
+async function snapshotOf(database: Database, config: PgwardenConfig): Promise<CatalogSnapshot> {
+  const preset = config.shadow.preset ?? config.preset;
+  const session = await database.session();
   try {
-    return await introspectCatalog(session, { preset: config.shadow.preset ?? config.preset });
+    return await introspectCatalog(session, { excludeSchemas: [...PRESET_SCHEMAS[preset], ...DEFAULT_EXCLUDED_SCHEMAS] });
   } finally {
     await session.close();
   }
@@ -187,7 +192,7 @@ async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, no
   const expectedShadow = await historyShadow(config, baseFiles, migrations, findings);
   let expected: CatalogSnapshot;
   try {
-    expected = await snapshotOf(expectedShadow, config);
+    expected = await snapshotOf(expectedShadow.database, config);
   } finally {
     await expectedShadow.close();
   }
@@ -249,11 +254,11 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
     findings.push(...shadow.findings.filter((finding) => severityOf(config, finding.rule, finding.severity) !== undefined).map((finding) => ({ ...finding, severity: severityOf(config, finding.rule, finding.severity)! })));
     const schemaFiles = readSchemaFiles(config);
     const fallbackFile = schemaFiles.at(-1)?.relPath ?? config.schemaDir;
-    const now = await snapshotOf(shadow, config);
+    const now = await snapshotOf(shadow.database, config);
     const history = await readHistory(config);
     const { report: consistency, migrations } = await checkConsistency(config, now, shadow, options, history, findings);
 
-    for (const finding of lintCatalog(now, { exposedSchemas: config.exposedSchemas, rules: config.rules })) {
+    for (const finding of await runCatalogLints(now, config)) {
       const entry = findSource(shadow.sourceMap, finding.object.key);
       findings.push({ ...point(entry, fallbackFile), rule: finding.rule, severity: finding.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
     }
@@ -263,14 +268,9 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
 
     let live: CheckReport['live'];
     if (options.live) {
-      const session = await options.live.database.session();
-      let liveSnapshot: CatalogSnapshot;
-      try {
-        liveSnapshot = await introspectCatalog(session, { preset: config.shadow.preset ?? config.preset });
-      } finally {
-        await session.close();
-      }
-      const changes = diffCatalogs(now, liveSnapshot);
+      // The shadow may be another Postgres major (PGlite) than the live server: compare what both print alike.
+      const liveSnapshot = await snapshotOf(options.live.database, config);
+      const changes = diffCatalogs(comparableAcrossVersions(now), comparableAcrossVersions(liveSnapshot));
       live = { label: options.live.label, changes };
       for (const change of changes) {
         const entry = findSource(shadow.sourceMap, change.object.key);
