@@ -49,7 +49,7 @@ function demoWorkspace() {
 const errors = (findings: { severity: string }[]) => findings.filter((finding) => finding.severity === 'error');
 
 describe('check on the demo workspace', () => {
-  it('passes: current_schema/ builds, matches the history, catalog lints and functions are clean', async () => {
+  it('passes: current_schema/ builds, matches the history, catalog lints and functions are clean', { timeout: 300_000 }, async () => {
     const { root } = demoWorkspace();
     const report = await runCheck({ config: loadConfig({ cwd: root }) });
     expect(errors(report.findings)).toEqual([]);
@@ -58,7 +58,7 @@ describe('check on the demo workspace', () => {
     expect(report.functions.checked).toBeGreaterThan(5);
   });
 
-  it('a hand-made drift fails naming the object and the file', async () => {
+  it('a hand-made drift fails naming the object and the file', { timeout: 300_000 }, async () => {
     const { root } = demoWorkspace();
     const file = join(root, 'current_schema/03_clinical_core.sql');
     const text = readFileSync(file, 'utf8');
@@ -103,7 +103,7 @@ CREATE INDEX IF NOT EXISTS visit_notes_visit_id_idx ON public.visit_notes (visit
 `;
 
 describe('check against the history of a feature branch', () => {
-  it('names what current_schema/ lacks with the migration that made it; --fix writes it and checks again', async () => {
+  it('names what current_schema/ lacks with the migration that made it; --fix writes it and checks again', { timeout: 300_000 }, async () => {
     const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
     git('checkout', '-q', '-b', 'feature');
     write('migration_history/2025-10-02_01_visit_rooms_and_notes.sql', MIGRATION);
@@ -125,7 +125,7 @@ describe('check against the history of a feature branch', () => {
     expect(schema.startsWith('-- Core tables.\n')).toBe(true);
   });
 
-  it('a migration that does not apply to the base schema is reported at its line', async () => {
+  it('a migration that does not apply to the base schema is reported at its line', { timeout: 300_000 }, async () => {
     const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
     git('checkout', '-q', '-b', 'feature');
     write('migration_history/2025-10-02_01_bad.sql', '-- ============================================================================\n-- Migration: Bad\n-- ============================================================================\n\nALTER TABLE public.visit ADD COLUMN IF NOT EXISTS room text;\n');

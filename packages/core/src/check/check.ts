@@ -78,6 +78,18 @@ function severityOf(config: PgwardenConfig, rule: string, fallback: Severity): S
   return setting ?? fallback;
 }
 
+/** Where an object is defined; a member without an entry of its own (a constraint, a column) points at its table. */
+function locate(sourceMap: readonly SourceMapEntry[], key: string): SourceMapEntry | undefined {
+  let candidate = key;
+  for (;;) {
+    const entry = findSource(sourceMap, candidate);
+    if (entry) return entry;
+    const dot = candidate.lastIndexOf('.');
+    if (candidate.includes('(') || dot < 0 || candidate.indexOf('.') === dot) return undefined;
+    candidate = candidate.slice(0, dot);
+  }
+}
+
 function point(entry: SourceMapEntry | undefined, fallbackFile: string, line?: number): Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'> {
   const at = line ?? entry?.line ?? 1;
   return { file: entry?.file ?? fallbackFile, line: at, column: line === undefined ? (entry?.column ?? 1) : 1, endLine: at, endColumn: line === undefined ? (entry?.column ?? 1) : 1 };
@@ -199,7 +211,7 @@ async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, no
   report.changes = diffCatalogs(now, expected);
   const schemaDir = config.schemaDir.replace(/\/$/, '');
   for (const change of report.changes) {
-    const defined = findSource(nowShadow.sourceMap, change.object.key);
+    const defined = locate(nowShadow.sourceMap, change.object.key);
     const migration = historySite(migrations, change);
     const by = migration ? ` (${migration})` : '';
     const where = defined ? point(defined, defined.file) : point(undefined, nowFiles.at(-1)?.relPath ?? `${schemaDir}/`);
@@ -259,7 +271,7 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
     const { report: consistency, migrations } = await checkConsistency(config, now, shadow, options, history, findings);
 
     for (const finding of await runCatalogLints(now, config)) {
-      const entry = findSource(shadow.sourceMap, finding.object.key);
+      const entry = locate(shadow.sourceMap, finding.object.key);
       findings.push({ ...point(entry, fallbackFile), rule: finding.rule, severity: finding.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
     }
 
@@ -273,7 +285,7 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
       const changes = diffCatalogs(comparableAcrossVersions(now), comparableAcrossVersions(liveSnapshot));
       live = { label: options.live.label, changes };
       for (const change of changes) {
-        const entry = findSource(shadow.sourceMap, change.object.key);
+        const entry = locate(shadow.sourceMap, change.object.key);
         const finding = changeFinding(config, 'live-drift', change, point(entry, fallbackFile), `${options.live.label} differs from current_schema/: ${change.message}`, 'a change made on the database outside a migration: write a migration for it, or undo it there');
         if (finding) findings.push(finding);
       }
