@@ -122,9 +122,9 @@ export class BuiltinVerifier {
           sqlstate: '42702',
         });
       }
-      for (const name of references.conflictTargets) {
+      for (const { name, start } of references.conflictTargets) {
         outcome.defects.push({
-          ...this.defect(fn, 'function-ambiguous-column', undefined, expression, undefined),
+          ...this.defect(fn, 'function-ambiguous-column', undefined, expression, locate(statement.toOriginal(start))),
           message: `ON CONFLICT (${name}): "${name}" is a PL/pgSQL variable and a column of the target table`,
           hint: `name the constraint (ON CONFLICT ON CONSTRAINT ...) or rename the variable; or set #variable_conflict use_column`,
           sqlstate: '42702',
@@ -268,9 +268,9 @@ export class BuiltinVerifier {
     variables: Map<string, Variable>,
     functionName: string,
     positional: (string | null)[],
-  ): { replacements: Replacement[]; conflictTargets: string[]; unknown?: string } {
+  ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string } {
     const replacements: Replacement[] = [];
-    const conflictTargets: string[] = [];
+    const conflictTargets: { name: string; start: number }[] = [];
     let unknown: string | undefined;
     const outputNames = new Set<string>();
     const orderByRefs = new Set<PgNode>();
@@ -280,10 +280,11 @@ export class BuiltinVerifier {
         for (const sort of node.sortClause ?? []) if (sort.SortBy?.node?.ColumnRef) orderByRefs.add(sort.SortBy.node.ColumnRef);
         for (const group of node.groupClause ?? []) if (group.ColumnRef) orderByRefs.add(group.ColumnRef);
       }
-      if (type === 'OnConflictClause') {
-        for (const element of node.infer?.indexElems ?? []) {
+      // libpg-query leaves InsertStmt.onConflictClause unwrapped.
+      if (type === 'InsertStmt') {
+        for (const element of node.onConflictClause?.infer?.indexElems ?? []) {
           const name = element.IndexElem?.name;
-          if (name && variables.has(name)) conflictTargets.push(name);
+          if (name && variables.has(name)) conflictTargets.push({ name, start: byteOffsetToIndex(sql, node.onConflictClause.location ?? 0) });
         }
       }
     });
