@@ -48,25 +48,26 @@ export const EXPECTED_BUILTIN: ExpectedDefect[] = [
   defect('bad_trigger()', 'function-invalid-statement', 'NEW.nickname', { sqlstate: '42703' }),
   defect('bad_on_conflict(uuid)', 'function-ambiguous-column', 'ON CONFLICT (id)', { sqlstate: '42702' }),
   defect('bad_empty_search_path(integer)', 'function-invalid-statement', 'things t', { sqlstate: '42P01' }),
+  defect('bad_row_type_field()', 'function-invalid-statement', 'v_user.nickname', { sqlstate: '42703' }),
   defect('bad_procedure(uuid)', 'function-invalid-statement', 'last_seen', { sqlstate: '42703' }),
 ];
 
 /**
  * plpgsql_check finds the same defect classes. Where it differs: it stops at the first ambiguous
- * name of a statement (so `amount` is not reported beside `id`), and a missing field of NEW and an
- * ambiguous ON CONFLICT target have only a line, no column.
+ * name of a statement (so `amount` is not reported beside `id`), and a missing field of a row
+ * variable (NEW, a row type) and an ambiguous ON CONFLICT target have only a line, no column.
  */
 export const EXPECTED_PLPGSQL_CHECK: ExpectedDefect[] = EXPECTED_BUILTIN.filter(
   (entry) => !(entry.function === 'public.bad_ambiguous(uuid)' && entry.token === 'amount FROM'),
 ).map((entry) =>
-  entry.function === 'public.bad_trigger()' || entry.function === 'public.bad_on_conflict(uuid)' ? { ...entry, lineOnly: true } : entry,
+  ['public.bad_trigger()', 'public.bad_on_conflict(uuid)', 'public.bad_row_type_field()'].includes(entry.function) ? { ...entry, lineOnly: true } : entry,
 );
 
 /** Schemas of functions.sql. */
 export const FIXTURE_SCHEMAS = ['public', 'app'];
 
 /** Functions in functions.sql (bad_* and ok_*). */
-export const FIXTURE_FUNCTION_COUNT = 34;
+export const FIXTURE_FUNCTION_COUNT = 36;
 
 /** Asserts that `defects` are exactly `expected`, each pointing at its token in the function's body. */
 export async function expectDefects(session: DbSession, defects: FunctionDefect[], expected: ExpectedDefect[]): Promise<void> {

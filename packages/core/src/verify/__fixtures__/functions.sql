@@ -323,6 +323,28 @@ BEGIN
 END;
 $$;
 
+-- A variable declared with a table's row type (no %ROWTYPE) reads fields
+
+CREATE FUNCTION public.ok_row_type_variable() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_user public.users;
+BEGIN
+  SELECT * INTO v_user FROM public.users LIMIT 1;
+  RETURN v_user.name;
+END;
+$$;
+
+CREATE FUNCTION public.bad_row_type_field() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_user public.users;
+BEGIN
+  SELECT * INTO v_user FROM public.users LIMIT 1;
+  RETURN v_user.nickname;
+END;
+$$;
+
 -- Trigger functions are checked against the table of their trigger -----------------------
 
 CREATE FUNCTION public.bad_trigger() RETURNS trigger
