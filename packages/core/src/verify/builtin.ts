@@ -50,6 +50,8 @@ export interface FunctionOutcome {
 export class BuiltinVerifier {
   /** Column names per relation and search_path, for deciding which names need an ambiguity probe. */
   private readonly columnCache = new Map<string, string[]>();
+  private readonly compositeCache = new Map<string, boolean>();
+  private scopeKey = '';
 
   constructor(
     private readonly session: DbSession,
@@ -59,6 +61,8 @@ export class BuiltinVerifier {
 
   async verifyPlpgsql(fn: VerifiableFunction, body: ParsedBody, scope: FunctionScope): Promise<FunctionOutcome> {
     const outcome: FunctionOutcome = { defects: [], unchecked: [] };
+    // Names resolve through the function's search_path: caches are per path.
+    this.scopeKey = fn.config.find((setting) => setting.startsWith('search_path=')) ?? '';
     const variables = await this.variablesOf(fn, body, outcome);
     if (!variables) return outcome;
     const lineStarts = lineStartsOf(fn.source);
@@ -66,7 +70,7 @@ export class BuiltinVerifier {
     const conflictMode = body.variableConflict ?? configuredVariableConflict(fn);
     const created = this.relationsCreatedIn(body);
     const inParameters = fn.parameters.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
-    const scopeKey = fn.config.find((setting) => setting.startsWith('search_path=')) ?? '';
+    const scopeKey = this.scopeKey;
 
     for (const expression of body.expressions) {
       if (expression.dynamic) {
@@ -122,9 +126,9 @@ export class BuiltinVerifier {
           sqlstate: '42702',
         });
       }
-      for (const name of references.conflictTargets) {
+      for (const { name, start } of references.conflictTargets) {
         outcome.defects.push({
-          ...this.defect(fn, 'function-ambiguous-column', undefined, expression, undefined),
+          ...this.defect(fn, 'function-ambiguous-column', undefined, expression, locate(statement.toOriginal(start))),
           message: `ON CONFLICT (${name}): "${name}" is a PL/pgSQL variable and a column of the target table`,
           hint: `name the constraint (ON CONFLICT ON CONSTRAINT ...) or rename the variable; or set #variable_conflict use_column`,
           sqlstate: '42702',
@@ -174,11 +178,11 @@ export class BuiltinVerifier {
         variables.set(variable.name, { type, composite: false });
         continue;
       }
-      variables.set(variable.name, { type: written, composite: false });
+      variables.set(variable.name, { type: written, composite: await this.isComposite(written) });
     }
     // The catalog's parameter types beat the text: they are resolved (%TYPE, domains, arrays).
     for (const parameter of fn.parameters) {
-      if (parameter.name) variables.set(parameter.name, { type: parameter.type, composite: false });
+      if (parameter.name) variables.set(parameter.name, { type: parameter.type, composite: await this.isComposite(parameter.type) });
     }
     return variables;
   }
@@ -207,6 +211,21 @@ export class BuiltinVerifier {
       for (const column of names) columns.add(column);
     }
     return columns;
+  }
+
+  /** A row type (`v_job public.processing_jobs;`): `v_job.id` then reads a field. */
+  private async isComposite(typeName: string): Promise<boolean> {
+    const key = `${this.scopeKey}|${typeName}`;
+    let composite = this.compositeCache.get(key);
+    if (composite === undefined) {
+      const result = await this.session.query<{ composite: boolean }>(
+        `SELECT t.typtype = 'c' AS composite FROM pg_catalog.pg_type t WHERE t.oid = pg_catalog.to_regtype($1)`,
+        [typeName],
+      );
+      composite = result.rows[0]?.composite ?? false;
+      this.compositeCache.set(key, composite);
+    }
+    return composite;
   }
 
   private async columnType(reference: string): Promise<string | undefined> {
@@ -268,9 +287,9 @@ export class BuiltinVerifier {
     variables: Map<string, Variable>,
     functionName: string,
     positional: (string | null)[],
-  ): { replacements: Replacement[]; conflictTargets: string[]; unknown?: string } {
+  ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string } {
     const replacements: Replacement[] = [];
-    const conflictTargets: string[] = [];
+    const conflictTargets: { name: string; start: number }[] = [];
     let unknown: string | undefined;
     const outputNames = new Set<string>();
     const orderByRefs = new Set<PgNode>();
@@ -280,10 +299,11 @@ export class BuiltinVerifier {
         for (const sort of node.sortClause ?? []) if (sort.SortBy?.node?.ColumnRef) orderByRefs.add(sort.SortBy.node.ColumnRef);
         for (const group of node.groupClause ?? []) if (group.ColumnRef) orderByRefs.add(group.ColumnRef);
       }
-      if (type === 'OnConflictClause') {
-        for (const element of node.infer?.indexElems ?? []) {
+      // libpg-query leaves InsertStmt.onConflictClause unwrapped.
+      if (type === 'InsertStmt') {
+        for (const element of node.onConflictClause?.infer?.indexElems ?? []) {
           const name = element.IndexElem?.name;
-          if (name && variables.has(name)) conflictTargets.push(name);
+          if (name && variables.has(name)) conflictTargets.push({ name, start: byteOffsetToIndex(sql, node.onConflictClause.location ?? 0) });
         }
       }
     });

@@ -13,6 +13,7 @@ import {
   EXPECTED_BUILTIN,
   EXPECTED_PLPGSQL_CHECK,
   FIXTURE_FUNCTION_COUNT,
+  FIXTURE_SCHEMAS,
   FIXTURE_SQL,
   expectDefects,
   generatedFunctions,
@@ -55,7 +56,7 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
   });
 
   it.skipIf(!plpgsqlCheck)('plpgsql_check: every error of every function, at its body line, and nothing on the near misses', async () => {
-    const result = await verifyFunctions(db, { schemas: ['public'] });
+    const result = await verifyFunctions(db, { schemas: FIXTURE_SCHEMAS });
     expect(result.engine).toBe('plpgsql_check');
     expect(result.checked).toBe(FIXTURE_FUNCTION_COUNT);
     expect(result.counts.plpgsqlCheckCalls).toBeGreaterThan(0);
@@ -73,7 +74,7 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
   });
 
   it('builtin on PG 15 finds what it finds on PGlite', async () => {
-    const result = await verifyFunctions(db, { schemas: ['public'], engine: 'builtin' });
+    const result = await verifyFunctions(db, { schemas: FIXTURE_SCHEMAS, engine: 'builtin' });
     expect(result.engine).toBe('builtin');
     expect(result.checked).toBe(FIXTURE_FUNCTION_COUNT);
     await expectDefects(session, result.defects, EXPECTED_BUILTIN);
@@ -81,8 +82,8 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
 
   it.skipIf(!plpgsqlCheck)('both engines agree on the defect classes of every function', async () => {
     const classes = (defects: { function: string; rule: string }[]) => [...new Set(defects.map((d) => `${d.function} ${d.rule}`))].sort();
-    const checked = await verifyFunctions(db, { schemas: ['public'], engine: 'plpgsql_check' });
-    const builtin = await verifyFunctions(db, { schemas: ['public'], engine: 'builtin' });
+    const checked = await verifyFunctions(db, { schemas: FIXTURE_SCHEMAS, engine: 'plpgsql_check' });
+    const builtin = await verifyFunctions(db, { schemas: FIXTURE_SCHEMAS, engine: 'builtin' });
     expect(classes(checked.defects)).toEqual(classes(builtin.defects));
   });
 

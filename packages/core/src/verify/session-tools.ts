@@ -1,4 +1,5 @@
 import type { DbSession } from '../db/types.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /** The fields of a Postgres error that pg and PGlite both carry. */
 export interface PgErrorFields {
@@ -55,8 +56,8 @@ export class FunctionScope {
   ) {}
 
   async enter(searchPath: string | undefined): Promise<void> {
-    await this.session.query('SELECT pg_catalog.set_config($1, $2, true)', ['search_path', searchPath ?? this.defaultSearchPath]);
-    await this.session.exec(`SAVEPOINT ${SAVEPOINT}`);
+    const path = quoteLiteral(searchPath ?? this.defaultSearchPath);
+    await this.session.exec(`SELECT pg_catalog.set_config('search_path', ${path}, true); SAVEPOINT ${SAVEPOINT}`);
   }
 
   /** After a failed statement: the transaction is usable again, the search_path still set. */
@@ -65,7 +66,6 @@ export class FunctionScope {
   }
 
   async leave(): Promise<void> {
-    await this.session.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    await this.session.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    await this.session.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`);
   }
 }

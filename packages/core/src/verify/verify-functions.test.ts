@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open.js';
 import type { Database, DbSession } from '../db/types.js';
-import { EXPECTED_BUILTIN, FIXTURE_FUNCTION_COUNT, FIXTURE_SQL, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
+import { EXPECTED_BUILTIN, FIXTURE_FUNCTION_COUNT, FIXTURE_SCHEMAS, FIXTURE_SQL, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
 import { VerifyError, verifyFunctions } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgwarden-verify-'));
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('verifyFunctions on PGlite (builtin engine)', () => {
   it('reports each defect class at its body line and column, and nothing on the near misses', async () => {
-    const result = await verifyFunctions(db, { schemas: ['public'] });
+    const result = await verifyFunctions(db, { schemas: FIXTURE_SCHEMAS });
     expect(result.engine).toBe('builtin');
     expect(result.checked).toBe(FIXTURE_FUNCTION_COUNT);
     await expectDefects(session, result.defects, EXPECTED_BUILTIN);
@@ -43,11 +43,13 @@ describe('verifyFunctions on PGlite (builtin engine)', () => {
   });
 
   it('lists dynamic SQL and statements on tables the function creates as unchecked instead of reporting them', async () => {
-    const result = await verifyFunctions(db, { schemas: ['public'], functions: ['public.ok_dynamic(text)', 'public.ok_temp_table()'] });
+    const functions = ['public.ok_dynamic(text)', 'public.ok_temp_table()', 'public.ok_record_loop()'];
+    const result = await verifyFunctions(db, { schemas: ['public'], functions });
     expect(result.defects).toEqual([]);
-    expect(result.checked).toBe(2);
+    expect(result.checked).toBe(3);
     expect(result.unchecked).toEqual([
       { function: 'public.ok_dynamic(text)', bodyLine: 5, reason: 'dynamic SQL (EXECUTE) is built at run time' },
+      { function: 'public.ok_record_loop()', bodyLine: 7, reason: 'the type of r is known only at run time' },
       { function: 'public.ok_temp_table()', bodyLine: 5, reason: 'CreateTableAsStmt statements cannot be prepared' },
       { function: 'public.ok_temp_table()', bodyLine: 6, reason: 'uses tmp_totals, which the function creates itself' },
     ]);

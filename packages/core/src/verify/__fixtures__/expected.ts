@@ -46,19 +46,28 @@ export const EXPECTED_BUILTIN: ExpectedDefect[] = [
   defect('bad_several(uuid)', 'function-invalid-statement', 'public.order_lines', { sqlstate: '42P01' }),
   defect('bad_sql_body()', 'function-body-invalid', 'public.legacy_totals', { sqlstate: '42P01' }),
   defect('bad_trigger()', 'function-invalid-statement', 'NEW.nickname', { sqlstate: '42703' }),
+  defect('bad_on_conflict(uuid)', 'function-ambiguous-column', 'ON CONFLICT (id)', { sqlstate: '42702' }),
+  defect('bad_empty_search_path(integer)', 'function-invalid-statement', 'things t', { sqlstate: '42P01' }),
+  defect('bad_row_type_field()', 'function-invalid-statement', 'v_user.nickname', { sqlstate: '42703' }),
+  defect('bad_procedure(uuid)', 'function-invalid-statement', 'last_seen', { sqlstate: '42703' }),
 ];
 
 /**
  * plpgsql_check finds the same defect classes. Where it differs: it stops at the first ambiguous
- * name of a statement (so `amount` is not reported beside `id`), and a missing field of NEW has
- * only a line, no column.
+ * name of a statement (so `amount` is not reported beside `id`), and a missing field of a row
+ * variable (NEW, a row type) and an ambiguous ON CONFLICT target have only a line, no column.
  */
 export const EXPECTED_PLPGSQL_CHECK: ExpectedDefect[] = EXPECTED_BUILTIN.filter(
   (entry) => !(entry.function === 'public.bad_ambiguous(uuid)' && entry.token === 'amount FROM'),
-).map((entry) => (entry.function === 'public.bad_trigger()' ? { ...entry, token: 'NEW.nickname', lineOnly: true } : entry));
+).map((entry) =>
+  ['public.bad_trigger()', 'public.bad_on_conflict(uuid)', 'public.bad_row_type_field()'].includes(entry.function) ? { ...entry, lineOnly: true } : entry,
+);
+
+/** Schemas of functions.sql. */
+export const FIXTURE_SCHEMAS = ['public', 'app'];
 
 /** Functions in functions.sql (bad_* and ok_*). */
-export const FIXTURE_FUNCTION_COUNT = 27;
+export const FIXTURE_FUNCTION_COUNT = 36;
 
 /** Asserts that `defects` are exactly `expected`, each pointing at its token in the function's body. */
 export async function expectDefects(session: DbSession, defects: FunctionDefect[], expected: ExpectedDefect[]): Promise<void> {
@@ -66,7 +75,7 @@ export async function expectDefects(session: DbSession, defects: FunctionDefect[
     (
       await session.query<{ key: string; source: string }>(
         `SELECT format('%s.%s(%s)', n.nspname, p.proname, oidvectortypes(p.proargtypes)) AS key, p.prosrc AS source
-           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'`,
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('public', 'app')`,
       )
     ).rows.map((row) => [row.key, row.source]),
   );
@@ -82,7 +91,7 @@ export async function expectDefects(session: DbSession, defects: FunctionDefect[
   const unexpected = actual.filter((a) => !expected.some((e) => matches(a, e)));
   const missing = expected.filter((e) => !actual.some((a) => matches(a, e)));
   expect({ unexpected, missing }).toEqual({ unexpected: [], missing: [] });
-  expect(defects.filter((d) => d.function.startsWith('public.ok_')), 'near misses stay clean').toEqual([]);
+  expect(defects.filter((d) => /^\w+\.ok_/.test(d.function)), 'near misses stay clean').toEqual([]);
   expect(defects).toHaveLength(expected.length);
 }
 

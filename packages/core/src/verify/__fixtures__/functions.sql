@@ -177,6 +177,34 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.ok_order_by_output_name() RETURNS TABLE (total numeric)
+LANGUAGE plpgsql AS $$
+BEGIN
+  -- ORDER BY an output column name: SQL resolves it before PL/pgSQL sees it
+  RETURN QUERY
+  SELECT i.total AS total FROM public.invoices i ORDER BY total;
+END;
+$$;
+
+-- ON CONFLICT (id) with an OUT column id: Postgres resolves the target through PL/pgSQL
+CREATE FUNCTION public.bad_on_conflict(p_user uuid) RETURNS TABLE (id int)
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.orders AS o (id, user_id) VALUES (1, p_user)
+  ON CONFLICT (id) DO NOTHING;
+  RETURN;
+END;
+$$;
+
+CREATE FUNCTION public.ok_on_conflict(p_user uuid) RETURNS TABLE (id int)
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.orders AS o (id, user_id) VALUES (1, p_user)
+  ON CONFLICT ON CONSTRAINT orders_pkey DO NOTHING;
+  RETURN;
+END;
+$$;
+
 -- A variable named like an SQL keyword ----------------------------------------------------
 
 CREATE FUNCTION public.bad_keyword_variable() RETURNS text
@@ -225,6 +253,40 @@ LANGUAGE sql AS $$
     FROM public.invoices
 $$;
 
+-- A function's own search_path applies to its statements -------------------------------
+
+CREATE SCHEMA app;
+CREATE TABLE app.things (id int PRIMARY KEY, label text);
+
+CREATE FUNCTION app.ok_own_search_path(p_id int) RETURNS text
+LANGUAGE plpgsql SET search_path = app, pg_temp AS $$
+DECLARE
+  v_label text;
+BEGIN
+  SELECT t.label INTO v_label FROM things t WHERE t.id = p_id;
+  RETURN v_label;
+END;
+$$;
+
+CREATE FUNCTION public.bad_empty_search_path(p_id int) RETURNS text
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  v_label text;
+BEGIN
+  SELECT t.label INTO v_label FROM things t WHERE t.id = p_id;
+  RETURN v_label;
+END;
+$$;
+
+-- Procedures are verified like functions ------------------------------------------------
+
+CREATE PROCEDURE public.bad_procedure(p_user uuid)
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE public.users SET last_seen = now() WHERE id = p_user;
+END;
+$$;
+
 -- What cannot be checked statically is skipped, not reported ------------------------------
 
 CREATE FUNCTION public.ok_temp_table() RETURNS numeric
@@ -245,6 +307,41 @@ DECLARE
 BEGIN
   EXECUTE format('SELECT count(*) FROM %I', p_table) INTO n;
   RETURN n;
+END;
+$$;
+
+CREATE FUNCTION public.ok_record_loop() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+  v_names text := '';
+BEGIN
+  FOR r IN SELECT u.name FROM public.users u LOOP
+    v_names := v_names || r.name;
+  END LOOP;
+  RETURN v_names;
+END;
+$$;
+
+-- A variable declared with a table's row type (no %ROWTYPE) reads fields
+
+CREATE FUNCTION public.ok_row_type_variable() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_user public.users;
+BEGIN
+  SELECT * INTO v_user FROM public.users LIMIT 1;
+  RETURN v_user.name;
+END;
+$$;
+
+CREATE FUNCTION public.bad_row_type_field() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_user public.users;
+BEGIN
+  SELECT * INTO v_user FROM public.users LIMIT 1;
+  RETURN v_user.nickname;
 END;
 $$;
 
