@@ -29,19 +29,19 @@ describe('runCatalogLints', () => {
       'public.patients rls-disabled-in-exposed-schema error',
       'public.visit_patients security-definer-view warning',
       'public.visits no-primary-key warning',
-      'public.visits.visits_patient_id_fkey unindexed-foreign-key warning',
+      'public.visits.visits_patient_id_fkey unindexed-foreign-key info',
     ]);
   });
 
   it('applies the severities and "off" of the config rules map', async () => {
     const findings = await runCatalogLints(snapshot, {
-      rules: { 'rls-disabled-in-exposed-schema': 'warning', 'no-primary-key': 'off', 'unindexed-foreign-key': 'info' },
+      rules: { 'rls-disabled-in-exposed-schema': 'warning', 'no-primary-key': 'off', 'unindexed-foreign-key': 'error' },
       exposedSchemas: ['public'],
     });
     expect(summary(findings)).toEqual([
       'public.patients rls-disabled-in-exposed-schema warning',
       'public.visit_patients security-definer-view warning',
-      'public.visits.visits_patient_id_fkey unindexed-foreign-key info',
+      'public.visits.visits_patient_id_fkey unindexed-foreign-key error',
     ]);
   });
 
@@ -53,7 +53,7 @@ describe('runCatalogLints', () => {
   it('finds nothing to say about exposed schemas when none is exposed', async () => {
     expect(summary(await runCatalogLints(snapshot, { rules: {}, exposedSchemas: [] }))).toEqual([
       'public.visits no-primary-key warning',
-      'public.visits.visits_patient_id_fkey unindexed-foreign-key warning',
+      'public.visits.visits_patient_id_fkey unindexed-foreign-key info',
     ]);
   });
 });
