@@ -33,6 +33,8 @@ export interface ParsedBody {
   statementLines: number[];
   /** CASE x WHEN ...: PL/pgSQL compares through a hidden variable that stands for x. */
   caseVariables: Map<string, string>;
+  /** Block and loop labels: `label.variable` names a variable. */
+  labels: Set<string>;
   /** The body's `#variable_conflict` option, if any. */
   variableConflict?: string;
 }
@@ -51,7 +53,7 @@ export function parsePlpgsqlBody(pg: PgQuery, definition: string, source: string
   const fn = tree.plpgsql_funcs?.[0]?.PLpgSQL_function;
   if (!fn) return { ok: false, message: 'the PL/pgSQL parser returned no function' };
 
-  const body: ParsedBody = { variables: [], expressions: [], statementLines: [], caseVariables: new Map() };
+  const body: ParsedBody = { variables: [], expressions: [], statementLines: [], caseVariables: new Map(), labels: new Set() };
   const datums: PgNode[] = fn.datums ?? [];
   for (const datum of datums) {
     const [type, node] = Object.entries(datum)[0] as [string, PgNode];
@@ -90,6 +92,7 @@ function collectStatements(value: unknown, lineno: number, body: ParsedBody, dat
     if (key.startsWith(STATEMENT_PREFIX) && node && typeof node === 'object') {
       const line: number = node.lineno ?? lineno;
       if (node.lineno) body.statementLines.push(node.lineno);
+      if (typeof node.label === 'string') body.labels.add(node.label);
       if (key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors') {
         const query = node.query?.PLpgSQL_expr?.query;
         if (typeof query === 'string') body.expressions.push({ query, parseMode: 2, lineno: line, dynamic: true });

@@ -16,6 +16,7 @@ import { pgErrorFields, isPgError, type FunctionScope, type PgErrorFields } from
 import type { FunctionDefect, UncheckedItem, VerifyResult } from './types.js';
 
 const PREPARED_NAME = 'pgwarden_verify_statement';
+const POLYMORPHIC = /^any(?:element|array|nonarray|enum|range|multirange|compatible\w*)$/;
 const PREPARABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 interface Variable {
@@ -61,6 +62,11 @@ export class BuiltinVerifier {
 
   async verifyPlpgsql(fn: VerifiableFunction, body: ParsedBody, scope: FunctionScope): Promise<FunctionOutcome> {
     const outcome: FunctionOutcome = { defects: [], unchecked: [] };
+    const polymorphic = fn.parameters.find((p) => POLYMORPHIC.test(p.type));
+    if (polymorphic) {
+      outcome.unchecked.push({ function: fn.key, reason: `polymorphic parameter type ${polymorphic.type}: the types are known only per call` });
+      return outcome;
+    }
     // Names resolve through the function's search_path: caches are per path.
     this.scopeKey = fn.config.find((setting) => setting.startsWith('search_path=')) ?? '';
     const variables = await this.variablesOf(fn, body, outcome);
@@ -68,7 +74,11 @@ export class BuiltinVerifier {
     const lineStarts = lineStartsOf(fn.source);
     const functionName = fn.key.slice(fn.key.indexOf('.') + 1, fn.key.indexOf('('));
     const conflictMode = body.variableConflict ?? configuredVariableConflict(fn);
-    const created = this.relationsCreatedIn(body);
+    const created = new Map([...this.relationsCreatedIn(body)].map((name) => [name, 'which the function creates itself']));
+    // Transition tables (REFERENCING NEW TABLE AS ...) exist only while the trigger runs.
+    for (const trigger of fn.triggers) {
+      for (const name of [trigger.oldTable, trigger.newTable]) if (name) created.set(name, "the trigger's transition table");
+    }
     const inParameters = fn.parameters.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
     const scopeKey = this.scopeKey;
 
@@ -92,10 +102,10 @@ export class BuiltinVerifier {
       }
       const createdHere = relationNames(tree).find((name) => created.has(name));
       if (createdHere) {
-        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `uses ${createdHere}, which the function creates itself` });
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `uses ${createdHere}, ${created.get(createdHere)}` });
         continue;
       }
-      const references = this.variableReferences(tree, statement.sql, variables, functionName, inParameters.map((p) => p.name));
+      const references = this.variableReferences(tree, statement.sql, variables, functionName, body.labels, inParameters.map((p) => p.name));
       if (references.unknown) {
         outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `the type of ${references.unknown} is known only at run time` });
         continue;
@@ -286,6 +296,7 @@ export class BuiltinVerifier {
     sql: string,
     variables: Map<string, Variable>,
     functionName: string,
+    labels: ReadonlySet<string>,
     positional: (string | null)[],
   ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string } {
     const replacements: Replacement[] = [];
@@ -338,9 +349,9 @@ export class BuiltinVerifier {
         replacements.push({ start, end: spans[0].end, variable: first, text: (p) => `(${p})`, unqualified: false });
         return;
       }
-      // `function_name.parameter` names a parameter explicitly.
+      // `function_name.parameter` and `block_label.variable` name a variable explicitly.
       const second = names[1];
-      if (first === functionName && second !== undefined && variables.has(second)) {
+      if ((first === functionName || labels.has(first)) && second !== undefined && variables.has(second)) {
         replacements.push({ start, end: spans[1].end, variable: second, text: (p) => p, unqualified: false });
       }
     });
