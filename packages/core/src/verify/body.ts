@@ -130,3 +130,19 @@ export function positionIn(lineStarts: readonly number[], offset: number): { lin
   while (line + 1 < lineStarts.length && lineStarts[line + 1] <= offset) line++;
   return { line: line + 1, column: offset - lineStarts[line] + 1 };
 }
+
+/** Tables (temporary or not) the body creates: statements using them can be checked only at run time. */
+export function relationsCreatedIn(pg: PgQuery, body: ParsedBody): Set<string> {
+  const created = new Set<string>();
+  for (const expression of body.expressions) {
+    if (expression.parseMode !== 0 || !/\bCREATE\b/i.test(expression.query)) continue;
+    try {
+      const stmt = (pg.parseSync(expression.query).stmts?.[0] as PgNode | undefined)?.stmt;
+      const relation = stmt?.CreateStmt?.relation ?? stmt?.CreateTableAsStmt?.into?.rel;
+      if (relation?.relname) created.add(relation.relname);
+    } catch {
+      // Unparseable statements are reported as unchecked where they are visited.
+    }
+  }
+  return created;
+}

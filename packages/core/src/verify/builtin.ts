@@ -9,7 +9,7 @@ import type { PgQuery } from '../sql/parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex } from '../sql/positions.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode } from '../sql/types.js';
-import { lineStartsOf, locateInBody, positionIn, type BodyExpression, type ParsedBody } from './body.js';
+import { lineStartsOf, locateInBody, positionIn, relationsCreatedIn, type BodyExpression, type ParsedBody } from './body.js';
 import { configuredVariableConflict, type VerifiableFunction } from './functions.js';
 import { verifyRule } from './rules.js';
 import { pgErrorFields, isPgError, type FunctionScope, type PgErrorFields } from './session-tools.js';
@@ -74,7 +74,7 @@ export class BuiltinVerifier {
     const lineStarts = lineStartsOf(fn.source);
     const functionName = fn.key.slice(fn.key.indexOf('.') + 1, fn.key.indexOf('('));
     const conflictMode = body.variableConflict ?? configuredVariableConflict(fn);
-    const created = new Map([...this.relationsCreatedIn(body)].map((name) => [name, 'which the function creates itself']));
+    const created = new Map([...relationsCreatedIn(this.pg, body)].map((name) => [name, 'which the function creates itself']));
     // Transition tables (REFERENCING NEW TABLE AS ...) exist only while the trigger runs.
     for (const trigger of fn.triggers) {
       for (const name of [trigger.oldTable, trigger.newTable]) if (name) created.set(name, "the trigger's transition table");
@@ -247,22 +247,6 @@ export class BuiltinVerifier {
       [reference.slice(0, dot), unquote(reference.slice(dot + 1))],
     );
     return result.rows[0]?.type;
-  }
-
-  /** Tables (temporary or not) the body creates: statements using them are checked only at run time. */
-  private relationsCreatedIn(body: ParsedBody): Set<string> {
-    const created = new Set<string>();
-    for (const expression of body.expressions) {
-      if (expression.parseMode !== 0 || !/\bCREATE\b/i.test(expression.query)) continue;
-      try {
-        const stmt = (this.pg.parseSync(expression.query).stmts?.[0] as PgNode | undefined)?.stmt;
-        const relation = stmt?.CreateStmt?.relation ?? stmt?.CreateTableAsStmt?.into?.rel;
-        if (relation?.relname) created.add(relation.relname);
-      } catch {
-        // Unparseable statements are reported as unchecked where they are visited.
-      }
-    }
-    return created;
   }
 
   /** The statement as SQL that PREPARE accepts, and how its offsets map back. */

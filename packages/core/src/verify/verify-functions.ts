@@ -2,7 +2,7 @@ import type { Database, DbSession } from '../db/types.js';
 import { loadedParser } from '../sql/parser.js';
 import { byteOffsetToIndex } from '../sql/positions.js';
 import type { PgQuery } from '../sql/parser.js';
-import { lineStartsOf, parsePlpgsqlBody, positionIn } from './body.js';
+import { lineStartsOf, parsePlpgsqlBody, positionIn, relationsCreatedIn } from './body.js';
 import { BodySuppressions } from './body-suppressions.js';
 import { BuiltinVerifier } from './builtin.js';
 import { configuredSearchPath, listFunctions, type VerifiableFunction } from './functions.js';
@@ -99,8 +99,7 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
       }));
       let outcome;
       if (checkSchema) {
-        const created = new Set(body.expressions.flatMap((e) => [...e.query.matchAll(/\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP|TEMPORARY|UNLOGGED)?\s*TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[\w$"]+\.)?"?([\w$]+)/gi)].map((m) => m[1].toLowerCase())));
-        outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, created, result.counts);
+        outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, relationsCreatedIn(pg, body), result.counts);
         // plpgsql_check does not look into dynamic SQL either: say so rather than imply it was checked.
         for (const expression of body.expressions.filter((e) => e.dynamic)) {
           outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'dynamic SQL (EXECUTE) is built at run time' });

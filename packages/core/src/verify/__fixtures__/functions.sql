@@ -216,6 +216,13 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.bad_keyword_parameter("user" text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN 'hello ' || "user";
+END;
+$$;
+
 CREATE FUNCTION public.ok_keyword_variable() RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -246,6 +253,16 @@ LANGUAGE sql AS $$
 $$;
 
 DROP TABLE public.archive_rows;
+
+-- Created the way pg_dump output does, without body checks: verify checks it anyway
+SET check_function_bodies = off;
+
+CREATE FUNCTION public.bad_sql_body_unchecked() RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT count(u.nickname) FROM public.users u
+$$;
+
+SET check_function_bodies = on;
 
 CREATE FUNCTION public.ok_sql_body() RETURNS numeric
 LANGUAGE sql AS $$
