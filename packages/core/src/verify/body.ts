@@ -93,8 +93,10 @@ function collectStatements(value: unknown, lineno: number, body: ParsedBody, dat
       const line: number = node.lineno ?? lineno;
       if (node.lineno) body.statementLines.push(node.lineno);
       if (typeof node.label === 'string') body.labels.add(node.label);
-      if (key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors') {
-        const query = node.query?.PLpgSQL_expr?.query;
+      // EXECUTE, FOR ... IN EXECUTE, RETURN QUERY EXECUTE, OPEN ... FOR EXECUTE.
+      const dynamic = key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors' ? node.query : node.dynquery;
+      if (dynamic) {
+        const query = dynamic.PLpgSQL_expr?.query;
         if (typeof query === 'string') body.expressions.push({ query, parseMode: 2, lineno: line, dynamic: true });
       }
       if (key === 'PLpgSQL_stmt_case' && node.t_expr?.PLpgSQL_expr?.query !== undefined && node.t_varno !== undefined) {

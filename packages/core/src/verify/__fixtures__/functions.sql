@@ -327,6 +327,13 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.ok_return_query_execute(p_table text) RETURNS SETOF bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE format('SELECT count(*) FROM %I', p_table);
+END;
+$$;
+
 CREATE FUNCTION public.ok_record_loop() RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
