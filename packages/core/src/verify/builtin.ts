@@ -17,6 +17,9 @@ import type { FunctionDefect, UncheckedItem, VerifyResult } from './types.js';
 
 const PREPARED_NAME = 'pgwarden_verify_statement';
 const POLYMORPHIC = /^any(?:element|array|nonarray|enum|range|multirange|compatible\w*)$/;
+/** Built-in scalar types and arrays, which need no catalog lookup to know they are not row types. */
+const SCALAR_TYPE =
+  /(?:\[\]|^(?:pg_catalog\.)?(?:bool|boolean|int|int2|int4|int8|integer|smallint|bigint|numeric|decimal|real|float4|float8|double precision|text|varchar|char|character|character varying|name|uuid|json|jsonb|date|time|timetz|timestamp|timestamptz|interval|bytea|oid|regclass|refcursor|inet|cidr)(?:\s*\(.*\))?(?: with(?:out)? time zone)?)$/i;
 const PREPARABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 interface Variable {
@@ -225,6 +228,7 @@ export class BuiltinVerifier {
 
   /** A row type (`v_job public.processing_jobs;`): `v_job.id` then reads a field. */
   private async isComposite(typeName: string): Promise<boolean> {
+    if (SCALAR_TYPE.test(typeName)) return false;
     const key = `${this.scopeKey}|${typeName}`;
     let composite = this.compositeCache.get(key);
     if (composite === undefined) {
