@@ -112,6 +112,25 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
     }
   });
 
+  it.skipIf(!plpgsqlCheck)('a role that may not create the extension: auto falls back to builtin, an explicit request fails in one line', async () => {
+    const role = `pgw_verify_${process.pid}`;
+    await session.exec(`CREATE ROLE ${role} LOGIN`);
+    const url = new URL(testDb.url);
+    url.username = role;
+    const limited = await openDatabase({ url: url.toString() });
+    try {
+      const auto = await verifyFunctions(limited, { schemas: ['public'], functions: ['public.bad_cast(integer)'] });
+      expect(auto).toMatchObject({ engine: 'builtin', checked: 1 });
+      expect(auto.defects.map((d) => d.message)).toEqual(['cannot cast type jsonb to integer[]']);
+      const error = await verifyFunctions(limited, { schemas: ['public'], engine: 'plpgsql_check' }).catch((e: unknown) => e);
+      // The role may not create the extension's schema (nor, as superuser-only, the extension).
+      expect((error as Error).message).toMatch(/^cannot use plpgsql_check on this database: permission denied [^\n]+$/);
+    } finally {
+      await limited.close();
+      await session.exec(`DROP ROLE ${role}`);
+    }
+  });
+
   it.skipIf(!plpgsqlCheck)('grows linearly on both engines: 4n functions cost 4 times the work of n', async () => {
     await session.exec(generatedFunctions('grow_small', 5) + generatedFunctions('grow_large', 20));
     for (const engine of ['plpgsql_check', 'builtin'] as const) {

@@ -45,14 +45,21 @@ async function chooseEngine(session: DbSession, kind: Database['kind'] | undefin
 }
 
 async function verifyInSession(session: DbSession, kind: Database['kind'] | undefined, options: VerifyOptions): Promise<VerifyResult> {
-  const engine = await chooseEngine(session, kind, options.engine ?? 'auto');
+  const requested = options.engine ?? 'auto';
+  const engine = await chooseEngine(session, kind, requested);
   const result: VerifyResult = { engine, checked: 0, defects: [], unchecked: [], counts: { prepared: 0, plpgsqlCheckCalls: 0, validatorCalls: 0 } };
   const pg = await loadedParser();
   const defaultSearchPath = (await session.query<{ path: string }>(`SELECT pg_catalog.current_setting('search_path') AS path`)).rows[0].path;
   const functions = await listFunctions(session, options.schemas, options.functions);
 
   await inRolledBackTransaction(session, async () => {
-    const checkSchema = engine === 'plpgsql_check' ? await ensurePlpgsqlCheck(session) : undefined;
+    let checkSchema: string | undefined;
+    if (engine === 'plpgsql_check') {
+      const installed = await ensurePlpgsqlCheck(session);
+      if ('schema' in installed) checkSchema = installed.schema;
+      else if (requested === 'plpgsql_check') throw new VerifyError(`cannot use plpgsql_check on this database: ${installed.failure}`);
+      else result.engine = 'builtin'; // auto: available but not installable by this role
+    }
     const builtin = new BuiltinVerifier(session, pg, result.counts);
     const scope = new FunctionScope(session, defaultSearchPath);
     for (const fn of functions) {
