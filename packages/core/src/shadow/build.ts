@@ -21,6 +21,7 @@ import { missingObjectOf, newFinding, RootCauses } from './root-cause.js';
 import { listSchemaFiles, orderStatements, readSqlFiles, type OrderedStatement, type ShadowSourceFile } from './schema-files.js';
 import { SourceMapBuilder } from './source-map.js';
 import { createPgliteTarget, createServerTarget, type ShadowTarget } from './target.js';
+import { extensionsCreatedIn } from './extensions.js';
 import type { ShadowDatabase, ShadowFinding, ShadowPreset } from './types.js';
 
 export interface BuildShadowOptions {
@@ -38,6 +39,11 @@ export interface BuildShadowOptions {
   cache?: boolean;
   /** Default `<root>/.pgwarden/cache`. */
   cacheDir?: string;
+  /**
+   * PGlite only: extensions to make available besides those the schema files create (e.g. the ones
+   * pending migrations create, for applyToShadow). Only these are registered: each costs start-up time.
+   */
+  extensions?: readonly string[];
 }
 
 /** Build options from the configuration: `shadow.url`, else the variable `shadow.urlEnv` names, else PGlite. */
@@ -60,16 +66,17 @@ export async function buildShadow(options: BuildShadowOptions): Promise<ShadowDa
   }
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? join(root, '.pgwarden', 'cache');
-  const key = shadowCacheKey(files, preset);
+  const extensions = [...new Set([...extensionsCreatedIn(files), ...(options.extensions ?? [])])].sort();
+  const key = shadowCacheKey(files, preset, extensions);
   if (useCache) {
     const cached = readCachedBuild(cacheDir, key);
     if (cached) {
-      const target = await createPgliteTarget(cached.dump);
+      const target = await createPgliteTarget(cached.dump, extensions);
       return { ...cached.build, database: target.database, kind: 'pglite', cache: 'hit', cacheKey: key, close: () => target.dispose() };
     }
   }
   // A fresh PGlite (initdb) costs seconds; loading a dump of one with the preset applied costs a fraction.
-  const target = await createPgliteTarget(await baseDataDir(preset, useCache ? cacheDir : undefined));
+  const target = await createPgliteTarget(await baseDataDir(preset, useCache ? cacheDir : undefined), extensions);
   return finishBuild(target, files, undefined, useCache ? 'miss' : 'off', async (build) => {
     if (useCache) await writeCachedBuild(cacheDir, key, await target.pglite!.dumpDataDir('gzip'), build);
   }, key);

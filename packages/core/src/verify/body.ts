@@ -33,6 +33,8 @@ export interface ParsedBody {
   statementLines: number[];
   /** CASE x WHEN ...: PL/pgSQL compares through a hidden variable that stands for x. */
   caseVariables: Map<string, string>;
+  /** Block and loop labels: `label.variable` names a variable. */
+  labels: Set<string>;
   /** The body's `#variable_conflict` option, if any. */
   variableConflict?: string;
 }
@@ -51,7 +53,7 @@ export function parsePlpgsqlBody(pg: PgQuery, definition: string, source: string
   const fn = tree.plpgsql_funcs?.[0]?.PLpgSQL_function;
   if (!fn) return { ok: false, message: 'the PL/pgSQL parser returned no function' };
 
-  const body: ParsedBody = { variables: [], expressions: [], statementLines: [], caseVariables: new Map() };
+  const body: ParsedBody = { variables: [], expressions: [], statementLines: [], caseVariables: new Map(), labels: new Set() };
   const datums: PgNode[] = fn.datums ?? [];
   for (const datum of datums) {
     const [type, node] = Object.entries(datum)[0] as [string, PgNode];
@@ -90,8 +92,11 @@ function collectStatements(value: unknown, lineno: number, body: ParsedBody, dat
     if (key.startsWith(STATEMENT_PREFIX) && node && typeof node === 'object') {
       const line: number = node.lineno ?? lineno;
       if (node.lineno) body.statementLines.push(node.lineno);
-      if (key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors') {
-        const query = node.query?.PLpgSQL_expr?.query;
+      if (typeof node.label === 'string') body.labels.add(node.label);
+      // EXECUTE, FOR ... IN EXECUTE, RETURN QUERY EXECUTE, OPEN ... FOR EXECUTE.
+      const dynamic = key === 'PLpgSQL_stmt_dynexecute' || key === 'PLpgSQL_stmt_dynfors' ? node.query : node.dynquery;
+      if (dynamic) {
+        const query = dynamic.PLpgSQL_expr?.query;
         if (typeof query === 'string') body.expressions.push({ query, parseMode: 2, lineno: line, dynamic: true });
       }
       if (key === 'PLpgSQL_stmt_case' && node.t_expr?.PLpgSQL_expr?.query !== undefined && node.t_varno !== undefined) {
@@ -126,4 +131,20 @@ export function positionIn(lineStarts: readonly number[], offset: number): { lin
   let line = 0;
   while (line + 1 < lineStarts.length && lineStarts[line + 1] <= offset) line++;
   return { line: line + 1, column: offset - lineStarts[line] + 1 };
+}
+
+/** Tables (temporary or not) the body creates: statements using them can be checked only at run time. */
+export function relationsCreatedIn(pg: PgQuery, body: ParsedBody): Set<string> {
+  const created = new Set<string>();
+  for (const expression of body.expressions) {
+    if (expression.parseMode !== 0 || !/\bCREATE\b/i.test(expression.query)) continue;
+    try {
+      const stmt = (pg.parseSync(expression.query).stmts?.[0] as PgNode | undefined)?.stmt;
+      const relation = stmt?.CreateStmt?.relation ?? stmt?.CreateTableAsStmt?.into?.rel;
+      if (relation?.relname) created.add(relation.relname);
+    } catch {
+      // Unparseable statements are reported as unchecked where they are visited.
+    }
+  }
+  return created;
 }

@@ -9,13 +9,17 @@ import type { PgQuery } from '../sql/parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex } from '../sql/positions.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode } from '../sql/types.js';
-import { lineStartsOf, locateInBody, positionIn, type BodyExpression, type ParsedBody } from './body.js';
+import { lineStartsOf, locateInBody, positionIn, relationsCreatedIn, type BodyExpression, type ParsedBody } from './body.js';
 import { configuredVariableConflict, type VerifiableFunction } from './functions.js';
 import { verifyRule } from './rules.js';
 import { pgErrorFields, isPgError, type FunctionScope, type PgErrorFields } from './session-tools.js';
 import type { FunctionDefect, UncheckedItem, VerifyResult } from './types.js';
 
 const PREPARED_NAME = 'pgwarden_verify_statement';
+const POLYMORPHIC = /^any(?:element|array|nonarray|enum|range|multirange|compatible\w*)$/;
+/** Built-in scalar types and arrays, which need no catalog lookup to know they are not row types. */
+const SCALAR_TYPE =
+  /(?:\[\]|^(?:pg_catalog\.)?(?:bool|boolean|int|int2|int4|int8|integer|smallint|bigint|numeric|decimal|real|float4|float8|double precision|text|varchar|char|character|character varying|name|uuid|json|jsonb|date|time|timetz|timestamp|timestamptz|interval|bytea|oid|regclass|refcursor|inet|cidr)(?:\s*\(.*\))?(?: with(?:out)? time zone)?)$/i;
 const PREPARABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 interface Variable {
@@ -61,6 +65,11 @@ export class BuiltinVerifier {
 
   async verifyPlpgsql(fn: VerifiableFunction, body: ParsedBody, scope: FunctionScope): Promise<FunctionOutcome> {
     const outcome: FunctionOutcome = { defects: [], unchecked: [] };
+    const polymorphic = fn.parameters.find((p) => POLYMORPHIC.test(p.type));
+    if (polymorphic) {
+      outcome.unchecked.push({ function: fn.key, reason: `polymorphic parameter type ${polymorphic.type}: the types are known only per call` });
+      return outcome;
+    }
     // Names resolve through the function's search_path: caches are per path.
     this.scopeKey = fn.config.find((setting) => setting.startsWith('search_path=')) ?? '';
     const variables = await this.variablesOf(fn, body, outcome);
@@ -68,7 +77,11 @@ export class BuiltinVerifier {
     const lineStarts = lineStartsOf(fn.source);
     const functionName = fn.key.slice(fn.key.indexOf('.') + 1, fn.key.indexOf('('));
     const conflictMode = body.variableConflict ?? configuredVariableConflict(fn);
-    const created = this.relationsCreatedIn(body);
+    const created = new Map([...relationsCreatedIn(this.pg, body)].map((name) => [name, 'which the function creates itself']));
+    // Transition tables (REFERENCING NEW TABLE AS ...) exist only while the trigger runs.
+    for (const trigger of fn.triggers) {
+      for (const name of [trigger.oldTable, trigger.newTable]) if (name) created.set(name, "the trigger's transition table");
+    }
     const inParameters = fn.parameters.filter((p) => p.mode === 'i' || p.mode === 'b' || p.mode === 'v');
     const scopeKey = this.scopeKey;
 
@@ -92,10 +105,10 @@ export class BuiltinVerifier {
       }
       const createdHere = relationNames(tree).find((name) => created.has(name));
       if (createdHere) {
-        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `uses ${createdHere}, which the function creates itself` });
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `uses ${createdHere}, ${created.get(createdHere)}` });
         continue;
       }
-      const references = this.variableReferences(tree, statement.sql, variables, functionName, inParameters.map((p) => p.name));
+      const references = this.variableReferences(tree, statement.sql, variables, functionName, body.labels, inParameters.map((p) => p.name));
       if (references.unknown) {
         outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `the type of ${references.unknown} is known only at run time` });
         continue;
@@ -215,6 +228,7 @@ export class BuiltinVerifier {
 
   /** A row type (`v_job public.processing_jobs;`): `v_job.id` then reads a field. */
   private async isComposite(typeName: string): Promise<boolean> {
+    if (SCALAR_TYPE.test(typeName)) return false;
     const key = `${this.scopeKey}|${typeName}`;
     let composite = this.compositeCache.get(key);
     if (composite === undefined) {
@@ -237,22 +251,6 @@ export class BuiltinVerifier {
       [reference.slice(0, dot), unquote(reference.slice(dot + 1))],
     );
     return result.rows[0]?.type;
-  }
-
-  /** Tables (temporary or not) the body creates: statements using them are checked only at run time. */
-  private relationsCreatedIn(body: ParsedBody): Set<string> {
-    const created = new Set<string>();
-    for (const expression of body.expressions) {
-      if (expression.parseMode !== 0 || !/\bCREATE\b/i.test(expression.query)) continue;
-      try {
-        const stmt = (this.pg.parseSync(expression.query).stmts?.[0] as PgNode | undefined)?.stmt;
-        const relation = stmt?.CreateStmt?.relation ?? stmt?.CreateTableAsStmt?.into?.rel;
-        if (relation?.relname) created.add(relation.relname);
-      } catch {
-        // Unparseable statements are reported as unchecked where they are visited.
-      }
-    }
-    return created;
   }
 
   /** The statement as SQL that PREPARE accepts, and how its offsets map back. */
@@ -286,6 +284,7 @@ export class BuiltinVerifier {
     sql: string,
     variables: Map<string, Variable>,
     functionName: string,
+    labels: ReadonlySet<string>,
     positional: (string | null)[],
   ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string } {
     const replacements: Replacement[] = [];
@@ -338,9 +337,9 @@ export class BuiltinVerifier {
         replacements.push({ start, end: spans[0].end, variable: first, text: (p) => `(${p})`, unqualified: false });
         return;
       }
-      // `function_name.parameter` names a parameter explicitly.
+      // `function_name.parameter` and `block_label.variable` name a variable explicitly.
       const second = names[1];
-      if (first === functionName && second !== undefined && variables.has(second)) {
+      if ((first === functionName || labels.has(first)) && second !== undefined && variables.has(second)) {
         replacements.push({ start, end: spans[1].end, variable: second, text: (p) => p, unqualified: false });
       }
     });

@@ -10,6 +10,7 @@ import { openDatabase } from '../db/open.js';
 import type { Database, DbSession } from '../db/types.js';
 import { TEST_DATABASE_URL, createTestDatabase, serverAvailable, type TestDatabase } from '../runner/__fixtures__/test-db.js';
 import {
+  BUILTIN_CHECKED_COUNT,
   EXPECTED_BUILTIN,
   EXPECTED_PLPGSQL_CHECK,
   FIXTURE_FUNCTION_COUNT,
@@ -63,6 +64,7 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
     await expectDefects(session, result.defects, EXPECTED_PLPGSQL_CHECK);
     expect(result.unchecked).toEqual([
       { function: 'public.ok_dynamic(text)', bodyLine: 5, reason: 'dynamic SQL (EXECUTE) is built at run time' },
+      { function: 'public.ok_return_query_execute(text)', bodyLine: 3, reason: 'dynamic SQL (EXECUTE) is built at run time' },
       { function: 'public.ok_temp_table()', bodyLine: 6, reason: 'uses tmp_totals, which the function creates itself' },
     ]);
   });
@@ -76,7 +78,7 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
   it('builtin on PG 15 finds what it finds on PGlite', async () => {
     const result = await verifyFunctions(db, { schemas: FIXTURE_SCHEMAS, engine: 'builtin' });
     expect(result.engine).toBe('builtin');
-    expect(result.checked).toBe(FIXTURE_FUNCTION_COUNT);
+    expect(result.checked).toBe(BUILTIN_CHECKED_COUNT);
     await expectDefects(session, result.defects, EXPECTED_BUILTIN);
   });
 
@@ -107,6 +109,25 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
       expect(all.checked).toBe(0);
     } finally {
       await session.exec('DROP EXTENSION plpgsql_check; DROP SCHEMA extensions');
+    }
+  });
+
+  it.skipIf(!plpgsqlCheck)('a role that may not create the extension: auto falls back to builtin, an explicit request fails in one line', async () => {
+    const role = `pgw_verify_${process.pid}`;
+    await session.exec(`CREATE ROLE ${role} LOGIN`);
+    const url = new URL(testDb.url);
+    url.username = role;
+    const limited = await openDatabase({ url: url.toString() });
+    try {
+      const auto = await verifyFunctions(limited, { schemas: ['public'], functions: ['public.bad_cast(integer)'] });
+      expect(auto).toMatchObject({ engine: 'builtin', checked: 1 });
+      expect(auto.defects.map((d) => d.message)).toEqual(['cannot cast type jsonb to integer[]']);
+      const error = await verifyFunctions(limited, { schemas: ['public'], engine: 'plpgsql_check' }).catch((e: unknown) => e);
+      // The role may not create the extension's schema (nor, as superuser-only, the extension).
+      expect((error as Error).message).toMatch(/^cannot use plpgsql_check on this database: permission denied [^\n]+$/);
+    } finally {
+      await limited.close();
+      await session.exec(`DROP ROLE ${role}`);
     }
   });
 

@@ -9,6 +9,7 @@ import { lineStartsOf, positionIn } from './body.js';
 import { findQuery } from '../sql/plpgsql.js';
 import type { VerifiableFunction } from './functions.js';
 import { verifyRule } from './rules.js';
+import { isPgError, pgErrorFields } from './session-tools.js';
 import type { FunctionDefect, UncheckedItem, VerifyResult } from './types.js';
 
 interface CheckRow {
@@ -36,12 +37,24 @@ export async function plpgsqlCheckAvailable(session: DbSession): Promise<boolean
   return result.rows.length > 0;
 }
 
-/** Installs the extension inside the verifier's transaction (rolled back with it) unless it is there. */
-export async function ensurePlpgsqlCheck(session: DbSession): Promise<string> {
+/**
+ * Installs the extension inside the verifier's transaction (rolled back with it) unless it is
+ * there. Returns its schema, or the reason it cannot be installed (e.g. the role may not create
+ * an untrusted extension).
+ */
+export async function ensurePlpgsqlCheck(session: DbSession): Promise<{ schema: string } | { failure: string }> {
   const existing = await plpgsqlCheckSchema(session);
-  if (existing) return existing;
-  await session.exec('CREATE SCHEMA pgwarden_plpgsql_check; CREATE EXTENSION plpgsql_check SCHEMA pgwarden_plpgsql_check');
-  return 'pgwarden_plpgsql_check';
+  if (existing) return { schema: existing };
+  await session.exec('SAVEPOINT pgwarden_plpgsql_check');
+  try {
+    await session.exec('CREATE SCHEMA pgwarden_plpgsql_check; CREATE EXTENSION plpgsql_check SCHEMA pgwarden_plpgsql_check');
+    await session.exec('RELEASE SAVEPOINT pgwarden_plpgsql_check');
+    return { schema: 'pgwarden_plpgsql_check' };
+  } catch (error) {
+    if (!isPgError(error)) throw error;
+    await session.exec('ROLLBACK TO SAVEPOINT pgwarden_plpgsql_check; RELEASE SAVEPOINT pgwarden_plpgsql_check');
+    return { failure: pgErrorFields(error).message };
+  }
 }
 
 export interface CheckOutcome {

@@ -55,9 +55,15 @@ export class FunctionScope {
     private readonly defaultSearchPath: string,
   ) {}
 
+  /** The search_path set for the previous function (it outlives the savepoint, which starts after it). */
+  private current?: string;
+
   async enter(searchPath: string | undefined): Promise<void> {
-    const path = quoteLiteral(searchPath ?? this.defaultSearchPath);
-    await this.session.exec(`SELECT pg_catalog.set_config('search_path', ${path}, true); SAVEPOINT ${SAVEPOINT}`);
+    const path = searchPath ?? this.defaultSearchPath;
+    // Changing search_path is not free on PGlite (caches are invalidated): only when it differs.
+    const set = path === this.current ? '' : `SELECT pg_catalog.set_config('search_path', ${quoteLiteral(path)}, true); `;
+    this.current = path;
+    await this.session.exec(`${set}SAVEPOINT ${SAVEPOINT}`);
   }
 
   /** After a failed statement: the transaction is usable again, the search_path still set. */

@@ -21,7 +21,12 @@ export interface FunctionDefect {
   hint?: string;
   /** SQLSTATE when Postgres gave one. */
   sqlstate?: string;
-  /** 1-based line inside the function body (prosrc); absent for defects of the signature. */
+  /**
+   * 1-based line inside the function body (prosrc); absent for defects of the signature (a
+   * parameter). Line 1 is the rest of the line that holds the body's opening quote (`AS $$`), so in
+   * the file: fileLine = line of the opening quote + bodyLine - 1 (and on bodyLine 1 the column
+   * counts from just after the quote).
+   */
   bodyLine?: number;
   /** 1-based column on bodyLine, where known. */
   column?: number;

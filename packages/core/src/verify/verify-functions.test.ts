@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open.js';
 import type { Database, DbSession } from '../db/types.js';
-import { EXPECTED_BUILTIN, FIXTURE_FUNCTION_COUNT, FIXTURE_SCHEMAS, FIXTURE_SQL, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
+import { BUILTIN_CHECKED_COUNT, EXPECTED_BUILTIN, FIXTURE_SCHEMAS, FIXTURE_SQL, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
 import { VerifyError, verifyFunctions } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgwarden-verify-'));
@@ -31,7 +31,7 @@ describe('verifyFunctions on PGlite (builtin engine)', () => {
   it('reports each defect class at its body line and column, and nothing on the near misses', async () => {
     const result = await verifyFunctions(db, { schemas: FIXTURE_SCHEMAS });
     expect(result.engine).toBe('builtin');
-    expect(result.checked).toBe(FIXTURE_FUNCTION_COUNT);
+    expect(result.checked).toBe(BUILTIN_CHECKED_COUNT);
     await expectDefects(session, result.defects, EXPECTED_BUILTIN);
   });
 
@@ -43,15 +43,19 @@ describe('verifyFunctions on PGlite (builtin engine)', () => {
   });
 
   it('lists dynamic SQL and statements on tables the function creates as unchecked instead of reporting them', async () => {
-    const functions = ['public.ok_dynamic(text)', 'public.ok_temp_table()', 'public.ok_record_loop()'];
+    const functions = ['public.ok_dynamic(text)', 'public.ok_temp_table()', 'public.ok_record_loop()', 'public.ok_transition_table()', 'public.ok_polymorphic(anyelement)', 'public.ok_return_query_execute(text)'];
     const result = await verifyFunctions(db, { schemas: ['public'], functions });
     expect(result.defects).toEqual([]);
-    expect(result.checked).toBe(3);
+    // The polymorphic function is not counted: nothing of it was checked.
+    expect(result.checked).toBe(5);
     expect(result.unchecked).toEqual([
       { function: 'public.ok_dynamic(text)', bodyLine: 5, reason: 'dynamic SQL (EXECUTE) is built at run time' },
+      { function: 'public.ok_polymorphic(anyelement)', reason: 'polymorphic parameter type anyelement: the types are known only per call' },
       { function: 'public.ok_record_loop()', bodyLine: 7, reason: 'the type of r is known only at run time' },
+      { function: 'public.ok_return_query_execute(text)', bodyLine: 3, reason: 'dynamic SQL (EXECUTE) is built at run time' },
       { function: 'public.ok_temp_table()', bodyLine: 5, reason: 'CreateTableAsStmt statements cannot be prepared' },
       { function: 'public.ok_temp_table()', bodyLine: 6, reason: 'uses tmp_totals, which the function creates itself' },
+      { function: 'public.ok_transition_table()', bodyLine: 3, reason: "uses new_orders, the trigger's transition table" },
     ]);
   });
 

@@ -2,7 +2,7 @@ import type { Database, DbSession } from '../db/types.js';
 import { loadedParser } from '../sql/parser.js';
 import { byteOffsetToIndex } from '../sql/positions.js';
 import type { PgQuery } from '../sql/parser.js';
-import { lineStartsOf, parsePlpgsqlBody, positionIn } from './body.js';
+import { lineStartsOf, parsePlpgsqlBody, positionIn, relationsCreatedIn } from './body.js';
 import { BodySuppressions } from './body-suppressions.js';
 import { BuiltinVerifier } from './builtin.js';
 import { configuredSearchPath, listFunctions, type VerifiableFunction } from './functions.js';
@@ -45,14 +45,21 @@ async function chooseEngine(session: DbSession, kind: Database['kind'] | undefin
 }
 
 async function verifyInSession(session: DbSession, kind: Database['kind'] | undefined, options: VerifyOptions): Promise<VerifyResult> {
-  const engine = await chooseEngine(session, kind, options.engine ?? 'auto');
+  const requested = options.engine ?? 'auto';
+  const engine = await chooseEngine(session, kind, requested);
   const result: VerifyResult = { engine, checked: 0, defects: [], unchecked: [], counts: { prepared: 0, plpgsqlCheckCalls: 0, validatorCalls: 0 } };
   const pg = await loadedParser();
   const defaultSearchPath = (await session.query<{ path: string }>(`SELECT pg_catalog.current_setting('search_path') AS path`)).rows[0].path;
   const functions = await listFunctions(session, options.schemas, options.functions);
 
   await inRolledBackTransaction(session, async () => {
-    const checkSchema = engine === 'plpgsql_check' ? await ensurePlpgsqlCheck(session) : undefined;
+    let checkSchema: string | undefined;
+    if (engine === 'plpgsql_check') {
+      const installed = await ensurePlpgsqlCheck(session);
+      if ('schema' in installed) checkSchema = installed.schema;
+      else if (requested === 'plpgsql_check') throw new VerifyError(`cannot use plpgsql_check on this database: ${installed.failure}`);
+      else result.engine = 'builtin'; // auto: available but not installable by this role
+    }
     const builtin = new BuiltinVerifier(session, pg, result.counts);
     const scope = new FunctionScope(session, defaultSearchPath);
     for (const fn of functions) {
@@ -99,8 +106,7 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
       }));
       let outcome;
       if (checkSchema) {
-        const created = new Set(body.expressions.flatMap((e) => [...e.query.matchAll(/\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP|TEMPORARY|UNLOGGED)?\s*TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[\w$"]+\.)?"?([\w$]+)/gi)].map((m) => m[1].toLowerCase())));
-        outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, created, result.counts);
+        outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, relationsCreatedIn(pg, body), result.counts);
         // plpgsql_check does not look into dynamic SQL either: say so rather than imply it was checked.
         for (const expression of body.expressions.filter((e) => e.dynamic)) {
           outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'dynamic SQL (EXECUTE) is built at run time' });

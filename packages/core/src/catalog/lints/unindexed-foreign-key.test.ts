@@ -15,7 +15,7 @@ describe(ID, () => {
     expect(findings).toEqual([
       {
         rule: ID,
-        severity: 'warning',
+        severity: 'info',
         object: { kind: 'constraint', key: 'public.visits.visits_patient_id_fkey' },
         message:
           'foreign key public.visits.visits_patient_id_fkey (patient_id) has no index on public.visits starting with its columns: every delete or key update on public.patients scans public.visits',

@@ -21,7 +21,7 @@ export const lint: CatalogLint = {
   meta: {
     id: ID,
     category: 'performance',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     description: 'Foreign keys have an index whose leading columns are the key\'s columns.',
     docs: 'docs/rules/unindexed-foreign-key.md',
   },

@@ -18,6 +18,8 @@ export interface ExpectedDefect {
   /** Text starting at bodyLine:column (or contained in the line when `lineOnly`). */
   token: string;
   lineOnly?: boolean;
+  /** A defect of the signature (a parameter): no body line. */
+  noLine?: boolean;
   sqlstate?: string;
 }
 
@@ -38,6 +40,8 @@ export const EXPECTED_BUILTIN: ExpectedDefect[] = [
   defect('bad_ignore_comments(uuid)', 'function-ignore', 'pgwarden-ignore function-invalid-statement'),
   defect('bad_insert_columns(uuid)', 'function-invalid-statement', 'price)', { sqlstate: '42703' }),
   defect('bad_keyword_variable()', 'function-keyword-variable', 'current_time timestamptz', { lineOnly: true }),
+  defect('bad_keyword_parameter(text)', 'function-keyword-variable', '', { noLine: true }),
+  defect('bad_sql_body_unchecked()', 'function-body-invalid', 'u.nickname', { sqlstate: '42703' }),
   defect('bad_missing_column(uuid)', 'function-invalid-statement', 'u.nickname', { sqlstate: '42703' }),
   defect('bad_missing_table()', 'function-invalid-statement', 'public.user_profiles', { sqlstate: '42P01' }),
   defect('bad_operator(uuid[])', 'function-invalid-statement', '= p_ids', { sqlstate: '42883' }),
@@ -67,7 +71,10 @@ export const EXPECTED_PLPGSQL_CHECK: ExpectedDefect[] = EXPECTED_BUILTIN.filter(
 export const FIXTURE_SCHEMAS = ['public', 'app'];
 
 /** Functions in functions.sql (bad_* and ok_*). */
-export const FIXTURE_FUNCTION_COUNT = 36;
+export const FIXTURE_FUNCTION_COUNT = 43;
+
+/** The builtin engine leaves polymorphic functions out entirely (ok_polymorphic): checked is one less. */
+export const BUILTIN_CHECKED_COUNT = FIXTURE_FUNCTION_COUNT - 1;
 
 /** Asserts that `defects` are exactly `expected`, each pointing at its token in the function's body. */
 export async function expectDefects(session: DbSession, defects: FunctionDefect[], expected: ExpectedDefect[]): Promise<void> {
@@ -81,13 +88,13 @@ export async function expectDefects(session: DbSession, defects: FunctionDefect[
   );
   const actual = defects.map((d) => {
     const line = (sources.get(d.function) ?? '').split('\n')[(d.bodyLine ?? 0) - 1] ?? '';
-    return { function: d.function, rule: d.rule, line, column: d.column, sqlstate: d.sqlstate };
+    return { function: d.function, rule: d.rule, line, bodyLine: d.bodyLine, column: d.column, sqlstate: d.sqlstate };
   });
   const matches = (a: (typeof actual)[number], e: ExpectedDefect) =>
     a.function === e.function &&
     a.rule === e.rule &&
     (e.sqlstate === undefined || a.sqlstate === e.sqlstate) &&
-    (e.lineOnly ? a.line.includes(e.token) : a.column !== undefined && a.line.slice(a.column - 1).startsWith(e.token));
+    (e.noLine ? a.bodyLine === undefined : e.lineOnly ? a.line.includes(e.token) : a.column !== undefined && a.line.slice(a.column - 1).startsWith(e.token));
   const unexpected = actual.filter((a) => !expected.some((e) => matches(a, e)));
   const missing = expected.filter((e) => !actual.some((a) => matches(a, e)));
   expect({ unexpected, missing }).toEqual({ unexpected: [], missing: [] });

@@ -216,6 +216,13 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.bad_keyword_parameter("user" text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN 'hello ' || "user";
+END;
+$$;
+
 CREATE FUNCTION public.ok_keyword_variable() RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -246,6 +253,16 @@ LANGUAGE sql AS $$
 $$;
 
 DROP TABLE public.archive_rows;
+
+-- Created the way pg_dump output does, without body checks: verify checks it anyway
+SET check_function_bodies = off;
+
+CREATE FUNCTION public.bad_sql_body_unchecked() RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT count(u.nickname) FROM public.users u
+$$;
+
+SET check_function_bodies = on;
 
 CREATE FUNCTION public.ok_sql_body() RETURNS numeric
 LANGUAGE sql AS $$
@@ -310,6 +327,13 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.ok_return_query_execute(p_table text) RETURNS SETOF bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE format('SELECT count(*) FROM %I', p_table);
+END;
+$$;
+
 CREATE FUNCTION public.ok_record_loop() RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -345,6 +369,36 @@ BEGIN
 END;
 $$;
 
+-- Labels, function-name qualifiers and exception variables name variables
+
+CREATE FUNCTION public.ok_block_label(p_id uuid) RETURNS text
+LANGUAGE plpgsql AS $$
+<<outer>>
+DECLARE
+  name text;
+BEGIN
+  SELECT u.name INTO outer.name FROM public.users u WHERE u.id = ok_block_label.p_id;
+  RETURN outer.name;
+END;
+$$;
+
+CREATE FUNCTION public.ok_exception_handler(p_divisor int) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 / p_divisor;
+  RETURN 'ok';
+EXCEPTION WHEN division_by_zero THEN
+  RETURN 'failed: ' || SQLERRM || ' (' || SQLSTATE || ')';
+END;
+$$;
+
+CREATE FUNCTION public.ok_polymorphic(p_value anyelement) RETURNS anyelement
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN p_value;
+END;
+$$;
+
 -- Trigger functions are checked against the table of their trigger -----------------------
 
 CREATE FUNCTION public.bad_trigger() RETURNS trigger
@@ -371,6 +425,19 @@ $$;
 
 CREATE TRIGGER users_ok_trigger BEFORE INSERT OR UPDATE ON public.users
   FOR EACH ROW EXECUTE FUNCTION public.ok_trigger();
+
+CREATE FUNCTION public.ok_transition_table() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.invoices (order_id, total)
+  SELECT n.id, n.amount FROM new_orders n;
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER orders_ok_transition_table AFTER INSERT ON public.orders
+  REFERENCING NEW TABLE AS new_orders
+  FOR EACH STATEMENT EXECUTE FUNCTION public.ok_transition_table();
 
 -- Every error of a function, not only the first --------------------------------------------
 
