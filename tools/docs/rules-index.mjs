@@ -25,6 +25,7 @@ const RULES_DIR = join(ROOT, 'packages/core/src/rules');
 const CATALOG_LINTS_DIR = join(ROOT, 'packages/core/src/catalog/lints');
 const VERIFY_RULES_PATH = join(ROOT, 'packages/core/src/verify/rules.ts');
 const CHECK_RULES_PATH = join(ROOT, 'packages/core/src/check/rules.ts');
+const DEEP_RULES_PATH = join(ROOT, 'packages/core/src/impact/rules.ts');
 export const INDEX_PATH = join(ROOT, 'docs/rules/README.md');
 
 
@@ -194,6 +195,19 @@ export function renderIndex(rulesDir = RULES_DIR, lintsDir = CATALOG_LINTS_DIR) 
     '| Rule | Category | Default severity | Postgres | Description |',
     '| --- | --- | --- | --- | --- |',
     ...tableRows(checkRules),
+    '',
+  );
+  const deepRules = readVerifyRules(DEEP_RULES_PATH, 'DEEP_RULE_LIST');
+  lines.push(
+    '## Deep lint',
+    '',
+    '`pgwarden lint --deep` applies each pending migration to a shadow of `current_schema/` and proves what only a database can:',
+    'source `packages/core/src/impact/rules.ts`. It also reports the function verifier and catalog lint findings below for',
+    'what the migration creates or changes.',
+    '',
+    '| Rule | Category | Default severity | Postgres | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...tableRows(deepRules),
     '',
   );
   const verifyRules = readVerifyRules();

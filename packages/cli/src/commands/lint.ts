@@ -17,6 +17,8 @@ Options:
   --format stylish|json|github|sarif   output format (default: stylish)
   --config FILE                        pgwarden.config.json to use (default: found upwards)
   --since REV                          compare with the committed version at REV: executed migrations are append-only
+  --deep                               also apply the pending migrations (or the named files) to a shadow of current_schema/:
+                                       failing statements, functions verified, overloads, idempotency and rollback proved
   --max-warnings N                     also fail when there are more than N warnings
   --no-color                           plain output`;
 
@@ -27,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
       format: { type: 'string', default: 'stylish' },
       config: { type: 'string' },
       since: { type: 'string' },
+      deep: { type: 'boolean' },
       'max-warnings': { type: 'string' },
       'no-color': { type: 'boolean' },
     },
@@ -53,6 +56,16 @@ export async function run(argv: string[]): Promise<number> {
     previousText = readCommitted(config.root, committedFiles, paths, since);
   }
   const result = await lint(config, { paths, previousText });
+  if (args.values.deep) {
+    const { deepLint } = await import('@pgwarden/core/impact/index');
+    const deep = await deepLint(config, { paths: args.positionals.map((path) => resolve(path)) });
+    result.findings = sortByPosition([...result.findings, ...deep.findings]);
+    process.stderr.write(
+      deep.checked.length === 0
+        ? 'deep: no pending migration to prove (every migration is executed); name files to prove them anyway\n'
+        : `deep: ${deep.checked.length} migration(s) applied to a shadow of ${config.schemaDir} (cache: ${deep.cache}), ${deep.functionsVerified} function(s) verified\n`,
+    );
+  }
 
   const sources = new Map<string, string | undefined>();
   const output = format(result.findings, {
@@ -71,6 +84,10 @@ export async function run(argv: string[]): Promise<number> {
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }
 
+
+function sortByPosition<T extends { file: string; line: number; column: number }>(findings: T[]): T[] {
+  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
 
 function readTextOrUndefined(path: string): string | undefined {
   try {

@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { diffCatalogs } from '../catalog/diff.js';
-import { DEFAULT_EXCLUDED_SCHEMAS, introspectCatalog, PRESET_SCHEMAS } from '../catalog/introspect.js';
 import { runCatalogLints } from '../catalog/lints/run.js';
 import { comparableAcrossVersions } from '../catalog/portable.js';
 import type { CatalogChange, CatalogSnapshot } from '../catalog/types.js';
@@ -27,6 +26,7 @@ import { verifyFunctions, type VerifyResult } from '../verify/index.js';
 import { readFileSync } from 'node:fs';
 import { historyStatementFor, planSchemaFix, type FixNote, type MigrationSource } from './fix-schema.js';
 import { listSchemaFiles } from '../shadow/schema-files.js';
+import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
 import { CHECK_RULES, type CheckRuleId } from './rules.js';
 
@@ -96,14 +96,8 @@ function point(entry: SourceMapEntry | undefined, fallbackFile: string, line?: n
 }
 
 /** The workspace's own objects: preset-owned schemas and pgwarden's history are left out. */
-async function snapshotOf(database: Database, config: PgwardenConfig): Promise<CatalogSnapshot> {
-  const preset = config.shadow.preset ?? config.preset;
-  const session = await database.session();
-  try {
-    return await introspectCatalog(session, { excludeSchemas: [...PRESET_SCHEMAS[preset], ...DEFAULT_EXCLUDED_SCHEMAS] });
-  } finally {
-    await session.close();
-  }
+function snapshotOf(database: Database, config: PgwardenConfig): Promise<CatalogSnapshot> {
+  return workspaceSnapshot(database, config.shadow.preset ?? config.preset);
 }
 
 /** Migrations whose header records an execution: the history current_schema/ must contain. */

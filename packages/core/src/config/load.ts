@@ -4,6 +4,7 @@ import { isCatalogLintId } from '../catalog/lints/registry.js';
 import { isRuleId } from '../rules/registry.js';
 import { isVerifyRuleId } from '../verify/rules.js';
 import { CHECK_RULES } from '../check/rules.js';
+import { DEEP_RULES } from '../impact/rules.js';
 import { SHADOW_RULE_IDS } from '../shadow/types.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 import type { EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
@@ -96,7 +97,7 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
       case 'rules': {
         const rules = asObject(value, key, fail);
         for (const [id, setting] of Object.entries(rules)) {
-          if (!isRuleId(id) && !isCatalogLintId(id) && !isVerifyRuleId(id) && !(id in CHECK_RULES) && !(SHADOW_RULE_IDS as readonly string[]).includes(id)) fail(`rules.${id}`, 'is not a known rule id (see docs/rules/README.md)');
+          if (!isRuleId(id) && !isCatalogLintId(id) && !isVerifyRuleId(id) && !(id in CHECK_RULES) && !(id in DEEP_RULES) && !(SHADOW_RULE_IDS as readonly string[]).includes(id)) fail(`rules.${id}`, 'is not a known rule id (see docs/rules/README.md)');
           if (!RULE_SETTINGS.includes(setting as RuleSetting)) {
             fail(`rules.${id}`, `must be one of ${RULE_SETTINGS.join(', ')}`);
           }

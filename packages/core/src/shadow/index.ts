@@ -12,3 +12,4 @@ export { findSource, functionBodyFileLine } from './lookup.js';
 export { shadowCacheKey } from './cache.js';
 export { PGLITE_EXTENSIONS } from './extensions.js';
 export { ShadowInputError } from './schema-files.js';
+export { workspaceSnapshot } from './snapshot.js';
