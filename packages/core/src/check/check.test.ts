@@ -56,6 +56,12 @@ describe('check on the demo workspace', () => {
     expect(report.schemaFiles).toBe(8);
     expect(report.consistency.unchanged).toBe(true);
     expect(report.functions.checked).toBeGreaterThan(5);
+
+    // Warm: the proof of the unchanged schema comes from the cache, with the same result.
+    const warm = await runCheck({ config: loadConfig({ cwd: root }) });
+    expect(warm.cache).toBe('hit');
+    expect(warm.findings).toEqual(report.findings);
+    expect(warm.functions).toEqual(report.functions);
   });
 
   it('a hand-made drift fails naming the object and the file', { timeout: 300_000 }, async () => {
@@ -64,6 +70,7 @@ describe('check on the demo workspace', () => {
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('CREATE TABLE IF NOT EXISTS public.allergies (', 'CREATE TABLE IF NOT EXISTS public.allergies (\n  verified_by text,'));
     const report = await runCheck({ config: loadConfig({ cwd: root }) });
+    expect(report.cache).not.toBe('hit'); // a changed schema file is a new proof
     const drift = report.findings.filter((finding) => finding.rule === 'schema-out-of-sync');
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatchObject({ file: 'current_schema/03_clinical_core.sql', severity: 'error' });

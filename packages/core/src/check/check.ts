@@ -29,6 +29,7 @@ import { listSchemaFiles } from '../shadow/schema-files.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
 import { CHECK_RULES, type CheckRuleId } from './rules.js';
+import { proofCacheKey, readProof, writeProof, type ProvedSchema } from './proof-cache.js';
 
 export interface CheckOptions {
   config: PgwardenConfig;
@@ -173,7 +174,7 @@ function readSchemaFiles(config: PgwardenConfig): { relPath: string; text: strin
   return listSchemaFiles(config.root, config.schemaDir).map((path) => ({ relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
 }
 
-async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, nowShadow: ShadowDatabase, options: CheckOptions, history: Migration[], findings: Finding[]): Promise<{ report: ConsistencyReport; migrations: Migration[] }> {
+async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, sourceMap: readonly SourceMapEntry[], nowFiles: { relPath: string; text: string }[], options: CheckOptions, history: Migration[], findings: Finding[]): Promise<{ report: ConsistencyReport; migrations: Migration[] }> {
   const base: BaseRevision | undefined = resolveBase(config.root, options.base);
   let baseFiles: { path: string; text: string }[];
   let migrations: Migration[];
@@ -189,7 +190,6 @@ async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, no
     baseFiles = [];
     migrations = history.filter(isExecuted);
   }
-  const nowFiles = readSchemaFiles(config);
   const unchanged =
     migrations.length === 0 && baseFiles.length === nowFiles.length && baseFiles.every((file, index) => file.path === nowFiles[index]!.relPath && file.text === nowFiles[index]!.text);
   const report: ConsistencyReport = { base: description, migrations: migrations.map((migration) => migration.relPath), changes: [], unchanged };
@@ -205,7 +205,7 @@ async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, no
   report.changes = diffCatalogs(now, expected);
   const schemaDir = config.schemaDir.replace(/\/$/, '');
   for (const change of report.changes) {
-    const defined = locate(nowShadow.sourceMap, change.object.key);
+    const defined = locate(sourceMap, change.object.key);
     const migration = historySite(migrations, change);
     const by = migration ? ` (${migration})` : '';
     const where = defined ? point(defined, defined.file) : point(undefined, nowFiles.at(-1)?.relPath ?? `${schemaDir}/`);
@@ -252,53 +252,71 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   return { ...second, fixed: { written: plan.written, unwritable: plan.unwritable, files: [...plan.files.keys()] } };
 }
 
-async function checkOnce(options: CheckOptions): Promise<CheckReport> {
+/** The schema current_schema/ builds, proved: from the proof cache when nothing changed, else from a shadow. */
+async function provedSchema(options: CheckOptions, schemaFiles: { relPath: string; text: string }[]): Promise<{ proof: ProvedSchema; cache: CheckReport['cache'] }> {
   const { config } = options;
-  const findings: Finding[] = [];
-  const shadow = await buildShadow(shadowOptionsFromConfig(config));
+  const shadowOptions = shadowOptionsFromConfig(config);
+  const engine = options.engine ?? 'auto';
+  const cacheDir = join(config.root, '.pgwarden', 'cache');
+  const cacheable = !shadowOptions.url;
+  const key = proofCacheKey(schemaFiles, shadowOptions.preset ?? 'supabase', engine);
+  const cached = cacheable ? readProof(cacheDir, key) : undefined;
+  if (cached) return { proof: cached, cache: 'hit' };
+  const shadow = await buildShadow(shadowOptions);
   try {
-    findings.push(...shadow.findings.filter((finding) => severityOf(config, finding.rule, finding.severity) !== undefined).map((finding) => ({ ...finding, severity: severityOf(config, finding.rule, finding.severity)! })));
-    const schemaFiles = readSchemaFiles(config);
-    const fallbackFile = schemaFiles.at(-1)?.relPath ?? config.schemaDir;
-    const now = await snapshotOf(shadow.database, config);
-    const history = await readHistory(config);
-    const { report: consistency, migrations } = await checkConsistency(config, now, shadow, options, history, findings);
-
-    for (const finding of await runCatalogLints(now, config)) {
-      const entry = locate(shadow.sourceMap, finding.object.key);
-      findings.push({ ...point(entry, fallbackFile), rule: finding.rule, severity: finding.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
-    }
-
-    const verified = await verifyFunctions(shadow.database, { schemas: ownSchemas(now), engine: options.engine ?? 'auto' });
-    findings.push(...verifyFindings(config, verified, shadow.sourceMap, fallbackFile));
-
-    let live: CheckReport['live'];
-    if (options.live) {
-      // The shadow may be another Postgres major (PGlite) than the live server: compare what both print alike.
-      const liveSnapshot = await snapshotOf(options.live.database, config);
-      const changes = diffCatalogs(comparableAcrossVersions(now), comparableAcrossVersions(liveSnapshot));
-      live = { label: options.live.label, changes };
-      for (const change of changes) {
-        const entry = locate(shadow.sourceMap, change.object.key);
-        const finding = changeFinding(config, 'live-drift', change, point(entry, fallbackFile), `${options.live.label} differs from current_schema/: ${change.message}`, 'a change made on the database outside a migration: write a migration for it, or undo it there');
-        if (finding) findings.push(finding);
-      }
-    }
-
-    const files = [...schemaFiles.map((file) => file.relPath), ...migrations.map((migration) => migration.relPath)];
-    return {
-      findings: sortFindings(findings),
-      files,
-      schemaFiles: shadow.stats.files,
-      statements: shadow.stats.statements,
-      cache: shadow.cache,
-      consistency,
-      functions: { engine: verified.engine, checked: verified.checked, unchecked: verified.unchecked.length },
-      ...(live ? { live } : {}),
-    };
+    const snapshot = await snapshotOf(shadow.database, config);
+    const verify = await verifyFunctions(shadow.database, { schemas: ownSchemas(snapshot), engine });
+    const proof: ProvedSchema = { snapshot, shadowFindings: shadow.findings, sourceMap: shadow.sourceMap, stats: shadow.stats, verify };
+    if (cacheable) writeProof(cacheDir, key, proof);
+    return { proof, cache: shadow.cache };
   } finally {
     await shadow.close();
   }
+}
+
+async function checkOnce(options: CheckOptions): Promise<CheckReport> {
+  const { config } = options;
+  const findings: Finding[] = [];
+  const schemaFiles = readSchemaFiles(config);
+  const { proof, cache } = await provedSchema(options, schemaFiles);
+  const { snapshot: now, sourceMap } = proof;
+  for (const finding of proof.shadowFindings) {
+    const severity = severityOf(config, finding.rule, finding.severity);
+    if (severity) findings.push({ ...finding, severity });
+  }
+  const fallbackFile = schemaFiles.at(-1)?.relPath ?? config.schemaDir;
+  const history = await readHistory(config);
+  const { report: consistency, migrations } = await checkConsistency(config, now, sourceMap, schemaFiles, options, history, findings);
+
+  for (const finding of await runCatalogLints(now, config)) {
+    const entry = locate(sourceMap, finding.object.key);
+    findings.push({ ...point(entry, fallbackFile), rule: finding.rule, severity: finding.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
+  }
+  findings.push(...verifyFindings(config, proof.verify, sourceMap, fallbackFile));
+
+  let live: CheckReport['live'];
+  if (options.live) {
+    // The shadow may be another Postgres major (PGlite) than the live server: compare what both print alike.
+    const liveSnapshot = await snapshotOf(options.live.database, config);
+    const changes = diffCatalogs(comparableAcrossVersions(now), comparableAcrossVersions(liveSnapshot));
+    live = { label: options.live.label, changes };
+    for (const change of changes) {
+      const entry = locate(sourceMap, change.object.key);
+      const finding = changeFinding(config, 'live-drift', change, point(entry, fallbackFile), `${options.live.label} differs from current_schema/: ${change.message}`, 'a change made on the database outside a migration: write a migration for it, or undo it there');
+      if (finding) findings.push(finding);
+    }
+  }
+
+  return {
+    findings: sortFindings(findings),
+    files: [...schemaFiles.map((file) => file.relPath), ...migrations.map((migration) => migration.relPath)],
+    schemaFiles: proof.stats.files,
+    statements: proof.stats.statements,
+    cache,
+    consistency,
+    functions: { engine: proof.verify.engine, checked: proof.verify.checked, unchecked: proof.verify.unchecked.length },
+    ...(live ? { live } : {}),
+  };
 }
 
 function sortFindings(findings: Finding[]): Finding[] {
