@@ -49,8 +49,9 @@ function demoWorkspace() {
 const errors = (findings: { severity: string }[]) => findings.filter((finding) => finding.severity === 'error');
 
 describe('check on the demo workspace', () => {
+  // One workspace for both tests, in order: the second edits what the first proved (and cached).
+  const { root } = demoWorkspace();
   it('passes: current_schema/ builds, matches the history, catalog lints and functions are clean', { timeout: 300_000 }, async () => {
-    const { root } = demoWorkspace();
     const report = await runCheck({ config: loadConfig({ cwd: root }) });
     expect(errors(report.findings)).toEqual([]);
     expect(report.schemaFiles).toBe(8);
@@ -65,7 +66,6 @@ describe('check on the demo workspace', () => {
   });
 
   it('a hand-made drift fails naming the object and the file', { timeout: 300_000 }, async () => {
-    const { root } = demoWorkspace();
     const file = join(root, 'current_schema/03_clinical_core.sql');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('CREATE TABLE IF NOT EXISTS public.allergies (', 'CREATE TABLE IF NOT EXISTS public.allergies (\n  verified_by text,'));
