@@ -37,6 +37,8 @@ interface Replacement {
   text: (param: string) => string;
   /** An unqualified name: a candidate for the ambiguity check. */
   unqualified: boolean;
+  /** Text to put instead of a parameter (a field of a record whose type only run time knows). */
+  literal?: string;
 }
 
 interface PreparedText {
@@ -116,6 +118,10 @@ export class BuiltinVerifier {
       const locate = (offsetInQuery: number) => this.bodyPosition(fn.source, lineStarts, expression, offsetInQuery);
       const prepared = substitute(statement, references.replacements, variables, () => true);
       const error = await this.prepare(prepared, scope);
+      if (error && references.partial && error.code !== '42P01' && error.code !== '42703') {
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `the type of ${references.partial} is known only at run time` });
+        continue;
+      }
       if (error) {
         const at = error.position !== undefined ? locate(prepared.toOriginal(codePointOffsetToIndex(prepared.sql, error.position - 1))) : undefined;
         outcome.defects.push(this.defect(fn, 'function-invalid-statement', error, expression, at));
@@ -286,10 +292,11 @@ export class BuiltinVerifier {
     functionName: string,
     labels: ReadonlySet<string>,
     positional: (string | null)[],
-  ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string } {
+  ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string; partial?: string } {
     const replacements: Replacement[] = [];
     const conflictTargets: { name: string; start: number }[] = [];
     let unknown: string | undefined;
+    let partial: string | undefined;
     const outputNames = new Set<string>();
     const orderByRefs = new Set<PgNode>();
     visitNodes(tree, (type, node) => {
@@ -333,7 +340,15 @@ export class BuiltinVerifier {
       }
       const variable = variables.get(first);
       if (variable?.composite) {
-        if (!variable.type) unknown ??= first;
+        if (!variable.type) {
+          // `r.field` of a record: an untyped NULL stands for it, so the rest of the statement is
+          // still checked (only missing tables and columns are trusted then, see verifyPlpgsql).
+          if (fields.length === 2 && names[1] !== undefined) {
+            partial ??= first;
+            replacements.push({ start, end: spans[1].end, variable: first, text: () => 'NULL', unqualified: false, literal: 'NULL' });
+          } else unknown ??= first;
+          return;
+        }
         replacements.push({ start, end: spans[0].end, variable: first, text: (p) => `(${p})`, unqualified: false });
         return;
       }
@@ -344,7 +359,7 @@ export class BuiltinVerifier {
       }
     });
     replacements.sort((a, b) => a.start - b.start);
-    return { replacements, conflictTargets, unknown };
+    return { replacements, conflictTargets, unknown, partial };
   }
 
   /** PREPARE with typed parameters; the error when it fails. */
@@ -409,12 +424,12 @@ function substitute(
     segments.push({ from: sql.length, to: sql.length + replacement.start - cursor, original: cursor, atomic: false });
     sql += statement.sql.slice(cursor, replacement.start);
     let number = numbers.get(replacement.variable);
-    if (number === undefined) {
+    if (number === undefined && replacement.literal === undefined) {
       types.push(variables.get(replacement.variable)!.type!);
       number = types.length;
       numbers.set(replacement.variable, number);
     }
-    const text = replacement.text(`$${number}`);
+    const text = replacement.literal ?? replacement.text(`$${number}`);
     segments.push({ from: sql.length, to: sql.length + text.length, original: replacement.start, atomic: true });
     sql += text;
     cursor = replacement.end;

@@ -53,6 +53,7 @@ export const EXPECTED_BUILTIN: ExpectedDefect[] = [
   defect('bad_on_conflict(uuid)', 'function-ambiguous-column', 'ON CONFLICT (id)', { sqlstate: '42702' }),
   defect('bad_empty_search_path(integer)', 'function-invalid-statement', 'things t', { sqlstate: '42P01' }),
   defect('bad_row_type_field()', 'function-invalid-statement', 'v_user.nickname', { sqlstate: '42703' }),
+  defect('bad_record_loop_insert()', 'function-invalid-statement', 'amount)', { sqlstate: '42703' }),
   defect('bad_procedure(uuid)', 'function-invalid-statement', 'last_seen', { sqlstate: '42703' }),
 ];
 
@@ -71,7 +72,7 @@ export const EXPECTED_PLPGSQL_CHECK: ExpectedDefect[] = EXPECTED_BUILTIN.filter(
 export const FIXTURE_SCHEMAS = ['public', 'app'];
 
 /** Functions in functions.sql (bad_* and ok_*). */
-export const FIXTURE_FUNCTION_COUNT = 43;
+export const FIXTURE_FUNCTION_COUNT = 45;
 
 /** The builtin engine leaves polymorphic functions out entirely (ok_polymorphic): checked is one less. */
 export const BUILTIN_CHECKED_COUNT = FIXTURE_FUNCTION_COUNT - 1;
