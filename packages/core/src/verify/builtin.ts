@@ -44,6 +44,8 @@ interface Replacement {
 interface PreparedText {
   sql: string;
   types: string[];
+  /** End of an assignment's target in `sql` (0 when none): the target is no SQL column reference. */
+  targetEnd?: number;
   /** Maps an index of `sql` back to an index of the statement as PL/pgSQL keeps it. */
   toOriginal(index: number): number;
 }
@@ -110,7 +112,15 @@ export class BuiltinVerifier {
         outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `uses ${createdHere}, ${created.get(createdHere)}` });
         continue;
       }
-      const references = this.variableReferences(tree, statement.sql, variables, functionName, body.labels, inParameters.map((p) => p.name));
+      const references = this.variableReferences(
+        tree,
+        statement.sql,
+        variables,
+        functionName,
+        body.labels,
+        inParameters.map((p) => p.name),
+        statement.targetEnd ?? 0,
+      );
       if (references.unknown) {
         outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `the type of ${references.unknown} is known only at run time` });
         continue;
@@ -263,13 +273,16 @@ export class BuiltinVerifier {
   private statementText(expression: BodyExpression, body: ParsedBody): PreparedText {
     let text = expression.query;
     let prefix = '';
-    let skipped = 0;
+    let targetEnd = 0;
     if (expression.parseMode === 2 || expression.dynamic) prefix = 'SELECT ';
     if (expression.parseMode >= 3) {
-      // `target := expression`: PL/pgSQL evaluates the right-hand side as SELECT expression.
-      const target = /^\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+))*\s*(?:\[[^\]]*\]\s*)*(?::=|=)\s*/.exec(text);
-      skipped = target?.[0].length ?? 0;
-      text = text.slice(skipped);
+      // `target := expression` becomes `SELECT target , expression` (same offsets): the right-hand
+      // side is checked as PL/pgSQL evaluates it, and the target must exist (`v_row.field`).
+      const target = /^\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+))*\s*(?:\[[^\]]*\]\s*)*(:=|=)/.exec(text);
+      if (target) {
+        targetEnd = target[0].length - target[1].length;
+        text = text.slice(0, targetEnd) + (target[1] === ':=' ? ', ' : ',') + text.slice(target[0].length);
+      }
       prefix = 'SELECT ';
     }
     let exact = true;
@@ -281,7 +294,7 @@ export class BuiltinVerifier {
       }
     }
     const sql = prefix + text;
-    return { sql, types: [], toOriginal: (index) => (exact ? Math.max(index - prefix.length, 0) + skipped : skipped) };
+    return { sql, types: [], targetEnd: prefix.length + targetEnd, toOriginal: (index) => (exact ? Math.max(index - prefix.length, 0) : 0) };
   }
 
   /** Variable references of a parsed statement, with their spans in `sql`. */
@@ -292,6 +305,7 @@ export class BuiltinVerifier {
     functionName: string,
     labels: ReadonlySet<string>,
     positional: (string | null)[],
+    targetEnd: number,
   ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string; partial?: string } {
     const replacements: Replacement[] = [];
     const conflictTargets: { name: string; start: number }[] = [];
@@ -335,7 +349,7 @@ export class BuiltinVerifier {
         // ORDER BY / GROUP BY name of an output column: SQL resolves it before PL/pgSQL sees it.
         if (orderByRefs.has(node) && outputNames.has(first)) return;
         if (!variable.type) unknown ??= first;
-        replacements.push({ start, end: spans[0].end, variable: first, text: (p) => p, unqualified: true });
+        replacements.push({ start, end: spans[0].end, variable: first, text: (p) => p, unqualified: start >= targetEnd });
         return;
       }
       const variable = variables.get(first);

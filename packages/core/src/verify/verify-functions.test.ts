@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open.js';
 import type { Database, DbSession } from '../db/types.js';
-import { BUILTIN_CHECKED_COUNT, EXPECTED_BUILTIN, FIXTURE_SCHEMAS, FIXTURE_SQL, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
+import { BUILTIN_CHECKED_COUNT, EXPECTED_BUILTIN, FIXTURE_SCHEMAS, FIXTURE_SQL, IDIOMS_SQL, IDIOM_FUNCTION_COUNT, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
 import { VerifyError, verifyFunctions } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgwarden-verify-'));
@@ -97,5 +97,20 @@ describe('verifyFunctions on PGlite (builtin engine)', () => {
     expect(small.counts.prepared).toBe(5 * 4);
     expect(large.counts.prepared).toBe(4 * small.counts.prepared);
     expect(small.defects.map((d) => d.rule)).toEqual(Array(5).fill('function-ambiguous-column'));
+  });
+
+  it('reports nothing on correct code in common PL/pgSQL idioms', async () => {
+    await session.exec(IDIOMS_SQL);
+    const keys = (await session.query<{ key: string }>(
+      `SELECT format('%s.%s(%s)', n.nspname, p.proname, oidvectortypes(p.proargtypes)) AS key
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname LIKE 'ok\\_idioms\\_%'`,
+    )).rows.map((row) => row.key);
+    expect(keys).toHaveLength(IDIOM_FUNCTION_COUNT);
+    for (const engine of ['builtin'] as const) {
+      const result = await verifyFunctions(db, { schemas: ['public'], functions: keys, engine });
+      expect(result.defects, engine).toEqual([]);
+      expect(result.unchecked, engine).toEqual([]);
+      expect(result.checked, engine).toBe(IDIOM_FUNCTION_COUNT);
+    }
   });
 });

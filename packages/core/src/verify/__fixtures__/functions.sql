@@ -423,6 +423,17 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.bad_row_field_assignment() RETURNS public.users
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_user public.users%ROWTYPE;
+BEGIN
+  SELECT * INTO v_user FROM public.users LIMIT 1;
+  v_user.nickname := 'x';
+  RETURN v_user;
+END;
+$$;
+
 -- Trigger functions are checked against the table of their trigger -----------------------
 
 CREATE FUNCTION public.bad_trigger() RETURNS trigger
