@@ -9,7 +9,7 @@ import { configuredSearchPath, listFunctions, type VerifiableFunction } from './
 import { keywordVariableMessage, keywordVariables } from './keyword-variables.js';
 import { checkWithPlpgsqlCheck, ensurePlpgsqlCheck, plpgsqlCheckAvailable, plpgsqlCheckSchema } from './plpgsql-check.js';
 import { verifyRule } from './rules.js';
-import { FunctionScope, inRolledBackTransaction } from './session-tools.js';
+import { FunctionScope, inRolledBackTransaction, isPgError, pgErrorFields } from './session-tools.js';
 import { validateSqlFunction } from './sql-functions.js';
 import type { FunctionDefect, VerifyEngine, VerifyOptions, VerifyResult } from './types.js';
 
@@ -108,7 +108,14 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
       if (checkSchema) {
         // plpgsql_check reads the body itself; pgwarden's parser (which has no catalog, so it cannot
         // resolve e.g. `v_row.field :=`) only adds the keyword check, created tables and dynamic SQL.
-        outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, body ? relationsCreatedIn(pg, body) : new Set(), result.counts);
+        try {
+          outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, body ? relationsCreatedIn(pg, body) : new Set(), result.counts);
+        } catch (error) {
+          if (!isPgError(error)) throw error;
+          await scope.recover();
+          result.unchecked.push({ function: fn.key, reason: `plpgsql_check failed on it: ${pgErrorFields(error).message}` });
+          return undefined;
+        }
         // plpgsql_check does not look into dynamic SQL either: say so rather than imply it was checked.
         for (const expression of body?.expressions.filter((e) => e.dynamic) ?? []) {
           outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'dynamic SQL (EXECUTE) is built at run time' });
