@@ -10,11 +10,13 @@
 //
 // Each run is a fresh Node process (spawn to exit), interleaved round-robin, as the other benchmarks.
 //
-//   node tools/bench/shadow.mjs [--runs 5] [--warmup 1] [--tables 300]
+//   node tools/bench/shadow.mjs [--runs 5] [--warmup 1] [--tables 300] [--demo]
+//
+// --demo uses this workspace's current_schema/ instead of the generated schema.
 //
 // Needs a build: npx tsc -b packages/core
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -96,15 +98,25 @@ export function generateSchema(dir, tables = 300) {
   return { tables, files, lines };
 }
 
+function copyDemo(root) {
+  cpSync(join(ROOT, 'current_schema'), join(root, 'current_schema'), { recursive: true });
+  const names = readdirSync(join(root, 'current_schema')).filter((name) => name.endsWith('.sql'));
+  const lines = names.reduce((sum, name) => sum + readFileSync(join(root, 'current_schema', name), 'utf8').split('\n').length, 0);
+  const tables = names.reduce((sum, name) => sum + (readFileSync(join(root, 'current_schema', name), 'utf8').match(/CREATE TABLE/gi) ?? []).length, 0);
+  return { tables, files: names.length, lines };
+}
+
 async function child(mode, root) {
   if (mode === 'replay') {
     const { PGlite } = await import('@electric-sql/pglite');
-    const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
-    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-    const db = await PGlite.create({ extensions: { pgcrypto, pg_trgm } });
-    await db.exec(readFileSync(join(ROOT, 'packages/core/presets/supabase.sql'), 'utf8'));
+    const { loadPgliteExtensions } = await import(pathToFileURL(join(ROOT, 'packages/core/dist/shadow/extensions.js')).href);
     const dir = join(root, 'current_schema');
-    for (const name of readdirSync(dir).sort()) await db.exec(readFileSync(join(dir, name), 'utf8'));
+    const texts = readdirSync(dir).filter((name) => name.endsWith('.sql')).sort().map((name) => readFileSync(join(dir, name), 'utf8'));
+    // The same extension bundles the shadow registers: those the files create.
+    const names = texts.flatMap((text) => [...text.matchAll(/CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)"?/gi)].map((match) => match[1]));
+    const db = await PGlite.create({ extensions: await loadPgliteExtensions(names) });
+    await db.exec(readFileSync(join(ROOT, 'packages/core/presets/supabase.sql'), 'utf8'));
+    for (const text of texts) await db.exec(text);
     await db.close();
     return;
   }
@@ -125,7 +137,7 @@ function runChild(mode, root) {
   return ms;
 }
 
-const opts = parseOptions(process.argv.slice(2), { runs: 5, warmup: 1, tables: 300, child: '', root: '', generate: '' });
+const opts = parseOptions(process.argv.slice(2), { runs: 5, warmup: 1, tables: 300, child: '', root: '', generate: '', demo: false });
 if (opts.generate) {
   // Only write the schema (for profiling by hand): node tools/bench/shadow.mjs --generate DIR
   console.log(generateSchema(opts.generate, opts.tables));
@@ -135,7 +147,7 @@ if (opts.generate) {
   if (!existsSync(SHADOW_DIST)) throw new Error(`${SHADOW_DIST} is missing: build first (npx tsc -b packages/core)`);
   const root = mkdtempSync(join(tmpdir(), 'pgwarden-bench-shadow-'));
   try {
-    const schema = generateSchema(root, opts.tables);
+    const schema = opts.demo ? copyDemo(root) : generateSchema(root, opts.tables);
     // One untimed cold build so the warm runs find the entry (cold runs delete it and rebuild it).
     runChild('cold', root);
     const results = measureInterleaved(
@@ -148,7 +160,7 @@ if (opts.generate) {
     );
     const [cold, warm, replay] = results;
     const info = machineInfo();
-    console.log(`Shadow build: ${schema.tables} tables, ${schema.lines} lines in ${schema.files} files (supabase preset).`);
+    console.log(`Shadow build${opts.demo ? ' of the demo current_schema/' : ''}: ${schema.tables} tables, ${schema.lines} lines in ${schema.files} files (supabase preset).`);
     console.log(`Machine: ${info.nproc} CPU, Node ${info.node}, load average ${info.loadavg}. ${opts.runs} runs each, interleaved, fresh process per run.`);
     console.log('');
     console.log(

@@ -49,3 +49,27 @@ describe('schema files', () => {
     await expect(buildShadow({ root, url: 'mysql://localhost/x' })).rejects.toThrow('invalid shadow.url: it must start with postgres:// or postgresql://');
   });
 });
+
+describe('in-memory sources', () => {
+  it('build without touching the disk and name the files as given', async () => {
+    const shadow = await buildShadow({
+      root,
+      preset: 'none',
+      cache: false,
+      sources: [
+        { relPath: 'current_schema/01_a.sql', text: 'CREATE VIEW public.v AS SELECT id FROM public.t;\n' },
+        { relPath: 'current_schema/02_b.sql', text: 'CREATE TABLE public.t (id integer);\n' },
+      ],
+    });
+    try {
+      expect(shadow.findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual(['current_schema/01_a.sql:1 shadow-defined-later']);
+      expect(shadow.sourceMap.map((entry) => `${entry.kind} ${entry.key} ${entry.file}:${entry.line}`)).toEqual([
+        'table public.t current_schema/02_b.sql:1',
+        'column public.t.id current_schema/02_b.sql:1',
+        'view public.v current_schema/01_a.sql:1',
+      ]);
+    } finally {
+      await shadow.close();
+    }
+  }, 300_000);
+});

@@ -43,14 +43,32 @@ export type BodyParseResult = { ok: true; body: ParsedBody } | { ok: false; mess
 
 const STATEMENT_PREFIX = 'PLpgSQL_stmt_';
 
+interface PlpgsqlTree {
+  plpgsql_funcs?: { PLpgSQL_function?: PgNode }[];
+}
+
+/** The most declarations a body may need retyped before it parses (each retry re-parses it). */
+const MAX_RETYPED = 20;
+
 export function parsePlpgsqlBody(pg: PgQuery, definition: string, source: string): BodyParseResult {
-  let tree: { plpgsql_funcs?: { PLpgSQL_function?: PgNode }[] };
-  try {
-    tree = pg.parsePlPgSQLSync(definition) as typeof tree;
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  let tree: PlpgsqlTree | undefined;
+  // Without a catalog, the parser cannot tell that `v_row.field := ...` assigns a field of a row-type
+  // variable; declared as `record` it can. The declared type is kept for the verifier.
+  const retyped = new Map<string, string>();
+  let text = definition;
+  for (let attempt = 0; !tree; attempt++) {
+    try {
+      tree = pg.parsePlPgSQLSync(text) as PlpgsqlTree;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const field = /^"([^".]+)\.[^"]+" is not a known variable/.exec(message);
+      const declaration = field && attempt < MAX_RETYPED ? declarationOf(text, field[1]) : undefined;
+      if (!declaration || retyped.has(field![1])) return { ok: false, message };
+      retyped.set(field![1], declaration.type);
+      text = text.slice(0, declaration.start) + 'record' + text.slice(declaration.end);
+    }
   }
-  const fn = tree.plpgsql_funcs?.[0]?.PLpgSQL_function;
+  const fn = tree?.plpgsql_funcs?.[0]?.PLpgSQL_function;
   if (!fn) return { ok: false, message: 'the PL/pgSQL parser returned no function' };
 
   const body: ParsedBody = { variables: [], expressions: [], statementLines: [], caseVariables: new Map(), labels: new Set() };
@@ -58,7 +76,7 @@ export function parsePlpgsqlBody(pg: PgQuery, definition: string, source: string
   for (const datum of datums) {
     const [type, node] = Object.entries(datum)[0] as [string, PgNode];
     if (type !== 'PLpgSQL_var' && type !== 'PLpgSQL_rec') continue;
-    const typeName: string = node.datatype?.PLpgSQL_type?.typname ?? 'record';
+    const typeName: string = retyped.get(node.refname) ?? node.datatype?.PLpgSQL_type?.typname ?? 'record';
     body.variables.push({ name: node.refname, typeName, ...(node.lineno ? { lineno: node.lineno } : {}) });
     if (node.lineno) {
       body.statementLines.push(node.lineno);
@@ -108,6 +126,15 @@ function collectStatements(value: unknown, lineno: number, body: ParsedBody, dat
     }
     collectStatements(node, lineno, body, datums);
   }
+}
+
+/** The type of `name`'s declaration (`name type;`, `:=`, `=` or DEFAULT after it), as offsets in `text`. */
+function declarationOf(text: string, name: string): { start: number; end: number; type: string } | undefined {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^([ \\t]*${escaped}[ \\t]+)([^;:=\\n]+?)[ \\t]*(?:;|:=|=|\\bDEFAULT\\b)`, 'im').exec(text);
+  if (!match || /^(?:CONSTANT|record)\b/i.test(match[2])) return undefined;
+  const start = match.index + match[1].length;
+  return { start, end: start + match[2].length, type: match[2].trim() };
 }
 
 /**

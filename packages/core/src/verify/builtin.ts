@@ -37,11 +37,15 @@ interface Replacement {
   text: (param: string) => string;
   /** An unqualified name: a candidate for the ambiguity check. */
   unqualified: boolean;
+  /** Text to put instead of a parameter (a field of a record whose type only run time knows). */
+  literal?: string;
 }
 
 interface PreparedText {
   sql: string;
   types: string[];
+  /** End of an assignment's target in `sql` (0 when none): the target is no SQL column reference. */
+  targetEnd?: number;
   /** Maps an index of `sql` back to an index of the statement as PL/pgSQL keeps it. */
   toOriginal(index: number): number;
 }
@@ -108,7 +112,15 @@ export class BuiltinVerifier {
         outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `uses ${createdHere}, ${created.get(createdHere)}` });
         continue;
       }
-      const references = this.variableReferences(tree, statement.sql, variables, functionName, body.labels, inParameters.map((p) => p.name));
+      const references = this.variableReferences(
+        tree,
+        statement.sql,
+        variables,
+        functionName,
+        body.labels,
+        inParameters.map((p) => p.name),
+        statement.targetEnd ?? 0,
+      );
       if (references.unknown) {
         outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `the type of ${references.unknown} is known only at run time` });
         continue;
@@ -116,6 +128,10 @@ export class BuiltinVerifier {
       const locate = (offsetInQuery: number) => this.bodyPosition(fn.source, lineStarts, expression, offsetInQuery);
       const prepared = substitute(statement, references.replacements, variables, () => true);
       const error = await this.prepare(prepared, scope);
+      if (error && references.partial && error.code !== '42P01' && error.code !== '42703') {
+        outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: `the type of ${references.partial} is known only at run time` });
+        continue;
+      }
       if (error) {
         const at = error.position !== undefined ? locate(prepared.toOriginal(codePointOffsetToIndex(prepared.sql, error.position - 1))) : undefined;
         outcome.defects.push(this.defect(fn, 'function-invalid-statement', error, expression, at));
@@ -257,13 +273,16 @@ export class BuiltinVerifier {
   private statementText(expression: BodyExpression, body: ParsedBody): PreparedText {
     let text = expression.query;
     let prefix = '';
-    let skipped = 0;
+    let targetEnd = 0;
     if (expression.parseMode === 2 || expression.dynamic) prefix = 'SELECT ';
     if (expression.parseMode >= 3) {
-      // `target := expression`: PL/pgSQL evaluates the right-hand side as SELECT expression.
-      const target = /^\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+))*\s*(?:\[[^\]]*\]\s*)*(?::=|=)\s*/.exec(text);
-      skipped = target?.[0].length ?? 0;
-      text = text.slice(skipped);
+      // `target := expression` becomes `SELECT target , expression` (same offsets): the right-hand
+      // side is checked as PL/pgSQL evaluates it, and the target must exist (`v_row.field`).
+      const target = /^\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[^\s:=[.]+))*\s*(?:\[[^\]]*\]\s*)*(:=|=)/.exec(text);
+      if (target) {
+        targetEnd = target[0].length - target[1].length;
+        text = text.slice(0, targetEnd) + (target[1] === ':=' ? ', ' : ',') + text.slice(target[0].length);
+      }
       prefix = 'SELECT ';
     }
     let exact = true;
@@ -275,7 +294,7 @@ export class BuiltinVerifier {
       }
     }
     const sql = prefix + text;
-    return { sql, types: [], toOriginal: (index) => (exact ? Math.max(index - prefix.length, 0) + skipped : skipped) };
+    return { sql, types: [], targetEnd: prefix.length + targetEnd, toOriginal: (index) => (exact ? Math.max(index - prefix.length, 0) : 0) };
   }
 
   /** Variable references of a parsed statement, with their spans in `sql`. */
@@ -286,10 +305,12 @@ export class BuiltinVerifier {
     functionName: string,
     labels: ReadonlySet<string>,
     positional: (string | null)[],
-  ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string } {
+    targetEnd: number,
+  ): { replacements: Replacement[]; conflictTargets: { name: string; start: number }[]; unknown?: string; partial?: string } {
     const replacements: Replacement[] = [];
     const conflictTargets: { name: string; start: number }[] = [];
     let unknown: string | undefined;
+    let partial: string | undefined;
     const outputNames = new Set<string>();
     const orderByRefs = new Set<PgNode>();
     visitNodes(tree, (type, node) => {
@@ -328,12 +349,20 @@ export class BuiltinVerifier {
         // ORDER BY / GROUP BY name of an output column: SQL resolves it before PL/pgSQL sees it.
         if (orderByRefs.has(node) && outputNames.has(first)) return;
         if (!variable.type) unknown ??= first;
-        replacements.push({ start, end: spans[0].end, variable: first, text: (p) => p, unqualified: true });
+        replacements.push({ start, end: spans[0].end, variable: first, text: (p) => p, unqualified: start >= targetEnd });
         return;
       }
       const variable = variables.get(first);
       if (variable?.composite) {
-        if (!variable.type) unknown ??= first;
+        if (!variable.type) {
+          // `r.field` of a record: an untyped NULL stands for it, so the rest of the statement is
+          // still checked (only missing tables and columns are trusted then, see verifyPlpgsql).
+          if (fields.length === 2 && names[1] !== undefined) {
+            partial ??= first;
+            replacements.push({ start, end: spans[1].end, variable: first, text: () => 'NULL', unqualified: false, literal: 'NULL' });
+          } else unknown ??= first;
+          return;
+        }
         replacements.push({ start, end: spans[0].end, variable: first, text: (p) => `(${p})`, unqualified: false });
         return;
       }
@@ -344,7 +373,7 @@ export class BuiltinVerifier {
       }
     });
     replacements.sort((a, b) => a.start - b.start);
-    return { replacements, conflictTargets, unknown };
+    return { replacements, conflictTargets, unknown, partial };
   }
 
   /** PREPARE with typed parameters; the error when it fails. */
@@ -409,12 +438,12 @@ function substitute(
     segments.push({ from: sql.length, to: sql.length + replacement.start - cursor, original: cursor, atomic: false });
     sql += statement.sql.slice(cursor, replacement.start);
     let number = numbers.get(replacement.variable);
-    if (number === undefined) {
+    if (number === undefined && replacement.literal === undefined) {
       types.push(variables.get(replacement.variable)!.type!);
       number = types.length;
       numbers.set(replacement.variable, number);
     }
-    const text = replacement.text(`$${number}`);
+    const text = replacement.literal ?? replacement.text(`$${number}`);
     segments.push({ from: sql.length, to: sql.length + text.length, original: replacement.start, atomic: true });
     sql += text;
     cursor = replacement.end;

@@ -16,6 +16,8 @@ import {
   FIXTURE_FUNCTION_COUNT,
   FIXTURE_SCHEMAS,
   FIXTURE_SQL,
+  IDIOMS_SQL,
+  IDIOM_FUNCTION_COUNT,
   expectDefects,
   generatedFunctions,
 } from './__fixtures__/expected.js';
@@ -141,6 +143,21 @@ describe.skipIf(!enabled)('verifyFunctions on PostgreSQL 15', () => {
       expect(work(small)).toBe(engine === 'builtin' ? 5 * 4 : 5);
       expect(work(large)).toBe(4 * work(small));
       expect(large.defects.map((d) => d.rule)).toEqual(Array(20).fill('function-ambiguous-column'));
+    }
+  });
+
+  it('reports nothing on correct code in common PL/pgSQL idioms', async () => {
+    await session.exec(IDIOMS_SQL);
+    const keys = (await session.query<{ key: string }>(
+      `SELECT format('%s.%s(%s)', n.nspname, p.proname, oidvectortypes(p.proargtypes)) AS key
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname LIKE 'ok\\_idioms\\_%'`,
+    )).rows.map((row) => row.key);
+    expect(keys).toHaveLength(IDIOM_FUNCTION_COUNT);
+    for (const engine of plpgsqlCheck ? (['plpgsql_check', 'builtin'] as const) : (['builtin'] as const)) {
+      const result = await verifyFunctions(db, { schemas: ['public'], functions: keys, engine });
+      expect(result.defects, engine).toEqual([]);
+      expect(result.unchecked, engine).toEqual([]);
+      expect(result.checked, engine).toBe(IDIOM_FUNCTION_COUNT);
     }
   });
 });

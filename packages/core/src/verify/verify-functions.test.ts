@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open.js';
 import type { Database, DbSession } from '../db/types.js';
-import { BUILTIN_CHECKED_COUNT, EXPECTED_BUILTIN, FIXTURE_SCHEMAS, FIXTURE_SQL, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
+import { BUILTIN_CHECKED_COUNT, EXPECTED_BUILTIN, FIXTURE_SCHEMAS, FIXTURE_SQL, IDIOMS_SQL, IDIOM_FUNCTION_COUNT, expectDefects, generatedFunctions } from './__fixtures__/expected.js';
 import { VerifyError, verifyFunctions } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgwarden-verify-'));
@@ -43,15 +43,16 @@ describe('verifyFunctions on PGlite (builtin engine)', () => {
   });
 
   it('lists dynamic SQL and statements on tables the function creates as unchecked instead of reporting them', async () => {
-    const functions = ['public.ok_dynamic(text)', 'public.ok_temp_table()', 'public.ok_record_loop()', 'public.ok_transition_table()', 'public.ok_polymorphic(anyelement)', 'public.ok_return_query_execute(text)'];
+    const functions = ['public.ok_dynamic(text)', 'public.ok_temp_table()', 'public.ok_record_loop()', 'public.ok_transition_table()', 'public.ok_polymorphic(anyelement)', 'public.ok_return_query_execute(text)', 'public.ok_record_arithmetic()'];
     const result = await verifyFunctions(db, { schemas: ['public'], functions });
     expect(result.defects).toEqual([]);
     // The polymorphic function is not counted: nothing of it was checked.
-    expect(result.checked).toBe(5);
+    expect(result.checked).toBe(6);
     expect(result.unchecked).toEqual([
       { function: 'public.ok_dynamic(text)', bodyLine: 5, reason: 'dynamic SQL (EXECUTE) is built at run time' },
       { function: 'public.ok_polymorphic(anyelement)', reason: 'polymorphic parameter type anyelement: the types are known only per call' },
-      { function: 'public.ok_record_loop()', bodyLine: 7, reason: 'the type of r is known only at run time' },
+      // r.amount * r.factor: with NULL standing for the fields, only run time knows the operator.
+      { function: 'public.ok_record_arithmetic()', bodyLine: 7, reason: 'the type of r is known only at run time' },
       { function: 'public.ok_return_query_execute(text)', bodyLine: 3, reason: 'dynamic SQL (EXECUTE) is built at run time' },
       { function: 'public.ok_temp_table()', bodyLine: 5, reason: 'CreateTableAsStmt statements cannot be prepared' },
       { function: 'public.ok_temp_table()', bodyLine: 6, reason: 'uses tmp_totals, which the function creates itself' },
@@ -96,5 +97,20 @@ describe('verifyFunctions on PGlite (builtin engine)', () => {
     expect(small.counts.prepared).toBe(5 * 4);
     expect(large.counts.prepared).toBe(4 * small.counts.prepared);
     expect(small.defects.map((d) => d.rule)).toEqual(Array(5).fill('function-ambiguous-column'));
+  });
+
+  it('reports nothing on correct code in common PL/pgSQL idioms', async () => {
+    await session.exec(IDIOMS_SQL);
+    const keys = (await session.query<{ key: string }>(
+      `SELECT format('%s.%s(%s)', n.nspname, p.proname, oidvectortypes(p.proargtypes)) AS key
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname LIKE 'ok\\_idioms\\_%'`,
+    )).rows.map((row) => row.key);
+    expect(keys).toHaveLength(IDIOM_FUNCTION_COUNT);
+    for (const engine of ['builtin'] as const) {
+      const result = await verifyFunctions(db, { schemas: ['public'], functions: keys, engine });
+      expect(result.defects, engine).toEqual([]);
+      expect(result.unchecked, engine).toEqual([]);
+      expect(result.checked, engine).toBe(IDIOM_FUNCTION_COUNT);
+    }
   });
 });

@@ -9,7 +9,7 @@ import { configuredSearchPath, listFunctions, type VerifiableFunction } from './
 import { keywordVariableMessage, keywordVariables } from './keyword-variables.js';
 import { checkWithPlpgsqlCheck, ensurePlpgsqlCheck, plpgsqlCheckAvailable, plpgsqlCheckSchema } from './plpgsql-check.js';
 import { verifyRule } from './rules.js';
-import { FunctionScope, inRolledBackTransaction } from './session-tools.js';
+import { FunctionScope, inRolledBackTransaction, isPgError, pgErrorFields } from './session-tools.js';
 import { validateSqlFunction } from './sql-functions.js';
 import type { FunctionDefect, VerifyEngine, VerifyOptions, VerifyResult } from './types.js';
 
@@ -91,13 +91,13 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
         return undefined;
       }
       const parsed = parsePlpgsqlBody(pg, fn.definition, fn.source);
-      if (!parsed.ok) {
+      if (!parsed.ok && !checkSchema) {
         // The server accepted the body, so pgwarden's parser is the one that differs.
         result.unchecked.push({ function: fn.key, reason: `the body does not parse with pgwarden's parser: ${parsed.message}` });
         return undefined;
       }
-      const { body } = parsed;
-      const defects: Located[] = keywordVariables(fn.parameters, body.variables).map((variable) => ({
+      const body = parsed.ok ? parsed.body : undefined;
+      const defects: Located[] = keywordVariables(fn.parameters, body?.variables ?? []).map((variable) => ({
         function: fn.key,
         rule: 'function-keyword-variable',
         severity: verifyRule('function-keyword-variable').defaultSeverity,
@@ -106,18 +106,27 @@ async function verifyInSession(session: DbSession, kind: Database['kind'] | unde
       }));
       let outcome;
       if (checkSchema) {
-        outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, relationsCreatedIn(pg, body), result.counts);
+        // plpgsql_check reads the body itself; pgwarden's parser (which has no catalog, so it cannot
+        // resolve e.g. `v_row.field :=`) only adds the keyword check, created tables and dynamic SQL.
+        try {
+          outcome = await checkWithPlpgsqlCheck(session, checkSchema, fn, body ? relationsCreatedIn(pg, body) : new Set(), result.counts);
+        } catch (error) {
+          if (!isPgError(error)) throw error;
+          await scope.recover();
+          result.unchecked.push({ function: fn.key, reason: `plpgsql_check failed on it: ${pgErrorFields(error).message}` });
+          return undefined;
+        }
         // plpgsql_check does not look into dynamic SQL either: say so rather than imply it was checked.
-        for (const expression of body.expressions.filter((e) => e.dynamic)) {
+        for (const expression of body?.expressions.filter((e) => e.dynamic) ?? []) {
           outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'dynamic SQL (EXECUTE) is built at run time' });
         }
       } else {
-        outcome = await builtin.verifyPlpgsql(fn, body, scope);
+        outcome = await builtin.verifyPlpgsql(fn, body!, scope);
       }
       result.unchecked.push(...outcome.unchecked);
       if (outcome.unchecked.some((item) => item.bodyLine === undefined)) return undefined;
       defects.push(...outcome.defects);
-      const suppressions = new BodySuppressions(fn.key, fn.source, body.statementLines);
+      const suppressions = new BodySuppressions(fn.key, fn.source, body?.statementLines ?? codeLines(fn.source));
       return suppressions.apply(defects, (defect) => (defect as Located).statementLine).map(withoutStatementLine);
     }
   });
@@ -143,6 +152,11 @@ function sqlStatementLines(pg: PgQuery, source: string): number[] {
     }
     return positionIn(lineStarts, at).line;
   });
+}
+
+/** Without a parse: every line with code starts a statement, so a comment binds to the code below it. */
+function codeLines(source: string): number[] {
+  return source.split('\n').flatMap((line, index) => (/^\s*(?:--.*)?$/.test(line) ? [] : [index + 1]));
 }
 
 function withoutStatementLine(defect: Located): FunctionDefect {

@@ -10,7 +10,11 @@ import { expect } from 'vitest';
 import type { DbSession } from '../../db/types.js';
 import type { FunctionDefect } from '../types.js';
 
-export const FIXTURE_SQL = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'functions.sql'), 'utf8');
+const here = dirname(fileURLToPath(import.meta.url));
+export const FIXTURE_SQL = readFileSync(join(here, 'functions.sql'), 'utf8');
+/** Correct code written in common PL/pgSQL idioms (applied after FIXTURE_SQL): must stay clean. */
+export const IDIOMS_SQL = readFileSync(join(here, 'idioms.sql'), 'utf8');
+export const IDIOM_FUNCTION_COUNT = 10;
 
 export interface ExpectedDefect {
   function: string;
@@ -53,6 +57,8 @@ export const EXPECTED_BUILTIN: ExpectedDefect[] = [
   defect('bad_on_conflict(uuid)', 'function-ambiguous-column', 'ON CONFLICT (id)', { sqlstate: '42702' }),
   defect('bad_empty_search_path(integer)', 'function-invalid-statement', 'things t', { sqlstate: '42P01' }),
   defect('bad_row_type_field()', 'function-invalid-statement', 'v_user.nickname', { sqlstate: '42703' }),
+  defect('bad_record_loop_insert()', 'function-invalid-statement', 'amount)', { sqlstate: '42703' }),
+  defect('bad_row_field_assignment()', 'function-invalid-statement', 'v_user.nickname', { sqlstate: '42703' }),
   defect('bad_procedure(uuid)', 'function-invalid-statement', 'last_seen', { sqlstate: '42703' }),
 ];
 
@@ -64,14 +70,14 @@ export const EXPECTED_BUILTIN: ExpectedDefect[] = [
 export const EXPECTED_PLPGSQL_CHECK: ExpectedDefect[] = EXPECTED_BUILTIN.filter(
   (entry) => !(entry.function === 'public.bad_ambiguous(uuid)' && entry.token === 'amount FROM'),
 ).map((entry) =>
-  ['public.bad_trigger()', 'public.bad_on_conflict(uuid)', 'public.bad_row_type_field()'].includes(entry.function) ? { ...entry, lineOnly: true } : entry,
+  ['public.bad_trigger()', 'public.bad_on_conflict(uuid)', 'public.bad_row_type_field()', 'public.bad_row_field_assignment()'].includes(entry.function) ? { ...entry, lineOnly: true } : entry,
 );
 
 /** Schemas of functions.sql. */
 export const FIXTURE_SCHEMAS = ['public', 'app'];
 
 /** Functions in functions.sql (bad_* and ok_*). */
-export const FIXTURE_FUNCTION_COUNT = 43;
+export const FIXTURE_FUNCTION_COUNT = 46;
 
 /** The builtin engine leaves polymorphic functions out entirely (ok_polymorphic): checked is one less. */
 export const BUILTIN_CHECKED_COUNT = FIXTURE_FUNCTION_COUNT - 1;

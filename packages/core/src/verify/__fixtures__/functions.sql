@@ -399,6 +399,41 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.ok_record_arithmetic() RETURNS numeric
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+  v_total numeric := 0;
+BEGIN
+  FOR r IN SELECT o.amount, 2 AS factor FROM public.orders o LOOP
+    v_total := v_total + r.amount * r.factor;
+  END LOOP;
+  RETURN v_total;
+END;
+$$;
+
+CREATE FUNCTION public.bad_record_loop_insert() RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT o.id, o.amount FROM public.orders o LOOP
+    INSERT INTO public.invoices (order_id, amount) VALUES (r.id, r.amount);
+  END LOOP;
+END;
+$$;
+
+CREATE FUNCTION public.bad_row_field_assignment() RETURNS public.users
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_user public.users%ROWTYPE;
+BEGIN
+  SELECT * INTO v_user FROM public.users LIMIT 1;
+  v_user.nickname := 'x';
+  RETURN v_user;
+END;
+$$;
+
 -- Trigger functions are checked against the table of their trigger -----------------------
 
 CREATE FUNCTION public.bad_trigger() RETURNS trigger
