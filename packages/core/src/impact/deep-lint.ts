@@ -30,6 +30,7 @@ import { verifyFunctions } from '../verify/index.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEEP_RULES, type DeepRuleId } from './rules.js';
+import { withoutSuppressed } from '../lint/suppress-findings.js';
 
 export interface DeepLintOptions {
   /** Files to check (any state); default: every migration that is not executed yet. */
@@ -170,7 +171,14 @@ export class DeepLinter {
     } finally {
       await shadow.close();
     }
-    return { findings: this.sink.findings, checked: targets.map((migration) => migration.relPath), functionsVerified, cache: shadow.cache };
+    const findings = await withoutSuppressed(this.sink.findings, (file) => {
+      try {
+        return readFileSync(resolve(config.root, file), 'utf8');
+      } catch {
+        return undefined;
+      }
+    });
+    return { findings, checked: targets.map((migration) => migration.relPath), functionsVerified, cache: shadow.cache };
   }
 
   /** Proves one migration on the shadow, leaving the shadow with the migration applied once. */

@@ -1,4 +1,5 @@
 export * from './engine.js';
 export * from './suppressions.js';
+export { withoutSuppressed } from './suppress-findings.js';
 export * from './formatters/index.js';
 export * from './gate.js';
