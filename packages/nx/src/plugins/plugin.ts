@@ -81,8 +81,9 @@ export const createNodesV2: CreateNodesV2<PgwardenPluginOptions> = [
         (configFile, pluginOptions, nodeContext) => {
           const configText = readFileSync(join(nodeContext.workspaceRoot, configFile), 'utf8');
           const root = posix.normalize(dirname(configFile));
-          // A folder that is already a project (package.json or project.json) keeps its own name.
-          const named = ['package.json', 'project.json'].some((file) => existsSync(join(nodeContext.workspaceRoot, root, file)));
+          // A sub-folder that is already a project (package.json or project.json) keeps its own name;
+          // the workspace root's package.json names the workspace, not a project.
+          const named = root !== '.' && ['package.json', 'project.json'].some((file) => existsSync(join(nodeContext.workspaceRoot, root, file)));
           const hash = hashArray([configFile, configText, String(named)]);
           let cached = cache.get(hash);
           if (!cached) {
