@@ -5,9 +5,9 @@
  * `nx g @pgwarden/nx:init` with the database project in a sub-folder, commits through the
  * real husky + lint-staged hook, `nx run db:migrate` on the embedded database and (with
  * PostgreSQL at TEST_DATABASE_URL, in its own database) on a server through `--env`, and
- * `nx show projects --affected` after a schema change. Steps run in order and share the
- * workspace. Without a server the real-server step is skipped with one line (a failure under
- * PGWARDEN_REQUIRE_DB=1).
+ * `nx show projects --affected` and `nx affected -t typecheck` after a schema change. Steps
+ * run in order and share the workspace. Without a server the real-server step is skipped
+ * with one line (a failure under PGWARDEN_REQUIRE_DB=1).
  */
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -108,15 +108,21 @@ beforeAll(() => {
   write('package.json', JSON.stringify({ name: 'fixture', private: true, workspaces: ['packages/*'] }, null, 2));
   write('nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
   write('.gitignore', 'node_modules\n.nx\n');
-  write('packages/db-types/package.json', JSON.stringify({ name: '@fixture/db-types', version: '0.0.0', private: true }));
+  const typecheck = { typecheck: 'tsc --noEmit -p .' };
+  const tsconfig = JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'preserve', moduleResolution: 'bundler', skipLibCheck: true }, include: ['src'] });
+  write('packages/db-types/package.json', JSON.stringify({ name: '@fixture/db-types', version: '0.0.0', private: true, scripts: typecheck }));
+  write('packages/db-types/tsconfig.json', tsconfig);
   write('packages/db-types/src/generated/index.ts', 'export type Note = { id: number; body: string };\n');
-  write('packages/web/package.json', JSON.stringify({ name: '@fixture/web', version: '0.0.0', private: true, dependencies: { '@fixture/db-types': '*' } }));
-  write('packages/web/src/index.ts', "import type { Note } from '@fixture/db-types/src/generated/index.js';\nexport const title = (note: Note) => note.body;\n");
-  write('packages/other/package.json', JSON.stringify({ name: '@fixture/other', version: '0.0.0', private: true }));
+  write('packages/web/package.json', JSON.stringify({ name: '@fixture/web', version: '0.0.0', private: true, scripts: typecheck, dependencies: { '@fixture/db-types': '*' } }));
+  write('packages/web/tsconfig.json', tsconfig);
+  write('packages/web/src/index.ts', "import type { Note } from '@fixture/db-types/src/generated';\nexport const title = (note: Note): string => note.body;\n");
+  write('packages/other/package.json', JSON.stringify({ name: '@fixture/other', version: '0.0.0', private: true, scripts: typecheck }));
+  write('packages/other/tsconfig.json', tsconfig);
+  write('packages/other/src/index.ts', 'export const other = 1;\n');
   ok('git', ['init', '-q', '-b', 'main']);
   ok('git', ['config', 'user.email', 'e2e@example.com']);
   ok('git', ['config', 'user.name', 'e2e']);
-  ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '-D', 'nx@22.7.12', '@nx/devkit@22.7.12', ...PACKAGES.map((name) => tarballs[name])]);
+  ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '-D', 'nx@22.7.12', '@nx/devkit@22.7.12', 'typescript@5.9.3', ...PACKAGES.map((name) => tarballs[name])]);
 }, 900_000);
 
 afterAll(async () => {
@@ -124,7 +130,8 @@ afterAll(async () => {
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
-describe('pgwarden in a new Nx workspace, from the packed tarballs', () => {
+// Generous per-step ceilings: each step spawns Nx (and npm) several times on a shared machine.
+describe('pgwarden in a new Nx workspace, from the packed tarballs', { timeout: 900_000 }, () => {
   it('the tarballs hold only built entry points: no build info, no source maps, every export resolves', () => {
     for (const name of PACKAGES) {
       const listing = ok('tar', ['tzf', tarballs[name]]);
@@ -235,9 +242,14 @@ describe('pgwarden in a new Nx workspace, from the packed tarballs', () => {
     write(`${DB}/current_schema/01_notes.sql`, `${SCHEMA}COMMENT ON TABLE public.notes IS 'free-text notes';\n`);
     const affected = ok('npx', ['--no-install', 'nx', 'show', 'projects', '--affected', '--base=HEAD', '--json']);
     expect(JSON.parse(affected.trim().split('\n').pop()!).sort()).toEqual(['@fixture/db-types', '@fixture/web', 'db']);
+    // `nx affected -t typecheck` runs exactly the types package's and its consumer's, and they pass.
+    const typechecked = ok('npx', ['--no-install', 'nx', 'affected', '-t', 'typecheck', '--base=HEAD', '--outputStyle=static']);
+    expect(typechecked).toContain('@fixture/db-types:typecheck');
+    expect(typechecked).toContain('@fixture/web:typecheck');
+    expect(typechecked).not.toContain('@fixture/other:typecheck');
     ok('git', ['checkout', '-q', 'HEAD', '--', `${DB}/current_schema`]);
     // A change elsewhere leaves the database project alone.
-    write('packages/other/index.js', 'export {};\n');
+    write('packages/other/src/extra.ts', 'export const extra = 2;\n');
     const other = ok('npx', ['--no-install', 'nx', 'show', 'projects', '--affected', '--base=HEAD', '--json']);
     expect(JSON.parse(other.trim().split('\n').pop()!)).toEqual(['@fixture/other']);
   });
