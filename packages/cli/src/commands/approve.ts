@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { lint, toRelPath } from '@pgwarden/core/lint/index';
 import { addApproval, parseMigration, writeFileAtomically } from '@pgwarden/core/migration/index';
+import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { requireOne, today } from './shared.js';
 
@@ -19,6 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!by || /\s/.test(by)) throw new UsageError(`approve needs --by NAME (one word, e.g. alice or dr.smith)\n\n${USAGE}`);
   const path = resolve(requireOne(args.positionals, 'migration file', USAGE));
   const config = loadConfig({ configPath: args.values.config as string | undefined });
+  requireMigrationsFolder(config);
 
   const { findings } = await lint(config, { paths: [path] });
   const errors = findings.filter((finding) => finding.severity === 'error');

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { discoverMigrationsIfPresent } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
+import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
 
@@ -42,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   if (Number.isNaN(maxWarnings) || maxWarnings < 0) throw new UsageError('--max-warnings takes a non-negative number');
 
   const config = loadConfig({ configPath: args.values.config as string | undefined });
+  requireMigrationsFolder(config);
   let paths = args.positionals.map((path) => resolve(path));
   let previousText: Map<string, string> | undefined;
   const since = args.values.since as string | undefined;

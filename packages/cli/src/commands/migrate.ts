@@ -1,9 +1,8 @@
-import { pendingLintGate } from '@pgwarden/core/lint/index';
-import { migrate, type MigrateEvent, type MigrateOptions } from '@pgwarden/core/runner/index';
-import { applyPreset, presetPresent } from '@pgwarden/core/shadow/index';
+import type { MigrateEvent } from '@pgwarden/core/runner/index';
+import { migrateEventLine, migrateResultLines, migrateTarget, type ReportLine } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
-import { DATABASE_OPTIONS, currentUser, formatDuration, openTarget, prepareDatabaseCommand } from './shared.js';
+import { DATABASE_OPTIONS, prepareDatabaseCommand } from './shared.js';
 
 const USAGE = `Usage: pgwarden migrate [options]
 
@@ -45,76 +44,31 @@ export async function run(argv: string[]): Promise<number> {
   const preset = (args.values.preset as string | undefined) ?? config.preset;
   if (preset !== 'supabase' && preset !== 'none') throw new UsageError(`--preset ${preset}: expected supabase or none`);
 
-  const db = await openTarget(target);
-  try {
-    console.log(`pgwarden: migrating ${db.label} (env ${target.envName})${args.values['dry-run'] ? ', dry run' : ''}`);
-    const options: MigrateOptions = {
-      db,
-      migrations: history.migrations,
-      envName: target.envName,
-      environment: target.environment,
-      config,
-      // The same rules as the commit hook: a pending migration with lint errors never runs.
-      lintErrors: pendingLintGate(config, history.migrations),
-      dryRun: Boolean(args.values['dry-run']),
-      to: args.values.to as string | undefined,
-      allowOutOfOrder: Boolean(args.values['allow-out-of-order']),
-      finalize: !args.values['no-finalize'],
-      appliedBy: currentUser(),
-      toolVersion: await toolVersion(),
-      onProgress: printProgress,
-    };
-    // The preset goes in only when the gates pass and something will run: a refused run changes nothing.
-    if (preset !== 'none' && !options.dryRun && !(await presetPresent(db, preset))) {
-      const plan = await migrate({ ...options, dryRun: true, onProgress: undefined });
-      if (plan.refused.length === 0 && plan.planned.length > 0) {
-        await applyPreset(db, preset);
-        console.log(`  preset   ${preset}: created the roles and auth schema the migrations expect`);
-      }
-    }
-    const result = await migrate(options);
-
-    for (const refusal of result.refused) console.error(`  refused  ${refusal.message}`);
-    for (const warning of result.warnings) console.error(`  warning  ${warning}`);
-    if (result.dryRun) {
-      for (const planned of result.planned) {
-        console.log(`  would apply  ${planned.name}${planned.noTransaction ? '  (no-transaction)' : ''}${planned.resumeFrom ? `  (resume after statement ${planned.resumeFrom})` : ''}`);
-      }
-    }
-    const summary = [
-      `${result.applied.length} applied`,
-      `${result.alreadyApplied} already applied`,
-      result.failed.length ? `${result.failed.length} failed` : '',
-      result.refused.length ? `${result.refused.length} refused` : '',
-      result.dryRun ? `${result.planned.length} pending` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    console.log(`pgwarden: ${summary} in ${formatDuration(result.durationMs)}`);
-    return result.ok ? 0 : 1;
-  } finally {
-    await db.close();
-  }
+  const dryRun = Boolean(args.values['dry-run']);
+  const result = await migrateTarget({
+    config,
+    target,
+    migrations: history.migrations,
+    preset,
+    dryRun,
+    to: args.values.to as string | undefined,
+    allowOutOfOrder: Boolean(args.values['allow-out-of-order']),
+    finalize: !args.values['no-finalize'],
+    toolVersion: await toolVersion(),
+    onOpen: (label) => console.log(`pgwarden: migrating ${label} (env ${target.envName})${dryRun ? ', dry run' : ''}`),
+    onPreset: (created) => console.log(`  preset   ${created}: created the roles and auth schema the migrations expect`),
+    onProgress: printProgress,
+  });
+  for (const line of migrateResultLines(result)) print(line);
+  return result.ok ? 0 : 1;
 }
 
 function printProgress(event: MigrateEvent): void {
-  switch (event.type) {
-    case 'lock-wait':
-      console.log(`  waiting  another runner holds the migration lock (${event.holder})`);
-      break;
-    case 'retry':
-      console.log(`  retry    ${event.migration.name}: ${event.reason}; attempt ${event.attempt} of ${event.of} in ${formatDuration(event.delayMs)}`);
-      break;
-    case 'applied':
-      console.log(`  applied  ${event.migration.name}  ${formatDuration(event.durationMs)}`);
-      break;
-    case 'failed':
-      console.error(`  failed   ${event.migration.name}  ${formatDuration(event.durationMs)}\n           ${event.message}`);
-      break;
-    case 'skipped':
-      break;
-    case 'start':
-      if (event.resumeFrom > 0) console.log(`  resume   ${event.migration.name} after statement ${event.resumeFrom}`);
-      break;
-  }
+  const line = migrateEventLine(event);
+  if (line) print(line);
+}
+
+function print(line: ReportLine): void {
+  if (line.stream === 'err') console.error(line.text);
+  else console.log(line.text);
 }

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
-import { formatFileName, isCalendarDate, nextSequence, parseFileName, renderNewMigration } from '@pgwarden/core/migration/index';
-import { loadHistory } from '@pgwarden/core/workspace/index';
+import { isCalendarDate, newMigrationFile } from '@pgwarden/core/migration/index';
+import { loadHistory, requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { requireOne, today } from './shared.js';
 
@@ -22,18 +22,15 @@ export async function run(argv: string[]): Promise<number> {
   const date = (args.values.date as string | undefined) ?? today();
   if (!isCalendarDate(date)) throw new UsageError(`--date ${date} is not a real YYYY-MM-DD date`);
   const config = loadConfig({ configPath: args.values.config as string | undefined });
+  const historyDir = requireMigrationsFolder(config);
   const { migrations } = await loadHistory(config);
-  const sequence = nextSequence(migrations);
-  // Validate before formatFileName, which throws a plain Error (an internal error with a stack
-  // trace) on a bad slug; a slug with a path separator would also pass as its last segment.
-  const candidate = `${date}_${String(sequence).padStart(2, '0')}_${slug}.sql`;
-  const parsed = parseFileName(candidate);
-  const problems = [...parsed.problems];
-  if (parsed.baseName !== candidate) problems.push('a slug cannot contain / or \\');
-  if (problems.length > 0) throw new UsageError(`slug "${slug}": ${problems.join('; ')}`);
-  const fileName = formatFileName(date, sequence, slug);
+  const { fileName, text } = newMigrationFile({
+    date,
+    slug,
+    title: args.values.title as string | undefined,
+    existing: migrations.map((migration) => migration.path),
+  });
 
-  const historyDir = resolve(config.root, config.migrationsDir);
   const dir = resolve(historyDir, (args.values.dir as string | undefined) ?? '');
   const inside = relative(historyDir, dir);
   if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
@@ -42,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   const path = join(dir, fileName);
   if (existsSync(path)) throw new UsageError(`${path} already exists`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path, renderNewMigration({ date, sequence, slug, title: args.values.title as string | undefined }), { flag: 'wx' });
+  writeFileSync(path, text, { flag: 'wx' });
   console.log(`pgwarden: created ${path}`);
   return 0;
 }

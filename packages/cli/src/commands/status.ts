@@ -1,6 +1,7 @@
 import { status } from '@pgwarden/core/runner/index';
+import { statusNeedsAttention, statusReport } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs } from '../command.js';
-import { DATABASE_OPTIONS, openTarget, prepareDatabaseCommand, table } from './shared.js';
+import { DATABASE_OPTIONS, openTarget, prepareDatabaseCommand } from './shared.js';
 
 const USAGE = `Usage: pgwarden status [--env NAME] [--database-url URL] [--json]
 
@@ -15,23 +16,8 @@ export async function run(argv: string[]): Promise<number> {
   const db = await openTarget(target);
   try {
     const rows = await status(db, history.migrations, { name: target.envName, config: target.environment });
-    if (args.values.json) {
-      console.log(JSON.stringify(rows, null, 2));
-    } else {
-      console.log(`pgwarden: ${db.label} (env ${target.envName})`);
-      const lines = rows.map((row) => [
-        row.state,
-        row.name,
-        row.appliedAt ? row.appliedAt.toISOString().replace('T', ' ').slice(0, 19) : '',
-        row.appliedBy ?? '',
-        `${row.approvals.valid}/${row.approvals.required}${row.approvals.voided ? ' (voided by an edit)' : ''}`,
-        row.error ? row.error.split('\n')[0] : '',
-      ]);
-      console.log(table([['STATE', 'MIGRATION', 'APPLIED AT', 'BY', 'APPROVALS', 'NOTE'], ...lines]));
-      const count = (state: string) => rows.filter((row) => row.state === state).length;
-      console.log(`\n${count('applied')} applied, ${count('pending')} pending, ${count('failed')} failed, ${count('tampered')} tampered, ${count('missing-file')} missing`);
-    }
-    return rows.some((row) => row.state === 'tampered' || row.state === 'failed' || row.state === 'missing-file') ? 1 : 0;
+    console.log(args.values.json ? JSON.stringify(rows, null, 2) : statusReport(rows, db.label, target.envName));
+    return statusNeedsAttention(rows) ? 1 : 0;
   } finally {
     await db.close();
   }

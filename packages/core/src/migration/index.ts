@@ -13,6 +13,7 @@ export {
 } from './read-source-file.js';
 export { discoverMigrations, MigrationsDirectoryError, sortByVersion } from './discover.js';
 export { nextSequence, renderNewMigration, titleFromSlug, type NewMigrationOptions } from './new-migration.js';
+export { newMigrationFile, NewMigrationError, type NewMigrationFile, type NewMigrationFileOptions } from './new-migration-file.js';
 export { addApproval, addExecutionRecord, tickCheckboxes, type ApprovalInput, type ExecutionInput } from './rewrite.js';
 export { discoverMigrationsIfPresent, readMigrationFile, toRelPath, type UnreadableMigrationFile } from './read-migration-file.js';
 export { writeFileAtomically } from './write-atomically.js';

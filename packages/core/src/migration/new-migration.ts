@@ -4,7 +4,7 @@ import type { Migration } from './types.js';
 const RULE = `-- ${'='.repeat(76)}`;
 
 /** The sequence number for the next migration: the highest in the history plus one (1 when empty). */
-export function nextSequence(history: readonly Migration[]): number {
+export function nextSequence(history: readonly Pick<Migration, 'name'>[]): number {
   let highest = 0;
   for (const migration of history) {
     const { sequence } = migration.name;

@@ -1,0 +1,86 @@
+import type { MigrateEvent, MigrateResult } from '../runner/migrate-types.js';
+import type { StatusRow } from '../runner/status.js';
+
+/** One line of a command's human output and where it goes (refusals and failures to stderr). */
+export interface ReportLine {
+  stream: 'out' | 'err';
+  text: string;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** A fixed-width text table; the last column is left unpadded. */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd()).join('\n');
+}
+
+/** Progress of `migrate` as the CLI and the Nx executor print it; undefined for silent events. */
+export function migrateEventLine(event: MigrateEvent): ReportLine | undefined {
+  switch (event.type) {
+    case 'lock-wait':
+      return { stream: 'out', text: `  waiting  another runner holds the migration lock (${event.holder})` };
+    case 'retry':
+      return { stream: 'out', text: `  retry    ${event.migration.name}: ${event.reason}; attempt ${event.attempt} of ${event.of} in ${formatDuration(event.delayMs)}` };
+    case 'applied':
+      return { stream: 'out', text: `  applied  ${event.migration.name}  ${formatDuration(event.durationMs)}` };
+    case 'failed':
+      return { stream: 'err', text: `  failed   ${event.migration.name}  ${formatDuration(event.durationMs)}\n           ${event.message}` };
+    case 'start':
+      return event.resumeFrom > 0 ? { stream: 'out', text: `  resume   ${event.migration.name} after statement ${event.resumeFrom}` } : undefined;
+    case 'skipped':
+      return undefined;
+  }
+}
+
+/** Refusals, warnings, the dry-run plan and the one-line summary of a `migrate` run. */
+export function migrateResultLines(result: MigrateResult): ReportLine[] {
+  const lines: ReportLine[] = [];
+  for (const refusal of result.refused) lines.push({ stream: 'err', text: `  refused  ${refusal.message}` });
+  for (const warning of result.warnings) lines.push({ stream: 'err', text: `  warning  ${warning}` });
+  if (result.dryRun) {
+    for (const planned of result.planned) {
+      const notes = `${planned.noTransaction ? '  (no-transaction)' : ''}${planned.resumeFrom ? `  (resume after statement ${planned.resumeFrom})` : ''}`;
+      lines.push({ stream: 'out', text: `  would apply  ${planned.name}${notes}` });
+    }
+  }
+  const summary = [
+    `${result.applied.length} applied`,
+    `${result.alreadyApplied} already applied`,
+    result.failed.length ? `${result.failed.length} failed` : '',
+    result.refused.length ? `${result.refused.length} refused` : '',
+    result.dryRun ? `${result.planned.length} pending` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  lines.push({ stream: 'out', text: `pgwarden: ${summary} in ${formatDuration(result.durationMs)}` });
+  return lines;
+}
+
+/** The `status` table with its header line and counts. */
+export function statusReport(rows: readonly StatusRow[], label: string, envName: string): string {
+  const lines = rows.map((row) => [
+    row.state,
+    row.name,
+    row.appliedAt ? row.appliedAt.toISOString().replace('T', ' ').slice(0, 19) : '',
+    row.appliedBy ?? '',
+    `${row.approvals.valid}/${row.approvals.required}${row.approvals.voided ? ' (voided by an edit)' : ''}`,
+    row.error ? row.error.split('\n')[0] : '',
+  ]);
+  const count = (state: string) => rows.filter((row) => row.state === state).length;
+  return [
+    `pgwarden: ${label} (env ${envName})`,
+    table([['STATE', 'MIGRATION', 'APPLIED AT', 'BY', 'APPROVALS', 'NOTE'], ...lines]),
+    '',
+    `${count('applied')} applied, ${count('pending')} pending, ${count('failed')} failed, ${count('tampered')} tampered, ${count('missing-file')} missing`,
+  ].join('\n');
+}
+
+/** Exit status of `status`: tampered, failed or missing files need attention. */
+export function statusNeedsAttention(rows: readonly StatusRow[]): boolean {
+  return rows.some((row) => row.state === 'tampered' || row.state === 'failed' || row.state === 'missing-file');
+}

@@ -1,0 +1,8 @@
+export interface LintExecutorSchema {
+  /** Output format (default stylish; github writes workflow annotations). */
+  format?: 'stylish' | 'json' | 'github' | 'sarif';
+  /** Also fail when there are more than this many warnings. */
+  maxWarnings?: number;
+  /** pgwarden.config.json to use, relative to the workspace root (default: the project's own). */
+  config?: string;
+}

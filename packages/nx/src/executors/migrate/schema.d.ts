@@ -1,0 +1,20 @@
+export interface MigrateExecutorSchema {
+  /** Environment from pgwarden.config.json (default: its defaultEnv). */
+  env?: string;
+  /** Name of an environment variable holding the database URL (preferred: nothing secret on the command line). */
+  databaseUrlEnv?: string;
+  /** A database URL without a password (one with a password is refused: Nx prints task options). */
+  databaseUrl?: string;
+  /** Show what would run; change nothing. */
+  dryRun?: boolean;
+  /** Stop after this version (YYYY-MM-DD_NN). */
+  to?: string;
+  /** Apply a pending migration older than the newest applied one. */
+  allowOutOfOrder?: boolean;
+  /** Write the execution record into the headers (default true). */
+  finalize?: boolean;
+  /** What the platform provides before the first migration (default: the config's preset). */
+  preset?: 'supabase' | 'none';
+  /** pgwarden.config.json to use, relative to the workspace root (default: the project's own). */
+  config?: string;
+}

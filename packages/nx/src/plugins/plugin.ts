@@ -1,0 +1,201 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, posix, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createNodesFromFiles,
+  DependencyType,
+  hashArray,
+  type CreateDependencies,
+  type CreateNodesResult,
+  type CreateNodesV2,
+  type ProjectConfiguration,
+  type RawProjectGraphDependency,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { PluginCache } from 'nx/src/devkit-internals';
+import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
+import { CONFIG_FILE_NAME, readProjectLayout, type ProjectLayout } from '../utils/project-layout.js';
+
+type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
+
+export interface PgwardenPluginOptions {
+  /** Name of the inferred project (default: `db` at the workspace root, else the folder's name). */
+  projectName?: string;
+  lintTargetName?: string;
+  migrateTargetName?: string;
+  statusTargetName?: string;
+  checkTargetName?: string;
+  typesTargetName?: string;
+  planTargetName?: string;
+}
+
+type TargetKey = 'lint' | 'migrate' | 'status' | 'check' | 'types' | 'plan';
+
+interface TargetSpec {
+  key: TargetKey;
+  description: string;
+  /** Cacheable targets declare exact inputs; database targets never cache (the database is state). */
+  cache: boolean;
+  /** Extra inputs beyond the migration, schema and config files. */
+  outputs?: (layout: ProjectLayout) => string[];
+  example: Record<string, unknown>;
+}
+
+/**
+ * The targets pgwarden can infer. One is inferred only when its executor ships in this package's
+ * executors.json, so `check`, `types` and `plan` appear as soon as their executors land: adding a
+ * capability is its executor folder, its executors.json entry and (when new) one entry here.
+ */
+const TARGETS: readonly TargetSpec[] = [
+  { key: 'lint', description: 'Check the migrations against the convention (as the commit hook does).', cache: true, example: { format: 'github' } },
+  { key: 'migrate', description: 'Apply pending approved migrations to an environment.', cache: false, example: { env: 'staging', dryRun: true } },
+  { key: 'status', description: 'Applied / pending / approved / tampered migrations of an environment.', cache: false, example: { env: 'staging' } },
+  { key: 'check', description: 'Prove current_schema/ builds and matches the migrations.', cache: true, example: {} },
+  { key: 'types', description: 'Regenerate the downstream types and schemas.', cache: true, outputs: (layout) => layout.typesOutputs.map((path) => `{workspaceRoot}/${path}`), example: {} },
+  { key: 'plan', description: 'Impact analysis of a migration.', cache: false, example: {} },
+];
+
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PACKAGE_NAME = '@pgwarden/nx';
+
+function shippedExecutors(): Set<string> {
+  const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'executors.json'), 'utf8')) as { executors: Record<string, unknown> };
+  return new Set(Object.keys(manifest.executors));
+}
+
+interface CachedProject {
+  project: Omit<ProjectConfiguration, 'root'>;
+}
+
+export const createNodesV2: CreateNodesV2<PgwardenPluginOptions> = [
+  `**/${CONFIG_FILE_NAME}`,
+  async (configFiles, options, context) => {
+    const executors = shippedExecutors();
+    const engine = engineInput(context.workspaceRoot);
+    const optionsHash = hashArray([JSON.stringify(options ?? {}), [...executors].join(','), JSON.stringify(engine)]);
+    const cachePath = join(workspaceDataDirectory, `pgwarden-${optionsHash}.hash`);
+    const cache = new PluginCache<CachedProject>(cachePath);
+    try {
+      return await createNodesFromFiles(
+        (configFile, pluginOptions, nodeContext) => {
+          const configText = readFileSync(join(nodeContext.workspaceRoot, configFile), 'utf8');
+          const root = posix.normalize(dirname(configFile));
+          // A sub-folder that is already a project (package.json or project.json) keeps its own name;
+          // the workspace root's package.json names the workspace, not a project.
+          const named = root !== '.' && ['package.json', 'project.json'].some((file) => existsSync(join(nodeContext.workspaceRoot, root, file)));
+          const hash = hashArray([configFile, configText, String(named)]);
+          let cached = cache.get(hash);
+          if (!cached) {
+            cached = { project: buildProject(readProjectLayout(nodeContext.workspaceRoot, configFile), pluginOptions ?? {}, executors, engine, named) };
+            cache.set(hash, cached);
+          }
+          const result: CreateNodesResult = { projects: { [root]: { root, ...cached.project } } };
+          return result;
+        },
+        configFiles,
+        options,
+        context,
+      );
+    } finally {
+      cache.writeToDisk(cachePath);
+    }
+  },
+];
+
+/** Nx 22 reads `createNodes` with the V2 signature; both names point at the same function. */
+export const createNodes = createNodesV2;
+
+function buildProject(
+  layout: ProjectLayout,
+  options: PgwardenPluginOptions,
+  executors: Set<string>,
+  engine: InputDefinition[],
+  named: boolean,
+): Omit<ProjectConfiguration, 'root'> {
+  const inputs: (string | InputDefinition)[] = [
+    `{workspaceRoot}/${layout.configFile}`,
+    `{workspaceRoot}/${layout.migrationsDir}/**/*.sql`,
+    `{workspaceRoot}/${layout.schemaDir}/**/*.sql`,
+    ...engine,
+  ];
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const spec of TARGETS) {
+    if (!executors.has(spec.key)) continue;
+    const name = options[`${spec.key}TargetName`] ?? spec.key;
+    const target: TargetConfiguration = {
+      executor: `${PACKAGE_NAME}:${spec.key}`,
+      options: {},
+      cache: spec.cache,
+      metadata: {
+        technologies: ['pgwarden', 'postgres'],
+        description: spec.description,
+        help: { command: `npx pgwarden ${spec.key} --help`, example: { options: spec.example } },
+      },
+    };
+    if (spec.cache) {
+      target.inputs = inputs;
+      target.outputs = spec.outputs?.(layout) ?? [];
+    }
+    targets[name] = target;
+  }
+  const project: Omit<ProjectConfiguration, 'root'> = { projectType: 'library', targets, metadata: { technologies: ['pgwarden'] } };
+  if (options.projectName || !named) project.name = options.projectName ?? (layout.root === '.' ? 'db' : posix.basename(layout.root));
+  return project;
+}
+
+/**
+ * The engine version is part of every cached result. Installed from the registry it is an external
+ * dependency; in a workspace that builds pgwarden itself (linked, no lockfile entry) its sources are.
+ */
+function engineInput(workspaceRoot: string): InputDefinition[] {
+  let corePackage: string;
+  try {
+    corePackage = realpathSync(createRequire(join(workspaceRoot, 'package.json')).resolve('@pgwarden/core/package.json'));
+  } catch {
+    return [];
+  }
+  const inWorkspace = relative(workspaceRoot, corePackage);
+  if (inWorkspace.startsWith('..') || inWorkspace.split(sep).includes('node_modules')) return [{ externalDependencies: ['@pgwarden/core'] }];
+  const coreRoot = posix.dirname(inWorkspace.split(sep).join('/'));
+  // Sources, not dist: Nx does not hash git-ignored files.
+  return [
+    { fileset: `{workspaceRoot}/${coreRoot}/src/**/*.ts` },
+    { fileset: `!{workspaceRoot}/${coreRoot}/src/**/*.test.ts` },
+    { fileset: `{workspaceRoot}/${coreRoot}/package.json` },
+  ];
+}
+
+/**
+ * The generated types package (the project owning a types output path) depends on the database
+ * project, so a change under the migrations or schema marks it, and through Nx's own package and
+ * import analysis its dependants, affected.
+ */
+export const createDependencies: CreateDependencies<PgwardenPluginOptions> = (_options, context) => {
+  const dependencies: RawProjectGraphDependency[] = [];
+  const projects = Object.entries(context.projects);
+  for (const [dbName, dbProject] of projects) {
+    const configFile = posix.join(dbProject.root, CONFIG_FILE_NAME);
+    if (!existsSync(join(context.workspaceRoot, configFile))) continue;
+    const layout = readProjectLayout(context.workspaceRoot, configFile);
+    for (const output of layout.typesOutputs) {
+      const owner = owningProject(projects, output);
+      if (owner && owner !== dbName && context.projects[owner].root !== '.') {
+        dependencies.push({ source: owner, target: dbName, type: DependencyType.implicit });
+      }
+    }
+  }
+  return dependencies;
+};
+
+/** The project with the deepest root containing `path`. */
+function owningProject(projects: [string, ProjectConfiguration][], path: string): string | undefined {
+  let best: { name: string; depth: number } | undefined;
+  for (const [name, project] of projects) {
+    const root = project.root === '.' ? '' : project.root;
+    if (root !== '' && path !== root && !path.startsWith(`${root}/`)) continue;
+    const depth = root === '' ? 0 : root.split('/').length;
+    if (!best || depth > best.depth) best = { name, depth };
+  }
+  return best?.name;
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { CONFIG_FILE_NAME, defaultConfig } from '@pgwarden/core/config/index';
+
+export { CONFIG_FILE_NAME };
+
+/** What the Nx plugin needs from a pgwarden.config.json, paths relative to the workspace root (posix). */
+export interface ProjectLayout {
+  /** The config's folder: the project root ('.' at the workspace root). */
+  root: string;
+  configFile: string;
+  migrationsDir: string;
+  schemaDir: string;
+  /** Files or folders the `types` command writes (types.outDir, types.outputs[].path). */
+  typesOutputs: string[];
+}
+
+/**
+ * Reads the layout leniently: graph construction must not fail on a config the CLI would reject
+ * (the lint target reports that, with its one-line error); unknown keys added by newer versions,
+ * e.g. types.outputs, are read when present.
+ */
+export function readProjectLayout(workspaceRoot: string, configFile: string): ProjectLayout {
+  const root = posix.normalize(dirname(configFile).split('\\').join('/'));
+  const defaults = defaultConfig(root);
+  let raw: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(join(workspaceRoot, configFile), 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) raw = parsed as Record<string, unknown>;
+  } catch {
+    // Invalid JSON: defaults here, the lint target fails with the parse error.
+  }
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.length > 0 ? value : fallback);
+  const types = (raw.types && typeof raw.types === 'object' ? raw.types : {}) as { outDir?: unknown; outputs?: unknown };
+  const outputs = Array.isArray(types.outputs)
+    ? types.outputs.flatMap((output) => (output && typeof output === 'object' && typeof (output as { path?: unknown }).path === 'string' ? [(output as { path: string }).path] : []))
+    : [];
+  const inRoot = (path: string) => posix.normalize(posix.join(root, path.split('\\').join('/')));
+  return {
+    root,
+    configFile: posix.join(root, CONFIG_FILE_NAME),
+    migrationsDir: inRoot(text(raw.migrationsDir, defaults.migrationsDir)),
+    schemaDir: inRoot(text(raw.schemaDir, defaults.schemaDir)),
+    typesOutputs: [...(typeof types.outDir === 'string' || outputs.length === 0 ? [inRoot(text(types.outDir, defaults.types.outDir))] : []), ...outputs.map(inRoot)],
+  };
+}
