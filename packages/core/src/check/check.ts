@@ -8,9 +8,7 @@
  *  5. optionally, a live database has not drifted from it;
  * and `--fix` writes the history's changes into current_schema/, then checks again.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { diffCatalogs } from '../catalog/diff.js';
 import { runCatalogLints } from '../catalog/lints/run.js';
 import { comparableAcrossVersions } from '../catalog/portable.js';
@@ -125,17 +123,10 @@ function migrationSources(migrations: readonly Migration[]): MigrationSource[] {
  * preset) plus the migrations since, applied statement by statement.
  */
 async function historyShadow(config: PgwardenConfig, baseFiles: { path: string; text: string }[], migrations: readonly Migration[], findings: Finding[]): Promise<ShadowDatabase> {
-  // The base's files are written to a scratch folder so the shadow builder (and its cache) treat them like any schema folder.
-  const scratch = mkdtempSync(join(tmpdir(), 'pgwarden-base-'));
+  const options = shadowOptionsFromConfig(config);
+  const sources = baseFiles.map((file) => ({ relPath: file.path, text: file.text }));
+  const shadow = await buildShadow({ ...options, sources });
   try {
-    const files = baseFiles.map((file) => {
-      const target = join(scratch, file.path);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, file.text);
-      return file.path;
-    });
-    const options = shadowOptionsFromConfig(config);
-    const shadow = await buildShadow({ ...options, root: scratch, files, cacheDir: join(config.root, '.pgwarden', 'cache') });
     const applied = await applyToShadow(shadow, { root: config.root, files: migrations.map((migration) => migration.path) });
     for (const failure of applied.failures) {
       const severity = severityOf(config, 'history-migration-failed', CHECK_RULES['history-migration-failed'].defaultSeverity);
@@ -153,8 +144,9 @@ async function historyShadow(config: PgwardenConfig, baseFiles: { path: string; 
       });
     }
     return shadow;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+  } catch (error) {
+    await shadow.close();
+    throw error;
   }
 }
 
