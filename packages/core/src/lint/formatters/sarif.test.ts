@@ -99,3 +99,16 @@ describe('sarif', () => {
     expect(out).toContain('\n  "version": "2.1.0"');
   });
 });
+
+describe('sarif for findings that are not lint rules', () => {
+  it('lists check, deep and shadow ids as rules with their docs, so every result has a rule index', () => {
+    const finding = (rule: string) => ({ file: 'current_schema/01.sql', line: 3, column: 1, endLine: 3, endColumn: 1, rule, severity: 'error' as const, message: 'm' });
+    const log = JSON.parse(sarif([finding('schema-out-of-sync'), finding('shadow-defined-later')], { source: () => undefined, color: false, filesLinted: 1, toolVersion: '0.1.0' }));
+    const run = log.runs[0];
+    expect(run.tool.driver.rules).toEqual([
+      { id: 'schema-out-of-sync', helpUri: 'docs/rules/schema-out-of-sync.md' },
+      { id: 'shadow-defined-later', helpUri: 'docs/shadow.md#shadow-defined-later' },
+    ]);
+    expect(run.results.map((result: { ruleIndex: number }) => result.ruleIndex)).toEqual([0, 1]);
+  });
+});

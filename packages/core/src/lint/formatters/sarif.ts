@@ -5,7 +5,11 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /** SARIF 2.1.0, for code-scanning uploads. */
 export const sarif: Formatter = (findings, context) => {
-  const ruleIds = RULE_IDS.filter((id) => findings.some((finding) => finding.rule === id));
+  // Lint rules in registry order, then the ids of check, lint --deep and the shadow build.
+  const lintIds: string[] = RULE_IDS.filter((id) => findings.some((finding) => finding.rule === id));
+  const otherIds = [...new Set(findings.map((finding) => finding.rule).filter((id) => !lintIds.includes(id)))].sort();
+  const ruleIds = [...lintIds, ...otherIds];
+  const helpUri = (id: string) => (id.startsWith('shadow-') ? `docs/shadow.md#${id}` : `docs/rules/${id}.md`);
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -16,12 +20,12 @@ export const sarif: Formatter = (findings, context) => {
             name: 'pgwarden',
             version: context.toolVersion,
             informationUri: 'https://github.com/pgwarden/pgwarden',
-            rules: ruleIds.map((id) => ({ id, helpUri: `docs/rules/${id}.md` })),
+            rules: ruleIds.map((id) => ({ id, helpUri: helpUri(id) })),
           },
         },
         results: findings.map((finding) => ({
           ruleId: finding.rule,
-          ruleIndex: ruleIds.indexOf(finding.rule as (typeof ruleIds)[number]),
+          ruleIndex: ruleIds.indexOf(finding.rule),
           level: LEVEL[finding.severity],
           message: { text: finding.hint ? `${finding.message} Fix: ${finding.hint}` : finding.message },
           locations: [
