@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
-import { run } from './main.js';
+import { reportInternalError, run } from './main.js';
 
 // The SQL parser is WASM. By default V8 recompiles its hot functions with TurboFan in the
 // background and the process then waits for those compiles before it can exit: about 65 ms of
@@ -10,7 +10,7 @@ setFlagsFromString('--liftoff-only');
 
 run(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
   // Last resort: main() already turns known failures into messages; this is a bug, say so plainly.
-  console.error(`pgwarden: internal error: ${(error as Error)?.stack ?? String(error)}`);
+  reportInternalError(error);
   exitAfterFlush(1);
 });
 
