@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
-import { discoverMigrationsIfPresent } from '@pgwarden/core/migration/index';
+import { discoverMigrationsIfPresent, readSourceFile } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -57,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const sources = new Map<string, string | undefined>();
   const output = format(result.findings, {
     source: (file) => {
-      if (!sources.has(file)) sources.set(file, readTextOrUndefined(resolve(config.root, file)));
+      if (!sources.has(file)) sources.set(file, readTextOrUndefined(config.root, resolve(config.root, file)));
       return sources.get(file);
     },
     color: !args.values['no-color'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
@@ -72,12 +71,10 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 
-function readTextOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The text for a code frame: the same checks as the lint itself, so nothing outside the workspace is ever shown. */
+function readTextOrUndefined(root: string, path: string): string | undefined {
+  const source = readSourceFile(path, { root });
+  return source.ok ? source.text : undefined;
 }
 
 /**

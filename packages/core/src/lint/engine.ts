@@ -183,7 +183,7 @@ class LazySchemaIndex implements ReadonlyMap<string, SchemaFile> {
       }
       for (const name of names) {
         const relPath = toRelPath(this.config.root, join(dir, name));
-        const source = readSourceFile(join(dir, name));
+        const source = readSourceFile(join(dir, name), { root: this.config.root });
         if (source.ok) this.#files.set(relPath, { relPath, lines: source.text.split(/\r\n|\r|\n/) });
       }
     }
