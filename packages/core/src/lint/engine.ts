@@ -6,7 +6,7 @@ import type { Migration } from '../migration/types.js';
 import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
 import type { Finding, ReportedFinding, Rule, RuleContext, SchemaFile, Severity } from '../rules/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
-import type { ParsedSql, SourceRange } from '../sql/types.js';
+import type { ParsedSql, PlpgsqlExpression, SourceRange } from '../sql/types.js';
 import { collectSuppressions, isSuppressed } from './suppressions.js';
 
 // Re-exported: the CLI and tests name paths the way findings do.
@@ -26,7 +26,7 @@ export interface LintResult {
   filesLinted: number;
 }
 
-const EMPTY_SQL: ParsedSql = { statements: [], nested: [], errors: [], metaCommands: [] };
+const EMPTY_SQL: ParsedSql = { statements: [], nested: [], expressions: [], errors: [], metaCommands: [] };
 
 export async function lint(config: PgwardenConfig, options: LintOptions = {}): Promise<LintResult> {
   // The parser's WASM compiles off the main thread: start it, then read the history meanwhile.
@@ -75,6 +75,15 @@ export function enabledRuleIds(config: PgwardenConfig): RuleId[] {
   return RULE_IDS.filter((id) => config.rules[id] !== 'off');
 }
 
+/**
+ * PL/pgSQL statements among the body expressions (PERFORM, SELECT, EXECUTE, assignments): an ignore
+ * comment above one binds to it. Conditions are not: an ignore above `IF ... THEN` keeps binding to
+ * the statement inside.
+ */
+function isBodyStatement(expression: PlpgsqlExpression): boolean {
+  return expression.kind !== 'expression' || expression.target !== undefined;
+}
+
 function lintOne(
   config: PgwardenConfig,
   entry: HistoryEntry,
@@ -88,7 +97,7 @@ function lintOne(
   const deleted = readError?.reason === 'missing' && previousText !== undefined;
   const migration = readError ? parseMigration({ path: entry.path, relPath: entry.relPath, text: '' }) : (entry as Migration);
   const sql = readError ? EMPTY_SQL : parseSql(migration.text);
-  const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested]);
+  const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested, ...sql.expressions.filter(isBodyStatement)]);
   const previous =
     previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
 
