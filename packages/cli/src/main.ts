@@ -1,3 +1,4 @@
+import { showInvisible } from '@pgwarden/core/config/show-invisible';
 import { UsageError, type CommandModule } from './command.js';
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
@@ -86,22 +87,22 @@ export function reportInternalError(error: unknown): void {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim() || '(no message)';
+  return showInvisible(text.replace(/\s*[\r\n]+\s*/g, ' ').trim()) || '(no message)';
 }
 
 /** The exit code of a failure the user can cause, after printing its one line; undefined for anything else. */
 function reportKnownFailure(error: unknown): number | undefined {
   if (error instanceof UsageError) {
-    console.error(`pgwarden: ${error.message}`);
+    console.error(`pgwarden: ${showInvisible(error.message)}`);
     return 2;
   }
   const err = error as { name?: string; message?: string; userMessage?: string; exitCode?: number };
   if (err?.name === 'ConfigError') {
-    console.error(`pgwarden: configuration error: ${err.message}`);
+    console.error(`pgwarden: configuration error: ${showInvisible(err.message ?? '')}`);
     return 2;
   }
   if (err?.userMessage) {
-    console.error(`pgwarden: ${err.userMessage}`);
+    console.error(`pgwarden: ${showInvisible(err.userMessage)}`);
     return err.exitCode ?? 1;
   }
   return undefined;
