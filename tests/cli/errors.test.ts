@@ -62,4 +62,49 @@ describe.concurrent('failures the user causes', () => {
     expect(stackLines(result.all)).toEqual([]);
     expect(result.all).not.toContain('internal error');
   });
+
+  it('new with a 300-character slug: one line naming the file name limit, exit 2, nothing created', async () => {
+    const ws = new CliWorkspace();
+    const before = ws.migrationFiles();
+    const result = await ws.run(['new', 'a'.repeat(300)]);
+    expect(result.code).toBe(2);
+    expect(lines(result.all)).toEqual([
+      expect.stringMatching(
+        /^pgwarden: slug "a{37}\.\.\." is too long: the file name would be 318 bytes, and file systems allow at most 255; use a slug of at most 237 characters$/,
+      ),
+    ]);
+    expect(stackLines(result.all)).toEqual([]);
+    expect(ws.migrationFiles()).toEqual(before);
+    // The longest slug it names is accepted.
+    const longest = await ws.run(['new', 'b'.repeat(237), '--date', '2026-01-01']);
+    expect(longest.code, longest.all).toBe(0);
+  });
+
+  it('a config with a UTF-8 BOM is accepted, and a configuration error shows invisible characters', async () => {
+    const ws = new CliWorkspace();
+    ws.write('pgwarden.config.json', `\uFEFF${ws.read('pgwarden.config.json')}`);
+    const accepted = await ws.run(['lint']);
+    expect(accepted.code, accepted.all).toBe(0);
+    ws.write('pgwarden.config.json', '\uFEFF{ "migrate": { "lock\u200bTimeout": "5s" } }');
+    const refused = await ws.run(['lint']);
+    expect(refused.code).toBe(2);
+    expect(lines(refused.all)).toEqual([`pgwarden: configuration error: ${ws.configPath}: "migrate.lock<U+200B>Timeout" is not a known setting (lockTimeout, statementTimeout, lockRetries, advisoryLockTimeoutMs)`]);
+    expect(refused.all).not.toMatch(/[\u200b\ufeff]/);
+  });
+
+  it('a lockTimeout beyond what Postgres accepts, or a statementTimeout that rounds to 0 ms, is a configuration error with the reason', async () => {
+    const ws = new CliWorkspace();
+    const config = JSON.parse(ws.read('pgwarden.config.json')) as { migrate: Record<string, unknown> };
+    ws.write('pgwarden.config.json', JSON.stringify({ ...config, migrate: { ...config.migrate, lockTimeout: '99999999999999999999h' } }));
+    const huge = await ws.run(['lint']);
+    expect(huge.code).toBe(2);
+    expect(lines(huge.all)).toEqual([
+      `pgwarden: configuration error: ${ws.configPath}: "migrate.lockTimeout" is '99999999999999999999h', which is more than Postgres accepts for a timeout: at most 2147483647 ms (about 24.8 days)`,
+    ]);
+    ws.write('pgwarden.config.json', JSON.stringify({ ...config, migrate: { ...config.migrate, statementTimeout: '0.5us' } }));
+    const tiny = await ws.run(['status']);
+    expect(tiny.code).toBe(2);
+    expect(tiny.all).toContain("\"migrate.statementTimeout\" is '0.5us', which rounds to 0 ms, and 0 disables the timeout");
+    expect(stackLines(tiny.all)).toEqual([]);
+  });
 });

@@ -30,8 +30,14 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseFileName(candidate);
   const problems = [...parsed.problems];
   if (parsed.baseName !== candidate) problems.push('a slug cannot contain / or \\');
-  if (problems.length > 0) throw new UsageError(`slug "${slug}": ${problems.join('; ')}`);
+  if (problems.length > 0) throw new UsageError(`slug "${shorten(slug)}": ${problems.join('; ')}`);
   const fileName = formatFileName(date, sequence, slug);
+  const bytes = Buffer.byteLength(fileName);
+  if (bytes > MAX_FILE_NAME_BYTES) {
+    throw new UsageError(
+      `slug "${shorten(slug)}" is too long: the file name would be ${bytes} bytes, and file systems allow at most ${MAX_FILE_NAME_BYTES}; use a slug of at most ${MAX_FILE_NAME_BYTES - (bytes - Buffer.byteLength(slug))} characters`,
+    );
+  }
 
   const historyDir = resolve(config.root, config.migrationsDir);
   const dir = resolve(historyDir, (args.values.dir as string | undefined) ?? '');
@@ -41,8 +47,22 @@ export async function run(argv: string[]): Promise<number> {
   }
   const path = join(dir, fileName);
   if (existsSync(path)) throw new UsageError(`${path} already exists`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path, renderNewMigration({ date, sequence, slug, title: args.values.title as string | undefined }), { flag: 'wx' });
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, renderNewMigration({ date, sequence, slug, title: args.values.title as string | undefined }), { flag: 'wx' });
+  } catch (error) {
+    // The file system said no (permissions, a full disk, a path too long): one line, exit 1.
+    const { code, message } = error as NodeJS.ErrnoException;
+    const userMessage = `cannot create ${path}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EEXIST' ? 'it already exists' : (message.split('\n')[0] ?? String(code))}`;
+    throw Object.assign(new Error(userMessage), { userMessage, exitCode: 1 });
+  }
   console.log(`pgwarden: created ${path}`);
   return 0;
+}
+
+/** The longest file name (in bytes) common file systems accept (ext4, APFS, NTFS: 255). */
+const MAX_FILE_NAME_BYTES = 255;
+
+function shorten(slug: string): string {
+  return slug.length > 40 ? `${slug.slice(0, 37)}...` : slug;
 }
