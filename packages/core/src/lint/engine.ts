@@ -17,6 +17,8 @@ export interface LintOptions {
   paths?: string[];
   /** Previous text of a file (absolute path -> text), e.g. from `git show HEAD:path`, for executed-immutable. */
   previousText?: ReadonlyMap<string, string>;
+  /** Where that previous text was (absolute path -> workspace-relative path) when the file was moved or renamed since. */
+  previousPath?: ReadonlyMap<string, string>;
   /** The history already read and parsed by the caller (e.g. migrate), so that it is not read twice. */
   history?: readonly Migration[];
 }
@@ -43,7 +45,7 @@ export async function lint(config: PgwardenConfig, options: LintOptions = {}): P
   const findings: Finding[] = [];
   for (const path of targets) {
     const entry = history.get(path) ?? readMigrationFile(config.root, path);
-    findings.push(...lintOne(config, entry, rules, historyList, schemaFiles, options.previousText?.get(path)));
+    findings.push(...lintOne(config, entry, rules, historyList, schemaFiles, options.previousText?.get(path), options.previousPath?.get(path)));
   }
   return { findings: sortFindings(findings), filesLinted: targets.length };
 }
@@ -55,6 +57,8 @@ export interface SourceInput {
   /** Other migrations of the history (this file is added). */
   history?: readonly Migration[];
   previousText?: string;
+  /** Workspace-relative path of the previous text, when the file was moved or renamed since. */
+  previousRelPath?: string;
 }
 
 /** Lints one in-memory file: the programmatic API, and how rule tests run real SQL through the engine. */
@@ -65,7 +69,7 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   const history = [...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration].sort((a, b) =>
     a.relPath.localeCompare(b.relPath),
   );
-  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText));
+  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText, input.previousRelPath));
 }
 
 type HistoryEntry = Migration | UnreadableMigrationFile;
@@ -91,6 +95,7 @@ function lintOne(
   history: readonly Migration[],
   schemaFiles: ReadonlyMap<string, SchemaFile>,
   previousText: string | undefined,
+  previousRelPath?: string,
 ): Finding[] {
   const readError = 'readError' in entry ? entry.readError : undefined;
   // A file that existed at the compared revision and is gone now: deleting an executed migration is an edit too.
@@ -99,7 +104,13 @@ function lintOne(
   const sql = readError ? EMPTY_SQL : parseSql(migration.text);
   const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested, ...sql.expressions.filter(isBodyStatement)]);
   const previous =
-    previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
+    previousText === undefined
+      ? undefined
+      : parseMigration({
+          path: previousRelPath ? resolve(config.root, previousRelPath) : migration.path,
+          relPath: previousRelPath ?? migration.relPath,
+          text: previousText,
+        });
 
   const onlyRule = deleted ? 'executed-immutable' : readError ? 'readable-file' : undefined;
   const applicable = rules.filter((rule) => (onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion)));

@@ -40,7 +40,7 @@ export interface RuleContext {
   readonly history: readonly Migration[];
   /** current_schema files keyed by their repository-relative path. */
   readonly schemaFiles: ReadonlyMap<string, SchemaFile>;
-  /** The file as committed before this change (lint --since REV), when it existed there. */
+  /** The file as committed before this change (lint --since REV), when it existed there; its relPath is where it was (a move or rename changes it). */
   readonly previous?: Migration;
   /** The file existed at that revision and is gone now; only executed-immutable runs then. */
   readonly deleted?: boolean;
