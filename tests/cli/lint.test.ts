@@ -268,7 +268,11 @@ describe.concurrent('pgwarden lint', () => {
         (config) => ({ ...config, environments: { ...(config.environments as object), staging: { urlEnv: 'STAGING_DATABASE_URL', approvals: 'two' } } }),
         '"environments.staging.approvals" must be a non-negative integer',
       ],
-      ['a bad duration', (config) => ({ ...config, migrate: { lockTimeout: 'soon' } }), '"migrate.lockTimeout" must be a duration such as 5s, 500ms or 10min'],
+      [
+        'a bad duration',
+        (config) => ({ ...config, migrate: { lockTimeout: 'soon' } }),
+        `"migrate.lockTimeout" is 'soon', which is not a duration: use a number with an optional unit us, ms, s, min, h or d (a bare number is milliseconds), such as 500ms, 5s or 2min, or 0 to disable the timeout`,
+      ],
     ];
     for (const [what, mutate, message] of cases) {
       it(what, async () => {
