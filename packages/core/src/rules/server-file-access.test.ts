@@ -72,6 +72,22 @@ $fn$;
     expect(findings[2].message).toContain('(in the body of public.attach_scan on line');
   });
 
+  it('finds them in LANGUAGE sql function bodies, string and BEGIN ATOMIC, reported at the function', async () => {
+    const text = migration(`CREATE OR REPLACE FUNCTION public.read_key() RETURNS text LANGUAGE sql AS $$
+  SELECT pg_read_file('/etc/ssl/private/server.key')
+$$;
+CREATE OR REPLACE FUNCTION public.import_scan(p_path text) RETURNS oid LANGUAGE sql
+BEGIN ATOMIC
+  SELECT lo_import(p_path);
+END;
+`);
+    const findings = await runRule(RULE, text);
+    expect(findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [at(text, 'CREATE OR REPLACE FUNCTION public.read_key').line, `pg_read_file() reads a file of the database server with the server's privileges (in the body of public.read_key on line ${at(text, 'public.read_key').line}, run each time it is called)`],
+      [at(text, 'lo_import(p_path)').line, "lo_import() reads a file of the database server into a large object with the server's privileges"],
+    ]);
+  });
+
   it('near misses stay clean: STDIN/STDOUT, PROGRAM (another rule), other large-object functions, same-named functions elsewhere, strings', async () => {
     const text = migration(`COPY public.documents TO STDOUT;
 COPY public.documents FROM STDIN WITH (FORMAT csv);

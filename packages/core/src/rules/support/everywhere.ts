@@ -1,21 +1,41 @@
 /**
- * Where the security rules look: every statement of the file (top level, DO blocks, and PL/pgSQL
- * function bodies, which run whenever the function is called) and the expressions of those bodies
- * (PERFORM, SELECT, assignments, conditions).
+ * Where the security rules look: every statement of the file (top level, DO blocks, PL/pgSQL and
+ * SQL function bodies, which run whenever the function is called) and the expressions of PL/pgSQL
+ * bodies (PERFORM, SELECT, assignments, conditions).
  */
+import { parseSql } from '../../sql/parser.js';
 import type { ParsedSql, PgNode, PlpgsqlExpression, SourceRange, SqlStatement } from '../../sql/types.js';
 import { walk } from '../../sql/walk.js';
 
 const allCache = new WeakMap<ParsedSql, SqlStatement[]>();
 
-/** Every statement, in file order: top level, inside DO blocks and inside PL/pgSQL function bodies. */
+/**
+ * Every statement, in file order: top level, inside DO blocks, inside PL/pgSQL function bodies, and
+ * inside `LANGUAGE sql` bodies written as a string (positioned at their CREATE FUNCTION).
+ */
 export function allStatements(sql: ParsedSql): SqlStatement[] {
   let list = allCache.get(sql);
   if (!list) {
-    list = [...sql.statements, ...sql.nested].sort((a, b) => a.range.start.offset - b.range.start.offset);
+    list = [...sql.statements, ...sql.nested, ...sql.statements.flatMap(sqlBodyStatements)].sort((a, b) => a.range.start.offset - b.range.start.offset);
     allCache.set(sql, list);
   }
   return list;
+}
+
+/** The statements of a `LANGUAGE sql` function's string body (BEGIN ATOMIC bodies are part of the tree already). */
+function sqlBodyStatements(statement: SqlStatement): SqlStatement[] {
+  if (statement.kind !== 'CreateFunctionStmt' || languageOf(statement) !== 'sql') return [];
+  const as: PgNode | undefined = (statement.node.options ?? []).find((option: PgNode) => option.DefElem?.defname === 'as')?.DefElem;
+  const parts: PgNode[] = as?.arg?.List?.items ?? [];
+  const body = parts.length === 1 ? parts[0].String?.sval : undefined;
+  if (typeof body !== 'string') return [];
+  let parsed: ParsedSql;
+  try {
+    parsed = parseSql(body);
+  } catch {
+    return []; // the parser is not loaded outside the lint engine: nothing to add
+  }
+  return parsed.statements.map((inner) => ({ ...inner, range: statement.range, parent: statement, locate: undefined, leadingComments: [] }));
 }
 
 /** Where a node was found: a statement, or an expression of a PL/pgSQL body. */
