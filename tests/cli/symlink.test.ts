@@ -4,7 +4,7 @@
  * target reaches any output format.
  */
 
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,4 +71,18 @@ describe.concurrent('a migration that is a symbolic link to a file outside the w
     expect(result.all).not.toContain('SECRET');
     expect(result.all).toContain('not approved');
   });
+
+  it('a current_schema file linked outside the workspace is never read: references to it say so', async () => {
+    const ws = new CliWorkspace();
+    unlinkSync(ws.path('current_schema/04_ai_processing.sql'));
+    symlinkSync(target, ws.path('current_schema/04_ai_processing.sql'));
+    for (const format of ['stylish', 'json', 'github', 'sarif']) {
+      const result = await ws.run(['lint', '--format', format]);
+      expect(result.code, format).toBe(1);
+      expect(result.all).toContain('source-of-truth file current_schema/04_ai_processing.sql is a symbolic link that resolves outside the workspace');
+      expect(result.all).not.toContain('SECRET');
+      expect(result.all).not.toContain('clinic_admin');
+    }
+  });
 });
+

@@ -204,7 +204,8 @@ class LazySchemaIndex implements ReadonlyMap<string, SchemaFile> {
       for (const name of names) {
         const relPath = toRelPath(this.config.root, join(dir, name));
         const source = readSourceFile(join(dir, name), { root: this.config.root });
-        if (source.ok) this.#files.set(relPath, { relPath, lines: source.text.split(/\r\n|\r|\n/) });
+        // An unreadable file is listed with its reason (never its content), so a reference to it says why.
+        this.#files.set(relPath, source.ok ? { relPath, lines: source.text.split(/\r\n|\r|\n/) } : { relPath, lines: [], readError: source.message });
       }
     }
     return this.#files;

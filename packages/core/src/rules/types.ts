@@ -27,6 +27,8 @@ export interface SchemaFile {
   /** Path relative to the workspace root, e.g. `current_schema/02_profiles.sql`. */
   relPath: string;
   lines: string[];
+  /** Why the file could not be read (no lines then), e.g. a symbolic link that resolves outside the workspace. */
+  readError?: string;
 }
 
 /** What a rule may read. Rules never touch a database or the file system. */
