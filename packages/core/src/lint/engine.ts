@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { showInvisible } from '../config/show-invisible.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
 import type { Migration } from '../migration/types.js';
@@ -166,8 +167,9 @@ function toFinding(config: PgwardenConfig, file: string, rule: Rule, reported: R
     endColumn: range?.end.column ?? range?.start.column ?? 1,
     rule: rule.meta.id,
     severity,
-    message: reported.message,
-    ...(reported.hint ? { hint: reported.hint } : {}),
+    // A message may quote the file: an invisible character there (zero-width space, bidi override) is spelled out.
+    message: showInvisible(reported.message),
+    ...(reported.hint ? { hint: showInvisible(reported.hint) } : {}),
   };
 }
 

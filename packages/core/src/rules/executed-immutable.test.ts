@@ -65,6 +65,14 @@ describe('executed-immutable', () => {
     expect(findings[0].hint).toContain('pgwarden new <slug>');
   });
 
+  it('spells out an invisible character of the quoted line instead of printing it', async () => {
+    const previous = `${EXECUTED}${BODY.replace('processing_time_minutes integer', 'processing_time_minutes\u200b integer')}`;
+    const findings = await runRule(RULE, `${EXECUTED}${BODY}`, { previousText: previous });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain('processing_time_minutes<U+200B> integer');
+    expect(findings[0]!.message).not.toContain('\u200b');
+  });
+
   it('judges the body even when the header also changed length, and when the executions were removed', async () => {
     const previous = `${EXECUTED}${BODY}`;
     const current = `${NOT_EXECUTED.replace('-- SOLUTION: Add a column and backfill it.\n', '-- SOLUTION:\n--   Add a column,\n--   then backfill it.\n')}${BODY}-- oops, one more statement\nDELETE FROM public.documents WHERE deleted_at IS NOT NULL;\n`;
