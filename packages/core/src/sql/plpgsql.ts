@@ -291,20 +291,10 @@ class BodyParser {
     if (Array.isArray(list)) for (const item of list) this.visit(item, guard);
   }
 
-  /** False for a query that only reads (SELECT): not a nested statement. */
+  /** False for a query that only reads (SELECT): not a nested statement, but an expression of the body. */
   private addEmbeddedSql(query: string, lineno: number | undefined, guard: Guard | undefined): boolean {
-    if (/^\s*(?:SELECT|WITH|VALUES|TABLE)\b/i.test(query) && this.isSelect(query)) return false;
     const at = this.findInBody(query, lineno);
-    this.addStatement(query, at === undefined ? undefined : { start: at, end: at + query.length }, lineno, guard);
-    return true;
-  }
-
-  private isSelect(query: string): boolean {
-    try {
-      return Object.keys((this.pg.parseSync(query).stmts?.[0] as RawStatement | undefined)?.stmt ?? {})[0] === 'SelectStmt';
-    } catch {
-      return false;
-    }
+    return this.addStatement(query, at === undefined ? undefined : { start: at, end: at + query.length }, lineno, guard) !== 'select';
   }
 
   /** EXECUTE of a constant string: the only dynamic SQL that can be read without running it. */
@@ -319,7 +309,7 @@ class BodyParser {
   }
 
   /** `where`: the file offsets of `sql`, when it could be found in the body. */
-  private addStatement(sql: string, where: Span | undefined, lineno: number | undefined, guard: Guard | undefined): void {
+  private addStatement(sql: string, where: Span | undefined, lineno: number | undefined, guard: Guard | undefined): 'added' | 'select' | 'error' {
     const { lines } = this;
     let raw: RawStatement | undefined;
     try {
@@ -328,11 +318,11 @@ class BodyParser {
       const span = where ?? this.lineSpan(lineno);
       const errorAt = where ? codePointOffsetToIndex(sql, errorCursor(error)) + where.start : span.start;
       this.errors.push(this.toError(diagnoseSyntaxError(lines, span, errorAt, `${this.label}: ${errorMessage(error)}`)));
-      return;
+      return 'error';
     }
     const kind = raw && Object.keys(raw.stmt)[0];
-    // Only statements that change something matter; SELECT (and SELECT INTO) read.
-    if (!raw || !kind || kind === 'SelectStmt') return;
+    // Only statements that change something are nested statements; SELECT (and SELECT INTO) read.
+    if (!raw || !kind || kind === 'SelectStmt') return 'select';
 
     const span = where
       ? { start: where.start, end: where.start + this.file.text.slice(where.start, where.end).trimEnd().length }
@@ -350,6 +340,7 @@ class BodyParser {
     };
     if (guard) statement.guard = guard;
     this.nested.push(statement);
+    return 'added';
   }
 
   /** File offset of `query` in the body, searched from its PL/pgSQL line number. */
