@@ -84,5 +84,19 @@ describe.concurrent('a migration that is a symbolic link to a file outside the w
       expect(result.all).not.toContain('clinic_admin');
     }
   });
+
+  it('status lists it as unreadable (never silently dropped), exit 1, nothing of the target printed', async () => {
+    const ws = linkedWorkspace();
+    const result = await ws.run(['status'], { timeoutMs: 180_000 });
+    expect(result.code, result.all).toBe(1);
+    expect(result.stderr).toContain(`pgwarden: ${LINK} is a symbolic link that resolves outside the workspace`);
+    expect(result.all).not.toContain('SECRET');
+    const json = await ws.run(['status', '--json'], { timeoutMs: 180_000 });
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { state: string; name: string }[]).filter((row) => row.state === 'unreadable')).toEqual([
+      expect.objectContaining({ state: 'unreadable', name: LINK }),
+    ]);
+    expect(json.all).not.toContain('SECRET');
+  });
 });
 
