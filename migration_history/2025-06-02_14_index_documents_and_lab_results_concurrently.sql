@@ -16,8 +16,9 @@
 -- AFFECTED TABLES: documents, lab_results
 --
 -- LOCKING CONSIDERATION: CONCURRENTLY takes a SHARE UPDATE EXCLUSIVE lock:
---   reads and writes continue. If a build fails it leaves an INVALID index;
---   drop it with DROP INDEX CONCURRENTLY IF EXISTS and rerun the file.
+--   reads and writes continue. A build that fails or is interrupted leaves
+--   an INVALID index that IF NOT EXISTS would skip, so each CREATE follows a
+--   DROP INDEX CONCURRENTLY IF EXISTS of the same index: a rerun rebuilds it.
 --
 -- SOURCE OF TRUTH SCHEMA UPDATED:
 --   [X] current_schema/04_ai_processing.sql (Line 108: idx_documents_patient_created on documents)
@@ -31,12 +32,14 @@
 --   [ ] Not yet executed
 --
 -- pgwarden:no-transaction
--- APPROVED: amara.okafor 2026-11-25 sha256:dd29507df597d4f2d6561a695040aa109ef738744b5bf4405c77cb0cbec79b1e
--- APPROVED: lukas.brenner 2026-11-25 sha256:dd29507df597d4f2d6561a695040aa109ef738744b5bf4405c77cb0cbec79b1e
+-- APPROVED: amara.okafor 2026-11-25 sha256:b8d03ffe459dfc63346581cc503e4cfe4cae15ebd2b6bb0b3d7dee43fb9689c1
+-- APPROVED: lukas.brenner 2026-11-25 sha256:b8d03ffe459dfc63346581cc503e4cfe4cae15ebd2b6bb0b3d7dee43fb9689c1
 -- ============================================================================
 
+DROP INDEX CONCURRENTLY IF EXISTS public.idx_documents_patient_created;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_documents_patient_created
   ON public.documents (patient_id, created_at DESC);
 
+DROP INDEX CONCURRENTLY IF EXISTS public.idx_lab_results_patient_loinc_collected;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_lab_results_patient_loinc_collected
   ON public.lab_results (patient_id, loinc_code, collected_at DESC);

@@ -4,7 +4,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, CliWorkspace, cleanupWorkspaces, demoFile, lines, readDemo, REPO_ROOT, splitHeader, stackLines } from '../support/cli-workspace.js';
@@ -268,7 +268,11 @@ describe.concurrent('pgwarden lint', () => {
         (config) => ({ ...config, environments: { ...(config.environments as object), staging: { urlEnv: 'STAGING_DATABASE_URL', approvals: 'two' } } }),
         '"environments.staging.approvals" must be a non-negative integer',
       ],
-      ['a bad duration', (config) => ({ ...config, migrate: { lockTimeout: 'soon' } }), '"migrate.lockTimeout" must be a duration such as 5s, 500ms or 10min'],
+      [
+        'a bad duration',
+        (config) => ({ ...config, migrate: { lockTimeout: 'soon' } }),
+        `"migrate.lockTimeout" is 'soon', which is not a duration: use a number with an optional unit us, ms, s, min, h or d (a bare number is milliseconds), such as 500ms, 5s or 2min, or 0 to disable the timeout`,
+      ],
     ];
     for (const [what, mutate, message] of cases) {
       it(what, async () => {
@@ -451,6 +455,41 @@ describe.concurrent('pgwarden lint', () => {
       expect(result.stdout).toContain(`${FILE}:`);
       expect(result.stdout).toContain('executed-immutable');
       repo.cleanup();
+    });
+
+    it('renaming an executed migration (slug or version) is an error, with or without paths; a move into a sub-folder passes', async () => {
+      const base = FILE.slice(FILE.lastIndexOf('/') + 1);
+      const version = base.slice(0, base.indexOf('_', 11) + 1); // YYYY-MM-DD_NN_
+      const renames = [
+        `migration_history/${version}renamed_slug.sql`, // same version, another slug
+        `migration_history/${base.replace(/^\d{4}-\d{2}-\d{2}_\d+_/, '2025-02-12_99_')}`, // another version, same slug
+      ];
+      for (const renamed of renames) {
+        const ws = executedRepo();
+        git(ws, 'mv', FILE, renamed);
+        for (const args of [['lint', '--since', 'HEAD'], ['lint', '--since', 'HEAD', renamed]]) {
+          const result = await ws.run([...args, '--format', 'json']);
+          expect(result.code, `${renamed} ${args.join(' ')}`).toBe(1);
+          const errors = (JSON.parse(result.stdout) as JsonFinding[]).filter((finding) => finding.rule === 'executed-immutable');
+          expect(errors.map((finding) => [finding.file, finding.message])).toEqual([
+            [
+              renamed,
+              `this migration was executed on staging 2025-02-11 and was renamed from ${FILE}: its version and name identify it in the databases' history, which would no longer match the files`,
+            ],
+          ]);
+        }
+        ws.cleanup();
+      }
+
+      const ws = executedRepo();
+      const moved = `migration_history/2025/${base}`;
+      mkdirSync(ws.path('migration_history/2025'));
+      git(ws, 'mv', FILE, moved);
+      for (const args of [['lint', '--since', 'HEAD'], ['lint', '--since', 'HEAD', moved]]) {
+        const result = await ws.run([...args, '--format', 'json']);
+        expect((JSON.parse(result.stdout) as JsonFinding[]).filter((finding) => finding.severity === 'error'), args.join(' ')).toEqual([]);
+      }
+      ws.cleanup();
     });
 
     it('a header-only change of an executed migration passes', async () => {

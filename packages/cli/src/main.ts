@@ -1,3 +1,4 @@
+import { showInvisible } from '@pgwarden/core/config/index';
 import { UsageError, type CommandModule } from './command.js';
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
@@ -22,10 +23,27 @@ Commands:
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
 
 Run 'pgwarden <command> --help' for a command's options.
+--debug (any command) prints the stack trace of an internal error.
 Exit codes: 0 clean, 1 findings or a failed operation, 2 usage or configuration error.`;
 
+/** Set by `--debug` (anywhere before `--`) or PGWARDEN_DEBUG=1: internal errors then print their stack. */
+let debug = false;
+
+export function debugEnabled(): boolean {
+  return debug || process.env.PGWARDEN_DEBUG === '1';
+}
+
+/** Removes the global `--debug` flag (not after a `--` terminator) so that commands never see it. */
+function takeDebugFlag(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? argv : argv.slice(0, end);
+  if (!head.includes('--debug')) return argv;
+  debug = true;
+  return [...head.filter((arg) => arg !== '--debug'), ...(end === -1 ? [] : argv.slice(end))];
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = takeDebugFlag(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
     return name ? 0 : 2;
@@ -39,30 +57,57 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`pgwarden: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
-  const command = await load();
   try {
+    const command = await load();
+    // Internal test hook: proves that an unexpected error is reported as a bug (tests/cli/internal-error.test.ts).
+    if (process.env.PGWARDEN_TEST_INTERNAL_ERROR === '1') throw new TypeError('forced internal error (PGWARDEN_TEST_INTERNAL_ERROR)');
     return await command.run(rest);
   } catch (error) {
     return reportFailure(error);
   }
 }
 
-/** Known failures become one line and an exit code; anything else is a bug and keeps its stack. */
+/**
+ * Known failures become one line and an exit code. Anything else is a bug in pgwarden: one line that
+ * says so, with the message; the stack only with --debug.
+ */
 export function reportFailure(error: unknown): number {
+  const code = reportKnownFailure(error);
+  if (code !== undefined) return code;
+  reportInternalError(error);
+  return 1;
+}
+
+/** The one line (and, with --debug, the stack) for an error pgwarden did not expect. */
+export function reportInternalError(error: unknown): void {
+  const message = oneLine(error instanceof Error ? error.message : String(error));
+  console.error(
+    `pgwarden: internal error (a bug in pgwarden, please report it): ${message}` +
+      (debugEnabled() ? '' : ' (run again with --debug for the stack trace)'),
+  );
+  if (debugEnabled() && error instanceof Error && error.stack) console.error(error.stack);
+}
+
+function oneLine(text: string): string {
+  return showInvisible(text.replace(/\s*[\r\n]+\s*/g, ' ').trim()) || '(no message)';
+}
+
+/** The exit code of a failure the user can cause, after printing its one line; undefined for anything else. */
+function reportKnownFailure(error: unknown): number | undefined {
   if (error instanceof UsageError) {
-    console.error(`pgwarden: ${error.message}`);
+    console.error(`pgwarden: ${showInvisible(error.message)}`);
     return 2;
   }
   const err = error as { name?: string; message?: string; userMessage?: string; exitCode?: number };
   if (err?.name === 'ConfigError') {
-    console.error(`pgwarden: configuration error: ${err.message}`);
+    console.error(`pgwarden: configuration error: ${showInvisible(err.message ?? '')}`);
     return 2;
   }
   if (err?.userMessage) {
-    console.error(`pgwarden: ${err.userMessage}`);
+    console.error(`pgwarden: ${showInvisible(err.userMessage)}`);
     return err.exitCode ?? 1;
   }
-  throw error;
+  return undefined;
 }
 
 export async function toolVersion(): Promise<string> {

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { lint, toRelPath } from '@pgwarden/core/lint/index';
-import { addApproval, parseMigration, writeFileAtomically } from '@pgwarden/core/migration/index';
+import { addApproval, parseMigration, readSourceFile, writeFileAtomically } from '@pgwarden/core/migration/index';
 import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { requireOne, today } from './shared.js';
@@ -30,7 +29,13 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const text = readFileSync(path, 'utf8');
+  // Read with the lint's checks, also when readable-file is configured off: never write outside the workspace.
+  const source = readSourceFile(path, { root: config.root });
+  if (!source.ok) {
+    console.error(`pgwarden: not approved: ${toRelPath(config.root, path)} ${source.message}`);
+    return 1;
+  }
+  const text = source.text;
   const migration = parseMigration({ path, relPath: toRelPath(config.root, path), text });
   const updated = addApproval(text, { by, date: today(), checksum: migration.checksum });
   await writeFileAtomically(path, updated);

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runCheck, type CheckReport } from '@pgwarden/core/check/index';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { FORMATTERS } from '@pgwarden/core/lint/index';
+import { readSourceFile } from '@pgwarden/core/migration/index';
 import { resolveTarget } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -72,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   const sources = new Map<string, string | undefined>();
   const output = format(report.findings, {
     source: (file) => {
-      if (!sources.has(file)) sources.set(file, readTextOrUndefined(resolve(config.root, file)));
+      if (!sources.has(file)) sources.set(file, readTextOrUndefined(config.root, resolve(config.root, file)));
       return sources.get(file);
     },
     color: !args.values['no-color'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
@@ -107,10 +107,8 @@ function summaryLines(report: CheckReport): string[] {
   return lines;
 }
 
-function readTextOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The text for a code frame, read with lint's checks: nothing outside the workspace is ever shown. */
+function readTextOrUndefined(root: string, path: string): string | undefined {
+  const source = readSourceFile(path, { root });
+  return source.ok ? source.text : undefined;
 }

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
-import { discoverMigrationsIfPresent } from '@pgwarden/core/migration/index';
+import { discoverMigrationsIfPresent, readSourceFile } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
 import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
@@ -45,19 +44,22 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   requireMigrationsFolder(config);
   let paths = args.positionals.map((path) => resolve(path));
-  let previousText: Map<string, string> | undefined;
+  let previous: Committed | undefined;
   const since = args.values.since as string | undefined;
   if (since) {
     const committedFiles = committedMigrationFiles(config.root, config.migrationsDir, since);
-    // Without paths the whole history is compared, including files deleted since then.
+    const renames = committedFiles.length ? renamedSince(config.root, config.migrationsDir, since) : new Map<string, string>();
+    // Without paths the whole history is compared, including files deleted since then (a renamed
+    // file is judged under its new name, so its old name is not "deleted").
     if (paths.length === 0) {
       const present = await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir));
-      const deleted = committedFiles.map((rel) => resolve(config.root, rel)).filter((path) => !present.includes(path));
+      const renamedFrom = new Set(renames.values());
+      const deleted = committedFiles.filter((rel) => !renamedFrom.has(rel)).map((rel) => resolve(config.root, rel)).filter((path) => !present.includes(path));
       paths = [...present, ...deleted];
     }
-    previousText = readCommitted(config.root, committedFiles, paths, since);
+    previous = readCommitted(config.root, committedFiles, renames, paths, since);
   }
-  const result = await lint(config, { paths, previousText });
+  const result = await lint(config, { paths, previousText: previous?.text, previousPath: previous?.relPath });
   if (args.values.deep) {
     const { deepLint } = await import('@pgwarden/core/impact/index');
     const deep = await deepLint(config, { paths: args.positionals.map((path) => resolve(path)) });
@@ -72,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   const sources = new Map<string, string | undefined>();
   const output = format(result.findings, {
     source: (file) => {
-      if (!sources.has(file)) sources.set(file, readTextOrUndefined(resolve(config.root, file)));
+      if (!sources.has(file)) sources.set(file, readTextOrUndefined(config.root, resolve(config.root, file)));
       return sources.get(file);
     },
     color: !args.values['no-color'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
@@ -91,49 +93,77 @@ function sortByPosition<T extends { file: string; line: number; column: number }
   return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }
 
-function readTextOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The text for a code frame: the same checks as the lint itself, so nothing outside the workspace is ever shown. */
+function readTextOrUndefined(root: string, path: string): string | undefined {
+  const source = readSourceFile(path, { root });
+  return source.ok ? source.text : undefined;
+}
+
+interface Committed {
+  /** Absolute path -> its text at the revision. */
+  text: Map<string, string>;
+  /** Absolute path -> where that text was (workspace-relative), for every path compared. */
+  relPath: Map<string, string>;
 }
 
 /**
  * The committed text of each path at `rev`, so executed migrations stay append-only. A path new at
- * `rev` may be a moved or renamed migration: it is compared with the committed file of the same base
- * name, else of the same version (YYYY-MM-DD_NN), when exactly one such file exists.
+ * `rev` may be a moved or renamed migration: it is compared with the file git reports it was renamed
+ * from, else the committed file of the same base name, else of the same version (YYYY-MM-DD_NN),
+ * when exactly one such file exists.
  */
-function readCommitted(root: string, committedFiles: string[], paths: string[], rev: string): Map<string, string> {
-  const committed = new Map<string, string>();
+function readCommitted(root: string, committedFiles: string[], renames: ReadonlyMap<string, string>, paths: string[], rev: string): Committed {
+  const committed: Committed = { text: new Map(), relPath: new Map() };
   if (paths.length === 0 || committedFiles.length === 0) return committed;
   const present = new Set(committedFiles);
   const sources = paths.map((path) => {
     const rel = toRelPath(root, path);
     if (present.has(rel)) return rel;
+    const renamedFrom = renames.get(rel);
+    if (renamedFrom && present.has(renamedFrom)) return renamedFrom;
     const base = rel.slice(rel.lastIndexOf('/') + 1);
     const version = /^\d{4}-\d{2}-\d{2}_\d+_/.exec(base)?.[0];
     const sameName = committedFiles.filter((file) => file.endsWith(`/${base}`));
     const sameVersion = version ? committedFiles.filter((file) => file.slice(file.lastIndexOf('/') + 1).startsWith(version)) : [];
     return sameName.length === 1 ? sameName[0] : sameVersion.length === 1 ? sameVersion[0] : undefined;
   });
-  const wanted = sources.flatMap((source, index) => (source ? [{ source, path: paths[index] }] : []));
+  const wanted = sources.flatMap((source, index) => (source ? [{ source, path: paths[index]! }] : []));
   if (wanted.length === 0) return committed;
   // "./": relative to cwd (the workspace root), which need not be the repository's root.
   const output = git(root, ['cat-file', '--batch'], wanted.map(({ source }) => `${rev}:./${source}`).join('\n') + '\n', rev);
   // Output: "<sha> blob <size>\n<content>\n" per found object, "<name> missing\n" otherwise.
   let offset = 0;
-  for (const { path } of wanted) {
+  for (const { path, source } of wanted) {
     const headerEnd = output.indexOf(0x0a, offset);
     const header = output.subarray(offset, headerEnd).toString('utf8');
     offset = headerEnd + 1;
     const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
     if (!match) continue;
     const size = Number(match[2]);
-    if (match[1] === 'blob') committed.set(path, output.subarray(offset, offset + size).toString('utf8'));
+    if (match[1] === 'blob') {
+      committed.text.set(path, output.subarray(offset, offset + size).toString('utf8'));
+      committed.relPath.set(path, source);
+    }
     offset += size + 1;
   }
   return committed;
+}
+
+/**
+ * Migration files git sees as renamed since `rev` (new -> old, workspace-relative), comparing `rev`
+ * with the working tree: staged renames (the commit hook) and committed ones. Git pairs them by
+ * content, so a rename that also changes the version is found.
+ */
+function renamedSince(root: string, migrationsDir: string, rev: string): Map<string, string> {
+  const output = git(root, ['diff', '-z', '-M', '--name-status', '--diff-filter=R', '--relative', rev, '--', `./${migrationsDir}`], undefined, rev).toString('utf8');
+  const fields = output.split('\0');
+  const renames = new Map<string, string>();
+  // "R<score>\0<old>\0<new>\0" per rename.
+  for (let index = 0; index + 2 < fields.length; index += 3) {
+    const [status, from, to] = [fields[index]!, fields[index + 1]!, fields[index + 2]!];
+    if (status.startsWith('R') && from.endsWith('.sql') && to.endsWith('.sql')) renames.set(to, from);
+  }
+  return renames;
 }
 
 /** Workspace-relative paths of the migration files at `rev` (none in a repository without commits yet). */

@@ -38,8 +38,16 @@ export async function run(argv: string[]): Promise<number> {
   }
   const path = join(dir, fileName);
   if (existsSync(path)) throw new UsageError(`${path} already exists`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path, text, { flag: 'wx' });
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, text, { flag: 'wx' });
+  } catch (error) {
+    // The file system said no (permissions, a full disk, a path too long): one line, exit 1.
+    const { code, message } = error as NodeJS.ErrnoException;
+    const userMessage = `cannot create ${path}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EEXIST' ? 'it already exists' : (message.split('\n')[0] ?? String(code))}`;
+    throw Object.assign(new Error(userMessage), { userMessage, exitCode: 1 });
+  }
   console.log(`pgwarden: created ${path}`);
   return 0;
 }
+

@@ -122,6 +122,21 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(error.key).toBeUndefined();
   });
 
+  it('a UTF-8 byte order mark is accepted', () => {
+    writeConfig('\uFEFF{ "postgresVersion": 14, "migrate": { "lockTimeout": "2s" } }');
+    expect(loadConfig({ cwd: base })).toMatchObject({ postgresVersion: 14, lockTimeout: '2s' });
+  });
+
+  it('no message contains an invisible character: they are spelled out as <U+XXXX>', () => {
+    const key = configError('{ "lock\u200bTimeout": "5s" }');
+    expect(key.message).toContain('"lock<U+200B>Timeout" is not a known setting');
+    const json = configError('\uFEFF{ "postgresVersion": 15,\u00a0\u202e }');
+    expect(json.message).toContain('is not valid JSON');
+    const value = configError({ migrate: { lockTimeout: '5s\u0007' } });
+    expect(value.message).toContain("is '5s<U+0007>', which is not a duration");
+    for (const error of [key, json, value]) expect(error.message).not.toMatch(/[\p{Cc}\p{Cf}\u00a0\u2000-\u200b\u202e\ufeff]/u);
+  });
+
   it('a config that is not an object', () => {
     expect(configError('[]').message).toContain('must be an object');
     expect(configError('null').message).toContain('must be an object');
@@ -170,9 +185,28 @@ describe('loadConfig: validation errors name the file and the key', () => {
   it('a bad duration', () => {
     const error = configError({ migrate: { lockTimeout: 'soon' } });
     expect(error.key).toBe('migrate.lockTimeout');
-    expect(error.message).toContain('"migrate.lockTimeout" must be a duration');
+    expect(error.message).toContain(
+      `"migrate.lockTimeout" is 'soon', which is not a duration: use a number with an optional unit us, ms, s, min, h or d (a bare number is milliseconds), such as 500ms, 5s or 2min, or 0 to disable the timeout`,
+    );
     expect(configError({ migrate: { statementTimeout: '10 minutes' } }).key).toBe('migrate.statementTimeout');
     expect(configError({ migrate: { lockTimeout: 5 } }).key).toBe('migrate.lockTimeout');
+  });
+
+  it('a duration larger than Postgres accepts, or one that rounds to 0 ms, is refused with the reason', () => {
+    const huge = configError({ migrate: { lockTimeout: '99999999999999999999h' } });
+    expect(huge.key).toBe('migrate.lockTimeout');
+    expect(huge.message).toContain(`"migrate.lockTimeout" is '99999999999999999999h', which is more than Postgres accepts for a timeout: at most 2147483647 ms (about 24.8 days)`);
+    expect(configError({ migrate: { statementTimeout: '25d' } }).key).toBe('migrate.statementTimeout');
+    const tiny = configError({ migrate: { statementTimeout: '0.5us' } });
+    expect(tiny.key).toBe('migrate.statementTimeout');
+    expect(tiny.message).toContain(
+      `"migrate.statementTimeout" is '0.5us', which rounds to 0 ms, and 0 disables the timeout (Postgres counts it in whole milliseconds): use at least 1ms, or write 0 to disable it on purpose`,
+    );
+    expect(configError({ migrate: { lockTimeout: '0.4' } }).key).toBe('migrate.lockTimeout');
+    writeConfig({ migrate: { lockTimeout: '2147483647', statementTimeout: '0' } });
+    expect(loadConfig({ cwd: base })).toMatchObject({ lockTimeout: '2147483647', statementTimeout: '0' });
+    writeConfig({ migrate: { lockTimeout: '24d', statementTimeout: '0ms' } });
+    expect(loadConfig({ cwd: base })).toMatchObject({ lockTimeout: '24d', statementTimeout: '0ms' });
   });
 
   it('durations in Postgres units are accepted', () => {

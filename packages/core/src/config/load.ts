@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isCatalogLintId } from '../catalog/lints/registry.js';
+import { parseTimeoutDuration } from '../migration/duration.js';
+import { showInvisible } from './show-invisible.js';
 import { isRuleId } from '../rules/registry.js';
 import { isVerifyRuleId } from '../verify/rules.js';
 import { CHECK_RULES } from '../check/rules.js';
@@ -9,20 +11,19 @@ import { SHADOW_RULE_IDS } from '../shadow/types.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 import type { EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
 
-/** A configuration problem: the CLI prints it and exits 2. */
+/** A configuration problem: the CLI prints it and exits 2. Invisible characters in it are spelled out. */
 export class ConfigError extends Error {
   constructor(
     message: string,
     readonly file?: string,
     readonly key?: string,
   ) {
-    super(file ? `${file}: ${message}` : message);
+    super(showInvisible(file ? `${file}: ${message}` : message));
     this.name = 'ConfigError';
   }
 }
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
-const DURATION = /^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$/;
 
 /** Walks up from `start` to the nearest folder holding the config file, else the git root, else `start`. */
 export function findWorkspaceRoot(start: string): { root: string; configPath?: string } {
@@ -58,7 +59,8 @@ export function loadConfig(options: LoadConfigOptions = {}): PgwardenConfig {
 function readConfigFile(root: string, configPath: string): PgwardenConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(configPath, 'utf8'));
+    // A byte order mark (Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(readFileSync(configPath, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`is not valid JSON (${(error as Error).message})`, configPath);
   }
@@ -119,7 +121,8 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
           const path = `migrate.${sub}`;
           if (sub === 'lockTimeout' || sub === 'statementTimeout') {
             const duration = asString(setting, path, fail);
-            if (!DURATION.test(duration)) fail(path, 'must be a duration such as 5s, 500ms or 10min');
+            const checked = parseTimeoutDuration(duration);
+            if (!checked.ok) fail(path, `is '${duration}', which ${checked.reason}`);
             config[sub] = duration;
           } else if (sub === 'lockRetries' || sub === 'advisoryLockTimeoutMs') {
             if (typeof setting !== 'number' || !Number.isInteger(setting) || setting < 0) {

@@ -1,12 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { showInvisible } from '../config/show-invisible.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
 import type { Migration } from '../migration/types.js';
 import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
 import type { Finding, ReportedFinding, Rule, RuleContext, SchemaFile, Severity } from '../rules/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
-import type { ParsedSql, SourceRange } from '../sql/types.js';
+import type { ParsedSql, PlpgsqlExpression, SourceRange } from '../sql/types.js';
 import { collectSuppressions, isSuppressed } from './suppressions.js';
 
 // Re-exported: the CLI and tests name paths the way findings do.
@@ -17,6 +18,8 @@ export interface LintOptions {
   paths?: string[];
   /** Previous text of a file (absolute path -> text), e.g. from `git show HEAD:path`, for executed-immutable. */
   previousText?: ReadonlyMap<string, string>;
+  /** Where that previous text was (absolute path -> workspace-relative path) when the file was moved or renamed since. */
+  previousPath?: ReadonlyMap<string, string>;
   /** The history already read and parsed by the caller (e.g. migrate), so that it is not read twice. */
   history?: readonly Migration[];
 }
@@ -26,7 +29,7 @@ export interface LintResult {
   filesLinted: number;
 }
 
-const EMPTY_SQL: ParsedSql = { statements: [], nested: [], errors: [], metaCommands: [] };
+const EMPTY_SQL: ParsedSql = { statements: [], nested: [], expressions: [], errors: [], metaCommands: [] };
 
 export async function lint(config: PgwardenConfig, options: LintOptions = {}): Promise<LintResult> {
   // The parser's WASM compiles off the main thread: start it, then read the history meanwhile.
@@ -43,7 +46,7 @@ export async function lint(config: PgwardenConfig, options: LintOptions = {}): P
   const findings: Finding[] = [];
   for (const path of targets) {
     const entry = history.get(path) ?? readMigrationFile(config.root, path);
-    findings.push(...lintOne(config, entry, rules, historyList, schemaFiles, options.previousText?.get(path)));
+    findings.push(...lintOne(config, entry, rules, historyList, schemaFiles, options.previousText?.get(path), options.previousPath?.get(path)));
   }
   return { findings: sortFindings(findings), filesLinted: targets.length };
 }
@@ -55,6 +58,8 @@ export interface SourceInput {
   /** Other migrations of the history (this file is added). */
   history?: readonly Migration[];
   previousText?: string;
+  /** Workspace-relative path of the previous text, when the file was moved or renamed since. */
+  previousRelPath?: string;
 }
 
 /** Lints one in-memory file: the programmatic API, and how rule tests run real SQL through the engine. */
@@ -65,7 +70,7 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   const history = [...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration].sort((a, b) =>
     a.relPath.localeCompare(b.relPath),
   );
-  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText));
+  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText, input.previousRelPath));
 }
 
 type HistoryEntry = Migration | UnreadableMigrationFile;
@@ -75,6 +80,15 @@ export function enabledRuleIds(config: PgwardenConfig): RuleId[] {
   return RULE_IDS.filter((id) => config.rules[id] !== 'off');
 }
 
+/**
+ * PL/pgSQL statements among the body expressions (PERFORM, SELECT, EXECUTE, assignments): an ignore
+ * comment above one binds to it. Conditions are not: an ignore above `IF ... THEN` keeps binding to
+ * the statement inside.
+ */
+function isBodyStatement(expression: PlpgsqlExpression): boolean {
+  return expression.kind !== 'expression' || expression.target !== undefined;
+}
+
 function lintOne(
   config: PgwardenConfig,
   entry: HistoryEntry,
@@ -82,15 +96,22 @@ function lintOne(
   history: readonly Migration[],
   schemaFiles: ReadonlyMap<string, SchemaFile>,
   previousText: string | undefined,
+  previousRelPath?: string,
 ): Finding[] {
   const readError = 'readError' in entry ? entry.readError : undefined;
   // A file that existed at the compared revision and is gone now: deleting an executed migration is an edit too.
   const deleted = readError?.reason === 'missing' && previousText !== undefined;
   const migration = readError ? parseMigration({ path: entry.path, relPath: entry.relPath, text: '' }) : (entry as Migration);
   const sql = readError ? EMPTY_SQL : parseSql(migration.text);
-  const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested]);
+  const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested, ...sql.expressions.filter(isBodyStatement)]);
   const previous =
-    previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
+    previousText === undefined
+      ? undefined
+      : parseMigration({
+          path: previousRelPath ? resolve(config.root, previousRelPath) : migration.path,
+          relPath: previousRelPath ?? migration.relPath,
+          text: previousText,
+        });
 
   const onlyRule = deleted ? 'executed-immutable' : readError ? 'readable-file' : undefined;
   const applicable = rules.filter((rule) => (onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion)));
@@ -146,8 +167,9 @@ function toFinding(config: PgwardenConfig, file: string, rule: Rule, reported: R
     endColumn: range?.end.column ?? range?.start.column ?? 1,
     rule: rule.meta.id,
     severity,
-    message: reported.message,
-    ...(reported.hint ? { hint: reported.hint } : {}),
+    // A message may quote the file: an invisible character there (zero-width space, bidi override) is spelled out.
+    message: showInvisible(reported.message),
+    ...(reported.hint ? { hint: showInvisible(reported.hint) } : {}),
   };
 }
 
@@ -183,8 +205,9 @@ class LazySchemaIndex implements ReadonlyMap<string, SchemaFile> {
       }
       for (const name of names) {
         const relPath = toRelPath(this.config.root, join(dir, name));
-        const source = readSourceFile(join(dir, name));
-        if (source.ok) this.#files.set(relPath, { relPath, lines: source.text.split(/\r\n|\r|\n/) });
+        const source = readSourceFile(join(dir, name), { root: this.config.root });
+        // An unreadable file is listed with its reason (never its content), so a reference to it says why.
+        this.#files.set(relPath, source.ok ? { relPath, lines: source.text.split(/\r\n|\r|\n/) } : { relPath, lines: [], readError: source.message });
       }
     }
     return this.#files;

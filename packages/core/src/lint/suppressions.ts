@@ -1,4 +1,4 @@
-import type { SqlStatement } from '../sql/types.js';
+import type { SourceRange } from '../sql/types.js';
 
 /**
  * Suppression comments:
@@ -20,7 +20,8 @@ export interface Suppression {
 
 const DIRECTIVE = /^(\s*--\s*)pgwarden-ignore(-file)?\b(.*)$/;
 
-export function collectSuppressions(text: string, statements: readonly Pick<SqlStatement, 'range'>[]): Suppression[] {
+/** `statements`: what an ignore comment can bind to: statements, and the expressions of PL/pgSQL bodies (PERFORM, EXECUTE). */
+export function collectSuppressions(text: string, statements: readonly { range: SourceRange }[]): Suppression[] {
   const suppressions: Suppression[] = [];
   const lines = text.split(/\r\n|\r|\n/);
   // Statement ranges in file order, to bind a statement-scope ignore to the statement that follows it.

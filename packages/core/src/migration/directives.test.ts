@@ -30,7 +30,8 @@ describe('readDirectives', () => {
       },
       { message: "The directive pgwarden:no-transaction takes no value (found 'please').", line: 2 },
       {
-        message: "The directive pgwarden:lock-timeout has the value '5 seconds', which is not a Postgres duration such as 500ms, 5s or 2min.",
+        message:
+          "The directive pgwarden:lock-timeout has the value '5 seconds', which is not a duration: use a number with an optional unit us, ms, s, min, h or d (a bare number is milliseconds), such as 500ms, 5s or 2min, or 0 to disable the timeout.",
         line: 3,
       },
       { message: 'The directive pgwarden:statement-timeout needs a duration such as 500ms, 5s or 2min.', line: 4 },
@@ -45,10 +46,22 @@ describe('readDirectives', () => {
 
 describe('isValidDuration', () => {
   it('accepts Postgres time values', () => {
-    for (const value of ['0', '500', '500ms', '5s', '2min', '1h', '1d', '250us', '1.5s', '5 s']) expect(isValidDuration(value), value).toBe(true);
+    for (const value of ['0', '0ms', '500', '500ms', '5s', '2min', '1h', '1d', '1500us', '1.5s', '5 s', '2147483647']) expect(isValidDuration(value), value).toBe(true);
   });
-  it('refuses the rest', () => {
-    for (const value of ['', '5S', '5 seconds', "'5s'", '-1s', '5m', 's', '1e3ms']) expect(isValidDuration(value), value).toBe(false);
+  it('refuses the rest, a value that rounds to 0 ms and one above 2147483647 ms', () => {
+    for (const value of ['', '5S', '5 seconds', "'5s'", '-1s', '5m', 's', '1e3ms', '250us', '0.5us', '0.4', '2147483648', '25d', '99999999999999999999h']) {
+      expect(isValidDuration(value), value).toBe(false);
+    }
+  });
+  it('says why a directive value is refused', () => {
+    expect(read('-- pgwarden:statement-timeout 0.5us').problems).toEqual([
+      {
+        message:
+          "The directive pgwarden:statement-timeout has the value '0.5us', which rounds to 0 ms, and 0 disables the timeout (Postgres counts it in whole milliseconds): use at least 1ms, or write 0 to disable it on purpose.",
+        line: 1,
+      },
+    ]);
+    expect(read('-- pgwarden:lock-timeout 30d').problems[0]!.message).toContain('which is more than Postgres accepts for a timeout: at most 2147483647 ms');
   });
   it('stores a value with a space without it', () => {
     expect(read('-- pgwarden:lock-timeout 5 s').directives.lockTimeout).toBe('5s');

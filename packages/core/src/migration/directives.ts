@@ -4,23 +4,24 @@
  *   -- pgwarden:lock-timeout <duration>     SET lock_timeout for this file
  *   -- pgwarden:statement-timeout <duration>
  * A duration is a Postgres time value: a number with an optional unit among us, ms, s,
- * min, h, d (`500ms`, `5s`, `2min`; a bare number means milliseconds, `0` disables).
+ * min, h, d (`500ms`, `5s`, `2min`; a bare number means milliseconds, `0` disables), at most
+ * 2147483647 ms, and not a value that rounds to 0 ms (see duration.ts).
  * Unknown, malformed and repeated directives become problems instead of being applied.
  */
 import type { HeaderProblem, MigrationDirectives } from './types.js';
 import type { SourceLine } from './lines.js';
+import { parseTimeoutDuration } from './duration.js';
 
 const DIRECTIVE_LINE = /^\s*--\s*pgwarden:([^]*)$/;
-const DURATION = /^\d+(?:\.\d+)?\s?(?:us|ms|s|min|h|d)?$/;
 const EXAMPLES = 'such as 500ms, 5s or 2min';
 
 export function isDirectiveLine(text: string): boolean {
   return DIRECTIVE_LINE.test(text);
 }
 
-/** True for a Postgres time value pgwarden accepts in a directive. */
+/** True for a Postgres time value pgwarden accepts for a timeout (directive or configuration). */
 export function isValidDuration(value: string): boolean {
-  return DURATION.test(value);
+  return parseTimeoutDuration(value).ok;
 }
 
 export function emptyDirectives(): MigrationDirectives {
@@ -59,7 +60,8 @@ export function readDirectives(lines: Iterable<SourceLine>): { directives: Migra
     if (!value) {
       problem(`The directive pgwarden:${name} needs a duration ${EXAMPLES}.`);
     } else if (!isValidDuration(value)) {
-      problem(`The directive pgwarden:${name} has the value '${value}', which is not a Postgres duration ${EXAMPLES}.`);
+      const checked = parseTimeoutDuration(value);
+      problem(`The directive pgwarden:${name} has the value '${value}', which ${checked.ok ? 'is not accepted' : checked.reason}.`);
     } else {
       directives[field] = value.replace(/\s/g, '');
     }

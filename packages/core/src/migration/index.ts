@@ -3,6 +3,7 @@ export { parseFileName, formatFileName, isCalendarDate } from './file-name.js';
 export { parseMigration, type MigrationSource } from './parse-migration.js';
 export { computeChecksum, normaliseBody, CHECKSUM_VERSION } from './checksum.js';
 export { canonicalDirectives, isValidDuration } from './directives.js';
+export { parseTimeoutDuration, MAX_TIMEOUT_MS, DURATION_FORMAT, type TimeoutDuration } from './duration.js';
 export { normaliseSectionKey, normaliseSchemaPath, SOURCE_OF_TRUTH_SECTION, EXECUTED_SECTION, APPROVED_SECTION } from './header.js';
 export {
   readSourceFile,

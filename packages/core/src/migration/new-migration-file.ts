@@ -39,6 +39,20 @@ export function newMigrationFile(options: NewMigrationFileOptions): NewMigration
   const parsed = parseFileName(candidate);
   const problems = [...parsed.problems];
   if (parsed.baseName !== candidate) problems.push('a slug cannot contain / or \\');
-  if (problems.length > 0) throw new NewMigrationError(`slug "${slug}": ${problems.join('; ')}`);
-  return { fileName: formatFileName(date, sequence, slug), sequence, text: renderNewMigration({ date, sequence, slug, title: options.title }) };
+  if (problems.length > 0) throw new NewMigrationError(`slug "${shorten(slug)}": ${problems.join('; ')}`);
+  const fileName = formatFileName(date, sequence, slug);
+  const bytes = Buffer.byteLength(fileName);
+  if (bytes > MAX_FILE_NAME_BYTES) {
+    throw new NewMigrationError(
+      `slug "${shorten(slug)}" is too long: the file name would be ${bytes} bytes, and file systems allow at most ${MAX_FILE_NAME_BYTES}; use a slug of at most ${MAX_FILE_NAME_BYTES - (bytes - Buffer.byteLength(slug))} characters`,
+    );
+  }
+  return { fileName, sequence, text: renderNewMigration({ date, sequence, slug, title: options.title }) };
+}
+
+/** The longest file name (in bytes) common file systems accept (ext4, APFS, NTFS: 255). */
+const MAX_FILE_NAME_BYTES = 255;
+
+function shorten(slug: string): string {
+  return slug.length > 40 ? `${slug.slice(0, 37)}...` : slug;
 }

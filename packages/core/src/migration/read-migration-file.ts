@@ -23,7 +23,7 @@ export function toRelPath(root: string, path: string): string {
 
 export function readMigrationFile(root: string, path: string): Migration | UnreadableMigrationFile {
   const relPath = toRelPath(root, path);
-  const source = readSourceFile(path);
+  const source = readSourceFile(path, { root });
   if (!source.ok) return { path, relPath, readError: { reason: source.reason, message: source.message, line: source.line } };
   return parseMigration({ path, relPath, text: source.text });
 }

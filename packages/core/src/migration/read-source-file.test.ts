@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,5 +98,51 @@ describe('firstInvalidUtf8Byte', () => {
       }
       expect(firstInvalidUtf8Byte(bytes) === bytes.length, Buffer.from(bytes).toString('hex')).toBe(valid);
     }
+  });
+});
+
+describe('readSourceFile with the workspace root', () => {
+  const outside = mkdtempSync(join(tmpdir(), 'pgwarden-outside-'));
+  const root = mkdtempSync(join(tmpdir(), 'pgwarden-root-'));
+  afterAll(() => {
+    rmSync(outside, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  });
+  const secret = join(outside, 'pgpass');
+  writeFileSync(secret, 'db.internal:5432:*:admin:s3cr3t-PASSWORD\n');
+  mkdirSync(join(root, 'migration_history/linked'), { recursive: true });
+  writeFileSync(join(root, 'migration_history/2025-10-04_23_ok.sql'), 'SELECT 1;\n');
+
+  it('refuses a symbolic link that resolves outside the workspace, without reading it', () => {
+    const link = join(root, 'migration_history/2025-10-05_24_x.sql');
+    symlinkSync(secret, link);
+    const result = readSourceFile(link, { root });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'outside-workspace',
+      message: 'is a symbolic link that resolves outside the workspace, so it was not read (pgwarden reads only files inside the workspace)',
+    });
+    expect(JSON.stringify(result)).not.toContain('s3cr3t');
+    expect(JSON.stringify(result)).not.toContain(outside);
+    // Without a root (callers that read their own fixtures), the link is followed.
+    expect(readSourceFile(link)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a file under a symlinked folder that leads outside, and a path outside the workspace', () => {
+    symlinkSync(outside, join(root, 'migration_history/elsewhere'), 'dir');
+    expect(readSourceFile(join(root, 'migration_history/elsewhere/pgpass'), { root })).toMatchObject({ ok: false, reason: 'outside-workspace' });
+    expect(readSourceFile(secret, { root })).toMatchObject({ ok: false, reason: 'outside-workspace', message: expect.stringMatching(/^is outside the workspace/) });
+  });
+
+  it('accepts files inside the workspace, and a symbolic link to another file inside it', () => {
+    expect(readSourceFile(join(root, 'migration_history/2025-10-04_23_ok.sql'), { root })).toEqual({ ok: true, text: 'SELECT 1;\n' });
+    symlinkSync(join(root, 'migration_history/2025-10-04_23_ok.sql'), join(root, 'migration_history/linked/2025-10-06_25_alias.sql'));
+    expect(readSourceFile(join(root, 'migration_history/linked/2025-10-06_25_alias.sql'), { root })).toEqual({ ok: true, text: 'SELECT 1;\n' });
+  });
+
+  it('reports a dangling link as missing', () => {
+    const link = join(root, 'migration_history/2025-10-07_26_gone.sql');
+    symlinkSync(join(outside, 'nothing-here'), link);
+    expect(readSourceFile(link, { root })).toMatchObject({ ok: false, reason: 'missing' });
   });
 });

@@ -1,24 +1,40 @@
 /*
  * Reads a migration or schema file as text, refusing what is not a text file in UTF-8:
  * a directory (or other non-file), a file over the size limit, a file with a NUL byte
- * (binary), invalid UTF-8. A leading UTF-8 byte order mark is dropped. Messages are
- * predicates for the caller to put after the path: "<path> is not valid UTF-8 (...)".
+ * (binary), invalid UTF-8, and (given the workspace root) a file that resolves outside the
+ * workspace. A leading UTF-8 byte order mark is dropped. Messages are predicates for the
+ * caller to put after the path: "<path> is not valid UTF-8 (...)".
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 
-export type SourceFileFailure = 'missing' | 'not-a-file' | 'too-large' | 'binary' | 'invalid-utf8' | 'unreadable';
+export type SourceFileFailure = 'missing' | 'not-a-file' | 'too-large' | 'binary' | 'invalid-utf8' | 'unreadable' | 'outside-workspace';
+
+export interface ReadSourceOptions {
+  maxBytes?: number;
+  /**
+   * The workspace root: a file whose real path (symbolic links resolved) is not inside it is refused
+   * unread. A committed `x.sql -> ~/.pgpass` must never reach a message, a code frame or the database.
+   */
+  root?: string;
+}
 
 /** `line`: where the problem is, for a NUL byte or invalid UTF-8. */
 export type SourceFileResult = { ok: true; text: string } | { ok: false; reason: SourceFileFailure; message: string; line?: number };
 
 const fail = (reason: SourceFileFailure, message: string, line?: number): SourceFileResult => ({ ok: false, reason, message, ...(line ? { line } : {}) });
 
-export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_SOURCE_BYTES): SourceFileResult {
+export function readSourceFile(path: string, options: number | ReadSourceOptions = {}): SourceFileResult {
+  const { maxBytes = DEFAULT_MAX_SOURCE_BYTES, root } = typeof options === 'number' ? { maxBytes: options } : options;
   let bytes: Buffer;
   try {
     const stats = statSync(path);
+    if (root !== undefined) {
+      const outside = outsideWorkspace(root, path);
+      if (outside) return fail('outside-workspace', outside);
+    }
     if (stats.isDirectory()) return fail('not-a-file', 'is a directory, not a file');
     if (!stats.isFile()) return fail('not-a-file', 'is not a regular file');
     if (stats.size > maxBytes) return fail('too-large', tooLargeMessage(stats.size, maxBytes));
@@ -45,6 +61,22 @@ export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_SOUR
   }
   // TextDecoder already drops a BOM; this keeps the promise if that default ever changes.
   return { ok: true, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
+}
+
+/**
+ * Why `path` is not inside `root` once symbolic links are resolved, or undefined when it is. The
+ * target is not named: its name may itself be sensitive, and the file is not ours to describe.
+ */
+function outsideWorkspace(root: string, path: string): string | undefined {
+  const inside = (base: string, target: string) => {
+    const rel = relative(base, target);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  const realRoot = realpathSync(root);
+  if (inside(realRoot, realpathSync(path))) return undefined;
+  return inside(resolve(root), resolve(path)) || inside(realRoot, resolve(path))
+    ? 'is a symbolic link that resolves outside the workspace, so it was not read (pgwarden reads only files inside the workspace)'
+    : 'is outside the workspace, so it was not read (pgwarden reads only files inside the workspace)';
 }
 
 function formatSize(bytes: number): string {

@@ -65,6 +65,14 @@ describe('executed-immutable', () => {
     expect(findings[0].hint).toContain('pgwarden new <slug>');
   });
 
+  it('spells out an invisible character of the quoted line instead of printing it', async () => {
+    const previous = `${EXECUTED}${BODY.replace('processing_time_minutes integer', 'processing_time_minutes\u200b integer')}`;
+    const findings = await runRule(RULE, `${EXECUTED}${BODY}`, { previousText: previous });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain('processing_time_minutes<U+200B> integer');
+    expect(findings[0]!.message).not.toContain('\u200b');
+  });
+
   it('judges the body even when the header also changed length, and when the executions were removed', async () => {
     const previous = `${EXECUTED}${BODY}`;
     const current = `${NOT_EXECUTED.replace('-- SOLUTION: Add a column and backfill it.\n', '-- SOLUTION:\n--   Add a column,\n--   then backfill it.\n')}${BODY}-- oops, one more statement\nDELETE FROM public.documents WHERE deleted_at IS NOT NULL;\n`;
@@ -81,6 +89,45 @@ describe('executed-immutable', () => {
     expect(findings[0].message).toBe(
       'this migration was executed on staging 2025-10-08, on production 2025-10-09 but its pgwarden directives changed (they are part of its checksum)',
     );
+  });
+});
+
+describe('executed-immutable: renamed and moved files (lint --since compares with where the file was)', () => {
+  const DEFAULT = '2025-10-08_18_add_processing_time_minutes.sql';
+
+  it('reports an executed migration renamed to another slug or version, naming the old path, even with its SQL unchanged', async () => {
+    for (const [fileName, previousRelPath] of [
+      [DEFAULT.replace('add_processing_time_minutes', 'add_processing_minutes'), `migration_history/${DEFAULT}`],
+      [DEFAULT, 'migration_history/2025-10-07_17_add_processing_time_minutes.sql'],
+    ]) {
+      const text = `${EXECUTED}${BODY}`;
+      const findings = await runRule(RULE, text, { fileName, previousText: text, previousRelPath });
+      expect(findings.map((finding) => [finding.rule, finding.severity, finding.line, finding.message])).toEqual([
+        [
+          RULE,
+          'error',
+          1,
+          `this migration was executed on staging 2025-10-08, on production 2025-10-09 and was renamed from ${previousRelPath}: its version and name identify it in the databases' history, which would no longer match the files`,
+        ],
+      ]);
+      expect(findings[0]!.hint).toContain(`git mv migration_history/${fileName} ${previousRelPath}`);
+    }
+  });
+
+  it('accepts a move into a sub-folder under the same name, and renaming a migration that never ran', async () => {
+    const moved = `${EXECUTED}${BODY}`;
+    expect(await runRule(RULE, moved, { fileName: `2025/${DEFAULT}`, previousText: moved, previousRelPath: `migration_history/${DEFAULT}` })).toEqual([]);
+    const draft = `${NOT_EXECUTED}${BODY}`;
+    expect(await runRule(RULE, draft, { previousText: draft, previousRelPath: 'migration_history/2025-10-08_18_add_processing_minutes.sql' })).toEqual([]);
+  });
+
+  it('a rename that also changes the SQL gets both findings', async () => {
+    const current = `${EXECUTED}${BODY.replace('integer', 'bigint')}`;
+    const findings = await runRule(RULE, current, { previousText: `${EXECUTED}${BODY}`, previousRelPath: 'migration_history/2025-10-08_18_add_processing_minutes.sql' });
+    expect(findings.map((finding) => finding.message)).toEqual([
+      expect.stringContaining('and was renamed from migration_history/2025-10-08_18_add_processing_minutes.sql'),
+      expect.stringContaining('but its SQL changed'),
+    ]);
   });
 });
 

@@ -49,6 +49,14 @@ export const rule: Rule = {
       });
       return;
     }
+    // The version and name are the migration's identity in every database's history: a rename makes
+    // the applied one look missing and this one new. A move into a sub-folder keeps the name: fine.
+    if (previous.name.baseName !== migration.name.baseName) {
+      context.report({
+        message: `this migration was executed ${executed} and was renamed from ${previous.relPath}: its version and name identify it in the databases' history, which would no longer match the files`,
+        hint: `executed migrations keep their file name: rename it back ("git mv ${migration.relPath} ${previous.relPath}"); moving it into a sub-folder under the same name is fine`,
+      });
+    }
     if (previous.checksum === migration.checksum) return;
 
     const directivesChanged = canonicalDirectives(previous.directives) !== canonicalDirectives(migration.directives);

@@ -39,7 +39,7 @@ ${header({ extra: '-- pgwarden:lock-timeout 5 seconds\n-- pgwarden:lock-timeout 
     const findings = await runRule(RULE, text);
     expect(findings.map((finding) => finding.line)).toEqual([1, at(text, 'lock-timeout 5 seconds').line, at(text, 'lock-timeout 5s').line]);
     expect(findings[0].message).toContain("takes no value (found 'now')");
-    expect(findings[1].message).toContain("has the value '5 seconds', which is not a Postgres duration");
+    expect(findings[1].message).toContain("has the value '5 seconds', which is not a duration: use a number with an optional unit");
     expect(findings[1].hint).toContain('-- pgwarden:lock-timeout 5s');
     expect(findings[2].message).toContain('is repeated');
   });

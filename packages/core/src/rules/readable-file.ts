@@ -5,7 +5,7 @@ export const rule: Rule = {
     id: 'readable-file',
     category: 'convention',
     defaultSeverity: 'error',
-    description: 'A migration is a UTF-8 text file of sensible size.',
+    description: 'A migration is a UTF-8 text file of sensible size inside the workspace.',
     docs: 'docs/rules/readable-file.md',
   },
   check(context) {
@@ -17,6 +17,7 @@ export const rule: Rule = {
       'invalid-utf8': 'save the file as UTF-8 (it is probably Latin-1 or UTF-16)',
       missing: 'check the path: no such file',
       unreadable: 'check that the file is readable by this user',
+      'outside-workspace': 'commit the migration itself, not a symbolic link to a file elsewhere; its content is not shown',
     };
     // readSourceFile phrases the reason as a predicate ("is a directory, not a file"): give it its subject.
     const line = context.readError.line ?? 1;
@@ -25,6 +26,8 @@ export const rule: Rule = {
       message: `${context.migration.name.baseName} ${context.readError.message}`,
       hint: hints[context.readError.reason],
       range: { start: at, end: at },
+      // A file that was never read was never checked: that can not be a mere warning.
+      ...(context.readError.reason === 'outside-workspace' ? { severity: 'error' as const } : {}),
     });
   },
 };

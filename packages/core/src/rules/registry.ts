@@ -30,6 +30,7 @@ export const RULE_IDS = [
   'idempotent-alter-column',
   'guarded-ddl',
   'idempotent-insert',
+  'no-transaction-idempotent',
   // locks and rewrites
   'access-exclusive-lock',
   'table-rewrite',
@@ -41,6 +42,12 @@ export const RULE_IDS = [
   'rls-on-new-table',
   'security-definer-search-path',
   'grant-to-anon',
+  'copy-program',
+  'server-file-access',
+  'untrusted-language',
+  'role-password-literal',
+  'alter-system',
+  'dynamic-execute',
   // meta
   'unused-ignore',
 ] as const;
@@ -77,6 +84,7 @@ const LOADERS: Record<RuleId, () => Promise<{ rule: Rule }>> = {
   'idempotent-alter-column': () => import('./idempotent-alter-column.js'),
   'guarded-ddl': () => import('./guarded-ddl.js'),
   'idempotent-insert': () => import('./idempotent-insert.js'),
+  'no-transaction-idempotent': () => import('./no-transaction-idempotent.js'),
   'access-exclusive-lock': () => import('./access-exclusive-lock.js'),
   'table-rewrite': () => import('./table-rewrite.js'),
   'index-concurrently': () => import('./index-concurrently.js'),
@@ -86,6 +94,12 @@ const LOADERS: Record<RuleId, () => Promise<{ rule: Rule }>> = {
   'rls-on-new-table': () => import('./rls-on-new-table.js'),
   'security-definer-search-path': () => import('./security-definer-search-path.js'),
   'grant-to-anon': () => import('./grant-to-anon.js'),
+  'copy-program': () => import('./copy-program.js'),
+  'server-file-access': () => import('./server-file-access.js'),
+  'untrusted-language': () => import('./untrusted-language.js'),
+  'role-password-literal': () => import('./role-password-literal.js'),
+  'alter-system': () => import('./alter-system.js'),
+  'dynamic-execute': () => import('./dynamic-execute.js'),
   'unused-ignore': () => import('./unused-ignore.js'),
 };
 

@@ -172,6 +172,14 @@ export const rule: Rule = {
         });
         continue;
       }
+      if (file.readError) {
+        context.report({
+          message: `source-of-truth file ${written} ${file.readError}`,
+          range: rangeAt(ref.line, ref.column),
+          hint: `make ${file.relPath} a readable UTF-8 file inside the workspace (not a symbolic link to a file elsewhere)`,
+        });
+        continue;
+      }
 
       const total = lineCount(file);
       // Before execution the schema is not updated yet: an open box is checked for its file and line numbers only.

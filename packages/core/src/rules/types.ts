@@ -27,6 +27,8 @@ export interface SchemaFile {
   /** Path relative to the workspace root, e.g. `current_schema/02_profiles.sql`. */
   relPath: string;
   lines: string[];
+  /** Why the file could not be read (no lines then), e.g. a symbolic link that resolves outside the workspace. */
+  readError?: string;
 }
 
 /** What a rule may read. Rules never touch a database or the file system. */
@@ -40,7 +42,7 @@ export interface RuleContext {
   readonly history: readonly Migration[];
   /** current_schema files keyed by their repository-relative path. */
   readonly schemaFiles: ReadonlyMap<string, SchemaFile>;
-  /** The file as committed before this change (lint --since REV), when it existed there. */
+  /** The file as committed before this change (lint --since REV), when it existed there; its relPath is where it was (a move or rename changes it). */
   readonly previous?: Migration;
   /** The file existed at that revision and is gone now; only executed-immutable runs then. */
   readonly deleted?: boolean;

@@ -70,7 +70,7 @@ describe('parseSql: statements', () => {
   });
 
   it('returns nothing for an empty file, blanks, or only comments', () => {
-    const empty = { statements: [], nested: [], errors: [], metaCommands: [] };
+    const empty = { statements: [], nested: [], expressions: [], errors: [], metaCommands: [] };
     expect(parseSql('')).toEqual(empty);
     expect(parseSql('  \n\t\n')).toEqual(empty);
     expect(parseSql('-- Migration: nothing yet\n/* TODO: write it; later */\n-- SELECT 1;\n')).toEqual(empty);

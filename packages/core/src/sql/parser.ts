@@ -59,7 +59,7 @@ export function parseSql(text: string): ParsedSql {
 const META_COMMAND_CANDIDATE = /^[ \t]*\\/m;
 
 class FileParser {
-  private readonly result: ParsedSql = { statements: [], nested: [], errors: [], metaCommands: [] };
+  private readonly result: ParsedSql = { statements: [], nested: [], expressions: [], errors: [], metaCommands: [] };
   /** The text handed to the parser: meta-commands and NUL characters blanked, offsets unchanged. */
   private readonly sqlText: string;
   private readonly lines: LineIndex;
@@ -102,6 +102,7 @@ class FileParser {
     for (const statement of this.result.statements) {
       const body = parseRoutineBody(this.pg, statement, { text: this.text, lines: this.lines });
       this.result.nested.push(...body.nested);
+      this.result.expressions.push(...body.expressions);
       this.result.errors.push(...body.errors);
     }
     this.result.errors.sort((first, second) => first.range.start.offset - second.range.start.offset);

@@ -139,3 +139,53 @@ describe('parseSql: statements inside DO blocks and PL/pgSQL functions', () => {
     ]);
   });
 });
+
+describe('parseSql: the expressions of PL/pgSQL bodies', () => {
+  const text = [
+    'DO $$',
+    'DECLARE',
+    "  v_oid oid := lo_import('/etc/passwd');",
+    '  v_sql text;',
+    '  r record;',
+    'BEGIN',
+    "  PERFORM lo_export(v_oid, '/tmp/x');",
+    "  v_sql := format('DROP TABLE %I', 'x');",
+    '  EXECUTE v_sql;',
+    "  EXECUTE 'DROP TABLE ' || v_sql USING 1;",
+    '  IF lo_unlink(v_oid) > 0 THEN',
+    "    RAISE NOTICE 'x %', v_oid;",
+    '  END IF;',
+    "  FOR r IN EXECUTE format('SELECT %s', v_sql) LOOP",
+    '    NULL;',
+    '  END LOOP;',
+    "  SELECT lo_export(1, '/y') INTO v_oid;",
+    "  EXECUTE 'DELETE FROM t';",
+    'END $$;',
+  ].join('\n');
+
+  it('lists queries, expressions and dynamic EXECUTE strings with their positions, targets and parsed nodes', () => {
+    const { statements, nested, expressions, errors } = parseSql(text);
+    expect(errors).toEqual([]);
+    expect(expressions.map((expression) => [expression.kind, expression.text, expression.target, span(expression.range), Boolean(expression.node?.targetList)])).toEqual([
+      ['expression', "lo_import('/etc/passwd')", 'v_oid', '3:16-3:40', true],
+      ['query', "SELECT lo_export(v_oid, '/tmp/x')", undefined, '7:11-7:37', true],
+      ['expression', "v_sql := format('DROP TABLE %I', 'x')", 'v_sql', '8:3-8:40', true],
+      ['dynamic-execute', 'v_sql', undefined, '9:11-9:16', true],
+      ['dynamic-execute', "'DROP TABLE ' || v_sql", undefined, '10:11-10:33', true],
+      ['expression', '1', undefined, '10:40-10:41', true],
+      ['expression', 'lo_unlink(v_oid) > 0', undefined, '11:6-11:26', true],
+      ['expression', 'v_oid', undefined, '12:25-12:30', true],
+      ['dynamic-execute', "format('SELECT %s', v_sql)", undefined, '14:20-14:46', true],
+      ['query', "SELECT lo_export(1, '/y')", undefined, '17:3-17:28', true],
+    ]);
+    for (const expression of expressions) expect(expression.parent).toBe(statements[0]);
+    // A constant EXECUTE is a nested statement, not an expression.
+    expect(nested.map((statement) => [statement.kind, span(statement.range)])).toEqual([['DeleteStmt', '18:12-18:25']]);
+  });
+
+  it('has none for a body that does not parse, or a language other than PL/pgSQL', () => {
+    expect(parseSql("DO $$ BEGIN PERFORM lo_export(1, '/x') END $$;").expressions).toEqual([]);
+    expect(parseSql("DO LANGUAGE plpython3u $$ plpy.execute('SELECT 1') $$;").expressions).toEqual([]);
+  });
+});
+

@@ -2,7 +2,7 @@ import { DOLLAR_TAG, dollarQuote, forEachToken } from './lexer.js';
 import type { PgQuery, RawStatement } from './parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
 import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, shortenNear, type SyntaxDiagnosis } from './syntax-hints.js';
-import type { PgNode, SqlStatement, SqlSyntaxError } from './types.js';
+import type { PgNode, PlpgsqlExpression, SqlStatement, SqlSyntaxError } from './types.js';
 
 export interface SourceFile {
   /** The file as written. */
@@ -31,8 +31,19 @@ interface BodySpan extends Span {
 type Guard = NonNullable<SqlStatement['guard']>;
 
 interface PlpgsqlParseResult {
-  plpgsql_funcs?: { PLpgSQL_function?: { action?: PgNode } }[];
+  plpgsql_funcs?: { PLpgSQL_function?: { action?: PgNode; datums?: PgNode[] } }[];
 }
+
+/** PL/pgSQL parse mode of an assignment (`v := expression`). */
+const PARSE_MODE_ASSIGN = 3;
+
+/** Statement fields that hold SQL built at run time: EXECUTE, FOR ... IN EXECUTE, RETURN QUERY EXECUTE, OPEN ... FOR EXECUTE. */
+const DYNAMIC_QUERY_FIELDS: Record<string, string> = {
+  PLpgSQL_stmt_dynexecute: 'query',
+  PLpgSQL_stmt_dynfors: 'query',
+  PLpgSQL_stmt_return_query: 'dynquery',
+  PLpgSQL_stmt_open: 'dynquery',
+};
 
 /** A DO body is parsed as the body of a function, which is what the PL/pgSQL parser accepts. */
 const DO_WRAPPER = 'CREATE FUNCTION pgwarden_do() RETURNS void LANGUAGE plpgsql AS ';
@@ -45,9 +56,9 @@ export function parseRoutineBody(
   pg: PgQuery,
   parent: SqlStatement,
   file: SourceFile,
-): { nested: SqlStatement[]; errors: SqlSyntaxError[] } {
+): { nested: SqlStatement[]; expressions: PlpgsqlExpression[]; errors: SqlSyntaxError[] } {
   const body = plpgsqlBodyOf(parent);
-  if (!body) return { nested: [], errors: [] };
+  if (!body) return { nested: [], expressions: [], errors: [] };
   return new BodyParser(pg, parent, file, body).parse();
 }
 
@@ -124,6 +135,9 @@ function escapeRegExp(text: string): string {
 
 class BodyParser {
   private readonly nested: SqlStatement[] = [];
+  private readonly expressions: PlpgsqlExpression[] = [];
+  /** PL/pgSQL line of the statement being visited: expressions carry none of their own. */
+  private currentLine: number | undefined;
   private readonly errors: SqlSyntaxError[] = [];
   private readonly lines: LineIndex;
   /** The body in the file; undefined when it cannot be found (an E'' literal): positions then fall back. */
@@ -149,7 +163,7 @@ class BodyParser {
     this.label = parent.kind === 'DoStmt' ? 'DO block' : 'function body';
   }
 
-  parse(): { nested: SqlStatement[]; errors: SqlSyntaxError[] } {
+  parse(): { nested: SqlStatement[]; expressions: PlpgsqlExpression[]; errors: SqlSyntaxError[] } {
     const { parent } = this;
     const input =
       parent.kind === 'DoStmt'
@@ -160,29 +174,47 @@ class BodyParser {
       tree = this.pg.parsePlPgSQLSync(input) as PlpgsqlParseResult;
     } catch (error) {
       this.errors.push(this.toError(this.locateBodyError(errorMessage(error))));
-      return { nested: this.nested, errors: this.errors };
+      return { nested: this.nested, expressions: this.expressions, errors: this.errors };
     }
-    this.visit(tree.plpgsql_funcs?.[0]?.PLpgSQL_function?.action, undefined);
-    return { nested: this.nested, errors: this.errors };
+    const routine = tree.plpgsql_funcs?.[0]?.PLpgSQL_function;
+    // Declared defaults (`v text := ...`) run when the block is entered.
+    for (const datum of routine?.datums ?? []) {
+      const variable = datum.PLpgSQL_var;
+      if (variable?.default_val?.PLpgSQL_expr) {
+        this.currentLine = variable.lineno;
+        this.addExpression('expression', variable.default_val.PLpgSQL_expr, String(variable.refname).toLowerCase());
+      }
+    }
+    this.visit(routine?.action, undefined);
+    return { nested: this.nested, expressions: this.expressions, errors: this.errors };
   }
 
   private visit(wrapper: PgNode | undefined, guard: Guard | undefined): void {
     const [type, node] = Object.entries(wrapper ?? {})[0] ?? [];
     if (!node || typeof node !== 'object') return;
+    if (typeof node.lineno === 'number') this.currentLine = node.lineno;
+    const dynamicField = DYNAMIC_QUERY_FIELDS[type];
     switch (type) {
+      case 'PLpgSQL_expr':
+        // An expression in a list: RAISE and EXECUTE ... USING parameters, CASE and RETURN NEXT values.
+        this.addExpression('expression', node);
+        return;
       case 'PLpgSQL_stmt_execsql': {
         const query: unknown = node.sqlstmt?.PLpgSQL_expr?.query;
-        if (typeof query === 'string') this.addEmbeddedSql(query, node.lineno, guard);
+        if (typeof query === 'string' && !this.addEmbeddedSql(query, node.lineno, guard)) this.addExpression('query', node.sqlstmt.PLpgSQL_expr);
         return;
       }
-      case 'PLpgSQL_stmt_dynexecute': {
-        const expression: unknown = node.query?.PLpgSQL_expr?.query;
-        if (typeof expression === 'string') this.addConstantExecute(expression, node.lineno, guard);
+      case 'PLpgSQL_stmt_perform':
+        if (node.expr?.PLpgSQL_expr) this.addExpression('query', node.expr.PLpgSQL_expr);
         return;
-      }
+      case 'PLpgSQL_stmt_assign':
+        if (node.expr?.PLpgSQL_expr) this.addExpression('expression', node.expr.PLpgSQL_expr);
+        return;
       case 'PLpgSQL_stmt_if':
+        if (node.cond?.PLpgSQL_expr) this.addExpression('expression', node.cond.PLpgSQL_expr);
         this.visitAll(node.then_body, conditionGuard(node.cond) ?? guard);
         for (const { PLpgSQL_if_elsif: branch } of node.elsif_list ?? []) {
+          if (branch?.cond?.PLpgSQL_expr) this.addExpression('expression', branch.cond.PLpgSQL_expr);
           this.visitAll(branch?.stmts, conditionGuard(branch?.cond) ?? guard);
         }
         this.visitAll(node.else_body, guard);
@@ -193,33 +225,91 @@ class BodyParser {
         for (const { PLpgSQL_exception: handler } of handlers ?? []) this.visitAll(handler?.action, guard);
         return;
       }
-      default:
-        // Loops, CASE and the like: every statement list they hold runs under the same guard.
-        for (const value of Object.values(node)) this.visitAll(value, guard);
+      default: {
+        const dynamic: PgNode | undefined = dynamicField ? node[dynamicField]?.PLpgSQL_expr : undefined;
+        if (type === 'PLpgSQL_stmt_dynexecute' && typeof dynamic?.query === 'string' && this.addConstantExecute(dynamic.query, node.lineno, guard)) {
+          // EXECUTE of a constant string: a nested statement like any other.
+        } else if (dynamic) {
+          this.addExpression('dynamic-execute', dynamic);
+        }
+        // Loops, CASE and the like: their expressions, and every statement list they hold under the same guard.
+        for (const [field, value] of Object.entries(node) as [string, PgNode][]) {
+          if (field === dynamicField) continue;
+          if (value && typeof value === 'object' && !Array.isArray(value) && 'PLpgSQL_expr' in value) this.addExpression(type === 'PLpgSQL_stmt_fors' && field === 'query' ? 'query' : 'expression', value.PLpgSQL_expr);
+          else this.visitAll(value, guard);
+        }
+      }
     }
+  }
+
+  /** Records an expression of the body, parsed as a query (or as `SELECT <expression>`) for rules that look inside. */
+  private addExpression(kind: PlpgsqlExpression['kind'], expr: PgNode, declared?: string): void {
+    const text: unknown = expr.query;
+    if (typeof text !== 'string') return;
+    let sql = kind === 'query' ? text : `SELECT ${text}`;
+    let target = declared;
+    if (expr.parseMode === PARSE_MODE_ASSIGN) {
+      const assignment = /^\s*([^:=]+?)\s*:?=\s*/.exec(text);
+      if (assignment) {
+        target = assignment[1].toLowerCase();
+        sql = `SELECT ${text.slice(assignment[0].length)}`;
+      }
+    }
+    let node: PgNode | undefined;
+    try {
+      node = (this.pg.parseSync(sql).stmts?.[0] as RawStatement | undefined)?.stmt?.SelectStmt;
+    } catch {
+      // Not a query on its own (a cursor's arguments, a composite target): kept as text.
+    }
+    // PERFORM reads as "SELECT ..." in the tree: when the query is not written as such, find what follows SELECT.
+    let searched = text;
+    let at = this.locateExpression(text, this.currentLine);
+    if (at === undefined && kind === 'query' && /^SELECT\s/i.test(text)) {
+      searched = text.replace(/^SELECT\s+/i, '');
+      at = this.locateExpression(searched, this.currentLine);
+    }
+    const span = at === undefined ? this.lineSpan(this.currentLine) : { start: at, end: at + searched.length };
+    const expression: PlpgsqlExpression = { kind, text, range: this.lines.rangeOf(span.start, span.end), parent: this.parent };
+    if (node) expression.node = node;
+    if (target) expression.target = target;
+    this.expressions.push(expression);
+  }
+
+  /** File offset of an expression, searched from its statement's line; does not move the statement cursor. */
+  private locateExpression(text: string, lineno: number | undefined): number | undefined {
+    if (!this.span || !text.trim()) return undefined;
+    const { start, end } = this.span;
+    const lineStart = Math.max(lineno ? this.lines.lineStart(this.firstLine + lineno - 1) : start, start);
+    for (const from of [lineStart, start]) {
+      const at = findQuery(this.lines.text, text, from, end);
+      if (at !== -1) return at;
+    }
+    return undefined;
   }
 
   private visitAll(list: unknown, guard: Guard | undefined): void {
     if (Array.isArray(list)) for (const item of list) this.visit(item, guard);
   }
 
-  private addEmbeddedSql(query: string, lineno: number | undefined, guard: Guard | undefined): void {
+  /** False for a query that only reads (SELECT): not a nested statement, but an expression of the body. */
+  private addEmbeddedSql(query: string, lineno: number | undefined, guard: Guard | undefined): boolean {
     const at = this.findInBody(query, lineno);
-    this.addStatement(query, at === undefined ? undefined : { start: at, end: at + query.length }, lineno, guard);
+    return this.addStatement(query, at === undefined ? undefined : { start: at, end: at + query.length }, lineno, guard) !== 'select';
   }
 
   /** EXECUTE of a constant string: the only dynamic SQL that can be read without running it. */
-  private addConstantExecute(expression: string, lineno: number | undefined, guard: Guard | undefined): void {
+  private addConstantExecute(expression: string, lineno: number | undefined, guard: Guard | undefined): boolean {
     const literal = /^'((?:[^']|'')*)'$/.exec(expression.trim());
-    if (!literal) return;
+    if (!literal) return false;
     const at = this.findInBody(expression, lineno);
     // Inside the quotes; offsets within are approximate when the string doubles quotes.
     const where = at === undefined ? undefined : { start: at + 1, end: at + expression.trimEnd().length - 1 };
     this.addStatement(literal[1].replace(/''/g, "'"), where, lineno, guard);
+    return true;
   }
 
   /** `where`: the file offsets of `sql`, when it could be found in the body. */
-  private addStatement(sql: string, where: Span | undefined, lineno: number | undefined, guard: Guard | undefined): void {
+  private addStatement(sql: string, where: Span | undefined, lineno: number | undefined, guard: Guard | undefined): 'added' | 'select' | 'error' {
     const { lines } = this;
     let raw: RawStatement | undefined;
     try {
@@ -228,11 +318,11 @@ class BodyParser {
       const span = where ?? this.lineSpan(lineno);
       const errorAt = where ? codePointOffsetToIndex(sql, errorCursor(error)) + where.start : span.start;
       this.errors.push(this.toError(diagnoseSyntaxError(lines, span, errorAt, `${this.label}: ${errorMessage(error)}`)));
-      return;
+      return 'error';
     }
     const kind = raw && Object.keys(raw.stmt)[0];
-    // Only statements that change something matter; SELECT (and SELECT INTO) read.
-    if (!raw || !kind || kind === 'SelectStmt') return;
+    // Only statements that change something are nested statements; SELECT (and SELECT INTO) read.
+    if (!raw || !kind || kind === 'SelectStmt') return 'select';
 
     const span = where
       ? { start: where.start, end: where.start + this.file.text.slice(where.start, where.end).trimEnd().length }
@@ -250,6 +340,7 @@ class BodyParser {
     };
     if (guard) statement.guard = guard;
     this.nested.push(statement);
+    return 'added';
   }
 
   /** File offset of `query` in the body, searched from its PL/pgSQL line number. */

@@ -41,6 +41,28 @@ export interface SqlStatement {
   locate?: (location: number) => SourcePosition;
 }
 
+/**
+ * A PL/pgSQL expression or query of a DO block or function body that is not one of the nested
+ * statements: what reads (SELECT, PERFORM), computes (assignments, conditions, defaults, RETURN and
+ * RAISE arguments) or builds SQL at run time (EXECUTE of anything but a constant string).
+ */
+export interface PlpgsqlExpression {
+  /**
+   * `query`: a SELECT or PERFORM. `expression`: any other expression. `dynamic-execute`: the string
+   * expression of EXECUTE, FOR ... IN EXECUTE, RETURN QUERY EXECUTE or OPEN ... FOR EXECUTE.
+   */
+  kind: 'query' | 'expression' | 'dynamic-execute';
+  /** As PL/pgSQL holds it: `SELECT ...` for PERFORM, `v := ...` for an assignment. */
+  text: string;
+  /** The parsed query, or `SELECT <expression>`: a SelectStmt node; undefined when it does not parse alone. */
+  node?: PgNode;
+  /** For an assignment: the variable assigned (lower case, as written). */
+  target?: string;
+  range: SourceRange;
+  /** The DO block or CREATE FUNCTION/PROCEDURE statement. */
+  parent: SqlStatement;
+}
+
 export interface SqlSyntaxError {
   message: string;
   range: SourceRange;
@@ -58,6 +80,8 @@ export interface ParsedSql {
   statements: SqlStatement[];
   /** Statements parsed from DO blocks and PL/pgSQL function bodies, each with `parent` set. */
   nested: SqlStatement[];
+  /** The other expressions and queries of those bodies, in body order. */
+  expressions: PlpgsqlExpression[];
   /** At most one error per failing statement: never a cascade. */
   errors: SqlSyntaxError[];
   /** psql backslash commands (`\echo`, `\i`), blanked out before parsing. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../rules/types.js';
-import { stylish } from './stylish.js';
+import { redactPasswords, stylish } from './stylish.js';
 import type { FormatContext } from './types.js';
 
 const FILE = 'migration_history/2025-01-01_01_add_visit_note.sql';
@@ -146,6 +146,17 @@ describe('stylish', () => {
     expect(unavailable.split('\n')).toEqual([`${FILE}:1:1  error    BEGIN at top level  transaction-control`, '', 'x 1 error, 0 warnings, 0 info in 1 file', '']);
     const pastEnd = stylish([finding({ line: 5 })], context({ [FILE]: 'SELECT 1;' }));
     expect(pastEnd).not.toContain(' | ');
+  });
+
+  it('never shows a password literal in a code frame (masked, same width)', () => {
+    const line = "CREATE ROLE reporting_bot LOGIN PASSWORD 'Tr0ub4dor&3' VALID UNTIL 'infinity'; ALTER USER x WITH ENCRYPTED PASSWORD $pw$s3cret$pw$;";
+    const out = stylish([finding({ column: 33, endColumn: 41 })], context({ [FILE]: line }));
+    expect(out).not.toContain('Tr0ub4dor');
+    expect(out).not.toContain('s3cret');
+    expect(out).toContain("PASSWORD ************* VALID UNTIL 'infinity'");
+    expect(redactPasswords(line)).toHaveLength(line.length);
+    expect(redactPasswords("ALTER ROLE a PASSWORD NULL; SELECT 'password'")).toBe("ALTER ROLE a PASSWORD NULL; SELECT 'password'");
+    expect(redactPasswords("ALTER ROLE a PASSWORD 'it''s")).toBe('ALTER ROLE a PASSWORD ******');
   });
 
   it('indents every line of a multi-line hint under the first', () => {

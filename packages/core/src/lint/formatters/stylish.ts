@@ -43,9 +43,18 @@ function severityLabel(finding: Finding, paint: (style: Style, text: string) => 
   return paint('cyan', 'info   ');
 }
 
+/** PASSWORD 'literal' (or a dollar-quoted one) as written in CREATE/ALTER ROLE: never shown in a code frame. */
+const PASSWORD_LITERAL = /(\bPASSWORD\s+)(?:[Ee]?'(?:[^']|'')*(?:'|$)|(\$[A-Za-z_]*\$)[^]*?(?:\2|$))/gi;
+
+/** The line with every password literal masked (same length, so that columns and carets stay right). */
+export function redactPasswords(line: string): string {
+  return line.replace(PASSWORD_LITERAL, (match, keyword: string) => keyword + '*'.repeat(match.length - keyword.length));
+}
+
 function codeFrame(lines: string[] | undefined, finding: Finding, paint: (style: Style, text: string) => string): string | undefined {
-  const text = lines?.[finding.line - 1];
-  if (text === undefined) return undefined;
+  const line = lines?.[finding.line - 1];
+  if (line === undefined) return undefined;
+  const text = redactPasswords(line);
   const gutterWidth = String(finding.line).length;
   const shown = text.length > 160 ? text.slice(0, 160) + '...' : text;
   const caretWidth =

@@ -18,6 +18,8 @@ export interface RunRuleOptions {
   /** Files of the workspace (e.g. current_schema/01_foundations.sql) written to a temp root. */
   files?: Record<string, string>;
   previousText?: string;
+  /** Where the previous text was (e.g. the file's name before a rename), relative to the workspace. */
+  previousRelPath?: string;
 }
 
 export const DEFAULT_FILE_NAME = '2025-10-08_18_add_processing_time_minutes.sql';
@@ -35,7 +37,7 @@ export async function runRule(ruleIds: RuleId | RuleId[], text: string, options:
       parseMigration({ path: join(root, 'migration_history', name), relPath: `migration_history/${name}`, text: content }),
     );
     const relPath = `migration_history/${options.fileName ?? DEFAULT_FILE_NAME}`;
-    return await lintSource(config, { relPath, text, history, previousText: options.previousText }, Array.isArray(ruleIds) ? ruleIds : [ruleIds]);
+    return await lintSource(config, { relPath, text, history, previousText: options.previousText, previousRelPath: options.previousRelPath }, Array.isArray(ruleIds) ? ruleIds : [ruleIds]);
   } finally {
     // One temp root per call: thousands of rule tests must not leave thousands of folders behind.
     rmSync(root, { recursive: true, force: true });
