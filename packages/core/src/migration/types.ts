@@ -97,6 +97,11 @@ export interface MigrationHeader {
   executions: ExecutionRecord[];
   /** Line of the closing `-- ===` rule; undefined when the header is not closed by one. */
   closingRuleLine?: number;
+  /**
+   * Set when the header is a leading comment block written without the `-- ====` fence lines.
+   * Its lines then stay part of the body (and of the checksum), as for a file without a header.
+   */
+  fenceless?: true;
   /** Header lines that look meant for pgwarden but are malformed (e.g. an `APPROVED:` line without a checksum). */
   problems?: HeaderProblem[];
 }
