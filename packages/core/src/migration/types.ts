@@ -11,6 +11,8 @@ export interface MigrationFileName {
   slug?: string;
   /** Why the name breaks the convention (empty when valid). */
   problems: string[];
+  /** The corrected name, when the mistakes can be fixed mechanically (padding, case, separators, extension). */
+  suggestedName?: string;
 }
 
 export type CheckboxState = 'open' | 'done' | 'not-applicable';
