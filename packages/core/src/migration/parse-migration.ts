@@ -82,6 +82,7 @@ function parseText(input: MigrationSource, name: Migration['name']): Migration {
   if (header) migration.header = parseHeader(header);
   if (facts.verifications[0]) migration.verification = facts.verifications[0];
   if (facts.rollback) migration.rollback = facts.rollback;
+  if (facts.verificationSection) migration.verificationSection = facts.verificationSection;
   if (facts.rollbackHeadingLine !== undefined) migration.rollbackHeadingLine = facts.rollbackHeadingLine;
   return migration;
 }

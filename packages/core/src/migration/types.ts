@@ -136,6 +136,11 @@ export interface Migration {
   directiveProblems: HeaderProblem[];
   /** `-- VERIFY:` query, when present (the first one when there are several). */
   verification?: { sql: string; line: number };
+  /**
+   * The template's `-- Verification Query` section when a commented SELECT follows it (not the
+   * template's placeholder): a check for a human, which the runner does not run.
+   */
+  verificationSection?: { sql: string; line: number };
   /** Every `-- VERIFY:` query of the body, in file order. */
   verifications?: { sql: string; line: number }[];
   /** Rollback section, when present: set only when SQL follows the `-- Rollback` heading. `line` is the heading's line. */
