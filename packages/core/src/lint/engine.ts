@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
 import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
+import { sortHistory } from '../migration/history-order.js';
 import type { Migration } from '../migration/types.js';
 import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
 import type { Finding, ReportedFinding, Rule, RuleContext, SchemaFile, Severity } from '../rules/types.js';
@@ -37,7 +38,7 @@ export async function lint(config: PgwardenConfig, options: LintOptions = {}): P
   const history = new Map<string, HistoryEntry>((known ?? []).map((migration) => [migration.path, migration]));
   for (const path of new Set([...historyPaths, ...targets])) if (!history.has(path)) history.set(path, readMigrationFile(config.root, path));
   const [rules] = await ready;
-  const historyList = [...history.values()].filter((entry): entry is Migration => 'checksum' in entry);
+  const historyList = sortHistory([...history.values()].filter((entry): entry is Migration => 'checksum' in entry));
   const schemaFiles = new LazySchemaIndex(config);
 
   const findings: Finding[] = [];
@@ -62,9 +63,7 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   const [rules] = await Promise.all([loadRules(ruleIds), loadParser()]);
   const path = resolve(config.root, input.relPath);
   const migration = parseMigration({ path, relPath: input.relPath, text: input.text });
-  const history = [...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration].sort((a, b) =>
-    a.relPath.localeCompare(b.relPath),
-  );
+  const history = sortHistory([...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration]);
   return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText));
 }
 

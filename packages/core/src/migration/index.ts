@@ -12,6 +12,7 @@ export {
   type SourceFileFailure,
 } from './read-source-file.js';
 export { discoverMigrations, MigrationsDirectoryError, sortByVersion } from './discover.js';
+export { compareMigrations, compareVersions as compareMigrationVersions, historyBefore, sortHistory } from './history-order.js';
 export { nextSequence, renderNewMigration, titleFromSlug, type NewMigrationOptions } from './new-migration.js';
 export { addApproval, addExecutionRecord, tickCheckboxes, type ApprovalInput, type ExecutionInput } from './rewrite.js';
 export { discoverMigrationsIfPresent, readMigrationFile, toRelPath, type UnreadableMigrationFile } from './read-migration-file.js';

@@ -36,7 +36,7 @@ export interface RuleContext {
   readonly config: PgwardenConfig;
   /** Target Postgres major version (config.postgresVersion). */
   readonly postgresVersion: number;
-  /** Every migration in the history, including this one, sorted by path. */
+  /** Every migration in the history, including this one, in execution order (migration/history-order.ts; use historyBefore() for "earlier"). */
   readonly history: readonly Migration[];
   /** current_schema files keyed by their repository-relative path. */
   readonly schemaFiles: ReadonlyMap<string, SchemaFile>;
