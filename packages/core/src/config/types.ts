@@ -32,6 +32,11 @@ export interface PgwardenConfig {
   lockRetries: number;
   /** How long a runner waits for the migration advisory lock. */
   advisoryLockTimeoutMs: number;
+  /**
+   * Version (`YYYY-MM-DD_NN`) up to which the history is executed (adoption on an existing history,
+   * written by `pgwarden baseline`): those migrations get only the integrity rules.
+   */
+  baseline?: string;
   /** Shadow database preset used by check/types (e.g. `supabase`). */
   preset: 'supabase' | 'none';
   types: {

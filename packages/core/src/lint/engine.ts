@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
 import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
+import { executedBy, type ExecutedBy } from '../migration/execution-state.js';
 import { sortHistory } from '../migration/history-order.js';
 import type { Migration } from '../migration/types.js';
 import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
@@ -92,7 +93,11 @@ function lintOne(
     previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
 
   const onlyRule = deleted ? 'executed-immutable' : readError ? 'readable-file' : undefined;
-  const applicable = rules.filter((rule) => (onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion)));
+  // An executed migration is history: only integrity rules judge it (its conventions, locks and references are past).
+  const executed = onlyRule ? undefined : executedBy(migration, config.baseline);
+  const applicable = rules.filter((rule) =>
+    onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion) && (!executed || appliesToExecuted(rule.meta.id, executed)),
+  );
   const reported: Finding[] = [];
   let current: Rule | undefined;
   const context: RuleContext = {
@@ -125,6 +130,17 @@ function lintOne(
   const kept = reported.splice(0).filter((finding) => !isSuppressed(suppressions, finding.rule, finding.line));
   applicable.filter((rule) => rule.meta.runsLast).forEach(runRule);
   return [...kept, ...reported];
+}
+
+/** Rules that still judge an executed migration: its file must stay readable and its SQL unchanged. */
+export const INTEGRITY_RULE_IDS: ReadonlySet<string> = new Set(['readable-file', 'executed-immutable']);
+
+/**
+ * Whether a rule runs on a migration executed as `executed` says. pgwarden's own execution record
+ * also keeps `checkboxes`: the header it finalises must have every box closed.
+ */
+export function appliesToExecuted(ruleId: string, executed: ExecutedBy): boolean {
+  return INTEGRITY_RULE_IDS.has(ruleId) || (executed === 'record' && ruleId === 'checkboxes');
 }
 
 /** Whether a rule runs for the target version (meta.postgres is an inclusive range; absent means all). */
