@@ -163,6 +163,7 @@ function toFinding(config: PgwardenConfig, file: string, rule: Rule, reported: R
     severity,
     message: reported.message,
     ...(reported.hint ? { hint: reported.hint } : {}),
+    ...(reported.suggestion ? { suggestion: { sql: reported.suggestion.sql } } : {}),
   };
 }
 

@@ -54,10 +54,17 @@ export interface RuleContext {
   report(finding: ReportedFinding): void;
 }
 
+/** SQL that replaces the finding's range (line/column to endLine/endColumn) to fix it; verified clean by the rule tests. */
+export interface Suggestion {
+  sql: string;
+}
+
 export interface ReportedFinding {
   message: string;
   /** What to do about it. */
   hint?: string;
+  /** A mechanical fix: SQL replacing the reported range (the statement, without its semicolon). */
+  suggestion?: Suggestion;
   range?: SourceRange;
   /** Shortcut: the statement's range is used. */
   statement?: SqlStatement;
@@ -81,4 +88,5 @@ export interface Finding {
   severity: Severity;
   message: string;
   hint?: string;
+  suggestion?: Suggestion;
 }
