@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { discoverMigrationsIfPresent } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
+import { changedMigrationFiles } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
 
@@ -17,12 +18,16 @@ Options:
   --format stylish|json|github|sarif   output format (default: stylish)
   --config FILE                        pgwarden.config.json to use (default: found upwards)
   --since REV                          compare with the committed version at REV: executed migrations are append-only
+  --changed [REV]                      lint only the migration files added or modified since REV (default: the
+                                       merge-base with the default branch: origin/HEAD, main or master), with the
+                                       whole history as context
   --max-warnings N                     also fail when there are more than N warnings
   --no-color                           plain output`;
 
 export async function run(argv: string[]): Promise<number> {
+  const { rest, changed } = takeChanged(argv);
   const args = parseCommandArgs(
-    argv,
+    rest,
     {
       format: { type: 'string', default: 'stylish' },
       config: { type: 'string' },
@@ -40,8 +45,21 @@ export async function run(argv: string[]): Promise<number> {
 
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   let paths = args.positionals.map((path) => resolve(path));
+  let changedBase: string | undefined;
+  if (changed) {
+    if (paths.length > 0) throw new UsageError('--changed picks the files itself: give either paths or --changed');
+    const found = changedMigrationFiles(config.root, config.migrationsDir, changed.rev);
+    if (found.paths.length === 0) {
+      // Nothing was checked: say so rather than "no problems".
+      process.stderr.write(`pgwarden: no migration file added or modified since ${found.base}; nothing to lint\n`);
+      return 0;
+    }
+    paths = found.paths;
+    changedBase = found.commit;
+  }
   let previousText: Map<string, string> | undefined;
-  const since = args.values.since as string | undefined;
+  // --changed compares with its base too: an executed migration modified since then is reported.
+  const since = (args.values.since as string | undefined) ?? changedBase;
   if (since) {
     const committedFiles = committedMigrationFiles(config.root, config.migrationsDir, since);
     // Without paths the whole history is compared, including files deleted since then.
@@ -71,6 +89,32 @@ export async function run(argv: string[]): Promise<number> {
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }
 
+
+/**
+ * `--changed` takes an optional revision, which node's parseArgs cannot express: `--changed=REV`,
+ * or `--changed REV` when the next word is not an option and not a path that exists.
+ */
+function takeChanged(argv: string[]): { rest: string[]; changed?: { rev?: string } } {
+  const rest: string[] = [];
+  let changed: { rev?: string } | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg.startsWith('--changed=')) {
+      changed = { rev: arg.slice('--changed='.length) || undefined };
+    } else if (arg === '--changed') {
+      const next = argv[index + 1];
+      if (next !== undefined && !next.startsWith('-') && !existsSync(resolve(next))) {
+        changed = { rev: next };
+        index++;
+      } else {
+        changed = {};
+      }
+    } else {
+      rest.push(arg);
+    }
+  }
+  return changed ? { rest, changed } : { rest };
+}
 
 function readTextOrUndefined(path: string): string | undefined {
   try {
