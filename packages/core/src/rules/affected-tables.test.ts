@@ -181,4 +181,13 @@ END $$;
     const plain = await runRule(RULE, migration('visits, patients, clinic_visits_v, visit_archive', sql));
     expect(plain.map((finding) => finding.message)).toEqual(['AFFECTED TABLES lists patients, but the SQL never touches it']);
   });
+
+  it('takes a dropped index as touching the table the index was created on', async () => {
+    const files = { 'current_schema/03_clinical_core.sql': 'CREATE TABLE public.visits (id uuid, clinic_id uuid);\nCREATE INDEX IF NOT EXISTS visits_clinic_idx ON public.visits (clinic_id);\n' };
+    const sql = 'DROP INDEX IF EXISTS public.visits_clinic_idx;\n';
+    expect(await runRule(RULE, migration('visits', sql), { files })).toEqual([]);
+    // Near miss: an index nobody created does not vouch for a listed table.
+    const unknown = await runRule(RULE, migration('visits', 'DROP INDEX IF EXISTS public.visits_other_idx;\n'), { files });
+    expect(unknown.map((finding) => finding.message)).toEqual(['AFFECTED TABLES lists visits, but the SQL never touches it']);
+  });
 });

@@ -1,8 +1,10 @@
 import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
 import { relationsOf, walk } from '../sql/index.js';
-import type { RelationAction, SqlStatement } from '../sql/types.js';
+import type { PgNode, RelationAction, SqlStatement } from '../sql/types.js';
+import { indexTableFinder } from './support/index-tables.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
+import { namesKey, splitKey, strings } from './support/names.js';
 import type { Rule } from './types.js';
 
 /** What the migration does to a table that makes it an affected table, as the message says it. */
@@ -193,6 +195,15 @@ export const rule: Rule = {
     for (const statement of context.sql.statements) {
       if (statement.kind !== 'CreateFunctionStmt' && statement.kind !== 'DoStmt') continue;
       for (const [word] of statement.text.replace(/--[^\n]*/g, ' ').matchAll(WORD)) routineWords.add(word.toLowerCase());
+    }
+    // DROP INDEX / ALTER INDEX name an index, not its table: look the table up where the index was created.
+    const indexTable = indexTableFinder(context);
+    for (const statement of [...context.sql.statements, ...context.sql.nested]) {
+      if (statement.kind !== 'DropStmt' || statement.node.removeType !== 'OBJECT_INDEX') continue;
+      for (const object of (statement.node.objects ?? []) as PgNode[]) {
+        const table = indexTable(namesKey(strings(object.List?.items)));
+        if (table) mentioned.push(tableName(splitKey(table).schema, splitKey(table).name));
+      }
     }
     const reported = new Set<string>();
     for (const table of listed.tables) {
