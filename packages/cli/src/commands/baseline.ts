@@ -7,7 +7,7 @@ const USAGE = `Usage: pgwarden baseline [--config FILE]
 
 Adoption on an existing history: records the version of the last migration of the history as
 "baseline" in pgwarden.config.json. Migrations at or before it are history: lint judges them only
-with the integrity rules (executed-immutable, readable-file), and the next new migration is linted
+with the integrity rules (readable-file, syntax, psql-meta-command, executed-immutable), and the next new migration is linted
 in full.`;
 
 export async function run(argv: string[]): Promise<number> {

@@ -34,7 +34,7 @@ export interface PgwardenConfig {
   advisoryLockTimeoutMs: number;
   /**
    * Version (`YYYY-MM-DD_NN`) up to which the history is executed (adoption on an existing history,
-   * written by `pgwarden baseline`): those migrations get only the integrity rules.
+   * written by `pgwarden baseline`): those migrations get only the integrity rules (readable-file, syntax, psql-meta-command, executed-immutable).
    */
   baseline?: string;
   /** Shadow database preset used by check/types (e.g. `supabase`). */

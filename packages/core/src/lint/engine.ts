@@ -132,8 +132,11 @@ function lintOne(
   return [...kept, ...reported];
 }
 
-/** Rules that still judge an executed migration: its file must stay readable and its SQL unchanged. */
-export const INTEGRITY_RULE_IDS: ReadonlySet<string> = new Set(['readable-file', 'executed-immutable']);
+/**
+ * Rules that still judge an executed migration: its file must stay readable, parseable by Postgres
+ * (a shadow database replays it) and unchanged.
+ */
+export const INTEGRITY_RULE_IDS: ReadonlySet<string> = new Set(['readable-file', 'syntax', 'psql-meta-command', 'executed-immutable']);
 
 /**
  * Whether a rule runs on a migration executed as `executed` says. pgwarden's own execution record
