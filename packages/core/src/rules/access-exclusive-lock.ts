@@ -1,6 +1,7 @@
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
 import { indexTableFinder } from './support/index-tables.js';
 import { keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
@@ -60,7 +61,7 @@ export const rule: Rule = {
     docs: 'docs/rules/access-exclusive-lock.md',
   },
   check(context) {
-    const model = fileModel(context.sql);
+    const model = fileModel(context.sql, tablesCreatedBefore(context));
     const catalog = new CatalogCursor(context);
     const indexTableOf = indexTableFinder(context);
     const found: { statement: SqlStatement; names: string[]; report: LockReport }[] = [];

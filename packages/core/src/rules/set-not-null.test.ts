@@ -105,4 +105,12 @@ ALTER TABLE public.import_stage ADD COLUMN batch_id uuid NOT NULL;`;
     const other = 'TRUNCATE public.import_archive;\nALTER TABLE public.import_stage ADD COLUMN batch_id uuid NOT NULL;';
     expect((await runRule(ID, other)).map((finding) => finding.line)).toEqual([2]);
   });
+
+  it('does not take CREATE TABLE IF NOT EXISTS of a table an earlier migration created for a new, empty table', async () => {
+    const history = { 'archive/2025-01-02_01_create_visits.sql': 'CREATE TABLE public.visits (id uuid PRIMARY KEY);\n' };
+    const sql = 'CREATE TABLE IF NOT EXISTS public.visits (id uuid PRIMARY KEY);\nALTER TABLE public.visits ADD COLUMN reminder_id uuid NOT NULL;';
+    expect((await runRule(ID, sql, { history })).map((finding) => [finding.line, finding.severity])).toEqual([[2, 'error']]);
+    // Near miss: without that history the table is new here, and empty.
+    expect(await runRule(ID, sql)).toEqual([]);
+  });
 });

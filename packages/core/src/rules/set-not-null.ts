@@ -1,6 +1,7 @@
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
 import { relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { severityFor } from './support/severity.js';
@@ -23,7 +24,7 @@ export const rule: Rule = {
     docs: 'docs/rules/set-not-null.md',
   },
   check(context) {
-    const model = fileModel(context.sql);
+    const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
     // Tables emptied by a TRUNCATE earlier in the file (and not written since): no row to scan, none to fail on.
     const emptied = new Set<string>();

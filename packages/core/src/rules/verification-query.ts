@@ -1,6 +1,8 @@
 import { iterateLines } from '../migration/lines.js';
 import { parseSql } from '../sql/index.js';
 import type { PgNode, SourceRange, SqlStatement } from '../sql/types.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
+import { relationKey } from './support/names.js';
 import type { Rule } from './types.js';
 
 const WRITES: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT INTO', DeleteStmt: 'DELETE FROM' };
@@ -149,8 +151,12 @@ export const rule: Rule = {
       return;
     }
 
+    // A CREATE TABLE IF NOT EXISTS of a table an earlier migration created is a no-op: that table is not new.
+    const earlier = tablesCreatedBefore(context);
     const createdTables = new Set(
-      context.sql.statements.filter((statement) => statement.kind === 'CreateStmt').map((statement) => relationName(statement.node.relation)),
+      context.sql.statements
+        .filter((statement) => statement.kind === 'CreateStmt' && !(statement.node.if_not_exists && earlier.has(relationKey(statement.node.relation))))
+        .map((statement) => relationName(statement.node.relation)),
     );
     // Statements that run with the migration: top level and DO blocks, not function bodies (those run when called).
     const statements = [...context.sql.statements, ...context.sql.nested.filter((statement) => statement.parent?.kind !== 'CreateFunctionStmt')].sort(
