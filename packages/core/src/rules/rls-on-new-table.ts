@@ -1,6 +1,7 @@
-import { historyBefore } from '../migration/history-order.js';
+import type { Migration } from '../migration/types.js';
 import { parseSql } from '../sql/index.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { earlierMigrations } from './support/history-facts.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
@@ -152,6 +153,27 @@ export const rule: Rule = {
 
 const API_ROLES = ['anon', 'authenticated'];
 
+const rlsCache = new WeakMap<Migration, [string, boolean][]>();
+
+/** ENABLE (true) / DISABLE (false) ROW LEVEL SECURITY statements of a migration, in order; parsed once per file. */
+function rlsChanges(migration: Migration): [string, boolean][] {
+  let changes = rlsCache.get(migration);
+  if (changes) return changes;
+  changes = [];
+  if (/row\s+level\s+security/i.test(migration.text)) {
+    const parsed = parseSql(migration.text);
+    for (const statement of [...parsed.statements, ...parsed.nested]) {
+      if (statement.kind !== 'AlterTableStmt' || !statement.node.relation) continue;
+      const subtypes = ((statement.node.cmds ?? []) as PgNode[]).map((cmd) => cmd.AlterTableCmd?.subtype);
+      const key = relationKey(statement.node.relation);
+      if (subtypes.includes('AT_EnableRowSecurity')) changes.push([key, true]);
+      if (subtypes.includes('AT_DisableRowSecurity')) changes.push([key, false]);
+    }
+  }
+  rlsCache.set(migration, changes);
+  return changes;
+}
+
 /**
  * Tables that earlier migrations (in version order) enable RLS on. Not current_schema/: it may already
  * describe this very migration. Computed on first use only; only files that mention ROW LEVEL SECURITY are parsed.
@@ -161,15 +183,10 @@ function earlierRlsTables(context: Parameters<Rule['check']>[0]): () => Readonly
   return () => {
     if (tables) return tables;
     tables = new Set();
-    for (const { text } of historyBefore(context.history, context.migration)) {
-      if (!/row\s+level\s+security/i.test(text)) continue;
-      const parsed = parseSql(text);
-      for (const statement of [...parsed.statements, ...parsed.nested]) {
-        if (statement.kind !== 'AlterTableStmt' || !statement.node.relation) continue;
-        const subtypes = ((statement.node.cmds ?? []) as PgNode[]).map((cmd) => cmd.AlterTableCmd?.subtype);
-        const key = relationKey(statement.node.relation);
-        if (subtypes.includes('AT_EnableRowSecurity')) tables.add(key);
-        if (subtypes.includes('AT_DisableRowSecurity')) tables.delete(key);
+    for (const migration of earlierMigrations(context)) {
+      for (const [key, enabled] of rlsChanges(migration)) {
+        if (enabled) tables.add(key);
+        else tables.delete(key);
       }
     }
     return tables;

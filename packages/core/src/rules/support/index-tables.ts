@@ -1,30 +1,27 @@
 /** The table of an index created in current_schema/ or an earlier migration, read from CREATE INDEX text. */
-import { historyBefore } from '../../migration/history-order.js';
 import type { RuleContext } from '../types.js';
+import { createdInText, earlierMigrations, factsOf } from './history-facts.js';
 
-const CREATE_INDEX = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?("?)([\w$]+)\1\s+ON\s+(?:ONLY\s+)?((?:"?[\w$]+"?\s*\.\s*)?"?[\w$]+"?)/gi;
+const schemaCache = new WeakMap<ReadonlyMap<string, unknown>, Map<string, string>>();
 
 /**
  * The table of an index created in current_schema/ or an earlier migration, read from the CREATE INDEX
  * text: the fallback when the schema model does not know the index (e.g. it was created in a statement
- * the model skips). Read once per file, on first use.
+ * the model skips). Looked up on first use only.
  */
 export function indexTableFinder(context: RuleContext): (indexKey: string) => string | undefined {
-  let tables: Map<string, string> | undefined;
   return (indexKey) => {
-    if (!tables) {
-      tables = new Map();
-      const texts = [...[...context.schemaFiles.values()].map((file) => file.lines.join('\n')), ...historyBefore(context.history, context.migration).map((migration) => migration.text)];
-      for (const text of texts) {
-        for (const match of text.matchAll(CREATE_INDEX)) {
-          const table = match[3]!.replace(/["\s]/g, '');
-          const schema = table.includes('.') ? table.slice(0, table.indexOf('.')) : 'public';
-          const name = table.slice(table.indexOf('.') + 1);
-          tables.set(`${schema}.${match[2]}`, `${schema}.${name}`);
-        }
-      }
+    const earlier = earlierMigrations(context);
+    for (let index = earlier.length - 1; index >= 0; index--) {
+      const table = factsOf(earlier[index]!).indexes.get(indexKey);
+      if (table) return table;
     }
-    return tables.get(indexKey);
+    let schemaIndexes = schemaCache.get(context.schemaFiles);
+    if (!schemaIndexes) {
+      schemaIndexes = new Map();
+      for (const file of context.schemaFiles.values()) for (const [key, table] of createdInText(file.lines.join('\n')).indexes) schemaIndexes.set(key, table);
+      schemaCache.set(context.schemaFiles, schemaIndexes);
+    }
+    return schemaIndexes.get(indexKey);
   };
 }
-
