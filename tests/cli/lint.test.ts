@@ -19,6 +19,7 @@ interface JsonFinding {
   severity: 'error' | 'warning' | 'info';
   message: string;
   hint: string | null;
+  suggestion: { sql: string } | null;
 }
 
 const BAD = 'migration_history/2025-10-01_20_add_clinical_note_nickname.sql';
@@ -119,7 +120,7 @@ describe.concurrent('pgwarden lint', () => {
     ws.cleanup();
   });
 
-  it('json: an array of {file,line,column,endLine,endColumn,rule,severity,message,hint} with 1-based positions into the file', async () => {
+  it('json: an array of {file,line,column,endLine,endColumn,rule,severity,message,hint,suggestion} with 1-based positions into the file', async () => {
     const { ws, text, lineOf } = badWorkspace();
     const result = await ws.run(['lint', '--format', 'json', BAD]);
     expect(result.code).toBe(1);
@@ -128,7 +129,7 @@ describe.concurrent('pgwarden lint', () => {
     expect(Array.isArray(findings)).toBe(true);
     expect(findings.length).toBeGreaterThanOrEqual(4);
     for (const finding of findings) {
-      expect(Object.keys(finding).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'rule', 'severity']);
+      expect(Object.keys(finding).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'rule', 'severity', 'suggestion']);
       expect(finding.file).toBe(BAD);
       expect(['error', 'warning', 'info']).toContain(finding.severity);
       expect(finding.line).toBeGreaterThanOrEqual(1);
@@ -136,6 +137,7 @@ describe.concurrent('pgwarden lint', () => {
       expect(finding.endLine).toBeGreaterThanOrEqual(finding.line);
       expect(typeof finding.message).toBe('string');
       expect(finding.hint === null || typeof finding.hint === 'string').toBe(true);
+      expect(finding.suggestion === null || typeof finding.suggestion?.sql === 'string').toBe(true);
     }
     const find = (rule: string) => {
       const found = findings.find((finding) => finding.rule === rule);

@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   status: () => import('./commands/status.js'),
   repair: () => import('./commands/repair.js'),
   check: () => import('./commands/check.js'),
+  baseline: () => import('./commands/baseline.js'),
 };
 
 const USAGE = `Usage: pgwarden <command> [options]
@@ -21,6 +22,7 @@ Commands:
   status                     applied / pending / approved / tampered, as a table
   repair --accept VERSION    accept an edited applied migration, audited
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
+  baseline                   mark the current history as executed (adoption on an existing history)
 
 Run 'pgwarden <command> --help' for a command's options.
 --debug (any command) prints the stack trace of an internal error.

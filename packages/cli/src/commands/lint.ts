@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { discoverMigrationsIfPresent, readSourceFile } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
-import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
+import { changedMigrationFiles, requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
 
@@ -19,12 +20,16 @@ Options:
   --since REV                          compare with the committed version at REV: executed migrations are append-only
   --deep                               also apply the pending migrations (or the named files) to a shadow of current_schema/:
                                        failing statements, functions verified, overloads, idempotency and rollback proved
+  --changed [REV]                      lint only the migration files added or modified since REV (default: the
+                                       merge-base with the default branch: origin/HEAD, main or master), with the
+                                       whole history as context
   --max-warnings N                     also fail when there are more than N warnings
   --no-color                           plain output`;
 
 export async function run(argv: string[]): Promise<number> {
+  const { rest, changed } = takeChanged(argv);
   const args = parseCommandArgs(
-    argv,
+    rest,
     {
       format: { type: 'string', default: 'stylish' },
       config: { type: 'string' },
@@ -44,8 +49,21 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   requireMigrationsFolder(config);
   let paths = args.positionals.map((path) => resolve(path));
+  let changedBase: string | undefined;
+  if (changed) {
+    if (paths.length > 0) throw new UsageError('--changed picks the files itself: give either paths or --changed');
+    const found = changedMigrationFiles(config.root, config.migrationsDir, changed.rev);
+    if (found.paths.length === 0) {
+      // Nothing was checked: say so rather than "no problems".
+      process.stderr.write(`pgwarden: no migration file added or modified since ${found.base}; nothing to lint\n`);
+      return 0;
+    }
+    paths = found.paths;
+    changedBase = found.commit;
+  }
   let previous: Committed | undefined;
-  const since = args.values.since as string | undefined;
+  // --changed compares with its base too: an executed migration modified since then is reported.
+  const since = (args.values.since as string | undefined) ?? changedBase;
   if (since) {
     const committedFiles = committedMigrationFiles(config.root, config.migrationsDir, since);
     const renames = committedFiles.length ? renamedSince(config.root, config.migrationsDir, since) : new Map<string, string>();
@@ -104,6 +122,32 @@ interface Committed {
   text: Map<string, string>;
   /** Absolute path -> where that text was (workspace-relative), for every path compared. */
   relPath: Map<string, string>;
+}
+
+/**
+ * `--changed` takes an optional revision, which node's parseArgs cannot express: `--changed=REV`,
+ * or `--changed REV` when the next word is not an option and not a path that exists.
+ */
+function takeChanged(argv: string[]): { rest: string[]; changed?: { rev?: string } } {
+  const rest: string[] = [];
+  let changed: { rev?: string } | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg.startsWith('--changed=')) {
+      changed = { rev: arg.slice('--changed='.length) || undefined };
+    } else if (arg === '--changed') {
+      const next = argv[index + 1];
+      if (next !== undefined && !next.startsWith('-') && !existsSync(resolve(next))) {
+        changed = { rev: next };
+        index++;
+      } else {
+        changed = {};
+      }
+    } else {
+      rest.push(arg);
+    }
+  }
+  return changed ? { rest, changed } : { rest };
 }
 
 /**

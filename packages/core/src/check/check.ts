@@ -17,6 +17,7 @@ import type { PgwardenConfig } from '../config/types.js';
 import type { Database } from '../db/types.js';
 import { discoverMigrationsIfPresent, parseMigration, sortByVersion, toRelPath, writeFileAtomically } from '../migration/index.js';
 import type { Migration } from '../migration/types.js';
+import { executedBy } from '../migration/execution-state.js';
 import type { Finding, Severity } from '../rules/types.js';
 import { applyToShadow, buildShadow, findSource, functionBodyFileLine, shadowOptionsFromConfig, type ShadowDatabase, type SourceMapEntry } from '../shadow/index.js';
 import { loadParser } from '../sql/index.js';
@@ -100,10 +101,7 @@ function snapshotOf(database: Database, config: PgwardenConfig): Promise<Catalog
   return workspaceSnapshot(database, config.shadow.preset ?? config.preset);
 }
 
-/** Migrations whose header records an execution: the history current_schema/ must contain. */
-function isExecuted(migration: Migration): boolean {
-  return (migration.header?.executions.length ?? 0) > 0;
-}
+
 
 async function readHistory(config: PgwardenConfig): Promise<Migration[]> {
   const paths = sortByVersion(await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir)));
@@ -181,7 +179,7 @@ async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, so
     // Without git: the executed migrations, replayed from the preset alone, must give current_schema/.
     description = 'executed migrations (no git base)';
     baseFiles = [];
-    migrations = history.filter(isExecuted);
+    migrations = history.filter((migration) => executedBy(migration, config.baseline) !== undefined);
   }
   const unchanged =
     migrations.length === 0 && baseFiles.length === nowFiles.length && baseFiles.every((file, index) => file.path === nowFiles[index]!.relPath && file.text === nowFiles[index]!.text);

@@ -363,6 +363,7 @@ describe('pgwarden.schema.json and the loader stay in sync', () => {
     if (property.enum) return property.enum[0];
     if (name === '$schema') return 'pgwarden.schema.json';
     if (name === 'environments') return { local: {} };
+    if (name === 'baseline') return '2025-10-08_18';
     if (property.type === 'object') return {};
     throw new Error(`no sample for ${name}`);
   }
@@ -426,5 +427,13 @@ describe('pgwarden.schema.json and the loader stay in sync', () => {
       advisoryLockTimeoutMs: defaults.advisoryLockTimeoutMs,
       types: defaults.types,
     });
+  });
+});
+
+describe('baseline', () => {
+  it('accepts a migration version and refuses anything else, naming the key', () => {
+    expect(applyConfig(defaultConfig('/r'), { baseline: '2025-10-08_18' }, 'c.json').baseline).toBe('2025-10-08_18');
+    expect(() => applyConfig(defaultConfig('/r'), { baseline: '2025-10-08' }, 'c.json')).toThrow('"baseline" must be a migration version YYYY-MM-DD_NN');
+    expect(() => applyConfig(defaultConfig('/r'), { baseline: 18 }, 'c.json')).toThrow('"baseline"');
   });
 });

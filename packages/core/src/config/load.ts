@@ -10,6 +10,7 @@ import { DEEP_RULES } from '../impact/rules.js';
 import { SHADOW_RULE_IDS } from '../shadow/types.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 import type { EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
+import { BASELINE_VERSION } from '../migration/execution-state.js';
 
 /** A configuration problem: the CLI prints it and exits 2. Invisible characters in it are spelled out. */
 export class ConfigError extends Error {
@@ -133,6 +134,12 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
             fail(path, 'is not a known setting (lockTimeout, statementTimeout, lockRetries, advisoryLockTimeoutMs)');
           }
         }
+        break;
+      }
+      case 'baseline': {
+        const version = asString(value, key, fail);
+        if (!BASELINE_VERSION.test(version)) fail(key, 'must be a migration version YYYY-MM-DD_NN (the last executed migration), e.g. "2025-10-08_18"');
+        config.baseline = version;
         break;
       }
       case 'preset':

@@ -41,6 +41,11 @@ export interface PgwardenConfig {
   lockRetries: number;
   /** How long a runner waits for the migration advisory lock. */
   advisoryLockTimeoutMs: number;
+  /**
+   * Version (`YYYY-MM-DD_NN`) up to which the history is executed (adoption on an existing history,
+   * written by `pgwarden baseline`): those migrations get only the integrity rules (readable-file, syntax, psql-meta-command, executed-immutable).
+   */
+  baseline?: string;
   /** Shadow database preset used by check/types (e.g. `supabase`). */
   preset: 'supabase' | 'none';
   /** Shadow databases (check, lint --deep, types): PGlite in memory unless a server is given. */

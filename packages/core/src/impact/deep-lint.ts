@@ -15,6 +15,7 @@ import type { CatalogChange, CatalogSnapshot, FunctionInfo } from '../catalog/ty
 import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
 import { discoverMigrationsIfPresent, parseMigration, sortByVersion, toRelPath } from '../migration/index.js';
+import { executedBy } from '../migration/execution-state.js';
 import type { Migration } from '../migration/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import { applyParsedFiles } from '../shadow/apply.js';
@@ -47,10 +48,7 @@ export interface DeepLintReport {
   cache: ShadowDatabase['cache'];
 }
 
-/** A migration counts as executed when its header records an execution. */
-function isExecuted(migration: Migration): boolean {
-  return (migration.header?.executions.length ?? 0) > 0;
-}
+
 
 type Where = Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'>;
 
@@ -149,12 +147,12 @@ export class DeepLinter {
     const paths = sortByVersion(await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir)));
     const history = paths.map((path) => parseMigration({ path, relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
     const named = new Set((this.options.paths ?? []).map((path) => resolve(config.root, path)));
-    const targets = named.size ? history.filter((migration) => named.has(migration.path)) : history.filter((migration) => !isExecuted(migration));
+    const targets = named.size ? history.filter((migration) => named.has(migration.path)) : history.filter((migration) => !executedBy(migration, config.baseline));
     // Named files outside the history folder are proved too, after the history's pending ones.
     for (const path of named) if (!history.some((migration) => migration.path === path)) targets.push(parseMigration({ path, relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
     const targetPaths = new Set(targets.map((migration) => migration.path));
     // Earlier pending migrations shape the schema a target meets, so they are applied too (proved only when targeted).
-    const sequence = history.filter((migration) => targetPaths.has(migration.path) || (!isExecuted(migration) && targets.some((target) => target.name.version !== undefined && (migration.name.version ?? '') < target.name.version)));
+    const sequence = history.filter((migration) => targetPaths.has(migration.path) || (!executedBy(migration, config.baseline) && targets.some((target) => target.name.version !== undefined && (migration.name.version ?? '') < target.name.version)));
     for (const target of targets) if (!sequence.includes(target)) sequence.push(target);
 
     const shadow = await buildShadow(shadowOptionsFromConfig(config));

@@ -360,3 +360,28 @@ describe('toRelPath', () => {
     expect(toRelPath('/repo', 'migration_history/a.sql')).toBe('migration_history/a.sql');
   });
 });
+
+describe('lint: executed migrations are history', () => {
+  const RULE_LINE = `-- ${'='.repeat(76)}`;
+  const header = (executed: string) =>
+    [RULE_LINE, '-- Migration: Create clinics', '-- Date: 2025-09-01', '-- AFFECTED TABLES: clinics', '-- DOWNSTREAM UPDATES:', '--   [X] Types updated', executed, RULE_LINE, ''].join('\n');
+  const BODY = 'CREATE TABLE public.clinics (id uuid PRIMARY KEY);\n';
+  const relPath = 'migration_history/2025-09-01_01_create_clinics.sql';
+  const rules = (findings: Finding[]) => [...new Set(findings.map((finding) => finding.rule))].sort();
+
+  it('only the integrity rules judge a migration with completion marks, a record, or at or before the baseline', async () => {
+    const config = defaultConfig('/repo');
+    const open = await lintSource(config, { relPath, text: `${header('--   [ ] Executed')}${BODY}` });
+    expect(rules(open)).toEqual(expect.arrayContaining(['header-fields', 'idempotent-create', 'rls-on-new-table']));
+    expect(await lintSource(config, { relPath, text: `${header('-- MIGRATION EXECUTED:\n--   Applied on 2025-09-02.')}${BODY}` })).toEqual([]);
+    expect(await lintSource(config, { relPath, text: `${header('-- MIGRATION EXECUTED:\n--   [X] production 2025-09-02 by ci')}${BODY}` })).toEqual([]);
+    expect(await lintSource({ ...config, baseline: '2025-09-01_01' }, { relPath, text: `${header('--   [ ] Executed')}${BODY}` })).toEqual([]);
+    // Near miss: a baseline before this version leaves it to be linted in full.
+    expect(rules(await lintSource({ ...config, baseline: '2025-08-31_99' }, { relPath, text: `${header('--   [ ] Executed')}${BODY}` }))).toEqual(rules(open));
+  });
+
+  it('still reports a syntax error in an executed migration: it must stay replayable', async () => {
+    const text = `${header('-- MIGRATION EXECUTED:\n--   [X] production 2025-09-02 by ci')}ALTER TABLE public.clinics ADD CONSTRAINT IF NOT EXISTS c UNIQUE (id);\n`;
+    expect(rules(await lintSource(defaultConfig('/repo'), { relPath, text }))).toEqual(['syntax']);
+  });
+});

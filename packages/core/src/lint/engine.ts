@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { showInvisible } from '../config/show-invisible.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
+import { executedBy, type ExecutedBy } from '../migration/execution-state.js';
+import { sortHistory } from '../migration/history-order.js';
 import type { Migration } from '../migration/types.js';
 import { RULE_IDS, loadRules, type RuleId } from '../rules/registry.js';
 import type { Finding, ReportedFinding, Rule, RuleContext, SchemaFile, Severity } from '../rules/types.js';
@@ -40,7 +42,7 @@ export async function lint(config: PgwardenConfig, options: LintOptions = {}): P
   const history = new Map<string, HistoryEntry>((known ?? []).map((migration) => [migration.path, migration]));
   for (const path of new Set([...historyPaths, ...targets])) if (!history.has(path)) history.set(path, readMigrationFile(config.root, path));
   const [rules] = await ready;
-  const historyList = [...history.values()].filter((entry): entry is Migration => 'checksum' in entry);
+  const historyList = sortHistory([...history.values()].filter((entry): entry is Migration => 'checksum' in entry));
   const schemaFiles = new LazySchemaIndex(config);
 
   const findings: Finding[] = [];
@@ -67,9 +69,7 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   const [rules] = await Promise.all([loadRules(ruleIds), loadParser()]);
   const path = resolve(config.root, input.relPath);
   const migration = parseMigration({ path, relPath: input.relPath, text: input.text });
-  const history = [...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration].sort((a, b) =>
-    a.relPath.localeCompare(b.relPath),
-  );
+  const history = sortHistory([...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration]);
   return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText, input.previousRelPath));
 }
 
@@ -114,7 +114,11 @@ function lintOne(
         });
 
   const onlyRule = deleted ? 'executed-immutable' : readError ? 'readable-file' : undefined;
-  const applicable = rules.filter((rule) => (onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion)));
+  // An executed migration is history: only integrity rules judge it (its conventions, locks and references are past).
+  const executed = onlyRule ? undefined : executedBy(migration, config.baseline);
+  const applicable = rules.filter((rule) =>
+    onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion) && (!executed || appliesToExecuted(rule.meta.id, executed)),
+  );
   const reported: Finding[] = [];
   let current: Rule | undefined;
   const context: RuleContext = {
@@ -149,6 +153,20 @@ function lintOne(
   return [...kept, ...reported];
 }
 
+/**
+ * Rules that still judge an executed migration: its file must stay readable, parseable by Postgres
+ * (a shadow database replays it) and unchanged.
+ */
+export const INTEGRITY_RULE_IDS: ReadonlySet<string> = new Set(['readable-file', 'syntax', 'psql-meta-command', 'executed-immutable']);
+
+/**
+ * Whether a rule runs on a migration executed as `executed` says. pgwarden's own execution record
+ * also keeps `checkboxes`: the header it finalises must have every box closed.
+ */
+export function appliesToExecuted(ruleId: string, executed: ExecutedBy): boolean {
+  return INTEGRITY_RULE_IDS.has(ruleId) || (executed === 'record' && ruleId === 'checkboxes');
+}
+
 /** Whether a rule runs for the target version (meta.postgres is an inclusive range; absent means all). */
 export function appliesTo(rule: Pick<Rule, 'meta'>, postgresVersion: number): boolean {
   const range = rule.meta.postgres;
@@ -170,6 +188,7 @@ function toFinding(config: PgwardenConfig, file: string, rule: Rule, reported: R
     // A message may quote the file: an invisible character there (zero-width space, bidi override) is spelled out.
     message: showInvisible(reported.message),
     ...(reported.hint ? { hint: showInvisible(reported.hint) } : {}),
+    ...(reported.suggestion ? { suggestion: { sql: reported.suggestion.sql } } : {}),
   };
 }
 

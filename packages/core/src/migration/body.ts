@@ -19,6 +19,10 @@ import type { HeaderProblem } from './types.js';
 
 const VERIFY_LINE = /^\s*--[ \t]?VERIFY:([^]*)$/;
 const VERIFY_CONTINUATION = /^\s*--(?: {2,}|\t| \t)([^]*)$/;
+/** The template's own `-- Verification Query (optional)` heading (also `-- VERIFICATION QUERIES:`, `-- Verification:`). */
+const VERIFICATION_HEADING = /^\s*--\s*verification(?:\s+quer(?:y|ies))?\b(?:\s*\([^)]*\))?\s*:?([^]*)$/i;
+/** The template's placeholder query, which checks nothing. */
+const VERIFICATION_PLACEHOLDER = /\btable_name\s+WHERE\s+condition\b/i;
 const ROLLBACK_HEADING = /^\s*--\s*rollback\b([^]*)$/i;
 const LINE_COMMENT = /^\s*--\s?([^]*)$/;
 const SQL_COMMAND =
@@ -26,6 +30,8 @@ const SQL_COMMAND =
 
 export interface BodyFacts {
   verifications: { sql: string; line: number }[];
+  /** A `-- Verification Query` section followed by a commented SELECT: a check written for a human to run. */
+  verificationSection?: { sql: string; line: number };
   rollback?: { text: string; line: number };
   rollbackHeadingLine?: number;
   /** `-- pgwarden:` lines found in the body, where they have no effect. */
@@ -46,6 +52,17 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
   const facts: BodyFacts = { verifications: [], misplacedDirectives: [] };
   let verify: { pieces: string[]; line: number } | undefined;
   let rollback: OpenRollback | undefined;
+  let section: { pieces: string[]; line: number } | undefined;
+
+  const closeSection = () => {
+    // Prose may come first (`-- Expect no row:`): the query starts at the first SELECT or WITH line.
+    const first = section ? section.pieces.findIndex((piece) => /^(?:select|with)\b/i.test(piece)) : -1;
+    const sql = first < 0 ? '' : section!.pieces.slice(first).join('\n').trim();
+    if (section && sql && !facts.verificationSection && !VERIFICATION_PLACEHOLDER.test(sql)) {
+      facts.verificationSection = { sql, line: section.line };
+    }
+    section = undefined;
+  };
 
   const closeVerify = () => {
     const sql = verify?.pieces.join('\n').trim();
@@ -62,7 +79,17 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
   for (const line of iterateLines(text, bodyOffset, bodyStartLine)) {
     const content = line.text;
     // Fast path for empty lines, which cost nothing unless a section is open.
-    if (content === '' && !verify && !rollback) continue;
+    if (content === '' && !verify && !rollback && !section) continue;
+    if (section) {
+      const comment = LINE_COMMENT.exec(content);
+      if (comment && comment[1]!.trim() !== '' && !ROLLBACK_HEADING.test(content) && !VERIFY_LINE.test(content)) {
+        section.pieces.push(comment[1]!.trim());
+        continue;
+      }
+      // Only the comment lines right below the heading (or the SQL on its own line) belong to it.
+      if (section.pieces.length > 0 || content.trim() !== '') closeSection();
+      else if (content.trim() === '') continue;
+    }
     if (verify) {
       const continuation = VERIFY_CONTINUATION.exec(content);
       if (continuation && continuation[1]!.trim() !== '') {
@@ -83,6 +110,13 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
     if (verifyMatch) {
       closeRollback();
       verify = { pieces: [verifyMatch[1]!.trim()], line: line.number };
+      continue;
+    }
+
+    const verification = VERIFICATION_HEADING.exec(content);
+    if (verification && !rollback?.inBlockComment) {
+      closeRollback();
+      section = { pieces: verification[1]!.trim() ? [verification[1]!.trim()] : [], line: line.number };
       continue;
     }
 
@@ -120,6 +154,7 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
   }
   closeVerify();
   closeRollback();
+  closeSection();
   return facts;
 }
 

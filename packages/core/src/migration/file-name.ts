@@ -42,7 +42,13 @@ export function parseFileName(baseName: string): MigrationFileName {
 
   const match = STEM_PATTERN.exec(stem);
   if (!match) {
-    problems.push(`The file name does not match YYYY-MM-DD_NN_descriptive_name.sql (for example ${EXAMPLE}).`);
+    const loose = diagnoseLooseName(stem);
+    if (loose) {
+      problems.push(...loose.problems);
+      if (loose.suggestion !== name) result.suggestedName = loose.suggestion;
+    } else {
+      problems.push(`The file name does not match YYYY-MM-DD_NN_descriptive_name.sql (for example ${EXAMPLE}).`);
+    }
     return result;
   }
   const [, date, sequenceDigits, slug] = match as unknown as [string, string, string, string];
@@ -58,7 +64,35 @@ export function parseFileName(baseName: string): MigrationFileName {
   if (!SNAKE_CASE.test(slug)) {
     problems.push(`The descriptive name '${slug}' must be lower-case snake_case (letters, digits and single underscores, e.g. ${suggestSlug(slug)}).`);
   }
+  const suggestion = `${date}_${sequenceDigits.padStart(2, '0')}_${SNAKE_CASE.test(slug) ? slug : suggestSlug(slug)}.sql`;
+  if (problems.length > 0 && suggestion !== name && isCalendarDate(date)) result.suggestedName = suggestion;
   return result;
+}
+
+/**
+ * A stem close to the pattern (`2025-10-8_18_x`, `2025-10-08-18-add-x`, `2025_10_08_18_x`): what is
+ * wrong with it, one problem per mistake, and the corrected name. Undefined when it is not close.
+ */
+function diagnoseLooseName(stem: string): { problems: string[]; suggestion: string } | undefined {
+  const loose = /^(\d{4})([-_.])(\d{1,2})([-_.])(\d{1,2})([-_. ]+)(\d+)([-_ ]+)(.+)$/.exec(stem);
+  if (!loose) return undefined;
+  const [, year, sep1, month, sep2, day, sep3, sequence, sep4, slug] = loose as unknown as string[];
+  const problems: string[] = [];
+  if (month!.length < 2) problems.push(`The month '${month}' must have two digits (write ${month!.padStart(2, '0')}).`);
+  if (day!.length < 2) problems.push(`The day '${day}' must have two digits (write ${day!.padStart(2, '0')}).`);
+  if (sep1 !== '-' || sep2 !== '-') problems.push(`The date must be written with hyphens (YYYY-MM-DD), not '${sep1 !== '-' ? sep1 : sep2}'.`);
+  if (sep3 !== '_' || sep4 !== '_') {
+    const wrong = sep3 !== '_' ? sep3 : sep4;
+    problems.push(`The date, the sequence number and the name are separated by '_', not ${wrong === '-' ? 'a hyphen' : `'${wrong}'`}.`);
+  }
+  if (sequence!.length < 2) problems.push(`The sequence number '${sequence}' must have at least two digits (write ${sequence!.padStart(2, '0')}).`);
+  if (!SNAKE_CASE.test(slug!)) {
+    problems.push(`The descriptive name '${slug}' must be lower-case snake_case (letters, digits and single underscores, e.g. ${suggestSlug(slug!)}).`);
+  }
+  const date = `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
+  if (!isCalendarDate(date)) problems.push(`The date ${date} is not a real calendar date.`);
+  const fixedSlug = SNAKE_CASE.test(slug!) ? slug! : suggestSlug(slug!);
+  return { problems, suggestion: `${date}_${sequence!.padStart(2, '0')}_${fixedSlug}.sql` };
 }
 
 /** Best-effort snake_case spelling of a descriptive name, used in the suggestion only. */

@@ -64,6 +64,8 @@ export interface HeaderLocation {
   closing?: SourceLine;
   /** The header's last line: the closing rule, else the last inner line, else the opening rule. */
   last: SourceLine;
+  /** Set for a header written without `-- ====` fences (see locateFencelessHeader); `opening` is then its first line. */
+  fenceless?: true;
 }
 
 function withoutBom(line: SourceLine): string {
@@ -118,7 +120,30 @@ interface SectionBuilder {
 }
 
 export function normaliseSectionKey(label: string): string {
-  return label.trim().replace(/\s+/g, ' ').toUpperCase();
+  const key = label.trim().replace(/\s+/g, ' ').toUpperCase();
+  // `-- Migration 12: Add archived flag` numbers the title line: it is still the Migration field.
+  return /^MIGRATION #?\d+$/.test(key) ? 'MIGRATION' : key;
+}
+
+/** Template fields that mark a leading comment block as a header written without its `-- ====` fences. */
+const FENCELESS_FIELDS = new Set(['DATE', 'ISSUE', 'PROBLEM', 'SOLUTION', 'AFFECTED TABLES', SOURCE_OF_TRUTH_SECTION]);
+
+/**
+ * A header written without its `-- ====` fence lines: the leading comment block holds a
+ * `Migration:` title and at least one other template field. Undefined for any other comment block.
+ */
+export function locateFencelessHeader(text: string): HeaderLocation | undefined {
+  const block = leadingCommentBlock(text);
+  if (block.length < 2) return undefined;
+  const keys = new Set<string>();
+  for (const line of block) {
+    const rest = withoutBom(line).replace(/^\s*--/, '');
+    const match = SECTION_LINE.exec(rest);
+    if (match && !INDENTED.test(rest)) keys.add(normaliseSectionKey(match[1]!));
+  }
+  if (!keys.has('MIGRATION') || ![...keys].some((key) => FENCELESS_FIELDS.has(key))) return undefined;
+  // Directive lines inside the block are skipped by parseHeader, as in a fenced header.
+  return { leadingLines: [], opening: block[0]!, inner: block, last: block.at(-1)!, fenceless: true };
 }
 
 /** Parses the located header. Never throws; unrecognised lines are simply not sections. */
@@ -126,6 +151,11 @@ export function parseHeader(location: HeaderLocation): MigrationHeader {
   const builders: SectionBuilder[] = [];
   const checkboxes: HeaderCheckbox[] = [];
   let current: SectionBuilder | undefined;
+  /**
+   * A label with nothing after its colon takes its value from the plain comment lines right below
+   * it (`-- PROBLEM:` then `-- Nightly export misses rows.`), up to a bare `--` or the next label.
+   */
+  let openValue: SectionBuilder | undefined;
 
   for (const line of location.inner) {
     if (isDirectiveLine(line.text)) {
@@ -139,6 +169,7 @@ export function parseHeader(location: HeaderLocation): MigrationHeader {
 
     if (rest.trim() === '') {
       // A bare `--` separates paragraphs without ending the section.
+      openValue = undefined;
     } else if (INDENTED.test(rest)) {
       if (current) addContinuation(current, rest, line.number, restColumn);
     } else if ((sectionMatch = SECTION_LINE.exec(rest))) {
@@ -148,10 +179,14 @@ export function parseHeader(location: HeaderLocation): MigrationHeader {
         entries: [{ text: value, line: line.number, column: restColumn + rest.length - value.length }],
       };
       builders.push(current);
+      openValue = value.trim() === '' ? current : undefined;
     } else if (LIST_ITEM.test(rest)) {
       if (current) addContinuation(current, rest, line.number, restColumn);
+    } else if (openValue && openValue === current && !RULE_LINE.test(line.text)) {
+      addContinuation(current, rest, line.number, restColumn);
     } else {
       current = undefined;
+      openValue = undefined;
     }
     collectCheckboxes(rest, restColumn, line.number, current?.section.key ?? '', checkboxes);
   }
@@ -195,6 +230,7 @@ export function parseHeader(location: HeaderLocation): MigrationHeader {
   };
   if (title) header.title = title;
   if (location.closing) header.closingRuleLine = location.closing.number;
+  if (location.fenceless) header.fenceless = true;
   return header;
 }
 

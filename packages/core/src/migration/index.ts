@@ -13,6 +13,7 @@ export {
   type SourceFileFailure,
 } from './read-source-file.js';
 export { discoverMigrations, MigrationsDirectoryError, sortByVersion } from './discover.js';
+export { compareMigrations, compareVersions as compareMigrationVersions, historyBefore, sortHistory } from './history-order.js';
 export { nextSequence, renderNewMigration, titleFromSlug, type NewMigrationOptions } from './new-migration.js';
 export { newMigrationFile, NewMigrationError, type NewMigrationFile, type NewMigrationFileOptions } from './new-migration-file.js';
 export { addApproval, addExecutionRecord, tickCheckboxes, type ApprovalInput, type ExecutionInput } from './rewrite.js';

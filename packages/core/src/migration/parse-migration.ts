@@ -8,7 +8,7 @@ import { scanBody } from './body.js';
 import { computeChecksum } from './checksum.js';
 import { emptyDirectives, readDirectives } from './directives.js';
 import { parseFileName } from './file-name.js';
-import { leadingCommentBlock, locateHeader, parseHeader } from './header.js';
+import { leadingCommentBlock, locateFencelessHeader, locateHeader, parseHeader } from './header.js';
 import { lineEndOffset, type SourceLine } from './lines.js';
 import type { Migration } from './types.js';
 
@@ -78,9 +78,11 @@ function parseText(input: MigrationSource, name: Migration['name']): Migration {
     checksum: computeChecksum(body, directives),
     verifications: facts.verifications,
   };
-  if (location) migration.header = parseHeader(location);
+  const header = location ?? locateFencelessHeader(text);
+  if (header) migration.header = parseHeader(header);
   if (facts.verifications[0]) migration.verification = facts.verifications[0];
   if (facts.rollback) migration.rollback = facts.rollback;
+  if (facts.verificationSection) migration.verificationSection = facts.verificationSection;
   if (facts.rollbackHeadingLine !== undefined) migration.rollbackHeadingLine = facts.rollbackHeadingLine;
   return migration;
 }

@@ -11,6 +11,8 @@ export interface MigrationFileName {
   slug?: string;
   /** Why the name breaks the convention (empty when valid). */
   problems: string[];
+  /** The corrected name, when the mistakes can be fixed mechanically (padding, case, separators, extension). */
+  suggestedName?: string;
 }
 
 export type CheckboxState = 'open' | 'done' | 'not-applicable';
@@ -97,6 +99,11 @@ export interface MigrationHeader {
   executions: ExecutionRecord[];
   /** Line of the closing `-- ===` rule; undefined when the header is not closed by one. */
   closingRuleLine?: number;
+  /**
+   * Set when the header is a leading comment block written without the `-- ====` fence lines.
+   * Its lines then stay part of the body (and of the checksum), as for a file without a header.
+   */
+  fenceless?: true;
   /** Header lines that look meant for pgwarden but are malformed (e.g. an `APPROVED:` line without a checksum). */
   problems?: HeaderProblem[];
 }
@@ -129,6 +136,11 @@ export interface Migration {
   directiveProblems: HeaderProblem[];
   /** `-- VERIFY:` query, when present (the first one when there are several). */
   verification?: { sql: string; line: number };
+  /**
+   * The template's `-- Verification Query` section when a commented SELECT follows it (not the
+   * template's placeholder): a check for a human, which the runner does not run.
+   */
+  verificationSection?: { sql: string; line: number };
   /** Every `-- VERIFY:` query of the body, in file order. */
   verifications?: { sql: string; line: number }[];
   /** Rollback section, when present: set only when SQL follows the `-- Rollback` heading. `line` is the heading's line. */

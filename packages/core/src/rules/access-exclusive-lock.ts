@@ -1,6 +1,8 @@
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
+import { indexTableFinder } from './support/index-tables.js';
 import { keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
@@ -55,29 +57,51 @@ export const rule: Rule = {
     id: 'access-exclusive-lock',
     category: 'locking',
     defaultSeverity: 'info',
-    description: 'Names the tables a statement locks in ACCESS EXCLUSIVE mode, so that the migration is scheduled for a low-traffic window.',
+    description: 'Names, once per migration, the tables its statements lock in ACCESS EXCLUSIVE mode, so that the migration is scheduled for a low-traffic window.',
     docs: 'docs/rules/access-exclusive-lock.md',
   },
   check(context) {
-    const model = fileModel(context.sql);
+    const model = fileModel(context.sql, tablesCreatedBefore(context));
     const catalog = new CatalogCursor(context);
+    const indexTableOf = indexTableFinder(context);
+    const found: { statement: SqlStatement; names: string[]; report: LockReport }[] = [];
     for (const statement of model.statements) {
-      const report = inspect(statement, context.postgresVersion, (indexKey) => catalog.current(splitKey(indexKey).name).indexTable(indexKey));
+      const report = inspect(statement, context.postgresVersion, (indexKey) => catalog.current(splitKey(indexKey).name).indexTable(indexKey) ?? indexTableOf(indexKey));
       catalog.advance(statement);
       if (!report) continue;
       const locked = report.locked.filter((relation) => !relation.key || !model.createdBefore(relation.key, statement));
-      if (locked.length === 0) continue;
-      const names = unique(locked.map((relation) => relation.text));
+      if (locked.length > 0) found.push({ statement, names: unique(locked.map((relation) => relation.text)), report });
+    }
+    if (found.length === 0) return;
+
+    // One finding per migration: the schedule of the whole migration is what matters, not each statement.
+    const first = found[0]!;
+    const tables = unique(found.flatMap((item) => item.names));
+    const them = tables.length > 1 ? 'them' : 'it';
+    if (found.length === 1) {
+      const { report } = first;
       context.report({
-        statement,
-        message:
-          `${report.reason} takes an ACCESS EXCLUSIVE lock on ${names.join(', ')}: every read and write of ${names.length > 1 ? 'them' : 'it'} ` +
-          `waits ${lockHeldUntil(context)}${report.note ? `; ${report.note}` : ''}`,
+        statement: first.statement,
+        message: `${report.reason} takes an ACCESS EXCLUSIVE lock on ${tables.join(', ')}: every read and write of ${them} waits ${lockHeldUntil(context)}${report.note ? `; ${report.note}` : ''}`,
         hint: hint(context),
       });
+      return;
     }
+    const shown = found.slice(0, MAX_LISTED).map((item) => `${item.report.reason} (line ${item.statement.range.start.line})`);
+    const more = found.length > MAX_LISTED ? ` and ${found.length - MAX_LISTED} more` : '';
+    const notes = unique(found.map((item) => item.report.note).filter((note): note is string => Boolean(note)));
+    context.report({
+      statement: first.statement,
+      message:
+        `${found.length} statements take ACCESS EXCLUSIVE locks on ${tables.join(', ')}: ${shown.join(', ')}${more}; ` +
+        `every read and write of ${them} waits ${lockHeldUntil(context)}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
+      hint: hint(context),
+    });
   },
 };
+
+/** Statements listed in the one message of a migration; the rest are counted. */
+const MAX_LISTED = 5;
 
 /** How long the lock is held, for messages: until the transaction commits, or until the statement ends. */
 function lockHeldUntil(context: RuleContext): string {
@@ -248,7 +272,9 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
         const locked = objects.map((object) => {
           const names = strings(object.List?.items);
           const table = indexTable(namesKey(names));
-          return table ? { key: table, text: keyText(table) } : { text: `the table of index ${namesText(names)}` };
+          return table
+            ? { key: table, text: keyText(table) }
+            : { text: `the table of index ${namesText(names)} (no CREATE INDEX ${namesText(names)} found in current_schema/ or the earlier migrations)` };
         });
         return { locked, reason: `DROP INDEX ${objects.map((object) => namesText(strings(object.List?.items))).join(', ')}` };
       }

@@ -152,4 +152,42 @@ UPDATE public.care_plans SET status = 'active' WHERE status IS NULL;
   it('leaves a placeholder list to header-fields', async () => {
     expect(await runRule(RULE, migration('table_name_1, table_name_2', ADD_AND_BACKFILL))).toEqual([]);
   });
+
+  it('reads labelled items (NEW:, MODIFIED:) and does not take the label for a table', async () => {
+    const sql = `CREATE TABLE IF NOT EXISTS public.visit_notes (id uuid PRIMARY KEY, visit_id uuid REFERENCES public.visits (id), body text);
+ALTER TABLE public.visits ADD COLUMN IF NOT EXISTS note_count integer NOT NULL DEFAULT 0;
+`;
+    expect(await runRule(RULE, migration('NEW: visit_notes (note storage), MODIFIED: visits', sql))).toEqual([]);
+    const bullets = migration('\n--   - NEW: visit_notes (note storage)\n--   - MODIFIED: visits (note_count)', sql);
+    expect(await runRule(RULE, bullets)).toEqual([]);
+    // Near miss: a labelled table that the SQL does not touch is still reported, by its name.
+    const extra = await runRule(RULE, migration('NEW: visit_notes, MODIFIED: visits, REMOVED: visit_drafts', sql));
+    expect(extra.map((finding) => finding.message)).toEqual(['AFFECTED TABLES lists visit_drafts, but the SQL never touches it']);
+  });
+
+  it('accepts tables annotated as affected indirectly, and tables a function body or EXECUTE format reaches', async () => {
+    const sql = `ALTER TABLE public.visits ADD COLUMN IF NOT EXISTS archived boolean NOT NULL DEFAULT false;
+CREATE OR REPLACE FUNCTION public.visit_summary(p_clinic uuid) RETURNS TABLE (visits bigint) LANGUAGE sql STABLE AS $$
+  SELECT count(*) FROM public.clinic_visits_v WHERE clinic_id = p_clinic
+$$;
+DO $$
+BEGIN
+  EXECUTE format('ALTER TABLE public.%I ADD COLUMN IF NOT EXISTS archived boolean', 'visit_archive');
+END $$;
+`;
+    const listed = 'visits, patients (indirectly, via RLS helper), clinic_visits_v, visit_archive';
+    expect(await runRule(RULE, migration(listed, sql))).toEqual([]);
+    // Near miss: without the annotation, a table the SQL never names is reported.
+    const plain = await runRule(RULE, migration('visits, patients, clinic_visits_v, visit_archive', sql));
+    expect(plain.map((finding) => finding.message)).toEqual(['AFFECTED TABLES lists patients, but the SQL never touches it']);
+  });
+
+  it('takes a dropped index as touching the table the index was created on', async () => {
+    const files = { 'current_schema/03_clinical_core.sql': 'CREATE TABLE public.visits (id uuid, clinic_id uuid);\nCREATE INDEX IF NOT EXISTS visits_clinic_idx ON public.visits (clinic_id);\n' };
+    const sql = 'DROP INDEX IF EXISTS public.visits_clinic_idx;\n';
+    expect(await runRule(RULE, migration('visits', sql), { files })).toEqual([]);
+    // Near miss: an index nobody created does not vouch for a listed table.
+    const unknown = await runRule(RULE, migration('visits', 'DROP INDEX IF EXISTS public.visits_other_idx;\n'), { files });
+    expect(unknown.map((finding) => finding.message)).toEqual(['AFFECTED TABLES lists visits, but the SQL never touches it']);
+  });
 });

@@ -1,8 +1,10 @@
 import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
 import { relationsOf, walk } from '../sql/index.js';
-import type { RelationAction, SqlStatement } from '../sql/types.js';
+import type { PgNode, RelationAction, SqlStatement } from '../sql/types.js';
+import { indexTableFinder } from './support/index-tables.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
+import { namesKey, splitKey, strings } from './support/names.js';
 import type { Rule } from './types.js';
 
 /** What the migration does to a table that makes it an affected table, as the message says it. */
@@ -24,6 +26,9 @@ const TOUCHING: Partial<Record<RelationAction, string>> = {
 const NONE = /^(?:none|n\/a|na|nothing|-+)$/i;
 const IDENTIFIER = /("(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*)(?:[ \t]*\.[ \t]*("(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*))?/uy;
 const PLACEHOLDER = /\btable_name_\d\b/i;
+/** A note saying the table is affected without being named in the SQL. */
+const INDIRECT_NOTE = /\([^)]*\b(?:indirect(?:ly)?|via|through|read[- ]only|reads?|referenced|by trigger|cascade[sd]?)\b[^)]*\)/i;
+const WORD = /[\p{L}_][\p{L}\p{N}_$]*/gu;
 
 interface TableName {
   /** Lower-cased schema; empty for the default schema (`public`, or unqualified). */
@@ -34,6 +39,8 @@ interface TableName {
 }
 
 interface ListedTable extends TableName {
+  /** Annotated as touched indirectly (`(indirectly)`, `(via trigger)`, `(read only)`): the SQL need not name it. */
+  indirect: boolean;
   line: number;
   /** 1-based column of the name on its header line. */
   column: number;
@@ -100,7 +107,8 @@ function listedTables(section: HeaderSection, text: string): { tables: ListedTab
     items.push({ text: visible.slice(itemStart), index: itemStart });
 
     for (const item of items) {
-      const bullet = /^\s*(?:[-*\u2022]\s+)?/.exec(item.text)![0].length;
+      // A bullet, then an optional label such as `NEW:` or `MODIFIED:` before the name.
+      const bullet = /^\s*(?:[-*\u2022]\s+)?(?:[A-Za-z][A-Za-z ]{0,30}:\s*)?/.exec(item.text)![0].length;
       const body = item.text.slice(bullet).trim();
       if (body === '') continue;
       if (NONE.test(body) || NONE.test(body.split(/\s+/)[0]!)) {
@@ -111,8 +119,10 @@ function listedTables(section: HeaderSection, text: string): { tables: ListedTab
       const match = IDENTIFIER.exec(item.text);
       if (!match) continue;
       const [schema, name] = match[2] ? [unquote(match[1]!), unquote(match[2])] : [undefined, unquote(match[1]!)];
+      const note = segment.text.slice(item.index, item.index + item.text.length);
       tables.push({
         ...tableName(schema, name),
+        indirect: INDIRECT_NOTE.test(note),
         line: segment.line,
         column: segment.column + item.index + bullet,
         length: match[0].length,
@@ -180,8 +190,24 @@ export const rule: Rule = {
     if (context.sql.errors.length > 0) return;
     const mentioned: TableName[] = [];
     for (const statement of [...context.sql.statements, ...context.sql.nested]) mentionedIn(statement, mentioned);
+    // Function and DO bodies reach tables the parser cannot see: SELECTs, RETURN QUERY, EXECUTE format('... %I', 'visits').
+    const routineWords = new Set<string>();
+    for (const statement of context.sql.statements) {
+      if (statement.kind !== 'CreateFunctionStmt' && statement.kind !== 'DoStmt') continue;
+      for (const [word] of statement.text.replace(/--[^\n]*/g, ' ').matchAll(WORD)) routineWords.add(word.toLowerCase());
+    }
+    // DROP INDEX / ALTER INDEX name an index, not its table: look the table up where the index was created.
+    const indexTable = indexTableFinder(context);
+    for (const statement of [...context.sql.statements, ...context.sql.nested]) {
+      if (statement.kind !== 'DropStmt' || statement.node.removeType !== 'OBJECT_INDEX') continue;
+      for (const object of (statement.node.objects ?? []) as PgNode[]) {
+        const table = indexTable(namesKey(strings(object.List?.items)));
+        if (table) mentioned.push(tableName(splitKey(table).schema, splitKey(table).name));
+      }
+    }
     const reported = new Set<string>();
     for (const table of listed.tables) {
+      if (table.indirect || routineWords.has(table.name)) continue;
       if (reported.has(keyOf(table)) || mentioned.some((other) => matches(table, other))) continue;
       reported.add(keyOf(table));
       const remaining = listed.tables.filter((other) => keyOf(other) !== keyOf(table)).map((other) => other.display);

@@ -1,6 +1,7 @@
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
 import { namesText, relationKey, relationName, strings } from './support/names.js';
 import { alterCommands } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
@@ -27,7 +28,7 @@ export const rule: Rule = {
     docs: 'docs/rules/constraint-not-valid.md',
   },
   check(context) {
-    const model = fileModel(context.sql);
+    const model = fileModel(context.sql, tablesCreatedBefore(context));
     const notValid = new Map<string, NotValid>();
     for (const statement of model.statements) {
       const { kind, node } = statement;

@@ -1,4 +1,5 @@
 import { canonicalDirectives } from '../migration/directives.js';
+import { executedBy } from '../migration/execution-state.js';
 import type { Migration } from '../migration/types.js';
 import { describeExecutions } from './support/executions.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
@@ -36,8 +37,15 @@ export const rule: Rule = {
   check(context) {
     const { previous, migration } = context;
     const executions = previous?.header?.executions ?? [];
-    if (!previous || executions.length === 0) return;
-    const executed = describeExecutions(executions);
+    // Executed as its header records, by the convention's completion marks, or at or before the configured baseline.
+    const executedAs = previous && executedBy(previous, context.config.baseline);
+    if (!previous || !executedAs) return;
+    const executed =
+      executions.length > 0
+        ? describeExecutions(executions)
+        : executedAs === 'baseline'
+          ? `(at or before the baseline ${context.config.baseline})`
+          : '(its header is marked complete)';
     if (context.deleted) {
       // Moved or renamed (e.g. into a sub-folder): the file of the same name or version is checked in its own right.
       const { baseName, version } = previous.name;

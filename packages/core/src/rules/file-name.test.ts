@@ -61,4 +61,29 @@ describe('file-name', () => {
     const text = `-- pgwarden-ignore-file file-name -- imported from the legacy repository as is\n${TEXT}`;
     expect(await runRule(RULE, text, { fileName: 'legacy_init.sql' })).toEqual([]);
   });
+
+  it('says what is wrong with a name close to the pattern and proposes the corrected name', async () => {
+    const hints = async (fileName: string) => (await runRule(RULE, TEXT, { fileName })).map((finding) => [finding.message, finding.hint]);
+    expect(await hints('2025-10-8_18_add_archived_flag.sql')).toEqual([
+      ['file name "2025-10-8_18_add_archived_flag.sql": The day \'8\' must have two digits (write 08).', 'rename it to 2025-10-08_18_add_archived_flag.sql'],
+    ]);
+    expect(await hints('2025-10-08_18_Add_Archived_Flag.sql')).toEqual([
+      [
+        "file name \"2025-10-08_18_Add_Archived_Flag.sql\": The descriptive name 'Add_Archived_Flag' must be lower-case snake_case (letters, digits and single underscores, e.g. add_archived_flag).",
+        'rename it to 2025-10-08_18_add_archived_flag.sql',
+      ],
+    ]);
+    expect(await hints('2025-10-08-18-add-archived-flag.sql')).toEqual([
+      ['file name "2025-10-08-18-add-archived-flag.sql": The date, the sequence number and the name are separated by \'_\', not a hyphen.', 'rename it to 2025-10-08_18_add_archived_flag.sql'],
+      [
+        "file name \"2025-10-08-18-add-archived-flag.sql\": The descriptive name 'add-archived-flag' must be lower-case snake_case (letters, digits and single underscores, e.g. add_archived_flag).",
+        'rename it to 2025-10-08_18_add_archived_flag.sql',
+      ],
+    ]);
+    expect((await hints('2025-10-08_18_add_archived_flag.SQL'))[0]![1]).toBe('rename it to 2025-10-08_18_add_archived_flag.sql');
+    // Near miss: an impossible date cannot be corrected mechanically, so no name is proposed.
+    expect((await hints('2025-02-30_18_add_archived_flag.sql'))[0]![1]).toContain('YYYY-MM-DD_NN_descriptive_name.sql');
+    // Near miss: the correct name is clean.
+    expect(await hints('2025-10-08_18_add_archived_flag.sql')).toEqual([]);
+  });
 });

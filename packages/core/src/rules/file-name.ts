@@ -13,7 +13,9 @@ export const rule: Rule = {
     for (const problem of name.problems) {
       context.report({
         message: `file name "${name.baseName}": ${problem}`,
-        hint: 'rename it to YYYY-MM-DD_NN_descriptive_name.sql, e.g. 2025-10-08_18_add_processing_time_minutes.sql (pgwarden new <slug> picks the next number)',
+        hint: name.suggestedName
+          ? `rename it to ${name.suggestedName}`
+          : 'rename it to YYYY-MM-DD_NN_descriptive_name.sql, e.g. 2025-10-08_18_add_processing_time_minutes.sql (pgwarden new <slug> picks the next number)',
       });
     }
   },

@@ -41,11 +41,31 @@ export const rule: Rule = {
       if (statement.guard) continue;
       for (const problem of inspect(statement, context.postgresVersion)) {
         if (problem.key && model.droppedBefore(problem.key, statement, problem.cmdIndex)) continue;
-        context.report({ statement, message: problem.message, hint: problem.hint });
+        const suggestion = suggestionFor(problem.hint, statement);
+        context.report({ statement, message: problem.message, hint: problem.hint, ...(suggestion ? { suggestion: { sql: suggestion } } : {}) });
       }
     }
   },
 };
+
+/**
+ * The whole corrected SQL when the hint is a mechanical fix of this statement: a DO-block guard
+ * around it, or a DROP ... IF EXISTS right before it. Undefined for advice that needs a human.
+ */
+function suggestionFor(hint: string, statement: SqlStatement): string | undefined {
+  const text = statement.text.replace(/^(?:\s*--[^\n]*\n)+/, '').trim();
+  const shown = oneLine(statement.text, 140);
+  if (shown.endsWith('...')) return undefined;
+  const guard = /DO \$\$ BEGIN IF (.+?) THEN /.exec(hint);
+  if (guard && hint.includes(`THEN ${shown}; END IF; END $$;`)) {
+    const tag = text.includes('$$') ? '$pgw$' : '$$';
+    return `DO ${tag} BEGIN IF ${guard[1]} THEN ${text}; END IF; END ${tag}`;
+  }
+  const dropFirst = /^(?:put|write) "(DROP .+? IF EXISTS .+?;)" (?:right before it|followed by a plain CREATE TRIGGER)/.exec(hint);
+  if (dropFirst) return `${dropFirst[1]}\n${hint.includes('followed by a plain CREATE TRIGGER') ? text.replace(/^CREATE\s+OR\s+REPLACE\s+/i, 'CREATE ') : text}`;
+  const rewritten = /^write "(ALTER [^"]+ IF EXISTS [^"]+)"$/.exec(hint);
+  return rewritten?.[1];
+}
 
 /** `DO $$ BEGIN IF <condition> THEN <statement>; END IF; END $$;` with the statement on one line. */
 function doGuard(condition: string, statement: SqlStatement): string {

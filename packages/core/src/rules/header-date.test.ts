@@ -62,4 +62,17 @@ describe('header-date', () => {
     expect(await runRule(RULE, `${header().replace(/-- Date: .*\n/, '')}${SQL}`)).toEqual([]);
     expect(await runRule(RULE, `${header().replace(/-- Date: .*\n/, '-- Date:\n')}${SQL}`)).toEqual([]);
   });
+
+  it('quotes the whole date it read, and reads a written-out date', async () => {
+    const findings = await runRule(RULE, withDate('30 September 2025'));
+    expect(findings.map((finding) => [finding.line, finding.column, finding.endColumn, finding.message])).toEqual([
+      [3, 10, 27, 'header Date "30 September 2025" is not in the form YYYY-MM-DD (it reads as 2025-09-30)'],
+    ]);
+    expect(findings[0].hint).toBe('write the date as YYYY-MM-DD: "-- Date: 2025-09-30"');
+    const american = await runRule(RULE, withDate('Oct 8, 2025'));
+    expect(american.map((finding) => finding.message)).toEqual(['header Date "Oct 8, 2025" is not in the form YYYY-MM-DD (it reads as 2025-10-08)']);
+    // Near miss: a day that does not exist is quoted, not converted.
+    const impossible = await runRule(RULE, withDate('31 September 2025'));
+    expect(impossible.map((finding) => finding.message)).toEqual(['header Date "31 September 2025" is not in the form YYYY-MM-DD']);
+  });
 });

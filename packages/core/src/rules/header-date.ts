@@ -14,6 +14,25 @@ function valueRange(text: string, line: number, value: string): SourceRange {
   return lineRange(source, start + 1, end + 1);
 }
 
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** `30 September 2025`, `Sept 30, 2025` -> `2025-09-30`; undefined when the text is no such date. */
+function readableDate(value: string): string | undefined {
+  const month = (word: string) => {
+    const lower = word.toLowerCase().replace(/\.$/, '');
+    const index = lower.length >= 3 ? MONTHS.findIndex((name) => name.startsWith(lower)) : -1;
+    return index < 0 ? undefined : index + 1;
+  };
+  let parts: [number, number | undefined, number] | undefined;
+  const dayFirst = /^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+\.?),?\s+(\d{4})\b/.exec(value);
+  const monthFirst = /^([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/.exec(value);
+  if (dayFirst) parts = [Number(dayFirst[3]), month(dayFirst[2]!), Number(dayFirst[1])];
+  else if (monthFirst) parts = [Number(monthFirst[3]), month(monthFirst[1]!), Number(monthFirst[2])];
+  if (!parts || parts[1] === undefined) return undefined;
+  const iso = `${parts[0]}-${String(parts[1]).padStart(2, '0')}-${String(parts[2]).padStart(2, '0')}`;
+  return isCalendarDate(iso) ? iso : undefined;
+}
+
 export const rule: Rule = {
   meta: {
     id: 'header-date',
@@ -28,18 +47,23 @@ export const rule: Rule = {
     // header-present and header-fields report a missing header, a missing or an empty Date.
     if (!section || section.value.trim() === '') return;
 
-    const written = section.value.trim().split(/\s+/)[0]!;
-    const range = valueRange(text, section.line, written);
+    const value = section.value.trim();
     const fileDate = name.date && isCalendarDate(name.date) ? name.date : undefined;
-
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(written)) {
+    // An ISO date may be followed by a note (`2025-10-08 (revised)`); anything else is quoted whole.
+    const iso = /^\d{4}-\d{2}-\d{2}(?![\w-])/.exec(value)?.[0];
+    if (!iso) {
+      const quoted = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+      const range = valueRange(text, section.line, sourceLine(text, section.line)?.text.includes(value) ? value : value.split(/\s+/)[0]!);
+      const read = readableDate(value);
       context.report({
-        message: `header Date "${written}" is not in the form YYYY-MM-DD`,
+        message: `header Date "${quoted}" is not in the form YYYY-MM-DD${read ? ` (it reads as ${read})` : ''}`,
         range,
-        hint: `write the date as YYYY-MM-DD${fileDate ? `: "-- Date: ${fileDate}" (the file name's date)` : ''}`,
+        hint: `write the date as YYYY-MM-DD${read ? `: "-- Date: ${read}"` : fileDate ? `: "-- Date: ${fileDate}" (the file name's date)` : ''}`,
       });
       return;
     }
+    const written = iso;
+    const range = valueRange(text, section.line, written);
     if (!isCalendarDate(written)) {
       context.report({
         message: `header Date ${written} is not a real calendar date`,

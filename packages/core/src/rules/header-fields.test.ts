@@ -138,4 +138,23 @@ END $$;
   it('leaves a file without a header to header-present', async () => {
     expect(await runRule(RULE, `-- just a comment\n${SQL}`)).toEqual([]);
   });
+
+  it('reads a value written on the comment lines below its label', async () => {
+    const text = header().replace(
+      '-- PROBLEM: Operators cannot see how long documents take to process.\n',
+      '-- PROBLEM:\n-- Nightly export misses rows.\n-- It drops documents without a duration.\n',
+    );
+    expect(await runRule(RULE, `${text}\nSELECT 1;\n`)).toEqual([]);
+    // Near miss: a label followed by a bare "--" line is still empty.
+    const empty = header().replace('-- PROBLEM: Operators cannot see how long documents take to process.\n', '-- PROBLEM:\n--\n-- Nightly export misses rows.\n');
+    expect((await runRule(RULE, `${empty}\nSELECT 1;\n`)).map((finding) => finding.message)).toEqual(['header field PROBLEM is empty']);
+  });
+
+  it('takes a numbered title line as the Migration field', async () => {
+    const text = header().replace('-- Migration: Add processing time to documents', '-- Migration 12: Add archived flag');
+    expect(await runRule(RULE, `${text}\nSELECT 1;\n`)).toEqual([]);
+    // Near miss: a title line of another word is not the Migration field.
+    const other = header().replace('-- Migration: Add processing time to documents', '-- Change 12: Add archived flag');
+    expect((await runRule(RULE, `${other}\nSELECT 1;\n`)).map((finding) => finding.message)).toEqual(['header is missing the field Migration']);
+  });
 });

@@ -49,4 +49,23 @@ describe('header-present', () => {
     expect((await runRule(RULE, text, { config: { rules: { [RULE]: 'warning' } } })).map((finding) => finding.severity)).toEqual(['warning']);
     expect(await runRule(RULE, `-- pgwarden-ignore-file header-present -- imported from the legacy repository\n${text}`)).toEqual([]);
   });
+
+  it('tells a header written without its fence lines from a missing header', async () => {
+    const fenceless = header()
+      .split('\n')
+      .filter((line) => !line.startsWith('-- ====='))
+      .join('\n');
+    const findings = await runRule(RULE, `${fenceless}\n${SQL}`);
+    expect(findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [
+        1,
+        'migration header has no "-- ====" fence lines: lines 1-17 read as a header, but pgwarden cannot rewrite it (approvals, execution records) and counts it as SQL body',
+      ],
+    ]);
+    // The fields are still read: header-fields has nothing to say about them.
+    expect(await runRule('header-fields', `${fenceless}\n${SQL}`)).toEqual([]);
+    // Near miss: a leading comment with one field-like line is no header at all.
+    const [plain] = await runRule(RULE, `-- Migration: add processing time\n-- (quick fix)\n${SQL}`);
+    expect(plain!.message).toBe('no migration header: the file must start with the "-- ====" header block');
+  });
 });

@@ -2,7 +2,7 @@ import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
 import { namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
-import { insertAfter } from './support/statement-text.js';
+import { insertAfter, withInsertion } from './support/statement-text.js';
 import type { Rule } from './types.js';
 
 const NAME = String.raw`(?:"(?:[^"]|"")*"|[^\s."(]+)`;
@@ -17,6 +17,8 @@ interface Problem {
   key: string;
   /** The statement start, corrected. */
   fix?: string;
+  /** The whole statement, corrected: the finding's suggestion. */
+  suggestion?: string;
   /** Extra advice for the hint. */
   note?: string;
   /** Replaces the whole message (unnamed indexes). */
@@ -45,10 +47,18 @@ export const rule: Rule = {
         statement,
         message: problem.message ?? `${problem.what} without ${problem.missing} fails when the migration runs a second time`,
         hint: [problem.fix ? `write "${problem.fix}"` : undefined, problem.note].filter(Boolean).join('; '),
+        ...(problem.suggestion ? { suggestion: { sql: problem.suggestion } } : {}),
       });
     }
   },
 };
+
+/** The corrected first line for the hint and the corrected statement for the suggestion. */
+function fixOf(text: string, pattern: RegExp, insertion: string): { fix?: string; suggestion?: string } {
+  const fix = insertAfter(text, pattern, insertion);
+  const suggestion = withInsertion(text, pattern, insertion);
+  return { ...(fix ? { fix } : {}), ...(suggestion ? { suggestion } : {}) };
+}
 
 /** What is wrong with a CREATE statement, or undefined when it is idempotent (or not a CREATE this rule knows). */
 function inspect(statement: SqlStatement, postgresVersion: number): Problem | undefined {
@@ -57,13 +67,13 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem | un
     what,
     missing: 'IF NOT EXISTS',
     key,
-    fix: insertAfter(text, new RegExp(keywords), 'IF NOT EXISTS '),
+    ...fixOf(text, new RegExp(keywords), 'IF NOT EXISTS '),
   });
   const orReplace = (what: string, key: string, note?: string): Problem => ({
     what,
     missing: 'OR REPLACE',
     key,
-    fix: insertAfter(text, /CREATE\s+/, 'OR REPLACE '),
+    ...fixOf(text, /CREATE\s+/, 'OR REPLACE '),
     note,
   });
 
@@ -95,7 +105,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem | un
           missing: 'IF NOT EXISTS',
           key: `index:unnamed:${statement.range.start.offset}`,
           message: `CREATE ${node.unique ? 'UNIQUE ' : ''}INDEX on ${table} has no name: every run creates another copy of the index`,
-          fix: insertAfter(text, /CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?/, `IF NOT EXISTS ${quoteIdent(suggested)} `),
+          ...fixOf(text, /CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?/, `IF NOT EXISTS ${quoteIdent(suggested)} `),
           note: 'IF NOT EXISTS needs an index name',
         };
       }
@@ -182,7 +192,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem | un
         what: `ALTER TYPE ${namesText(names)} ADD VALUE ${quoteLiteral(node.newVal)}`,
         missing: 'IF NOT EXISTS',
         key: `enum-value:${namesKey(names)}:${node.newVal}`,
-        fix: insertAfter(text, new RegExp(String.raw`ALTER\s+TYPE\s+${QUALIFIED}\s+ADD\s+VALUE\s+`), 'IF NOT EXISTS '),
+        ...fixOf(text, new RegExp(String.raw`ALTER\s+TYPE\s+${QUALIFIED}\s+ADD\s+VALUE\s+`), 'IF NOT EXISTS '),
       };
     }
     default:

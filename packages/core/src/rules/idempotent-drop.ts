@@ -1,6 +1,7 @@
+import { createdEarlier } from './support/created-objects.js';
 import { droppedObjects } from './support/dropped-objects.js';
 import { fileModel } from './support/file-model.js';
-import { insertAfter } from './support/statement-text.js';
+import { insertAfter, withInsertion } from './support/statement-text.js';
 import type { Rule } from './types.js';
 
 /** DROP statements and ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT without IF EXISTS. */
@@ -13,9 +14,12 @@ export const rule: Rule = {
     docs: 'docs/rules/idempotent-drop.md',
   },
   check(context) {
-    for (const statement of fileModel(context.sql).statements) {
+    const { statements } = fileModel(context.sql);
+    const isCreatedEarlier = createdEarlier(statements);
+    for (const statement of statements) {
       if (statement.guard) continue;
-      const missing = droppedObjects(statement).filter((object) => !object.missingOk);
+      // A DROP of what this file created earlier (a helper function, a staging table) finds it again on a second run.
+      const missing = droppedObjects(statement).filter((object) => !object.missingOk && !isCreatedEarlier(object.key, statement));
       if (missing.length === 0) continue;
 
       if (statement.kind === 'AlterTableStmt') {
@@ -32,11 +36,14 @@ export const rule: Rule = {
 
       const keyword = missing[0]!.keyword;
       const names = missing.map((object) => object.text).join(', ');
-      const fix = insertAfter(statement.text, new RegExp(String.raw`DROP\s+${keyword === 'ROLE' ? '(?:ROLE|USER|GROUP)' : keyword.replace(/ /g, String.raw`\s+`)}\s+(?:CONCURRENTLY\s+)?`), 'IF EXISTS ');
+      const pattern = new RegExp(String.raw`DROP\s+${keyword === 'ROLE' ? '(?:ROLE|USER|GROUP)' : keyword.replace(/ /g, String.raw`\s+`)}\s+(?:CONCURRENTLY\s+)?`);
+      const fix = insertAfter(statement.text, pattern, 'IF EXISTS ');
+      const suggestion = withInsertion(statement.text, pattern, 'IF EXISTS ');
       context.report({
         statement,
         message: `DROP ${keyword} ${names} without IF EXISTS fails when the migration runs a second time (the ${keyword.toLowerCase()} is already gone)`,
         hint: fix ? `write "${fix}"` : `add IF EXISTS after DROP ${keyword}`,
+        ...(suggestion ? { suggestion: { sql: suggestion } } : {}),
       });
     }
   },

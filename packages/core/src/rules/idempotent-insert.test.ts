@@ -68,4 +68,41 @@ BEGIN
 END $$;`;
     expect(await lint(sql)).toEqual([]);
   });
+
+  it('accepts a test row inserted and deleted in the same DO block', async () => {
+    const sql = `DO $$
+DECLARE
+  probe uuid;
+BEGIN
+  INSERT INTO public.visit_notes (visit_id, body) VALUES ('00000000-0000-0000-0000-000000000001', 'probe') RETURNING id INTO probe;
+  IF NOT EXISTS (SELECT 1 FROM public.visit_notes WHERE id = probe AND search_vector IS NOT NULL) THEN
+    RAISE EXCEPTION 'trigger did not fill search_vector';
+  END IF;
+  DELETE FROM public.visit_notes WHERE id = probe;
+END $$;`;
+    expect(await lint(sql)).toEqual([]);
+    // Near miss: the DELETE is of another table, so the probe row stays and is inserted again on a second run.
+    const other = sql.replace('DELETE FROM public.visit_notes', 'DELETE FROM public.visit_events');
+    expect((await lint(other)).map((finding) => finding.line)).toEqual([5]);
+  });
+
+  it('accepts backfills whose SELECT only picks rows still missing', async () => {
+    const sql = `INSERT INTO public.patient_settings (patient_id, locale)
+SELECT p.id, 'fr-CA' FROM public.patients p
+ WHERE p.deleted_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM patient_settings s WHERE s.patient_id = p.id);
+INSERT INTO public.patient_settings (patient_id, locale)
+SELECT p.id, 'en' FROM public.patients p
+  LEFT JOIN public.patient_settings s ON s.patient_id = p.id
+ WHERE s.patient_id IS NULL;
+INSERT INTO public.patient_settings (patient_id, locale)
+SELECT p.id, 'en' FROM public.patients p
+ON CONFLICT (patient_id) DO NOTHING;`;
+    expect(await lint(sql)).toEqual([]);
+    // Near miss: NOT EXISTS against another table does not keep the target free of duplicates.
+    const wrong = `INSERT INTO public.patient_settings (patient_id, locale)
+SELECT p.id, 'fr-CA' FROM public.patients p
+ WHERE NOT EXISTS (SELECT 1 FROM public.patient_flags f WHERE f.patient_id = p.id);`;
+    expect((await lint(wrong)).map((finding) => finding.line)).toEqual([1]);
+  });
 });

@@ -30,6 +30,7 @@ export const rule: Rule = {
       if (kind !== 'InsertStmt' || statement.guard || node.onConflictClause) continue;
       const key = relationKey(node.relation);
       if (cleared.has(key) || hasAntiJoinGuard(node.selectStmt, key) || hasAntiJoinGuard(node.withClause, key)) continue;
+      if (deletedLaterInSameBlock(statement, key, model.after(statement))) continue;
 
       const table = relationName(node.relation);
       const values = Boolean(node.selectStmt?.SelectStmt?.valuesLists);
@@ -43,6 +44,12 @@ export const rule: Rule = {
     }
   },
 };
+
+/** A test row: inserted, then deleted from the same table in the same DO block, so no row is left to duplicate. */
+function deletedLaterInSameBlock(insert: SqlStatement, key: string, later: readonly SqlStatement[]): boolean {
+  if (!insert.parent || insert.parent.kind !== 'DoStmt') return false;
+  return later.some((statement) => statement.parent === insert.parent && statement.kind === 'DeleteStmt' && relationKey(statement.node.relation) === key);
+}
 
 /** True when the query only inserts rows that are not yet in the target table. */
 function hasAntiJoinGuard(query: PgNode | undefined, target: string): boolean {

@@ -1,6 +1,7 @@
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
 import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { insertAfter } from './support/statement-text.js';
@@ -21,7 +22,7 @@ export const rule: Rule = {
     docs: 'docs/rules/index-concurrently.md',
   },
   check(context) {
-    const model = fileModel(context.sql);
+    const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
     const createdIndexes = new Set<string>();
     for (const statement of model.statements) {

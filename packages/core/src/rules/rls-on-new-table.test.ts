@@ -121,13 +121,53 @@ ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
     expect(await runRule(RULE, text)).toEqual([]);
   });
 
-  it('skips tables in schemas that are not exposed, temporary tables and partitions', async () => {
+  it('skips tables in schemas that are not exposed and temporary tables', async () => {
     const text = migration(`CREATE SCHEMA IF NOT EXISTS private;
 CREATE TABLE IF NOT EXISTS private.job_leases (job_id uuid PRIMARY KEY, leased_until timestamptz NOT NULL);
 CREATE TEMP TABLE backfill_ids (id uuid);
-CREATE TABLE IF NOT EXISTS public.vitals_2025_10 PARTITION OF public.vitals FOR VALUES FROM ('2025-10-01') TO ('2025-11-01');
+CREATE TABLE IF NOT EXISTS private.vitals_2025_10 PARTITION OF private.vitals FOR VALUES FROM ('2025-10-01') TO ('2025-11-01');
 `);
     expect(await runRule(RULE, text)).toEqual([]);
+  });
+
+  it('covers partitions: queried directly, a partition bypasses the parent policies', async () => {
+    const partition = "CREATE TABLE IF NOT EXISTS public.vitals_2025_10 PARTITION OF public.vitals FOR VALUES FROM ('2025-10-01') TO ('2025-11-01');\n";
+    const findings = await runRule(RULE, migration(partition));
+    expect(findings.map((finding) => finding.message)).toEqual([
+      'partition public.vitals_2025_10 of public.vitals is created in exposed schema "public" without ENABLE ROW LEVEL SECURITY: queried directly, a partition bypasses its parent\'s policies',
+    ]);
+    // With RLS and no policy of its own, direct access is denied: no warning for a partition.
+    expect(await runRule(RULE, migration(`${partition}ALTER TABLE public.vitals_2025_10 ENABLE ROW LEVEL SECURITY;\n`))).toEqual([]);
+  });
+
+  it('accepts CREATE TABLE IF NOT EXISTS of a table an earlier migration created with RLS', async () => {
+    const history = {
+      'archive/2025-06-01_03_create_care_notes.sql': `${CARE_NOTES}ALTER TABLE public.care_notes ENABLE ROW LEVEL SECURITY;\n${POLICY}`,
+    };
+    expect(await runRule(RULE, migration(CARE_NOTES), { history })).toEqual([]);
+    // Near miss: the earlier migration created it without RLS.
+    const unprotected = { '2025-06-01_03_create_care_notes.sql': CARE_NOTES };
+    expect(await runRule(RULE, migration(CARE_NOTES), { history: unprotected })).toHaveLength(1);
+    // Near miss: a later migration (by version) does not count as history of this one.
+    const later = { '2026-01-01_40_create_care_notes.sql': `${CARE_NOTES}ALTER TABLE public.care_notes ENABLE ROW LEVEL SECURITY;\n` };
+    expect(await runRule(RULE, migration(CARE_NOTES), { history: later })).toHaveLength(1);
+  });
+
+  it('flags a materialized view in an exposed schema unless it is revoked from anon and authenticated', async () => {
+    const view = 'CREATE MATERIALIZED VIEW IF NOT EXISTS public.visit_stats AS SELECT clinic_id, count(*) AS visits FROM public.visits GROUP BY clinic_id;\n';
+    const findings = await runRule(RULE, migration(view));
+    expect(findings.map((finding) => [finding.line, finding.message])).toEqual([
+      [
+        at(migration(view), 'CREATE MATERIALIZED').line,
+        'materialized view public.visit_stats is created in exposed schema "public": a materialized view cannot have row level security, so anon and authenticated can read every row of it through the API',
+      ],
+    ]);
+    expect(await runRule(RULE, migration(`${view}REVOKE ALL ON public.visit_stats FROM anon, authenticated;\n`))).toEqual([]);
+    // Near miss: revoking from PUBLIC leaves Supabase's grants to anon and authenticated.
+    const publicOnly = await runRule(RULE, migration(`${view}REVOKE SELECT ON public.visit_stats FROM PUBLIC, anon;\n`));
+    expect(publicOnly.map((finding) => finding.message)).toEqual([expect.stringContaining('so authenticated can read every row')]);
+    // A materialized view in a schema that is not exposed is fine.
+    expect(await runRule(RULE, migration(view.replace('public.visit_stats', 'private.visit_stats')))).toEqual([]);
   });
 
   it('reads exposedSchemas from the configuration', async () => {

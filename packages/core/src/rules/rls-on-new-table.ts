@@ -1,4 +1,7 @@
+import type { Migration } from '../migration/types.js';
+import { parseSql } from '../sql/index.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { earlierMigrations } from './support/history-facts.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
@@ -8,6 +11,10 @@ const ID = 'rls-on-new-table';
 
 interface CreatedTable {
   statement: SqlStatement;
+  /** `CREATE TABLE IF NOT EXISTS`: a no-op when the table is already there. */
+  ifNotExists: boolean;
+  /** The parent of a `PARTITION OF` table. */
+  partitionOf?: string;
   /** Current `schema.name` (follows RENAME and SET SCHEMA in the same file). */
   key: string;
   /** Every `schema.name` the table had in this file. */
@@ -32,6 +39,10 @@ export const rule: Rule = {
     const byKey = new Map<string, CreatedTable>();
     const enabled = new Map<string, SqlStatement>();
     const policies = new Set<string>();
+    const matviews: { statement: SqlStatement; key: string }[] = [];
+    /** Relation key -> roles this file revokes privileges from on it. */
+    const revoked = new Map<string, Set<string>>();
+    const protectedBefore = earlierRlsTables(context);
 
     for (const statement of executedStatements(context.sql)) {
       const { kind, node } = statement;
@@ -39,9 +50,26 @@ export const rule: Rule = {
       if (newTable) {
         const key = relationKey(newTable);
         if (!byKey.has(key)) {
-          const table: CreatedTable = { statement, key, names: new Set([key]) };
+          const table: CreatedTable = { statement, key, names: new Set([key]), ifNotExists: kind === 'CreateStmt' && Boolean(node.if_not_exists) };
+          const parent: PgNode | undefined = kind === 'CreateStmt' && node.partbound ? node.inhRelations?.[0]?.RangeVar : undefined;
+          if (parent) table.partitionOf = relationKey(parent);
           created.push(table);
           byKey.set(key, table);
+        }
+        continue;
+      }
+      if (kind === 'CreateTableAsStmt' && node.objtype === 'OBJECT_MATVIEW' && node.into?.rel) {
+        matviews.push({ statement, key: relationKey(node.into.rel) });
+        continue;
+      }
+      if (kind === 'GrantStmt' && !node.is_grant && node.objtype === 'OBJECT_TABLE') {
+        const roles = ((node.grantees ?? []) as PgNode[]).map((grantee) => String(grantee.RoleSpec?.rolename ?? '').toLowerCase());
+        for (const object of (node.objects ?? []) as PgNode[]) {
+          if (!object.RangeVar) continue;
+          const key = relationKey(object.RangeVar);
+          const set = revoked.get(key) ?? new Set<string>();
+          for (const role of roles) set.add(role);
+          revoked.set(key, set);
         }
         continue;
       }
@@ -79,13 +107,23 @@ export const rule: Rule = {
     for (const table of created) {
       const schema = schemaOf(table.key);
       if (!exposed.has(schema)) continue;
+      // CREATE TABLE IF NOT EXISTS of a table an earlier migration created with RLS: nothing new is exposed.
+      if (table.ifNotExists && table.names.size === 1 && protectedBefore().has(table.key)) continue;
       const enabling = [...table.names].map((name) => enabled.get(name)).find(Boolean);
-      if (!enabling) {
+      if (!enabling && table.partitionOf) {
+        context.report({
+          statement: table.statement,
+          message: `partition ${table.key} of ${table.partitionOf} is created in exposed schema "${schema}" without ENABLE ROW LEVEL SECURITY: queried directly, a partition bypasses its parent's policies`,
+          hint: `add "ALTER TABLE ${table.key} ENABLE ROW LEVEL SECURITY;" (without policies it denies direct access to anon and authenticated, while queries through ${table.partitionOf} keep the parent's policies)`,
+        });
+      } else if (!enabling) {
         context.report({
           statement: table.statement,
           message: `table ${table.key} is created in exposed schema "${schema}" without ENABLE ROW LEVEL SECURITY in this migration`,
           hint: `add "ALTER TABLE ${table.key} ENABLE ROW LEVEL SECURITY;" and policies for the roles that need rows, e.g. CREATE POLICY ... ON ${table.key} FOR SELECT TO authenticated USING (auth.uid() = user_id)`,
         });
+      } else if (table.partitionOf) {
+        // Deny-all on direct access is what a partition wants: rows are read through the parent.
       } else if (![...table.names].some((name) => policies.has(name))) {
         context.report({
           statement: enabling,
@@ -95,15 +133,71 @@ export const rule: Rule = {
         });
       }
     }
+
+    // A materialized view cannot have row level security: in an exposed schema the API roles read all of it.
+    for (const view of matviews) {
+      const schema = schemaOf(view.key);
+      if (!exposed.has(schema)) continue;
+      const roles = revoked.get(view.key);
+      // Supabase grants to anon and authenticated by name: revoking from PUBLIC leaves those grants in place.
+      const open = API_ROLES.filter((role) => !roles?.has(role));
+      if (open.length === 0) continue;
+      context.report({
+        statement: view.statement,
+        message: `materialized view ${view.key} is created in exposed schema "${schema}": a materialized view cannot have row level security, so ${open.join(' and ')} can read every row of it through the API`,
+        hint: `revoke it from the API roles ("REVOKE ALL ON ${view.key} FROM anon, authenticated;") and read it through a function or a view with security_invoker, or create it in a schema that is not exposed`,
+      });
+    }
   },
 };
 
+const API_ROLES = ['anon', 'authenticated'];
 
-/** The table a statement creates, unless it is temporary or a partition (partitions are reached through their parent). */
+const rlsCache = new WeakMap<Migration, [string, boolean][]>();
+
+/** ENABLE (true) / DISABLE (false) ROW LEVEL SECURITY statements of a migration, in order; parsed once per file. */
+function rlsChanges(migration: Migration): [string, boolean][] {
+  let changes = rlsCache.get(migration);
+  if (changes) return changes;
+  changes = [];
+  if (/row\s+level\s+security/i.test(migration.text)) {
+    const parsed = parseSql(migration.text);
+    for (const statement of [...parsed.statements, ...parsed.nested]) {
+      if (statement.kind !== 'AlterTableStmt' || !statement.node.relation) continue;
+      const subtypes = ((statement.node.cmds ?? []) as PgNode[]).map((cmd) => cmd.AlterTableCmd?.subtype);
+      const key = relationKey(statement.node.relation);
+      if (subtypes.includes('AT_EnableRowSecurity')) changes.push([key, true]);
+      if (subtypes.includes('AT_DisableRowSecurity')) changes.push([key, false]);
+    }
+  }
+  rlsCache.set(migration, changes);
+  return changes;
+}
+
+/**
+ * Tables that earlier migrations (in version order) enable RLS on. Not current_schema/: it may already
+ * describe this very migration. Computed on first use only; only files that mention ROW LEVEL SECURITY are parsed.
+ */
+function earlierRlsTables(context: Parameters<Rule['check']>[0]): () => ReadonlySet<string> {
+  let tables: Set<string> | undefined;
+  return () => {
+    if (tables) return tables;
+    tables = new Set();
+    for (const migration of earlierMigrations(context)) {
+      for (const [key, enabled] of rlsChanges(migration)) {
+        if (enabled) tables.add(key);
+        else tables.delete(key);
+      }
+    }
+    return tables;
+  };
+}
+
+
+/** The table a statement creates (partitions included: queried directly, they bypass the parent's policies), unless it is temporary. */
 function createdRelation(kind: string, node: PgNode): PgNode | undefined {
   let relation: PgNode | undefined;
   if (kind === 'CreateStmt') {
-    if (node.partbound) return undefined;
     relation = node.relation;
   } else if (kind === 'CreateTableAsStmt') {
     if (node.objtype !== 'OBJECT_TABLE') return undefined;

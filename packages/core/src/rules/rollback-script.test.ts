@@ -96,7 +96,7 @@ ALTER TABLE public.care_plans ADD CONSTRAINT care_plans_priority_check CHECK (pr
     expect(await runRule(RULE, text)).toEqual([]);
   });
 
-  it('reports a drop that is not followed by the same object (other table, other name, CASCADE, created before)', async () => {
+  it('reports a drop that is not followed by the same object (other table, other name, CASCADE); a drop of what the file created before is not one', async () => {
     const text = migration(`CREATE POLICY "Staff read care plans" ON public.care_plans FOR SELECT TO authenticated USING (true);
 DROP POLICY IF EXISTS "Staff read care plans" ON public.care_plans;
 DROP POLICY IF EXISTS "Patients read own documents" ON public.documents;
@@ -106,10 +106,10 @@ CREATE VIEW public.active_care_plans AS SELECT * FROM public.care_plans;
 `);
     const findings = await runRule(RULE, text);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject(at(text, 'DROP POLICY IF EXISTS "Staff'));
+    // The policy created on the line above and dropped again existed before nowhere: nothing is lost.
+    expect(findings[0]).toMatchObject(at(text, 'DROP POLICY IF EXISTS "Patients'));
     expect(findings[0].message).toBe(
-      `3 destructive statements: DROP POLICY Staff read care plans ON care_plans (line ${at(text, 'DROP POLICY IF EXISTS "Staff').line}), ` +
-        `DROP POLICY Patients read own documents ON documents (line ${at(text, 'DROP POLICY IF EXISTS "Patients').line}), ` +
+      `2 destructive statements: DROP POLICY Patients read own documents ON documents (line ${at(text, 'DROP POLICY IF EXISTS "Patients').line}), ` +
         `DROP VIEW active_care_plans CASCADE (line ${at(text, 'DROP VIEW').line}); there is no rollback script`,
     );
   });
@@ -150,5 +150,22 @@ ${DROP_LEGACY.split('\n').slice(3).join('\n')}`);
     expect(await runRule(RULE, text)).toEqual([]);
     // The same file without the ignore line is reported.
     expect(await runRule(RULE, text.replace(/-- pgwarden-ignore .*\n/, ''))).toHaveLength(1);
+  });
+
+  it('does not count dropping what the same file created earlier as destructive', async () => {
+    const text = migration(`
+CREATE OR REPLACE FUNCTION public.pgw_tmp_normalise(value text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(trim(value)) $$;
+CREATE TABLE public.visit_import_stage (id uuid, label text);
+UPDATE public.visits v SET label = public.pgw_tmp_normalise(v.label);
+TRUNCATE public.visit_import_stage;
+DROP TABLE public.visit_import_stage;
+DROP FUNCTION public.pgw_tmp_normalise(text);
+`);
+    expect(await runRule(RULE, text)).toEqual([]);
+    // Near miss: the same helper dropped in a file that did not create it is destructive.
+    const other = migration('DROP FUNCTION IF EXISTS public.pgw_tmp_normalise(text);\n');
+    expect((await runRule(RULE, other)).map((finding) => finding.message)).toEqual([
+      `1 destructive statement: DROP FUNCTION pgw_tmp_normalise (line ${at(other, 'DROP FUNCTION').line}); there is no rollback script`,
+    ]);
   });
 });

@@ -1,4 +1,7 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { createdEarlier } from './support/created-objects.js';
+import { droppedObjects } from './support/dropped-objects.js';
+import { relationKey } from './support/names.js';
 import { executedStatements } from './support/statements.js';
 import type { Rule } from './types.js';
 
@@ -34,6 +37,8 @@ interface Destructive {
   undo: string;
   /** Objects whose later re-creation makes this a replace (all of them must be re-created); empty: never a replace. */
   replacedBy: ReplaceKey[];
+  /** Created-object keys (see created-objects.ts) of what it destroys: when this file created all of them earlier, nothing older is lost. */
+  destroys: string[];
 }
 
 function sval(node: PgNode | undefined): string | undefined {
@@ -106,7 +111,7 @@ function describeRename(node: PgNode): { what: string; undo: string } {
 function destructiveParts(statement: SqlStatement): Destructive[] {
   const { kind, node } = statement;
   const found: Destructive[] = [];
-  const add = (what: string, undo: string, replacedBy: ReplaceKey[] = []) => found.push({ statement, what, undo, replacedBy });
+  const add = (what: string, undo: string, replacedBy: ReplaceKey[] = [], destroys: string[] = []) => found.push({ statement, what, undo, replacedBy, destroys });
 
   if (kind === 'DropStmt') {
     const label = DROPPED_KINDS[node.removeType as string];
@@ -118,19 +123,25 @@ function destructiveParts(statement: SqlStatement): Destructive[] {
       `DROP ${label} ${objects.map((object) => object.label).join(', ')}${cascade}`,
       `CREATE ${label} ${objects[0]?.label ?? ''} <definition as before the migration>;`,
       cascade ? [] : objects.map((object) => object.key),
+      droppedObjects(statement).map((object) => object.key),
     );
   } else if (kind === 'AlterTableStmt') {
     const table = relationName(node.relation);
+    const tableKey = relationKey(node.relation);
     for (const item of (node.cmds ?? []) as PgNode[]) {
       const cmd = item.AlterTableCmd;
       if (!cmd) continue;
-      if (cmd.subtype === 'AT_DropColumn') add(`DROP COLUMN ${table}.${cmd.name}`, `ALTER TABLE ${table} ADD COLUMN ${cmd.name} <type as before>;`);
-      else if (cmd.subtype === 'AT_AlterColumnType') {
-        add(`ALTER COLUMN ${table}.${cmd.name} TYPE`, `ALTER TABLE ${table} ALTER COLUMN ${cmd.name} TYPE <type as before>;`);
+      if (cmd.subtype === 'AT_DropColumn') {
+        add(`DROP COLUMN ${table}.${cmd.name}`, `ALTER TABLE ${table} ADD COLUMN ${cmd.name} <type as before>;`, [], [`column:${tableKey}:${cmd.name}`]);
+      } else if (cmd.subtype === 'AT_AlterColumnType') {
+        add(`ALTER COLUMN ${table}.${cmd.name} TYPE`, `ALTER TABLE ${table} ALTER COLUMN ${cmd.name} TYPE <type as before>;`, [], [`column:${tableKey}:${cmd.name}`]);
       } else if (cmd.subtype === 'AT_DropConstraint') {
-        add(`DROP CONSTRAINT ${cmd.name} ON ${table}`, `ALTER TABLE ${table} ADD CONSTRAINT ${cmd.name} <definition as before>;`, [
-          `CONSTRAINT:${String(cmd.name).toLowerCase()}@${table}`,
-        ]);
+        add(
+          `DROP CONSTRAINT ${cmd.name} ON ${table}`,
+          `ALTER TABLE ${table} ADD CONSTRAINT ${cmd.name} <definition as before>;`,
+          [`CONSTRAINT:${String(cmd.name).toLowerCase()}@${table}`],
+          [`constraint:${tableKey}:${cmd.name}`],
+        );
       }
     }
   } else if (kind === 'RenameStmt') {
@@ -140,12 +151,13 @@ function destructiveParts(statement: SqlStatement): Destructive[] {
     const type = normalise(names(node.typeName));
     add(`ALTER TYPE ${type} RENAME VALUE '${node.oldVal}'`, `ALTER TYPE ${type} RENAME VALUE '${node.newVal}' TO '${node.oldVal}';`);
   } else if (kind === 'TruncateStmt') {
-    const tables = ((node.relations ?? []) as PgNode[]).map((relation) => relationName(relation.RangeVar));
-    add(`TRUNCATE ${tables.join(', ')}`, `INSERT INTO ${tables[0]} SELECT * FROM <backup table>;`);
+    const relations = ((node.relations ?? []) as PgNode[]).map((relation) => relation.RangeVar);
+    const tables = relations.map(relationName);
+    add(`TRUNCATE ${tables.join(', ')}`, `INSERT INTO ${tables[0]} SELECT * FROM <backup table>;`, [], relations.map((relation) => `table:${relationKey(relation)}`));
   } else if (kind === 'DeleteStmt' && !node.whereClause) {
     // A DELETE with a WHERE clause is a data fix (verification-query asks for a check); one without empties the table.
     const table = relationName(node.relation);
-    add(`DELETE FROM ${table} without WHERE`, `INSERT INTO ${table} SELECT * FROM <backup table>;`);
+    add(`DELETE FROM ${table} without WHERE`, `INSERT INTO ${table} SELECT * FROM <backup table>;`, [], [`table:${relationKey(node.relation)}`]);
   }
   return found;
 }
@@ -184,6 +196,12 @@ function createdKeys(statement: SqlStatement): ReplaceKey[] {
 }
 
 
+/** `schema.table` of a per-table key (`column:public.t:c` -> `public.t`); the key itself otherwise. */
+function tableOfMember(key: string): string {
+  const parts = key.split(':');
+  return parts.length === 3 ? parts[1]! : '';
+}
+
 export const rule: Rule = {
   meta: {
     id: 'rollback-script',
@@ -197,9 +215,12 @@ export const rule: Rule = {
     if (migration.rollback) return;
 
     const statements = executedStatements(context.sql);
+    const isCreatedEarlier = createdEarlier(statements);
     const destructive: Destructive[] = [];
     statements.forEach((statement, index) => {
       for (const part of destructiveParts(statement)) {
+        // A helper, staging table or column this file created a few statements earlier: nothing that existed before is lost.
+        if (part.destroys.length > 0 && part.destroys.every((key) => isCreatedEarlier(key, statement) || isCreatedEarlier(`table:${tableOfMember(key)}`, statement))) continue;
         if (part.replacedBy.length > 0) {
           const later = new Set(statements.slice(index + 1).flatMap(createdKeys));
           if (part.replacedBy.every((key) => later.has(key))) continue;

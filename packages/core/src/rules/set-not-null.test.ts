@@ -87,4 +87,30 @@ ALTER TABLE notes ADD COLUMN IF NOT EXISTS owner uuid NOT NULL;`;
     const findings = await lint('DO $$\nBEGIN\n  ALTER TABLE documents ALTER COLUMN owner_id SET NOT NULL;\nEND $$;');
     expect(findings.map((finding) => [finding.line, finding.column])).toEqual([[3, 3]]);
   });
+
+  it('accepts NOT NULL on a table emptied by TRUNCATE earlier in the file, or created in it', async () => {
+    const truncated = `TRUNCATE public.import_stage;
+ALTER TABLE public.import_stage ADD COLUMN batch_id uuid NOT NULL;
+ALTER TABLE public.import_stage ALTER COLUMN source SET NOT NULL;`;
+    expect(await runRule(ID, truncated)).toEqual([]);
+    const created = `CREATE TABLE IF NOT EXISTS public.visit_notes (id uuid PRIMARY KEY, body text);
+ALTER TABLE public.visit_notes ADD COLUMN author_id uuid NOT NULL;`;
+    expect(await runRule(ID, created)).toEqual([]);
+    // Near miss: rows inserted after the TRUNCATE are there again.
+    const refilled = `TRUNCATE public.import_stage;
+INSERT INTO public.import_stage (source) SELECT source FROM public.import_archive;
+ALTER TABLE public.import_stage ADD COLUMN batch_id uuid NOT NULL;`;
+    expect((await runRule(ID, refilled)).map((finding) => [finding.line, finding.severity])).toEqual([[3, 'error']]);
+    // Near miss: another table was truncated.
+    const other = 'TRUNCATE public.import_archive;\nALTER TABLE public.import_stage ADD COLUMN batch_id uuid NOT NULL;';
+    expect((await runRule(ID, other)).map((finding) => finding.line)).toEqual([2]);
+  });
+
+  it('does not take CREATE TABLE IF NOT EXISTS of a table an earlier migration created for a new, empty table', async () => {
+    const history = { 'archive/2025-01-02_01_create_visits.sql': 'CREATE TABLE public.visits (id uuid PRIMARY KEY);\n' };
+    const sql = 'CREATE TABLE IF NOT EXISTS public.visits (id uuid PRIMARY KEY);\nALTER TABLE public.visits ADD COLUMN reminder_id uuid NOT NULL;';
+    expect((await runRule(ID, sql, { history })).map((finding) => [finding.line, finding.severity])).toEqual([[2, 'error']]);
+    // Near miss: without that history the table is new here, and empty.
+    expect(await runRule(ID, sql)).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
 import { relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { severityFor } from './support/severity.js';
@@ -23,11 +24,23 @@ export const rule: Rule = {
     docs: 'docs/rules/set-not-null.md',
   },
   check(context) {
-    const model = fileModel(context.sql);
+    const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
+    // Tables emptied by a TRUNCATE earlier in the file (and not written since): no row to scan, none to fail on.
+    const emptied = new Set<string>();
     for (const statement of model.statements) {
       const { kind, node } = statement;
-      if (kind === 'AlterTableStmt' && node.objtype === 'OBJECT_TABLE' && !model.createdBefore(relationKey(node.relation), statement)) {
+      if (kind === 'TruncateStmt') {
+        for (const item of (node.relations ?? []) as PgNode[]) if (item.RangeVar) emptied.add(relationKey(item.RangeVar));
+      } else if ((kind === 'InsertStmt' || kind === 'CopyStmt' || kind === 'MergeStmt') && node.relation) {
+        emptied.delete(relationKey(node.relation));
+      }
+      if (
+        kind === 'AlterTableStmt' &&
+        node.objtype === 'OBJECT_TABLE' &&
+        !model.createdBefore(relationKey(node.relation), statement) &&
+        !emptied.has(relationKey(node.relation))
+      ) {
         for (const cmd of alterCommands(node)) {
           if (cmd.subtype === 'AT_SetNotNull') checkSetNotNull(context, statement, cmd.name, cursor);
           else if (cmd.subtype === 'AT_AddColumn') checkAddColumn(context, statement, cmd.def?.ColumnDef);

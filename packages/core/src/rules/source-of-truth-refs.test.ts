@@ -186,4 +186,36 @@ describe('source-of-truth-refs', () => {
     ]);
     expect(findings[0].hint).toContain('"schemaDir"');
   });
+
+  it('does not demand the prose words of a description, only object names', async () => {
+    const text = withRefs(`--   [X] current_schema/04_ai_processing.sql (Line 8: Added processing duration in minutes)
+--   [X] current_schema/02_profiles.sql (Lines 4-5: language and display name now stored)`);
+    expect(await runRule(RULE, text, { files: FILES })).toEqual([]);
+    // Near miss: an object name is still demanded.
+    const named = withRefs('--   [X] current_schema/02_profiles.sql (Line 4: profiles.display_name added)');
+    expect((await runRule(RULE, named, { files: FILES })).map((finding) => finding.message)).toEqual([
+      'current_schema/02_profiles.sql line 4 does not mention display_name: line 4 reads "preferred_language text NOT NULL DEFAULT \'fr\',"',
+    ]);
+  });
+
+  it('accepts a line inside the right CREATE TABLE for a table, but not for a column it does not hold', async () => {
+    const text = withRefs(`--   [X] current_schema/04_ai_processing.sql (Lines 6-7: documents table, timestamps)
+--   [X] current_schema/02_profiles.sql (Line 4: profiles.legacy_code dropped)`);
+    expect(await runRule(RULE, text, { files: FILES })).toEqual([]);
+    // Near miss: a line of another table's CREATE TABLE.
+    const other = withRefs('--   [X] current_schema/02_profiles.sql (Line 4: documents table)');
+    expect((await runRule(RULE, other, { files: FILES })).map((finding) => finding.message)).toEqual([
+      'current_schema/02_profiles.sql line 4 does not mention documents: line 4 reads "preferred_language text NOT NULL DEFAULT \'fr\',"',
+    ]);
+  });
+
+  it("does not judge an executed migration's references against today's current_schema/", async () => {
+    const stale = '--   [X] current_schema/04_ai_processing.sql (Line 3: documents.legacy_flag added)';
+    const executed = withRefs(stale).replace('-- DOWNSTREAM UPDATES:', '-- MIGRATION EXECUTED:\n--   [X] production 2025-10-09 by ci\n--\n-- DOWNSTREAM UPDATES:');
+    expect(await runRule(RULE, executed, { files: FILES })).toEqual([]);
+    const completed = withRefs(stale).replace('-- DOWNSTREAM UPDATES:', '-- EXECUTED: 2025-10-09\n--\n-- DOWNSTREAM UPDATES:');
+    expect(await runRule(RULE, completed, { files: FILES })).toEqual([]);
+    // Near miss: the same references in a migration not executed yet are checked.
+    expect((await runRule(RULE, withRefs(stale), { files: FILES })).map((finding) => finding.rule)).toEqual([RULE]);
+  });
 });

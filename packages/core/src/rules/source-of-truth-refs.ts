@@ -22,34 +22,61 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)*/g;
 const REMOVAL = /\b(?:drop|drops|dropped|remove|removes|removed|delete|deletes|deleted)\b/i;
 
 /**
- * The words a referenced line must mention. Most specific first: the column of `table.column`,
- * identifiers with `_` or digits; plain words (not common ones) only when there are none.
- * For a removal (`patients.ssn_last4 dropped`) the file no longer names the column, so the
- * table is expected instead; a removal that names no table is not checked.
+ * The words a referenced line must mention. Only names of schema objects, never prose: the column of
+ * `table.column`, identifiers with `_` or digits, and plain words that name a table the file creates
+ * (`visits`); `added`, `timestamp` or `checked` are the description's prose and are not demanded.
+ * For a removal (`patients.ssn_last4 dropped`) the file no longer names the column, so the table is
+ * expected instead; a removal that names no table is not checked.
  */
-function mentionTokens(description: string): string[] {
+function mentionTokens(description: string, tables: ReadonlySet<string>): { tokens: string[]; tableTokens: string[] } {
   if (REMOVAL.test(description)) {
     const owners = new Set<string>();
     for (const [token] of description.matchAll(IDENTIFIER)) {
       const parts = token.toLowerCase().split('.');
       if (parts.length > 1 && !token.toLowerCase().endsWith('.sql')) owners.add(parts.at(-2)!);
     }
-    return [...owners];
+    return { tokens: [...owners], tableTokens: [...owners] };
   }
   const specific = new Set<string>();
-  const plain = new Set<string>();
   for (const [token] of description.matchAll(IDENTIFIER)) {
     const lower = token.toLowerCase();
     if (lower.includes('.')) {
       const last = lower.slice(lower.lastIndexOf('.') + 1);
       if (!lower.endsWith('.sql') && !COMMON.has(last)) specific.add(last);
-    } else if (/[_0-9]/.test(lower) && !/^\d/.test(lower)) {
+    } else if ((/[_0-9]/.test(lower) && !/^\d/.test(lower)) || tables.has(lower)) {
       specific.add(lower);
-    } else if (lower.length >= 3 && !COMMON.has(lower)) {
-      plain.add(lower);
     }
   }
-  return [...(specific.size > 0 ? specific : plain)];
+  return { tokens: [...specific], tableTokens: [...specific].filter((token) => tables.has(token)) };
+}
+
+const CREATE_TABLE = /^\s*CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"?[\w$]+"?\s*\.\s*)?"?[\w$]+"?)/i;
+const tablesCache = new WeakMap<SchemaFile, Map<string, { from: number; to: number }[]>>();
+
+/** Tables a schema file creates (lower-case name without schema) and the 1-based lines of each CREATE TABLE statement. */
+function createdTables(file: SchemaFile): Map<string, { from: number; to: number }[]> {
+  let tables = tablesCache.get(file);
+  if (tables) return tables;
+  tables = new Map();
+  file.lines.forEach((line, index) => {
+    const match = CREATE_TABLE.exec(line);
+    if (!match) return;
+    const name = match[1]!.replace(/["\s]/g, '').toLowerCase().split('.').at(-1)!;
+    // The statement ends where its parentheses close (or at the first `;`).
+    let depth = 0;
+    let end = index;
+    for (let at = index; at < file.lines.length; at++) {
+      const code = file.lines[at]!.replace(/--.*$/, '');
+      for (const char of code) depth += char === '(' ? 1 : char === ')' ? -1 : 0;
+      end = at;
+      if (code.includes(';') || (depth <= 0 && code.includes(')'))) break;
+    }
+    const list = tables!.get(name) ?? [];
+    list.push({ from: index + 1, to: end + 1 });
+    tables!.set(name, list);
+  });
+  tablesCache.set(file, tables);
+  return tables;
 }
 
 function mentions(line: string, token: string): boolean {
@@ -89,6 +116,7 @@ function checkLine(
   lineRef: SourceOfTruthLineRef,
   updated: boolean,
   range: SourceRange | undefined,
+  knownTables: ReadonlySet<string>,
 ): void {
   const label = lineRef.from === lineRef.to ? `line ${lineRef.from}` : `lines ${lineRef.from}-${lineRef.to}`;
   if (lineRef.from < 1 || lineRef.to < lineRef.from) {
@@ -108,10 +136,14 @@ function checkLine(
     return;
   }
   if (!updated) return;
-  const tokens = mentionTokens(lineRef.description);
+  const tables = createdTables(file);
+  const { tokens, tableTokens } = mentionTokens(lineRef.description, knownTables);
   if (tokens.length === 0) return;
   const referenced = file.lines.slice(lineRef.from - 1, lineRef.to);
   if (referenced.some((line) => tokens.some((token) => mentions(line, token)))) return;
+  // A line inside the right CREATE TABLE need not repeat the table's name.
+  const inside = (table: string) => (tables.get(table) ?? []).some((block) => block.from <= lineRef.to && lineRef.from <= block.to);
+  if (tableTokens.some(inside)) return;
 
   const wanted = tokens.length === 1 ? tokens[0]! : `any of ${tokens.join(', ')}`;
   const elsewhere = file.lines.findIndex((line) => tokens.some((token) => mentions(line, token)));
@@ -154,6 +186,9 @@ export const rule: Rule = {
 
     const files = context.schemaFiles;
     const schemaDir = context.config.schemaDir;
+    // Plain words of a description count as object names when some schema file creates a table of that name.
+    let tableNames: Set<string> | undefined;
+    const knownTables = () => (tableNames ??= new Set([...files.values()].flatMap((schemaFile) => [...createdTables(schemaFile).keys()])));
     for (const ref of header.sourceOfTruth) {
       // [N/A]: the entry says the file does not apply.
       if (ref.checkbox?.state === 'not-applicable') continue;
@@ -184,7 +219,7 @@ export const rule: Rule = {
       const total = lineCount(file);
       // Before execution the schema is not updated yet: an open box is checked for its file and line numbers only.
       const updated = ref.checkbox?.state !== 'open';
-      for (const lineRef of ref.lines) checkLine(context, file, total, lineRef, updated, rangeAt(lineRef.line, lineRef.column));
+      for (const lineRef of ref.lines) checkLine(context, file, total, lineRef, updated, rangeAt(lineRef.line, lineRef.column), knownTables());
     }
   },
 };

@@ -95,6 +95,16 @@ describe(ID, () => {
     expect((await lint(sameFile)).map((finding) => finding.line)).toEqual([2]);
   });
 
+  it('orders the history by version, not by path: a base table in an archive folder is earlier', async () => {
+    const history = {
+      'archive/2025-01-02_01_create_visit_notes.sql': 'CREATE TABLE public.visit_notes (id uuid PRIMARY KEY, body varchar(200));',
+      // Later by version although "2025-..." sorts before "archive/..." as a path: it must not count as earlier.
+      '2099-01-01_99_future.sql': 'ALTER TABLE public.visit_notes ALTER COLUMN body TYPE text;',
+    };
+    const [finding] = await lint('ALTER TABLE visit_notes ALTER COLUMN body TYPE varchar(100);', 15, { history });
+    expect(finding!.message).toContain('(from varchar(200))');
+  });
+
   it('says "may" when the current column type is unknown', async () => {
     const [finding] = await lint('ALTER TABLE other ALTER COLUMN name TYPE text;');
     expect(finding!.message).toContain(

@@ -2,6 +2,7 @@ import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
 import { fileModel } from './support/file-model.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
 import { namesKey, relationKey, relationName, splitKey, strings } from './support/names.js';
 import { type Catalog, CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
@@ -127,7 +128,7 @@ export const rule: Rule = {
     docs: 'docs/rules/table-rewrite.md',
   },
   check(context) {
-    const model = fileModel(context.sql);
+    const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
     for (const statement of model.statements) {
       const findings = inspect(statement, context.postgresVersion, (...mentions) => cursor.current(...mentions));

@@ -38,7 +38,7 @@ export interface RuleContext {
   readonly config: PgwardenConfig;
   /** Target Postgres major version (config.postgresVersion). */
   readonly postgresVersion: number;
-  /** Every migration in the history, including this one, sorted by path. */
+  /** Every migration in the history, including this one, in execution order (migration/history-order.ts; use historyBefore() for "earlier"). */
   readonly history: readonly Migration[];
   /** current_schema files keyed by their repository-relative path. */
   readonly schemaFiles: ReadonlyMap<string, SchemaFile>;
@@ -56,10 +56,17 @@ export interface RuleContext {
   report(finding: ReportedFinding): void;
 }
 
+/** SQL that replaces the finding's range (line/column to endLine/endColumn) to fix it; verified clean by the rule tests. */
+export interface Suggestion {
+  sql: string;
+}
+
 export interface ReportedFinding {
   message: string;
   /** What to do about it. */
   hint?: string;
+  /** A mechanical fix: SQL replacing the reported range (the statement, without its semicolon). */
+  suggestion?: Suggestion;
   range?: SourceRange;
   /** Shortcut: the statement's range is used. */
   statement?: SqlStatement;
@@ -83,4 +90,5 @@ export interface Finding {
   severity: Severity;
   message: string;
   hint?: string;
+  suggestion?: Suggestion;
 }

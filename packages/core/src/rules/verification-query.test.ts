@@ -27,15 +27,63 @@ describe('verification-query', () => {
     expect(await runRule(RULE, text)).toEqual([]);
   });
 
-  it('asks for a VERIFY query on a data write, as info, at the statement', async () => {
-    const text = migration(`${BACKFILL}
+  it('accepts the template\'s Verification Query section with a commented SELECT, and a SELECT under such a comment', async () => {
+    const section = migration(`${BACKFILL}
 -- Verification Query (optional)
 -- SELECT COUNT(*) FROM documents WHERE processing_time_minutes IS NULL;
+
+-- Rollback Script (if needed)
+-- /* UPDATE public.documents SET processing_time_minutes = NULL; */
+`);
+    expect(await runRule(RULE, section)).toEqual([]);
+    const prose = migration(`${BACKFILL}
+-- VERIFICATION QUERIES:
+-- Expect no row left without a duration:
+-- SELECT id FROM documents
+--  WHERE processing_time_minutes IS NULL AND processed_at IS NOT NULL;
+`);
+    expect(await runRule(RULE, prose)).toEqual([]);
+    const active = migration(`${BACKFILL}
+-- Verification query
+SELECT count(*) FROM public.documents WHERE processing_time_minutes IS NULL AND processed_at IS NOT NULL;
+`);
+    expect(await runRule(RULE, active)).toEqual([]);
+  });
+
+  it('accepts a DO block that checks and raises, but not one that only notices', async () => {
+    const checking = migration(`${BACKFILL}
+DO $$
+DECLARE
+  remaining integer;
+BEGIN
+  SELECT count(*) INTO remaining FROM public.documents WHERE processing_time_minutes IS NULL AND processed_at IS NOT NULL;
+  IF remaining > 0 THEN
+    RAISE EXCEPTION 'backfill incomplete: % documents left', remaining;
+  END IF;
+END $$;
+`);
+    expect(await runRule(RULE, checking)).toEqual([]);
+    const noticing = migration(`${BACKFILL}
+DO $$
+BEGIN
+  IF (SELECT count(*) FROM public.documents WHERE processing_time_minutes IS NULL) > 0 THEN
+    RAISE NOTICE 'some documents have no duration';
+  END IF;
+END $$;
+`);
+    expect((await runRule(RULE, noticing)).map((finding) => finding.message)).toEqual(['no verification query, but this migration runs UPDATE documents']);
+  });
+
+  it('asks for a VERIFY query on a data write, as info, at the statement', async () => {
+    // Near miss: the template's section still holding its placeholder query checks nothing.
+    const text = migration(`${BACKFILL}
+-- Verification Query (optional)
+-- SELECT COUNT(*) FROM table_name WHERE condition;
 `);
     const findings = await runRule(RULE, text);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ rule: RULE, severity: 'info', ...at(text, 'UPDATE public.documents') });
-    expect(findings[0].message).toBe('no "-- VERIFY:" query, but this migration runs UPDATE documents');
+    expect(findings[0].message).toBe('no verification query, but this migration runs UPDATE documents');
     expect(findings[0].hint).toContain('"-- VERIFY: SELECT count(*) = 0 FROM documents WHERE <rows still to fix>;"');
   });
 
@@ -54,7 +102,7 @@ INSERT INTO public.document_types (code, label) VALUES ('ordonnance', 'Ordonnanc
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'info', ...at(text, 'ALTER TABLE public.documents ADD COLUMN') });
     expect(findings[0].message).toBe(
-      'no "-- VERIFY:" query, but this migration runs ADD COLUMN documents.processing_time_minutes, ADD CONSTRAINT documents_processing_time_check ON documents, SET NOT NULL on care_plans.patient_id and 1 more',
+      'no verification query, but this migration runs ADD COLUMN documents.processing_time_minutes, ADD CONSTRAINT documents_processing_time_check ON documents, SET NOT NULL on care_plans.patient_id and 1 more',
     );
     expect(findings[0].hint).toContain("column_name = 'processing_time_minutes'");
   });
@@ -69,7 +117,7 @@ END $$;
 `);
     const findings = await runRule(RULE, text);
     expect(findings.map((finding) => [finding.line, finding.column, finding.message])).toEqual([
-      [at(text, 'DELETE FROM').line, at(text, 'DELETE FROM').column, 'no "-- VERIFY:" query, but this migration runs DELETE FROM documents'],
+      [at(text, 'DELETE FROM').line, at(text, 'DELETE FROM').column, 'no verification query, but this migration runs DELETE FROM documents'],
     ]);
   });
 

@@ -1,6 +1,8 @@
 import { iterateLines } from '../migration/lines.js';
 import { parseSql } from '../sql/index.js';
 import type { PgNode, SourceRange, SqlStatement } from '../sql/types.js';
+import { tablesCreatedBefore } from './support/history-tables.js';
+import { relationKey } from './support/names.js';
 import type { Rule } from './types.js';
 
 const WRITES: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT INTO', DeleteStmt: 'DELETE FROM' };
@@ -84,12 +86,29 @@ function notASelect(statements: readonly SqlStatement[]): string | undefined {
   return undefined;
 }
 
+/** A plain SELECT written under a comment that says it verifies (`-- Verification Query`, `-- verify the backfill`). */
+function isVerificationSelect(statement: SqlStatement): boolean {
+  return statement.kind === 'SelectStmt' && !statement.node.intoClause && statement.leadingComments.some((comment) => /\bverif/i.test(comment.text));
+}
+
+/**
+ * A DO block that checks a condition and fails the migration when it does not hold:
+ * `IF ... THEN RAISE EXCEPTION ...` (RAISE without a level raises an exception too) or ASSERT.
+ */
+function isCheckingDoBlock(statement: SqlStatement): boolean {
+  if (statement.kind !== 'DoStmt') return false;
+  const code = statement.text.replace(/--[^\n]*/g, ' ');
+  const raises = /\bRAISE\s+(?:EXCEPTION\b|'|SQLSTATE\b|USING\b)/i.test(code);
+  return (raises && /\bIF\b/i.test(code)) || /\bASSERT\b/i.test(code);
+}
+
 export const rule: Rule = {
   meta: {
     id: 'verification-query',
     category: 'convention',
     defaultSeverity: 'info',
-    description: 'A migration that writes data or adds columns/constraints carries a "-- VERIFY:" query, which is a single SELECT.',
+    description:
+      'A migration that writes data or adds columns/constraints carries a verification ("-- VERIFY:" query, the template\'s Verification Query section, or a DO block that checks and raises); a VERIFY query is a single SELECT.',
     docs: 'docs/rules/verification-query.md',
   },
   check(context) {
@@ -132,8 +151,12 @@ export const rule: Rule = {
       return;
     }
 
+    // A CREATE TABLE IF NOT EXISTS of a table an earlier migration created is a no-op: that table is not new.
+    const earlier = tablesCreatedBefore(context);
     const createdTables = new Set(
-      context.sql.statements.filter((statement) => statement.kind === 'CreateStmt').map((statement) => relationName(statement.node.relation)),
+      context.sql.statements
+        .filter((statement) => statement.kind === 'CreateStmt' && !(statement.node.if_not_exists && earlier.has(relationKey(statement.node.relation))))
+        .map((statement) => relationName(statement.node.relation)),
     );
     // Statements that run with the migration: top level and DO blocks, not function bodies (those run when called).
     const statements = [...context.sql.statements, ...context.sql.nested.filter((statement) => statement.parent?.kind !== 'CreateFunctionStmt')].sort(
@@ -141,14 +164,17 @@ export const rule: Rule = {
     );
     const reasons = statements.flatMap((statement) => reasonsOf(statement, createdTables));
     if (reasons.length === 0) return;
+    // The template's "-- Verification Query" section, a SELECT under such a comment, or a DO block that checks and raises.
+    if (migration.verificationSection) return;
+    if (context.sql.statements.some((statement) => isVerificationSelect(statement) || isCheckingDoBlock(statement))) return;
 
     const first = reasons[0]!;
     const shown = reasons.slice(0, 3).map((reason) => reason.what);
     const more = reasons.length > shown.length ? ` and ${reasons.length - shown.length} more` : '';
     context.report({
       statement: first.statement,
-      message: `no "-- VERIFY:" query, but this migration runs ${shown.join(', ')}${more}`,
-      hint: `add a machine-readable check after the SQL, e.g. "-- VERIFY: ${first.example};": one SELECT whose first column is true when the migration did its job; the runner runs it after the migration`,
+      message: `no verification query, but this migration runs ${shown.join(', ')}${more}`,
+      hint: `add a machine-readable check after the SQL, e.g. "-- VERIFY: ${first.example};": one SELECT whose first column is true when the migration did its job; the runner runs it after the migration (a "-- Verification Query" section with a commented SELECT, or a DO block that RAISEs EXCEPTION when the check fails, count too)`,
     });
   },
 };

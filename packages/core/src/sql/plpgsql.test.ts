@@ -10,6 +10,28 @@ function summary(statement: SqlStatement) {
 }
 
 describe('parseSql: statements inside DO blocks and PL/pgSQL functions', () => {
+  it('recognises to_regclass/to_regtype/to_regproc/to_regprocedure/to_regnamespace(...) IS [NOT] NULL guards', () => {
+    const text = `DO $$
+BEGIN
+  IF to_regtype('public.mood') IS NULL THEN
+    CREATE TYPE public.mood AS ENUM ('calm', 'tense');
+  END IF;
+  IF to_regclass('public.visit_notes') IS NOT NULL THEN
+    ALTER TABLE public.visit_notes RENAME TO clinical_notes;
+  END IF;
+  IF to_regprocedure('public.touch(uuid)') IS NULL AND to_regnamespace('audit') IS NOT NULL THEN
+    CREATE FUNCTION public.touch(uuid) RETURNS void LANGUAGE sql AS 'SELECT 1';
+  END IF;
+  IF to_regproc('public.helper') IS NULL THEN
+    CREATE FUNCTION public.helper() RETURNS int LANGUAGE sql AS 'SELECT 1';
+  END IF;
+  IF length('to_regclass') > 3 THEN
+    CREATE TYPE public.other AS ENUM ('a');
+  END IF;
+END $$;`;
+    expect(parseSql(text).nested.map((statement) => statement.guard?.kind)).toEqual(['if-not-exists', 'if-exists', 'if-not-exists', 'if-not-exists', undefined]);
+  });
+
   it('finds guarded statements in DO blocks, positioned in the file', () => {
     const text = fixture('do-block-guards.sql');
     const { statements, nested, errors } = parseSql(text);

@@ -114,11 +114,16 @@ export function findQuery(text: string, query: string, from: number, to: number)
   return -1;
 }
 
+/** `to_regclass('public.t') IS NULL` and its siblings: the catalog lookups that return NULL for a missing object. */
+const TO_REG_IS_NULL = /\bto_reg(?:class|type|proc|procedure|namespace|role|oper|operator|collation)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*IS\s+(NOT\s+)?NULL\b/i;
+
 function conditionGuard(condition: PgNode | undefined): Guard | undefined {
   const query: unknown = condition?.PLpgSQL_expr?.query;
   if (typeof query !== 'string') return undefined;
   if (/\bNOT\s+EXISTS\b/i.test(query)) return { kind: 'if-not-exists', condition: query };
   if (/\bEXISTS\b/i.test(query)) return { kind: 'if-exists', condition: query };
+  const lookup = TO_REG_IS_NULL.exec(query);
+  if (lookup) return { kind: lookup[1] ? 'if-exists' : 'if-not-exists', condition: query };
   return undefined;
 }
 

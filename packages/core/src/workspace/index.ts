@@ -4,3 +4,5 @@ export * from './current-user.js';
 export * from './migrations-folder.js';
 export * from './migrate-target.js';
 export * from './report.js';
+export * from './baseline.js';
+export * from './changed-files.js';

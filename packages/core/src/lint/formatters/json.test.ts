@@ -22,16 +22,22 @@ describe('json', () => {
   it('an array of objects with exactly these keys, in this order, 1-based positions as given', () => {
     const parsed = JSON.parse(json([WITH_HINT], context)) as Record<string, unknown>[];
     expect(parsed).toHaveLength(1);
-    expect(Object.keys(parsed[0]!)).toEqual(['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message', 'hint']);
-    expect(parsed[0]).toEqual({ ...WITH_HINT });
+    expect(Object.keys(parsed[0]!)).toEqual(['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message', 'hint', 'suggestion']);
+    expect(parsed[0]).toEqual({ ...WITH_HINT, suggestion: null });
   });
 
   it('hint is null when absent (never missing), and extra properties of a finding do not leak', () => {
     const { hint: _hint, ...withoutHint } = WITH_HINT;
     const extra = { ...withoutHint, severity: 'info' as const, internal: 'x' } as Finding;
     const [parsed] = JSON.parse(json([extra], context)) as Record<string, unknown>[];
-    expect(parsed).toEqual({ ...withoutHint, severity: 'info', hint: null });
-    expect(Object.keys(parsed!)).toHaveLength(9);
+    expect(parsed).toEqual({ ...withoutHint, severity: 'info', hint: null, suggestion: null });
+    expect(Object.keys(parsed!)).toHaveLength(10);
+  });
+
+  it('carries a structured suggestion', () => {
+    const withSuggestion: Finding = { ...WITH_HINT, suggestion: { sql: 'CREATE TABLE IF NOT EXISTS public.visits (id int)' } };
+    const [parsed] = JSON.parse(json([withSuggestion], context)) as Record<string, unknown>[];
+    expect(parsed!.suggestion).toEqual({ sql: 'CREATE TABLE IF NOT EXISTS public.visits (id int)' });
   });
 
   it('keeps the order of the findings; no findings is an empty array; output ends with a newline and is plain (no color)', () => {

@@ -13,6 +13,7 @@ export const json: Formatter = (findings) =>
       severity: finding.severity,
       message: finding.message,
       hint: finding.hint ?? null,
+      suggestion: finding.suggestion ? { sql: finding.suggestion.sql } : null,
     })),
     null,
     2,

@@ -82,6 +82,22 @@ describe('sarif', () => {
     ]);
   });
 
+  it('a suggestion becomes a fix replacing the finding region', () => {
+    const results = parse([finding(), finding({ suggestion: { sql: 'DROP TABLE IF EXISTS t' } })]).runs[0]!.results as Record<string, any>[];
+    expect(results[0]!.fixes).toBeUndefined();
+    expect(results[1]!.fixes).toEqual([
+      {
+        description: { text: 'Replace the statement with the suggested SQL' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: results[1]!.locations[0].physicalLocation.artifactLocation.uri },
+            replacements: [{ deletedRegion: results[1]!.locations[0].physicalLocation.region, insertedContent: { text: 'DROP TABLE IF EXISTS t' } }],
+          },
+        ],
+      },
+    ]);
+  });
+
   it('message text includes the hint when there is one', () => {
     const results = parse([finding(), finding({ hint: 'remove it' })]).runs[0]!.results;
     expect(results.map((result) => result.message.text)).toEqual(['BEGIN at top level', 'BEGIN at top level Fix: remove it']);

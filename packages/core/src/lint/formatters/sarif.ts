@@ -1,9 +1,14 @@
 import { RULE_IDS } from '../../rules/registry.js';
+import type { Finding } from '../../rules/types.js';
 import type { Formatter } from './types.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-/** SARIF 2.1.0, for code-scanning uploads. */
+function region(finding: Finding) {
+  return { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn };
+}
+
+/** SARIF 2.1.0, for code-scanning uploads; a suggestion becomes a `fixes` entry replacing the finding's region. */
 export const sarif: Formatter = (findings, context) => {
   // Lint rules in registry order, then the ids of check, lint --deep and the shadow build.
   const lintIds: string[] = RULE_IDS.filter((id) => findings.some((finding) => finding.rule === id));
@@ -32,15 +37,25 @@ export const sarif: Formatter = (findings, context) => {
             {
               physicalLocation: {
                 artifactLocation: { uri: finding.file },
-                region: {
-                  startLine: finding.line,
-                  startColumn: finding.column,
-                  endLine: finding.endLine,
-                  endColumn: finding.endColumn,
-                },
+                region: region(finding),
               },
             },
           ],
+          ...(finding.suggestion
+            ? {
+                fixes: [
+                  {
+                    description: { text: 'Replace the statement with the suggested SQL' },
+                    artifactChanges: [
+                      {
+                        artifactLocation: { uri: finding.file },
+                        replacements: [{ deletedRegion: region(finding), insertedContent: { text: finding.suggestion.sql } }],
+                      },
+                    ],
+                  },
+                ],
+              }
+            : {}),
         })),
       },
     ],

@@ -37,11 +37,33 @@ export async function runRule(ruleIds: RuleId | RuleId[], text: string, options:
       parseMigration({ path: join(root, 'migration_history', name), relPath: `migration_history/${name}`, text: content }),
     );
     const relPath = `migration_history/${options.fileName ?? DEFAULT_FILE_NAME}`;
-    return await lintSource(config, { relPath, text, history, previousText: options.previousText, previousRelPath: options.previousRelPath }, Array.isArray(ruleIds) ? ruleIds : [ruleIds]);
+    const ids = Array.isArray(ruleIds) ? ruleIds : [ruleIds];
+    const findings = await lintSource(config, { relPath, text, history, previousText: options.previousText, previousRelPath: options.previousRelPath }, ids);
+    // Every suggested fix produced by a rule test is applied and linted again: the rule must then be silent there.
+    for (const finding of findings) {
+      if (!finding.suggestion) continue;
+      const fixed = applySuggestion(text, finding);
+      const again = await lintSource(config, { relPath, text: fixed.text, history, previousText: options.previousText, previousRelPath: options.previousRelPath }, [finding.rule as RuleId]);
+      const still = again.filter((other) => other.line >= fixed.fromLine && other.line <= fixed.toLine);
+      if (still.length > 0) {
+        throw new Error(`the suggestion of ${finding.rule} at line ${finding.line} is reported again: ${JSON.stringify(finding.suggestion.sql)} -> ${still.map((other) => other.message).join('; ')}`);
+      }
+    }
+    return findings;
   } finally {
     // One temp root per call: thousands of rule tests must not leave thousands of folders behind.
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** `text` with the finding's range replaced by its suggestion, and the lines the suggestion now spans. */
+export function applySuggestion(text: string, finding: Finding): { text: string; fromLine: number; toLine: number } {
+  const lineStarts = [0];
+  for (let index = 0; index < text.length; index++) if (text[index] === '\n') lineStarts.push(index + 1);
+  const start = lineStarts[finding.line - 1]! + finding.column - 1;
+  const end = lineStarts[finding.endLine - 1]! + finding.endColumn - 1;
+  const sql = finding.suggestion!.sql;
+  return { text: text.slice(0, start) + sql + text.slice(end), fromLine: finding.line, toLine: finding.line + sql.split('\n').length - 1 };
 }
 
 /** A complete, valid header for the default file name, for tests that care about the body. */

@@ -36,9 +36,15 @@ export interface FileModel {
 }
 
 const modelCache = new WeakMap<ParsedSql, FileModel>();
+const modelWithHistoryCache = new WeakMap<ParsedSql, FileModel>();
 
-export function fileModel(sql: ParsedSql): FileModel {
-  let model = modelCache.get(sql);
+/**
+ * The model of a file. `existedBefore` (tables the earlier migrations create) makes a
+ * `CREATE TABLE IF NOT EXISTS` of one of them a no-op: that table is not new, it may hold rows.
+ */
+export function fileModel(sql: ParsedSql, existedBefore?: ReadonlySet<string>): FileModel {
+  const cache = existedBefore ? modelWithHistoryCache : modelCache;
+  let model = cache.get(sql);
   if (model) return model;
   const statements = executedStatements(sql);
   const position = new Map<SqlStatement, number>(statements.map((statement, index) => [statement, index]));
@@ -47,7 +53,8 @@ export function fileModel(sql: ParsedSql): FileModel {
   const drops = new Map<string, DropEvent[]>();
   statements.forEach((statement, index) => {
     const relation = createdRelation(statement);
-    if (relation) {
+    const noOp = statement.kind === 'CreateStmt' && statement.node.if_not_exists && existedBefore?.has(relationKey(relation));
+    if (relation && !noOp) {
       const key = relationKey(relation);
       if (!created.has(key)) created.set(key, index);
     }
@@ -88,6 +95,6 @@ export function fileModel(sql: ParsedSql): FileModel {
       return statements.slice(0, Math.max(0, indexOf(at)));
     },
   };
-  modelCache.set(sql, model);
+  cache.set(sql, model);
   return model;
 }

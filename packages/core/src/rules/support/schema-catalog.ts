@@ -1,4 +1,5 @@
 /** What the schema looks like before a statement, built from current_schema/, the earlier migrations and the file so far. */
+import { historyBefore } from '../../migration/history-order.js';
 import { parseSql } from '../../sql/index.js';
 import type { PgNode, SqlStatement } from '../../sql/types.js';
 import type { RuleContext } from '../types.js';
@@ -225,9 +226,7 @@ function sourcesBefore(context: RuleContext): SourceText[] {
   let sources = sourcesCache.get(context.migration);
   if (!sources) {
     const texts = [...context.schemaFiles.values()].sort((a, b) => a.relPath.localeCompare(b.relPath)).map((file) => file.lines.join('\n'));
-    for (const migration of context.history) {
-      if (migration.relPath.localeCompare(context.migration.relPath) < 0) texts.push(migration.text);
-    }
+    for (const migration of historyBefore(context.history, context.migration)) texts.push(migration.text);
     sources = texts.map((text) => ({ text, lower: text.toLowerCase() }));
     sourcesCache.set(context.migration, sources);
   }

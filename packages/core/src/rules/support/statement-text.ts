@@ -38,3 +38,14 @@ export function insertAfter(text: string, pattern: RegExp, insertion: string, ma
   if (!match) return undefined;
   return firstLine(body.slice(0, match[0].length) + insertion + body.slice(match[0].length), max);
 }
+
+/**
+ * The whole statement (leading comments dropped) with `insertion` placed right after the keywords
+ * `pattern` matches at its start: the SQL of a fix suggestion. Undefined when the pattern does not match.
+ */
+export function withInsertion(text: string, pattern: RegExp, insertion: string): string | undefined {
+  const body = stripLeadingComments(text).trimEnd();
+  const match = new RegExp(`^(?:${pattern.source})`, 'i').exec(body);
+  if (!match) return undefined;
+  return body.slice(0, match[0].length) + insertion + body.slice(match[0].length);
+}

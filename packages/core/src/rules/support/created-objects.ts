@@ -1,0 +1,71 @@
+/** The objects a statement creates, keyed like DroppedObject.key, so that a DROP can be matched with an earlier CREATE. */
+import type { PgNode, SqlStatement } from '../../sql/types.js';
+import { createdIndexKey, namesKey, relationKey, strings } from './names.js';
+import { alterCommands } from './statements.js';
+
+/** Keys (`function:public.helper`, `table:public.stage`, `policy:public.t:p`, ...) of what `statement` creates. */
+export function createdObjectKeys(statement: SqlStatement): string[] {
+  const { kind, node } = statement;
+  switch (kind) {
+    case 'CreateStmt':
+      return [`table:${relationKey(node.relation)}`];
+    case 'CreateForeignTableStmt':
+      return [`table:${relationKey(node.base?.relation)}`];
+    case 'CreateTableAsStmt':
+      return [`${node.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table'}:${relationKey(node.into?.rel)}`];
+    case 'SelectStmt':
+      return node.intoClause ? [`table:${relationKey(node.intoClause.rel)}`] : [];
+    case 'ViewStmt':
+      return [`view:${relationKey(node.view)}`];
+    case 'IndexStmt':
+      return node.idxname ? [`index:${createdIndexKey(node)}`] : [];
+    case 'CreateSeqStmt':
+      return [`sequence:${relationKey(node.sequence)}`];
+    case 'CreateFunctionStmt':
+      return [`function:${namesKey(strings(node.funcname))}`];
+    case 'CompositeTypeStmt':
+      return [`type:${relationKey(node.typevar)}`];
+    case 'CreateEnumStmt':
+    case 'CreateRangeStmt':
+      return [`type:${namesKey(strings(node.typeName))}`];
+    case 'CreateDomainStmt':
+      return [`type:${namesKey(strings(node.domainname))}`];
+    case 'CreateSchemaStmt':
+      return node.schemaname ? [`schema:${node.schemaname}`] : [];
+    case 'CreateExtensionStmt':
+      return [`extension:${node.extname}`];
+    case 'CreateTrigStmt':
+      return [`trigger:${relationKey(node.relation)}:${node.trigname}`];
+    case 'CreatePolicyStmt':
+      return [`policy:${relationKey(node.table)}:${node.policy_name}`];
+    case 'RuleStmt':
+      return [`rule:${relationKey(node.relation)}:${node.rulename}`];
+    case 'AlterTableStmt': {
+      const table = relationKey(node.relation);
+      const keys: string[] = [];
+      for (const cmd of alterCommands(node)) {
+        if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname) keys.push(`column:${table}:${cmd.def.ColumnDef.colname}`);
+        const constraint: PgNode | undefined = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
+        if (constraint?.conname) keys.push(`constraint:${table}:${constraint.conname}`);
+      }
+      return keys;
+    }
+    default:
+      return [];
+  }
+}
+
+/** For each statement, the keys of objects created by earlier statements of the list (in file order). */
+export function createdEarlier(statements: readonly SqlStatement[]): (key: string, at: SqlStatement) => boolean {
+  const firstCreated = new Map<string, number>();
+  const position = new Map<SqlStatement, number>();
+  statements.forEach((statement, index) => {
+    position.set(statement, index);
+    for (const key of createdObjectKeys(statement)) if (!firstCreated.has(key)) firstCreated.set(key, index);
+  });
+  return (key, at) => {
+    const created = firstCreated.get(key);
+    const index = position.get(at);
+    return created !== undefined && index !== undefined && created < index;
+  };
+}
