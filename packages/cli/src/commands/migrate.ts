@@ -1,6 +1,6 @@
 import { pendingLintGate } from '@pgwarden/core/lint/index';
 import { migrate, type MigrateEvent, type MigrateOptions } from '@pgwarden/core/runner/index';
-import { applyPreset, presetPresent } from '@pgwarden/core/shadow/index';
+import { presetStep } from '@pgwarden/core/shadow/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
 import { DATABASE_OPTIONS, currentUser, formatDuration, openTarget, prepareDatabaseCommand } from './shared.js';
@@ -63,18 +63,14 @@ export async function run(argv: string[]): Promise<number> {
       appliedBy: currentUser(),
       toolVersion: await toolVersion(),
       onProgress: printProgress,
+      // Applied by the runner under its lock, in one transaction, only when the gates pass and something will run.
+      preset: preset === 'none' ? undefined : presetStep(preset),
     };
-    // The preset goes in only when the gates pass and something will run: a refused run changes nothing.
-    if (preset !== 'none' && !options.dryRun && !(await presetPresent(db, preset))) {
-      const plan = await migrate({ ...options, dryRun: true, onProgress: undefined });
-      if (plan.refused.length === 0 && plan.planned.length > 0) {
-        await applyPreset(db, preset);
-        console.log(`  preset   ${preset}: created the roles and auth schema the migrations expect`);
-      }
-    }
     const result = await migrate(options);
 
     for (const refusal of result.refused) console.error(`  refused  ${refusal.message}`);
+    if (result.aborted) console.error(`  stopped  ${result.aborted}`);
+    for (const file of result.reconciled) console.log(`  recorded ${file}: execution record of an earlier run written`);
     for (const warning of result.warnings) console.error(`  warning  ${warning}`);
     if (result.dryRun) {
       for (const planned of result.planned) {
@@ -99,6 +95,9 @@ export async function run(argv: string[]): Promise<number> {
 
 function printProgress(event: MigrateEvent): void {
   switch (event.type) {
+    case 'preset':
+      console.log(`  preset   ${event.name}: created the roles and auth schema the migrations expect`);
+      break;
     case 'lock-wait':
       console.log(`  waiting  another runner holds the migration lock (${event.holder})`);
       break;

@@ -15,4 +15,4 @@ export { discoverMigrations, MigrationsDirectoryError, sortByVersion } from './d
 export { nextSequence, renderNewMigration, titleFromSlug, type NewMigrationOptions } from './new-migration.js';
 export { addApproval, addExecutionRecord, tickCheckboxes, type ApprovalInput, type ExecutionInput } from './rewrite.js';
 export { discoverMigrationsIfPresent, readMigrationFile, toRelPath, type UnreadableMigrationFile } from './read-migration-file.js';
-export { writeFileAtomically } from './write-atomically.js';
+export { removeStaleTempFiles, writeFileAtomically } from './write-atomically.js';

@@ -78,7 +78,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
       { version: '2025-01-02_02', name: '2025-01-02_02_b.sql', status: 'applied', applied_by: 'tester', tool_version: 'test', attempts: 1 },
     ]);
     const layout = await admin.query('SELECT layout_version FROM pgwarden.history_meta');
-    expect(layout.rows).toEqual([{ layout_version: 1 }]);
+    expect(layout.rows).toEqual([{ layout_version: 2 }]);
   });
 
   it('creates the history idempotently, also when several sessions race', async () => {

@@ -57,7 +57,7 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     expect(result.failed).toEqual([]);
     expect(result.applied).toMatchObject([{ version: '2025-01-01_01', statementsApplied: 2 }]);
     const { rows } = await admin.query(
-      `SELECT status, statements_applied, jsonb_array_length(statement_hashes) AS hashes, attempts FROM pgwarden.migration_history`,
+      `SELECT status, statements_applied, (SELECT count(*)::int FROM pgwarden.statement_progress) AS hashes, attempts FROM pgwarden.migration_history`,
     );
     expect(rows).toEqual([{ status: 'applied', statements_applied: 2, hashes: 2, attempts: 1 }]);
     const valid = await admin.query(`SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indrelid = 'app.documents'::regclass`);
