@@ -11,7 +11,7 @@ export type {
   SkippedMigration,
 } from './migrate-types.js';
 export { status, type MigrationState, type StatusEnvironment, type StatusRow } from './status.js';
-export { repair, type RepairOptions, type RepairResult } from './repair.js';
+export { repair, type RepairAction, type RepairOptions, type RepairResult } from './repair.js';
 export { buildPlan, type LintErrors, type LintGate, type Plan, type PlannedMigration, type Refusal, type RefusalKind } from './plan.js';
 export {
   ensureHistory,
