@@ -26,6 +26,7 @@ class PgliteSession implements DbSession {
       rows: result.rows,
       rowCount: result.rows.length || (result.affectedRows ?? 0),
       fields: result.fields.map((f) => f.name),
+      fieldTypeIds: result.fields.map((f) => f.dataTypeID),
     };
   }
 

@@ -28,4 +28,4 @@ export { MigrationFailure } from './apply-context.js';
 export { RunnerError, type RunnerErrorKind } from './errors.js';
 export { compareVersions, type MigrationRef } from './ordering.js';
 export { finalizeHeader, localDate, reconcileExecutionRecords, type ExecutionStamp } from './finalize.js';
-export { isTruthy } from './verification.js';
+export { verificationProblem } from './verification.js';
