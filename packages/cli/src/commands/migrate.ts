@@ -1,5 +1,6 @@
 import { pendingLintGate } from '@pgwarden/core/lint/index';
-import { migrate, type MigrateEvent, type MigrateOptions } from '@pgwarden/core/runner/index';
+import { embeddedDatabaseExists } from '@pgwarden/core/db/index';
+import { dryRun, migrate, type MigrateEvent, type MigrateOptions, type MigrateResult } from '@pgwarden/core/runner/index';
 import { presetStep } from '@pgwarden/core/shadow/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -45,52 +46,60 @@ export async function run(argv: string[]): Promise<number> {
   const preset = (args.values.preset as string | undefined) ?? config.preset;
   if (preset !== 'supabase' && preset !== 'none') throw new UsageError(`--preset ${preset}: expected supabase or none`);
 
+  const dry = Boolean(args.values['dry-run']);
+  const common: Omit<MigrateOptions, 'db'> = {
+    migrations: history.migrations,
+    envName: target.envName,
+    environment: target.environment,
+    config,
+    // The same rules as the commit hook: a pending migration with lint errors never runs.
+    lintErrors: pendingLintGate(config, history.migrations),
+    dryRun: dry,
+    to: args.values.to as string | undefined,
+    allowOutOfOrder: Boolean(args.values['allow-out-of-order']),
+    finalize: !args.values['no-finalize'],
+    appliedBy: currentUser(),
+    toolVersion: await toolVersion(),
+    onProgress: printProgress,
+    // Applied by the runner under its lock, in one transaction, only when the gates pass and something will run.
+    preset: preset === 'none' ? undefined : presetStep(preset),
+  };
+
+  if (dry && !target.url && !embeddedDatabaseExists(target.embeddedDir)) {
+    // A dry run never creates the embedded database: with none, nothing is applied yet.
+    console.log(`pgwarden: migrating ${target.embeddedDir} (env ${target.envName}), dry run: the embedded database does not exist yet: nothing applied yet`);
+    return report(await dryRun({ ...common, dbKind: 'pglite', label: target.embeddedDir }, []));
+  }
   const db = await openTarget(target);
   try {
-    console.log(`pgwarden: migrating ${db.label} (env ${target.envName})${args.values['dry-run'] ? ', dry run' : ''}`);
-    const options: MigrateOptions = {
-      db,
-      migrations: history.migrations,
-      envName: target.envName,
-      environment: target.environment,
-      config,
-      // The same rules as the commit hook: a pending migration with lint errors never runs.
-      lintErrors: pendingLintGate(config, history.migrations),
-      dryRun: Boolean(args.values['dry-run']),
-      to: args.values.to as string | undefined,
-      allowOutOfOrder: Boolean(args.values['allow-out-of-order']),
-      finalize: !args.values['no-finalize'],
-      appliedBy: currentUser(),
-      toolVersion: await toolVersion(),
-      onProgress: printProgress,
-      // Applied by the runner under its lock, in one transaction, only when the gates pass and something will run.
-      preset: preset === 'none' ? undefined : presetStep(preset),
-    };
-    const result = await migrate(options);
-
-    for (const refusal of result.refused) console.error(`  refused  ${refusal.message}`);
-    if (result.aborted) console.error(`  stopped  ${result.aborted}`);
-    for (const file of result.reconciled) console.log(`  recorded ${file}: execution record of an earlier run written`);
-    for (const warning of result.warnings) console.error(`  warning  ${warning}`);
-    if (result.dryRun) {
-      for (const planned of result.planned) {
-        console.log(`  would apply  ${planned.name}${planned.noTransaction ? '  (no-transaction)' : ''}${planned.resumeFrom ? `  (resume after statement ${planned.resumeFrom})` : ''}`);
-      }
-    }
-    const summary = [
-      `${result.applied.length} applied`,
-      `${result.alreadyApplied} already applied`,
-      result.failed.length ? `${result.failed.length} failed` : '',
-      result.refused.length ? `${result.refused.length} refused` : '',
-      result.dryRun ? `${result.planned.length} pending` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    console.log(`pgwarden: ${summary} in ${formatDuration(result.durationMs)}`);
-    return result.ok ? 0 : 1;
+    console.log(`pgwarden: migrating ${db.label} (env ${target.envName})${dry ? ', dry run' : ''}`);
+    return report(await migrate({ ...common, db }));
   } finally {
     await db.close();
   }
+}
+
+function report(result: MigrateResult): number {
+  for (const refusal of result.refused) console.error(`  refused  ${refusal.message}`);
+  if (result.aborted) console.error(`  stopped  ${result.aborted}`);
+  for (const file of result.reconciled) console.log(`  recorded ${file}: execution record of an earlier run written`);
+  for (const warning of result.warnings) console.error(`  warning  ${warning}`);
+  if (result.dryRun) {
+    for (const planned of result.planned) {
+      console.log(`  would apply  ${planned.name}${planned.noTransaction ? '  (no-transaction)' : ''}${planned.resumeFrom ? `  (resume after statement ${planned.resumeFrom})` : ''}`);
+    }
+  }
+  const summary = [
+    `${result.applied.length} applied`,
+    `${result.alreadyApplied} already applied`,
+    result.failed.length ? `${result.failed.length} failed` : '',
+    result.refused.length ? `${result.refused.length} refused` : '',
+    result.dryRun ? `${result.planned.length} pending` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  console.log(`pgwarden: ${summary} in ${formatDuration(result.durationMs)}`);
+  return result.ok ? 0 : 1;
 }
 
 function printProgress(event: MigrateEvent): void {
