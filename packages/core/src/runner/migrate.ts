@@ -35,6 +35,7 @@ import type { MigrateEvent, MigrateOptions, MigrateResult, PlannedRef, PresetSte
 import { keyOf, refOf } from './ordering.js';
 import { buildPlan, type Plan, type PlannedMigration, type Refusal } from './plan.js';
 import { splitStatements } from './statements.js';
+import { RunnerError, sqlState } from './errors.js';
 import { checkDuration, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, timeoutsFor } from './timeouts.js';
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
@@ -281,7 +282,12 @@ async function applyPresetIfMissing(session: DbSession, preset: PresetStep): Pro
     await session.exec('COMMIT');
   } catch (error) {
     await rollbackQuietly(session);
-    throw error;
+    if (hasUserMessage(error)) throw error;
+    const code = sqlState(error);
+    throw new RunnerError(
+      'migration-failed',
+      `the ${preset.name} preset could not be applied${code ? ` (SQLSTATE ${code})` : ''}: ${(error as Error).message.split('\n')[0]}; nothing of it was kept (one transaction). It needs a superuser (CREATE ROLE); on a real Supabase project it is present already, or pass --preset none`,
+    );
   }
   return true;
 }
