@@ -157,6 +157,47 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
     expect((await admin.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'documents_patient'`)).rows[0].n).toBe(1);
   });
 
+  it('item 1: kill -9 of the runner mid-build leaves a running row and an invalid index; the rerun fails naming it instead of recording the file applied', async () => {
+    const file = '2025-01-01_01_index_visits.sql';
+    const ws = await fresh({
+      file,
+      noTransaction: true,
+      lockTimeout: '60s',
+      body: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS visits_patient ON app.visits (patient_id);',
+    });
+    await admin.query('CREATE TABLE app.visits (id int, patient_id int); INSERT INTO app.visits SELECT g, g % 100 FROM generate_series(1, 2000) g');
+    const snapshotHolder = await testDb.admin();
+    await snapshotHolder.query('BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM app.visits');
+    const child = startChild(core, testDb.url, ws.dir);
+    const builder = await waitFor(
+      'the child index build to wait for the old snapshot',
+      async () =>
+        (
+          await admin.query(
+            `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event = 'virtualxid'`,
+          )
+        ).rows[0]?.pid as number | undefined,
+      20_000,
+    );
+    child.kill();
+    await child.exited;
+    // The orphaned backend notices its client is gone (client_connection_check_interval) and abandons the build.
+    await waitFor('the orphaned build to end', async () => ((await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [builder])).rowCount === 0 ? true : undefined), 20_000);
+    await snapshotHolder.query('COMMIT');
+    expect(await invalidIndexes()).toEqual(['visits_patient']);
+    expect((await admin.query('SELECT status FROM pgwarden.migration_history')).rows).toEqual([{ status: 'running' }]);
+
+    const db = await open();
+    const rerun = await run(db, ws);
+    expect(rerun.applied).toEqual([]);
+    expect(rerun.failed[0]!.message).toContain('an earlier interrupted run left invalid index app.visits_patient');
+    expect(rerun.failed[0]!.message).toContain('DROP INDEX CONCURRENTLY IF EXISTS app.visits_patient, then rerun');
+    expect((await admin.query('SELECT status FROM pgwarden.migration_history')).rows).toEqual([{ status: 'failed' }]);
+    await admin.query('DROP INDEX CONCURRENTLY app.visits_patient');
+    expect((await run(db, ws)).applied.map((a) => a.name)).toEqual([file]);
+    expect(await invalidIndexes()).toEqual([]);
+  });
+
   it('item 1: an applied file whose concurrent index is invalid is refused with the index and the way out', async () => {
     const ws = await fresh({
       file: '2025-01-01_01_index.sql',
