@@ -75,10 +75,12 @@ export async function applyWithoutTransaction(ctx: ApplyContext): Promise<ApplyO
             await ctx.assertLockHeld();
             await session.exec(statement.text);
           } else {
-            // The progress row first: a second runner that reaches this statement waits on its key, then fails.
-            await session.exec(`BEGIN; ${progressRowSql(planned.ref, i + 1, statement.hash)}`);
-            await session.exec(statement.text);
-            await ctx.assertLockHeld();
+            // The progress row first: a second runner that reaches this statement waits on its key, then
+            // fails. That key, not the lock check, is what makes a double run impossible, so the check
+            // runs on the lock's connection while the statement runs, and only COMMIT waits for both.
+            const [ran, held] = await Promise.allSettled([session.exec(inTransaction(planned.ref, i + 1, statement)), ctx.assertLockHeld()]);
+            if (held.status === 'rejected') throw held.reason;
+            if (ran.status === 'rejected') throw ran.reason;
             await session.exec('COMMIT');
           }
           await sampler?.stop();
@@ -101,8 +103,9 @@ export async function applyWithoutTransaction(ctx: ApplyContext): Promise<ApplyO
             continue;
           }
           const failure = failureFor(error, ctx, {
-            sent: statement.text,
-            firstLine: statement.line,
+            // Positions count from the start of what was sent: in a transaction, one line of BEGIN and progress row first.
+            sent: alone ? statement.text : inTransaction(planned.ref, i + 1, statement),
+            firstLine: alone ? statement.line : statement.line - 1,
             attempts: attempt,
             wait,
             outcome,
@@ -143,6 +146,11 @@ export async function applyWithoutTransaction(ctx: ApplyContext): Promise<ApplyO
   } finally {
     await resetTimeouts(session);
   }
+}
+
+/** One line (BEGIN and the progress row), then the statement: sent as one round trip. */
+function inTransaction(key: { version: string; name: string }, ordinal: number, statement: RunnableStatement): string {
+  return `BEGIN; ${progressRowSql(key, ordinal, statement.hash)};\n${statement.text}`;
 }
 
 async function resetTimeouts(session: DbSession): Promise<void> {

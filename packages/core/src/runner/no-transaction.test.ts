@@ -116,6 +116,20 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     expect(history.rows).toEqual([{ status: 'applied', attempts: 2 }]);
   });
 
+  it('an error in a statement that ran in its own transaction names its file line; its progress row rolled back with it', async () => {
+    const ws = await fresh();
+    const [m] = ws.write({
+      file: '2025-01-01_01_typo.sql',
+      noTransaction: true,
+      body: ['CREATE TABLE app.ok (id int);', '', 'INSERT INTO app.ok', '  SELECT id FROM app.nothing;'].join('\n'),
+    });
+    const result = await run(ws);
+    const line = m!.text.split('\n').findIndex((l) => l.includes('app.nothing')) + 1;
+    expect(result.failed[0]!.message).toMatch(new RegExp(`^migration_history/2025-01-01_01_typo\\.sql:${line}: relation "app.nothing" does not exist; statements 1-1 of 2 stay applied`));
+    const { rows } = await admin.query('SELECT ordinal FROM pgwarden.statement_progress ORDER BY ordinal');
+    expect(rows).toEqual([{ ordinal: 1 }]);
+  });
+
   it('a transactional file cannot continue a half-done no-transaction run', async () => {
     const ws = await fresh();
     const file = '2025-01-01_01_mode.sql';
