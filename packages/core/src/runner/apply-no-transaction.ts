@@ -7,8 +7,8 @@
  * autocommit with their progress row written right after; a kill between the two makes a rerun
  * execute such a statement again, which is why they must be idempotent (IF NOT EXISTS).
  *
- * The migration lock is checked before each statement takes effect; a runner that lost it
- * stops. A concurrent index build is checked for an invalid index (pg_index.indisvalid) after
+ * The migration lock is checked before each statement takes effect (before a statement that
+ * runs alone, before the COMMIT of one in a transaction); a runner that lost it stops. A concurrent index build is checked for an invalid index (pg_index.indisvalid) after
  * it runs or fails, on the lock's connection (alive even when the migration session was
  * terminated), and once more before the file is recorded applied: `IF NOT EXISTS` skips an
  * invalid index, so a rerun alone proves nothing. A lock timeout is retried only when no such
@@ -76,11 +76,10 @@ export async function applyWithoutTransaction(ctx: ApplyContext): Promise<ApplyO
             await session.exec(statement.text);
           } else {
             // The progress row first: a second runner that reaches this statement waits on its key, then
-            // fails. That key, not the lock check, is what makes a double run impossible, so the check
-            // runs on the lock's connection while the statement runs, and only COMMIT waits for both.
-            const [ran, held] = await Promise.allSettled([session.exec(inTransaction(planned.ref, i + 1, statement)), ctx.assertLockHeld()]);
-            if (held.status === 'rejected') throw held.reason;
-            if (ran.status === 'rejected') throw ran.reason;
+            // fails. The lock is checked after the statement ran and before it takes effect (COMMIT): a
+            // runner that lost the lock rolls it back, and the runner that now holds it runs it once.
+            await session.exec(inTransaction(planned.ref, i + 1, statement));
+            await ctx.assertLockHeld();
             await session.exec('COMMIT');
           }
           await sampler?.stop();

@@ -265,6 +265,45 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
     }
   });
 
+  it('item 2: lock connection terminated while a runner is inside a no-transaction file: no statement runs twice (3 trials)', async () => {
+    const outcomes: string[] = [];
+    for (let trial = 0; trial < 3; trial++) {
+      const ws = await fresh({
+        file: '2025-01-01_01_steps.sql',
+        noTransaction: true,
+        body: ['INSERT INTO app.log VALUES (1);', SLEEP_IF_ASKED, 'INSERT INTO app.log VALUES (2);', 'INSERT INTO app.log VALUES (3);'].join('\n'),
+      });
+      await admin.query('CREATE TABLE app.log (v int)');
+      const a = await open(withSleep(testDb.url, 1.5));
+      const b = await open();
+      const runA = run(a, ws, { appliedBy: 'A' });
+      await waitFor(
+        'runner A to be inside the file',
+        async () =>
+          (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND query LIKE '%pg_sleep%' AND state = 'active'`))
+            .rowCount
+            ? true
+            : undefined,
+        20_000,
+      );
+      const holders = await admin.query(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      await admin.query('SELECT pg_terminate_backend($1)', [holders.rows[0].pid]);
+      const [resultA, resultB] = await Promise.all([runA, run(b, ws, { appliedBy: 'B' })]);
+      expect(resultA.ok).toBe(false);
+      expect(resultA.aborted).toMatch(/lost the pgwarden migration lock|another runner/);
+      // B either finishes the file or stops because A got a statement in first; a third run completes it.
+      const final = resultB.ok ? resultB : await run(b, ws, { appliedBy: 'C' });
+      expect(final.ok, JSON.stringify(final)).toBe(true);
+      outcomes.push(`B ${resultB.ok ? 'applied' : 'stopped'}`);
+      const log = await admin.query('SELECT v, count(*)::int AS n FROM app.log GROUP BY v ORDER BY v');
+      expect(log.rows).toEqual([1, 2, 3].map((v) => ({ v, n: 1 })));
+      expect((await admin.query(`SELECT status FROM pgwarden.migration_history`)).rows).toEqual([{ status: 'applied' }]);
+    }
+    console.log(`[faults] lock lost inside a no-transaction file: ${outcomes.join(', ')}`);
+  });
+
   it('item 3: kill -9 at random points of a no-transaction file never runs a statement twice (12 trials)', async () => {
     const statements = 30;
     // Each INSERT takes a moment (pg_sleep in its FROM), so most kills land while one executes or just after it committed.
