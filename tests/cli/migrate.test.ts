@@ -95,7 +95,7 @@ describe.concurrent('without a server', () => {
     ];
     for (const { args, env } of cases) {
       const result = await ws.run(args, { env });
-      expectOneLineFailure(result, 1, 'pgwarden: cannot reach database at postgres://postgres@127.0.0.1:1/x: connection refused');
+      expectOneLineFailure(result, 1, 'pgwarden: cannot connect to 127.0.0.1:1 (postgres://postgres@127.0.0.1:1/x): connection refused');
       expect(result.all).not.toContain('s3cret');
     }
     // Nothing was finalised.

@@ -56,12 +56,12 @@ export async function run(argv: string[]): Promise<number> {
     finalize: !args.values['no-finalize'],
     toolVersion: await toolVersion(),
     onOpen: (label) => console.log(`pgwarden: migrating ${label} (env ${target.envName})${dryRun ? ', dry run' : ''}`),
-    onPreset: (created) => console.log(`  preset   ${created}: created the roles and auth schema the migrations expect`),
     onProgress: printProgress,
   });
   for (const line of migrateResultLines(result)) print(line);
   return result.ok ? 0 : 1;
 }
+
 
 function printProgress(event: MigrateEvent): void {
   const line = migrateEventLine(event);

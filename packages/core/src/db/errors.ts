@@ -43,15 +43,23 @@ interface DriverError {
 }
 
 const UNREACHABLE: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  ETIMEDOUT: 'connection timed out',
+  ECONNREFUSED: 'connection refused (no server listens there: is it running, and is the port right?)',
+  ENOTFOUND: 'host not found (DNS: check the host name)',
+  EAI_AGAIN: 'host name lookup failed (DNS did not answer)',
+  ETIMEDOUT: 'connection timed out (no answer: a firewall, or the wrong host?)',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset by the server',
+  ECONNRESET: 'connection reset before the server answered',
   ENOENT: 'no server socket at that path',
 };
+
+/** `host:port` as a connection attempt used them (libpq defaults: localhost, 5432). */
+function hostPort(parts: UrlParts): string {
+  const host = parts.host || 'localhost';
+  const port = parts.port ?? 5432;
+  if (host.startsWith('/')) return `${host}/.s.PGSQL.${port}`;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
 
 /** Driver errors sometimes carry the code on a nested AggregateError (IPv4 + IPv6 attempts). */
 function codeOf(err: DriverError): string | undefined {
@@ -76,12 +84,13 @@ export function mapConnectError(error: unknown, target: ConnectTarget): Database
   const db = target.parts.database ?? 'the configured database';
   const clean = (text: string) => scrubSecret(text, target.parts.password);
 
+  const cannot = `cannot connect to ${hostPort(target.parts)} (${where})`;
   if (code && UNREACHABLE[code]) {
-    return new DatabaseError('unreachable', `cannot reach database at ${where}: ${UNREACHABLE[code]}`, code);
+    return new DatabaseError('unreachable', `${cannot}: ${UNREACHABLE[code]}`, code);
   }
   if (/timeout expired|connection timeout/i.test(raw)) {
     const seconds = Math.round(target.connectTimeoutMs / 100) / 10;
-    return new DatabaseError('unreachable', `cannot reach database at ${where}: no answer within ${seconds}s`, 'ETIMEDOUT');
+    return new DatabaseError('unreachable', `${cannot}: timed out after ${seconds}s (no answer: a firewall, or the wrong host?)`, 'ETIMEDOUT');
   }
   switch (code) {
     case '28P01':
@@ -98,12 +107,24 @@ export function mapConnectError(error: unknown, target: ConnectTarget): Database
         `database "${db}" does not exist at ${where}: create it (createdb ${db}) or fix the database name in the URL`,
         code,
       );
+    case '53300': {
+      const limit = /for role/i.test(raw) ? `too many connections for role "${user}"` : 'the server has no free connection slot';
+      return new DatabaseError(
+        'server-unavailable',
+        `database at ${where} refused a connection: ${limit}; pgwarden needs two connections (one holds the migration lock, one applies the migrations): raise the connection limit or close idle sessions`,
+        code,
+      );
+    }
     case '57P03':
-    case '53300':
       return new DatabaseError('server-unavailable', `database at ${where} is not accepting connections: ${clean(raw)}`, code);
   }
   if (/Connection terminated/i.test(raw)) {
-    return new DatabaseError('unreachable', `cannot reach database at ${where}: the server closed the connection`, code);
+    // Accepted, then closed before the PostgreSQL handshake finished: not a PostgreSQL server, or a proxy/pooler without a backend.
+    return new DatabaseError(
+      'unreachable',
+      `${cannot}: the connection was closed before the PostgreSQL handshake finished (is a PostgreSQL server listening on that port?)`,
+      code,
+    );
   }
   return new DatabaseError('connect-failed', `cannot connect to database at ${where}: ${clean(raw)}`, code);
 }

@@ -3,5 +3,5 @@ export { openDatabase } from './open.js';
 export { redactUrl } from './url.js';
 export { DatabaseError, hasUserMessage, mapConnectError, type DatabaseErrorReason } from './errors.js';
 export { PgDatabase } from './pg-database.js';
-export { PgliteDatabase } from './pglite-database.js';
+export { embeddedDatabaseExists, PgliteDatabase } from './pglite-database.js';
 export { acquireDirectoryLock, lockPathFor, type DirectoryLock } from './file-lock.js';

@@ -1,4 +1,5 @@
 /** Reliability 5 (the part that needs a server): one clear line, no password, no stack. */
+import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './open.js';
 import { DatabaseError } from './errors.js';
@@ -20,11 +21,48 @@ async function connectError(url: string, connectTimeoutMs?: number): Promise<Dat
   }
 }
 
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
 describe('pg adapter: connection failures', () => {
   it('unreachable server: connection refused, password never shown', async () => {
     const error = await connectError('postgres://app:hunter22@127.0.0.1:1/clinic');
-    expect(error.userMessage).toBe('cannot reach database at postgres://app@127.0.0.1:1/clinic: connection refused');
+    expect(error.userMessage).toBe(
+      'cannot connect to 127.0.0.1:1 (postgres://app@127.0.0.1:1/clinic): connection refused (no server listens there: is it running, and is the port right?)',
+    );
     expect(error.reason).toBe('unreachable');
+  });
+
+  it('a host name that does not resolve: cannot connect to host:port, DNS', async () => {
+    const error = await connectError('postgres://app:hunter22@pgwarden-no-such-host.invalid:5432/clinic');
+    expect(error.userMessage).toMatch(/^cannot connect to pgwarden-no-such-host\.invalid:5432 \(postgres:\/\/app@pgwarden-no-such-host\.invalid:5432\/clinic\): host (not found|name lookup failed) \(DNS/);
+    expect(error.userMessage).not.toContain('hunter22');
+  });
+
+  it('a server that accepts and never answers: timed out, naming host:port', async () => {
+    const silent = createServer(() => {});
+    const port = await listen(silent);
+    try {
+      const error = await connectError(`postgres://app@127.0.0.1:${port}/clinic`, 300);
+      expect(error.userMessage).toBe(
+        `cannot connect to 127.0.0.1:${port} (postgres://app@127.0.0.1:${port}/clinic): timed out after 0.3s (no answer: a firewall, or the wrong host?)`,
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a port that accepts and hangs up (not PostgreSQL): never "the server closed the connection"', async () => {
+    const rude = createServer((socket) => socket.destroy());
+    const port = await listen(rude);
+    try {
+      const error = await connectError(`postgres://app@127.0.0.1:${port}/clinic`);
+      expect(error.userMessage).toMatch(new RegExp(`^cannot connect to 127\\.0\\.0\\.1:${port} \\(.*\\): (the connection was closed before the PostgreSQL handshake finished|connection reset before the server answered)`));
+      expect(error.userMessage).not.toContain('server closed the connection');
+    } finally {
+      rude.close();
+    }
   });
 
   it('a URL that is not postgres:// is refused without echoing it', async () => {
@@ -56,8 +94,32 @@ describe.skipIf(!enabled)('pg adapter on a real server', () => {
       `SELECT count(*)::int + $1::int AS n, current_setting('application_name') AS app FROM t`,
       [40],
     );
-    expect(result).toEqual({ rows: [{ n: 42, app: 'pgwarden' }], rowCount: 1, fields: ['n', 'app'] });
+    expect(result).toEqual({ rows: [{ n: 42, app: 'pgwarden' }], rowCount: 1, fields: ['n', 'app'], fieldTypeIds: [23, 25] });
     await db.close();
+  });
+
+  it('a role limited to one connection: migrate says pgwarden needs two (lock + work)', async () => {
+    const role = `pgw_one_conn_${process.pid}`;
+    const admin = await openDatabase({ url: TEST_DATABASE_URL });
+    const s = await admin.session();
+    await s.exec(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN CONNECTION LIMIT 1`);
+    try {
+      const url = new URL(TEST_DATABASE_URL);
+      url.username = role;
+      const db = await openDatabase({ url: url.toString() });
+      try {
+        const { migrate } = await import('../runner/migrate.js');
+        const error = await migrate({ db, migrations: [], envName: 'test' }).catch((e: unknown) => e);
+        expect((error as DatabaseError).userMessage).toMatch(
+          new RegExp(`refused a connection: too many connections for role "${role}"; pgwarden needs two connections \\(one holds the migration lock, one applies the migrations\\)`),
+        );
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await s.exec(`DROP ROLE IF EXISTS ${role}`);
+      await admin.close();
+    }
   });
 
   it('a session whose backend is terminated reports a lost connection in one line', async () => {

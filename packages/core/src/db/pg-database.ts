@@ -36,6 +36,7 @@ class PgSession implements DbSession {
         rows: result.rows as T[],
         rowCount: result.rowCount ?? result.rows.length,
         fields: (result.fields ?? []).map((f) => f.name),
+        fieldTypeIds: (result.fields ?? []).map((f) => f.dataTypeID),
       };
     } catch (err) {
       throw this.connectionLossOr(err);

@@ -5,8 +5,8 @@
  * `@electric-sql/pglite` is imported lazily: linting never loads the WASM module.
  */
 
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Extensions, PGlite } from '@electric-sql/pglite';
 import { DatabaseError } from './errors.js';
 import { acquireDirectoryLock, type DirectoryLock } from './file-lock.js';
@@ -26,6 +26,7 @@ class PgliteSession implements DbSession {
       rows: result.rows,
       rowCount: result.rows.length || (result.affectedRows ?? 0),
       fields: result.fields.map((f) => f.name),
+      fieldTypeIds: result.fields.map((f) => f.dataTypeID),
     };
   }
 
@@ -93,4 +94,12 @@ async function loadContribExtensions(): Promise<Extensions> {
     CONTRIB_EXTENSIONS.map(async (name) => [name, ((await import(`@electric-sql/pglite/contrib/${name}`)) as Record<string, unknown>)[name]] as const),
   );
   return Object.fromEntries(entries) as Extensions;
+}
+
+/**
+ * True when `dataDir` holds an embedded database (its PG_VERSION file). Read-only commands
+ * (status, migrate --dry-run) ask first, so that they never create one just to find it empty.
+ */
+export function embeddedDatabaseExists(dataDir: string): boolean {
+  return existsSync(join(resolve(dataDir), 'PG_VERSION'));
 }

@@ -6,6 +6,8 @@ export interface QueryResult<T = Record<string, unknown>> {
   rowCount: number;
   /** Column names in result order. */
   fields: string[];
+  /** Type OIDs of the columns, in result order (pg_type.oid). */
+  fieldTypeIds?: number[];
 }
 
 /**

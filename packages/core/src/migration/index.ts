@@ -18,4 +18,4 @@ export { nextSequence, renderNewMigration, titleFromSlug, type NewMigrationOptio
 export { newMigrationFile, NewMigrationError, type NewMigrationFile, type NewMigrationFileOptions } from './new-migration-file.js';
 export { addApproval, addExecutionRecord, tickCheckboxes, type ApprovalInput, type ExecutionInput } from './rewrite.js';
 export { discoverMigrationsIfPresent, readMigrationFile, toRelPath, type UnreadableMigrationFile } from './read-migration-file.js';
-export { writeFileAtomically } from './write-atomically.js';
+export { removeStaleTempFiles, writeFileAtomically } from './write-atomically.js';

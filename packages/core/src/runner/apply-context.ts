@@ -19,8 +19,15 @@ export interface RetryInfo {
 
 export interface ApplyContext {
   session: DbSession;
-  /** pg: the advisory-lock connection, idle while the lock is held; used to sample lock waits. */
+  /**
+   * pg: the advisory-lock connection, idle while the lock is held; used to sample lock waits
+   * and as the live connection that checks indexes after the migration session died.
+   */
   monitor?: DbSession;
+  /** Throws LockLost when the migration lock is gone (see lock.ts). */
+  assertLockHeld(): Promise<void>;
+  /** server_version_num (pg), for the statements whose transaction rules changed between versions. */
+  serverVersion?: number;
   /** Backend pid of `session` (pg), for sampling its lock waits. */
   sessionPid?: number;
   planned: PlannedMigration;

@@ -4,7 +4,10 @@
  *   the body (simple protocol, all statements in one round trip),
  *   the VERIFY query, and the history row,
  * so the schema change and its record commit together or not at all. A lock timeout
- * (55P03) rolls back and retries with backoff, up to `lockRetries` times.
+ * (55P03) rolls back and retries with backoff, up to `lockRetries` times. Before COMMIT the
+ * runner checks that it still holds the migration lock, and the history row is written only
+ * when no other runner recorded the file applied meanwhile: a runner that lost its lock rolls
+ * back instead of applying a migration a second time.
  *
  * A body that carries its own BEGIN;/COMMIT; (the lint rule forbids it) is sent as is: its
  * BEGIN only warns inside our transaction, but its COMMIT ends our transaction early, and
@@ -15,7 +18,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sqlState } from './errors.js';
-import { recordApplied } from './history.js';
+import { AppliedMeanwhile, recordApplied } from './history.js';
+import { isLockLost } from './lock.js';
 import { samplingInterval, startLockWaitSampler, type LockWait } from './lock-diagnostics.js';
 import { durationToMs, setTimeoutsSql } from './timeouts.js';
 import { runVerification } from './verification.js';
@@ -46,12 +50,17 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
       await session.exec(migration.body);
       if (migration.verification) await runVerification(session, migration.verification.sql);
       const durationMs = performance.now() - t0;
-      await recordApplied(session, { ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null, statementHashes: [] }, 'COMMIT');
+      if (!(await recordApplied(session, { ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null }))) {
+        throw new AppliedMeanwhile(migration.relPath);
+      }
+      await ctx.assertLockHeld();
+      await session.exec('COMMIT');
       await sampler?.stop();
       return { durationMs: performance.now() - t0, statementsApplied: null };
     } catch (error) {
       const wait: LockWait | undefined = await sampler?.stop();
       await rollbackQuietly(session);
+      if (isLockLost(error)) throw error;
       if (sqlState(error) === '55P03' && attempt < attempts) {
         const delayMs = retryDelay(ctx, attempt);
         ctx.onRetry?.({ attempt: attempt + 1, of: attempts, delayMs, reason: `lock timeout (${ctx.timeouts.lockTimeout})` });

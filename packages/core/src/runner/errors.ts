@@ -5,7 +5,8 @@ export type RunnerErrorKind =
   | 'history-layout'
   | 'invalid-config'
   | 'repair'
-  | 'migration-failed';
+  | 'migration-failed'
+  | 'lock-lost';
 
 export class RunnerError extends Error {
   readonly userMessage: string;

@@ -5,8 +5,11 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { addExecutionRecord, parseMigration, writeFileAtomically } from '../migration/index.js';
+import { dirname, join } from 'node:path';
+import { addExecutionRecord, parseMigration, removeStaleTempFiles, writeFileAtomically } from '../migration/index.js';
 import type { Migration } from '../migration/types.js';
+import type { HistoryRow } from './history.js';
+import { keyOf } from './ordering.js';
 
 export interface ExecutionStamp {
   env: string;
@@ -51,4 +54,46 @@ export async function finalizeHeader(migration: Migration, stamp: ExecutionStamp
   } catch (err) {
     return { written: false, reason: `${migration.relPath}: cannot write the execution record: ${(err as Error).message}` };
   }
+}
+
+export interface ReconcileOutcome {
+  /** Files whose missing execution record was written. */
+  written: string[];
+  /** Stale temporary files of a killed writer that were removed. */
+  removedTempFiles: string[];
+  warnings: string[];
+}
+
+/**
+ * For an environment that records: every migration the history says is applied gets its
+ * execution record, also when the run that applied it was killed before writing the header
+ * (the promotion gate of the next environment reads these records). Stale temporary files
+ * of a killed writer are removed first. Files whose checksum differs from the history are left
+ * alone (the integrity check reports them).
+ */
+export async function reconcileExecutionRecords(
+  history: readonly HistoryRow[],
+  migrations: readonly Migration[],
+  envName: string,
+): Promise<ReconcileOutcome> {
+  const outcome: ReconcileOutcome = { written: [], removedTempFiles: [], warnings: [] };
+  for (const dir of new Set(migrations.map((m) => dirname(m.path)))) {
+    outcome.removedTempFiles.push(...(await removeStaleTempFiles(dir)).map((name) => join(dir, name)));
+  }
+  const applied = new Map(history.filter((r) => r.status === 'applied').map((r) => [keyOf(r), r]));
+  for (const migration of migrations) {
+    if (!migration.name.version) continue;
+    const row = applied.get(keyOf({ version: migration.name.version, name: migration.name.baseName }));
+    if (!row || row.checksum !== migration.checksum) continue;
+    if ((migration.header?.executions ?? []).some((e) => e.env === envName)) continue;
+    const result = await finalizeHeader(migration, {
+      env: envName,
+      date: localDate(row.finishedAt ?? row.startedAt),
+      by: row.appliedBy,
+      durationMs: row.durationMs ?? 0,
+    });
+    if (result.written) outcome.written.push(migration.relPath);
+    else outcome.warnings.push(result.reason);
+  }
+  return outcome;
 }

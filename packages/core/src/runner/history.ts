@@ -3,6 +3,7 @@
  *
  *   pgwarden.history_meta       one row: layout_version of the tables below, for later upgrades
  *   pgwarden.migration_history  one row per migration file, keyed by (version, name)
+ *   pgwarden.statement_progress no-transaction files: one row per executed statement (ordinal, hash)
  *   pgwarden.repair_log         audit trail of `repair`
  *
  * One row per migration: every write is an upsert on (version, name). `version` alone is
@@ -10,8 +11,11 @@
  * base name is part of the key; renaming an applied file therefore shows the old row as
  * missing-file and the new name as pending. A successful run writes status `applied` in the
  * migration's own transaction; a failed attempt updates the same row to `failed` in a
- * transaction of its own; a no-transaction file moves through `running` with
- * `statements_applied` and `statement_hashes` (the executed prefix) after each statement.
+ * transaction of its own; a no-transaction file moves through `running`, and each executed
+ * statement appends its row to statement_progress (in the statement's own transaction where
+ * Postgres allows one), so recording progress costs the same for the 10,000th statement as for
+ * the first. The executed prefix is read back from those rows. `statement_hashes` of
+ * migration_history is layout 1's progress list, no longer written.
  * `attempts` counts the runs that reached the database.
  *
  * Creation is idempotent (IF NOT EXISTS) and runs under the migration advisory lock, so two
@@ -25,7 +29,7 @@ import { RunnerError } from './errors.js';
 export const HISTORY_SCHEMA = 'pgwarden';
 export const HISTORY_TABLE = 'pgwarden.migration_history';
 /** Bump with an upgrade step in `upgradeHistory` when the tables change. */
-export const HISTORY_LAYOUT_VERSION = 1;
+export const HISTORY_LAYOUT_VERSION = 2;
 
 export type HistoryStatus = 'applied' | 'failed' | 'running';
 
@@ -47,6 +51,19 @@ export interface HistoryRow {
   attempts: number;
   error: string | null;
 }
+
+/** What layout 2 adds: per-statement progress rows, and the kind of each repair. Idempotent. */
+const LAYOUT_2 = `
+CREATE TABLE IF NOT EXISTS pgwarden.statement_progress (
+  version text NOT NULL,
+  name text NOT NULL,
+  ordinal integer NOT NULL CHECK (ordinal > 0),
+  hash text NOT NULL,
+  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (version, name, ordinal)
+);
+ALTER TABLE pgwarden.repair_log ADD COLUMN IF NOT EXISTS action text NOT NULL DEFAULT 'accept-checksum';
+ALTER TABLE pgwarden.repair_log ADD COLUMN IF NOT EXISTS detail text;`;
 
 const CREATE_HISTORY = `
 BEGIN;
@@ -84,6 +101,7 @@ CREATE TABLE IF NOT EXISTS pgwarden.repair_log (
   reason text NOT NULL,
   repaired_at timestamptz NOT NULL DEFAULT now()
 );
+${LAYOUT_2}
 COMMENT ON SCHEMA pgwarden IS 'pgwarden migration history; written by pgwarden migrate and repair only';
 COMMIT;`;
 
@@ -120,10 +138,27 @@ async function readLayoutVersion(session: DbSession): Promise<number> {
   return rows[0]?.layout_version ?? HISTORY_LAYOUT_VERSION;
 }
 
-/** Upgrade steps from older layouts go here, each in its own transaction. Layout 1 is the first. */
+/** Upgrade steps from older layouts, in one transaction (called under the migration lock). */
 async function upgradeHistory(session: DbSession, from: number): Promise<void> {
-  void from;
-  await session.query('UPDATE pgwarden.history_meta SET layout_version = $1, upgraded_at = now()', [HISTORY_LAYOUT_VERSION]);
+  try {
+    await session.exec('BEGIN');
+    if (from < 2) {
+      await session.exec(LAYOUT_2);
+      // Layout 1 kept the executed prefix of a partial run as a JSON list on the history row.
+      await session.exec(`
+        INSERT INTO pgwarden.statement_progress (version, name, ordinal, hash)
+        SELECT h.version, h.name, e.ordinal::int, e.hash
+          FROM pgwarden.migration_history h
+         CROSS JOIN LATERAL jsonb_array_elements_text(h.statement_hashes) WITH ORDINALITY AS e(hash, ordinal)
+         WHERE h.status <> 'applied' AND e.ordinal <= coalesce(h.statements_applied, 0)
+        ON CONFLICT DO NOTHING`);
+    }
+    await session.query('UPDATE pgwarden.history_meta SET layout_version = $1, upgraded_at = now()', [HISTORY_LAYOUT_VERSION]);
+    await session.exec('COMMIT');
+  } catch (err) {
+    await session.exec('ROLLBACK').catch(() => {});
+    throw err;
+  }
 }
 
 interface RawRow {
@@ -147,11 +182,25 @@ const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 /** Every history row, oldest version first; empty when the tables do not exist yet. */
 export async function readHistory(session: DbSession): Promise<HistoryRow[]> {
   if (!(await historyExists(session))) return [];
+  // A partial no-transaction run's executed prefix is its progress rows (layout 2); an
+  // older layout (read-only commands do not upgrade) still has it on the row.
+  const progress = await progressTableExists(session);
   const { rows } = await session.query<RawRow>(
-    `SELECT version, name, checksum, status, started_at, finished_at, duration_ms, applied_by, tool_version,
-            statements_applied, statement_hashes, attempts, error
-       FROM pgwarden.migration_history
-      ORDER BY version, name`,
+    progress
+      ? `SELECT h.version, h.name, h.checksum, h.status, h.started_at, h.finished_at, h.duration_ms, h.applied_by, h.tool_version,
+                CASE WHEN h.status = 'applied' THEN h.statements_applied ELSE coalesce(p.done, 0) END AS statements_applied,
+                coalesce(p.hashes, '[]'::jsonb) AS statement_hashes, h.attempts, h.error
+           FROM pgwarden.migration_history h
+           LEFT JOIN LATERAL (
+             SELECT count(*)::int AS done, jsonb_agg(sp.hash ORDER BY sp.ordinal) AS hashes
+               FROM pgwarden.statement_progress sp
+              WHERE sp.version = h.version AND sp.name = h.name AND h.status <> 'applied'
+           ) p ON true
+          ORDER BY h.version, h.name`
+      : `SELECT version, name, checksum, status, started_at, finished_at, duration_ms, applied_by, tool_version,
+                statements_applied, statement_hashes, attempts, error
+           FROM pgwarden.migration_history
+          ORDER BY version, name`,
   );
   return rows.map((r) => ({
     version: r.version,
@@ -170,6 +219,13 @@ export async function readHistory(session: DbSession): Promise<HistoryRow[]> {
   }));
 }
 
+async function progressTableExists(session: DbSession): Promise<boolean> {
+  const { rows } = await session.query<{ present: boolean }>(
+    `SELECT to_regclass('pgwarden.statement_progress') IS NOT NULL AS present`,
+  );
+  return rows[0]?.present === true;
+}
+
 function parseHashes(value: unknown): string[] {
   const list = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   return Array.isArray(list) ? list.filter((h): h is string => typeof h === 'string') : [];
@@ -184,43 +240,56 @@ export interface HistoryEntry {
   toolVersion: string;
 }
 
-export type AppliedEntry = HistoryEntry & { durationMs: number; statementsApplied: number | null; statementHashes: string[] };
+export type AppliedEntry = HistoryEntry & { durationMs: number; statementsApplied: number | null };
+
+/** Another runner recorded the migration applied while this one was running it (it lost the lock). */
+export class AppliedMeanwhile extends RunnerError {
+  constructor(relPath: string) {
+    super(
+      'lock-lost',
+      `${relPath}: another runner recorded it applied while this run was applying it (this run had lost the migration lock); rolled back this run's copy: nothing to do`,
+    );
+    this.name = 'AppliedMeanwhile';
+  }
+}
 
 /**
  * Marks the migration applied. Runs inside the migration's transaction (transactional files),
- * so the row and the schema change commit together. `then` is SQL sent in the same round trip
- * (the COMMIT): one round trip fewer per migration, which is most of the runner's overhead.
+ * so the row and the schema change commit together. Returns false, writing nothing, when the
+ * row is already `applied`: then another runner applied it meanwhile and the caller must roll
+ * back (an INSERT that meets another transaction's uncommitted row waits for it, so two runners
+ * can never both record, and so both commit, the same migration).
  */
-export async function recordApplied(session: DbSession, entry: AppliedEntry, then = ''): Promise<void> {
-  const values = [
-    quoteLiteral(entry.version),
-    quoteLiteral(entry.name),
-    quoteLiteral(entry.checksum),
-    `${quoteLiteral(entry.startedAt.toISOString())}::timestamptz`,
-    String(Math.round(entry.durationMs)),
-    quoteLiteral(entry.appliedBy),
-    quoteLiteral(entry.toolVersion),
-    entry.statementsApplied === null ? 'NULL' : String(entry.statementsApplied),
-    `${quoteLiteral(JSON.stringify(entry.statementHashes))}::jsonb`,
-  ];
-  await session.exec(
+export async function recordApplied(session: DbSession, entry: AppliedEntry): Promise<boolean> {
+  const { rowCount } = await session.query(
     `INSERT INTO pgwarden.migration_history AS h
             (version, name, checksum, status, started_at, finished_at, duration_ms, applied_by, tool_version,
-             statements_applied, statement_hashes, attempts, error)
-     VALUES (${values.slice(0, 3).join(', ')}, 'applied', ${values[3]}, clock_timestamp(), ${values.slice(4).join(', ')}, 1, NULL)
+             statements_applied, attempts, error)
+     VALUES ($1, $2, $3, 'applied', $4, clock_timestamp(), $5, $6, $7, $8, 1, NULL)
      ON CONFLICT (version, name) DO UPDATE SET
             checksum = EXCLUDED.checksum, status = 'applied', started_at = EXCLUDED.started_at,
             finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
             applied_by = EXCLUDED.applied_by, tool_version = EXCLUDED.tool_version,
-            statements_applied = EXCLUDED.statements_applied, statement_hashes = EXCLUDED.statement_hashes,
-            attempts = CASE WHEN h.status = 'running' THEN h.attempts ELSE h.attempts + 1 END, error = NULL;
-     ${then}`,
+            statements_applied = EXCLUDED.statements_applied,
+            attempts = CASE WHEN h.status = 'running' THEN h.attempts ELSE h.attempts + 1 END, error = NULL
+      WHERE h.status <> 'applied'`,
+    [
+      entry.version,
+      entry.name,
+      entry.checksum,
+      entry.startedAt,
+      Math.round(entry.durationMs),
+      entry.appliedBy,
+      entry.toolVersion,
+      entry.statementsApplied,
+    ],
   );
+  return rowCount > 0;
 }
 
 /**
  * Records a failed attempt, in a transaction of its own (after the migration's rollback).
- * The executed prefix of a no-transaction file (statements_applied, statement_hashes) is kept.
+ * The executed prefix of a no-transaction file (its progress rows) is kept.
  */
 export async function recordFailed(session: DbSession, entry: HistoryEntry & { durationMs: number; error: string }): Promise<void> {
   await session.query(
@@ -247,43 +316,60 @@ export async function recordFailed(session: DbSession, entry: HistoryEntry & { d
   );
 }
 
-/** no-transaction files: marks the run started (status running) with the prefix already executed. */
-export async function recordRunning(
-  session: DbSession,
-  entry: HistoryEntry & { statementsApplied: number; statementHashes: string[] },
-): Promise<void> {
-  await session.query(
-    `INSERT INTO pgwarden.migration_history AS h
-            (version, name, checksum, status, started_at, applied_by, tool_version, statements_applied, statement_hashes, attempts)
-     VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8::jsonb, 1)
-     ON CONFLICT (version, name) DO UPDATE SET
-            checksum = EXCLUDED.checksum, status = 'running', started_at = EXCLUDED.started_at,
-            finished_at = NULL, duration_ms = NULL, applied_by = EXCLUDED.applied_by,
-            tool_version = EXCLUDED.tool_version, statements_applied = EXCLUDED.statements_applied,
-            statement_hashes = EXCLUDED.statement_hashes, attempts = h.attempts + 1, error = NULL`,
-    [
+/**
+ * no-transaction files: marks the run started (status running), keeping the progress rows of
+ * the first `resumeFrom` statements (the prefix this run skips) and dropping any others.
+ * One transaction; refuses (returns false) when the row is already applied.
+ */
+export async function recordRunning(session: DbSession, entry: HistoryEntry & { resumeFrom: number }): Promise<boolean> {
+  await session.exec('BEGIN');
+  try {
+    const { rowCount } = await session.query(
+      `INSERT INTO pgwarden.migration_history AS h
+              (version, name, checksum, status, started_at, applied_by, tool_version, statements_applied, attempts)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, 1)
+       ON CONFLICT (version, name) DO UPDATE SET
+              checksum = EXCLUDED.checksum, status = 'running', started_at = EXCLUDED.started_at,
+              finished_at = NULL, duration_ms = NULL, applied_by = EXCLUDED.applied_by,
+              tool_version = EXCLUDED.tool_version, statements_applied = EXCLUDED.statements_applied,
+              attempts = h.attempts + 1, error = NULL
+        WHERE h.status <> 'applied'`,
+      [entry.version, entry.name, entry.checksum, entry.startedAt, entry.appliedBy, entry.toolVersion, entry.resumeFrom],
+    );
+    if (rowCount === 0) {
+      await session.exec('ROLLBACK');
+      return false;
+    }
+    await session.query(`DELETE FROM pgwarden.statement_progress WHERE version = $1 AND name = $2 AND ordinal > $3`, [
       entry.version,
       entry.name,
-      entry.checksum,
-      entry.startedAt,
-      entry.appliedBy,
-      entry.toolVersion,
-      entry.statementsApplied,
-      JSON.stringify(entry.statementHashes),
-    ],
-  );
+      entry.resumeFrom,
+    ]);
+    await session.exec('COMMIT');
+    return true;
+  } catch (err) {
+    await session.exec('ROLLBACK').catch(() => {});
+    throw err;
+  }
 }
 
-/** no-transaction files: one more statement done (autocommit, right after the statement). */
-export async function recordProgress(
-  session: DbSession,
-  key: { version: string; name: string },
-  statementsApplied: number,
-  statementHashes: string[],
-): Promise<void> {
+/**
+ * The SQL that records statement `ordinal` (1-based) of a no-transaction file as executed: one
+ * appended row. Sent inside the statement's own transaction where it may have one, so the
+ * statement and its record commit together; its primary key makes a second runner that got
+ * this far wait for the first and then fail instead of running the statement again.
+ */
+export function progressRowSql(key: { version: string; name: string }, ordinal: number, hash: string): string {
+  return `INSERT INTO pgwarden.statement_progress (version, name, ordinal, hash) VALUES (${quoteLiteral(key.version)}, ${quoteLiteral(key.name)}, ${ordinal}, ${quoteLiteral(hash)})`;
+}
+
+/** Sets the executed prefix of a partial run to exactly `hashes` (repair --resume-from). */
+export async function replaceProgress(session: DbSession, key: { version: string; name: string }, hashes: readonly string[]): Promise<void> {
+  await session.query(`DELETE FROM pgwarden.statement_progress WHERE version = $1 AND name = $2`, [key.version, key.name]);
+  if (hashes.length === 0) return;
   await session.query(
-    `UPDATE pgwarden.migration_history SET statements_applied = $3, statement_hashes = $4::jsonb
-      WHERE version = $1 AND name = $2`,
-    [key.version, key.name, statementsApplied, JSON.stringify(statementHashes)],
+    `INSERT INTO pgwarden.statement_progress (version, name, ordinal, hash)
+     SELECT $1, $2, e.ordinal::int, e.hash FROM unnest($3::text[]) WITH ORDINALITY AS e(hash, ordinal)`,
+    [key.version, key.name, hashes],
   );
 }

@@ -1,4 +1,4 @@
-export { migrate, resolveSettings, DEFAULT_RUNNER_SETTINGS } from './migrate.js';
+export { dryRun, migrate, resolveSettings, DEFAULT_RUNNER_SETTINGS, type DryRunOptions } from './migrate.js';
 export type {
   AppliedMigration,
   FailedMigration,
@@ -6,11 +6,12 @@ export type {
   MigrateOptions,
   MigrateResult,
   PlannedRef,
+  PresetStep,
   RunnerSettings,
   SkippedMigration,
 } from './migrate-types.js';
-export { status, type MigrationState, type StatusEnvironment, type StatusRow } from './status.js';
-export { repair, type RepairOptions, type RepairResult } from './repair.js';
+export { PROBLEM_STATES, status, statusRows, type MigrationState, type StatusEnvironment, type StatusOptions, type StatusRow } from './status.js';
+export { repair, type RepairAction, type RepairOptions, type RepairResult } from './repair.js';
 export { buildPlan, type LintErrors, type LintGate, type Plan, type PlannedMigration, type Refusal, type RefusalKind } from './plan.js';
 export {
   ensureHistory,
@@ -21,10 +22,10 @@ export {
   type HistoryRow,
   type HistoryStatus,
 } from './history.js';
-export { acquireMigrationLock, findLockHolder, MIGRATION_LOCK_KEY, type MigrationLock } from './lock.js';
+export { acquireMigrationLock, findLockHolder, isLockLost, LockLost, MIGRATION_LOCK_KEY, type MigrationLock } from './lock.js';
 export { approvalState, requiredApprovals, missingPromotions, type ApprovalState } from './approvals.js';
 export { MigrationFailure } from './apply-context.js';
 export { RunnerError, type RunnerErrorKind } from './errors.js';
 export { compareVersions, type MigrationRef } from './ordering.js';
-export { finalizeHeader, localDate, type ExecutionStamp } from './finalize.js';
-export { isTruthy } from './verification.js';
+export { finalizeHeader, localDate, reconcileExecutionRecords, type ExecutionStamp } from './finalize.js';
+export { verificationProblem } from './verification.js';

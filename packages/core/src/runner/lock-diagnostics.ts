@@ -7,7 +7,6 @@
  */
 
 import type { DbSession } from '../db/types.js';
-import { quoteIdent } from '../sql/quote.js';
 
 export interface LockBlocker {
   pid: number;
@@ -127,28 +126,4 @@ export function describeLockWait(wait: LockWait | undefined): string {
   const target = wait.relation ? `table ${wait.relation}` : `a ${wait.lockType} lock`;
   const blockers = wait.blockers.map(describeBlocker).join('; ');
   return `waiting for ${wait.mode} on ${target}, blocked by ${blockers}`;
-}
-
-/**
- * Indexes left invalid (pg_index.indisvalid = false) on `table` by a failed
- * CREATE INDEX CONCURRENTLY; limited to `index` when the statement named one.
- */
-export async function findInvalidIndexes(
-  session: DbSession,
-  target: { schema?: string; table: string; index?: string },
-): Promise<string[]> {
-  const qualified = target.schema ? `${quoteIdent(target.schema)}.${quoteIdent(target.table)}` : quoteIdent(target.table);
-  const { rows } = await session.query<{ name: string }>(
-    `SELECT CASE WHEN n.nspname = ANY (current_schemas(false)) THEN quote_ident(c.relname)
-                 ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END AS name
-       FROM pg_index i
-       JOIN pg_class c ON c.oid = i.indexrelid
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE NOT i.indisvalid
-        AND i.indrelid = to_regclass($1)
-        AND ($2::text IS NULL OR c.relname = $2::text)
-      ORDER BY c.relname`,
-    [qualified, target.index ?? null],
-  );
-  return rows.map((r) => r.name);
 }

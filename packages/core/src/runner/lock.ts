@@ -32,7 +32,28 @@ export interface MigrationLock {
    * uses it to watch for lock waits of the migration session.
    */
   readonly monitor?: DbSession;
+  /**
+   * Throws LockLost unless the lock session is alive and still holds the lock (a cheap query
+   * on its own backend). Called before each file, each no-transaction statement and each COMMIT.
+   */
+  assertHeld(): Promise<void>;
   release(): Promise<void>;
+}
+
+/** The lock's connection ended (server restart, pg_terminate_backend, network): another runner may now hold it. */
+export class LockLost extends RunnerError {
+  constructor(label: string, cause: string) {
+    super(
+      'lock-lost',
+      `lost the pgwarden migration lock on ${label} (${cause}); stopped so that no other runner applies the same migration at the same time: check that the server is up and rerun pgwarden migrate`,
+    );
+    this.name = 'LockLost';
+  }
+}
+
+/** True when `error` says the migration lock was lost (or another runner got ahead because of it): stop, record nothing. */
+export function isLockLost(error: unknown): error is RunnerError {
+  return error instanceof RunnerError && error.kind === 'lock-lost';
 }
 
 export interface AcquireLockOptions {
@@ -55,7 +76,7 @@ export interface LockHolder {
 }
 
 export async function acquireMigrationLock(db: Database, options: AcquireLockOptions): Promise<MigrationLock> {
-  if (db.kind === 'pglite') return { release: async () => {} };
+  if (db.kind === 'pglite') return { assertHeld: async () => {}, release: async () => {} };
 
   const session = await db.session();
   try {
@@ -70,6 +91,7 @@ export async function acquireMigrationLock(db: Database, options: AcquireLockOpt
       if (rows[0]?.locked) {
         return {
           monitor: session,
+          assertHeld: () => assertStillHeld(session, db.label),
           release: async () => {
             try {
               await session.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
@@ -99,6 +121,24 @@ export async function acquireMigrationLock(db: Database, options: AcquireLockOpt
     await session.close();
     throw err;
   }
+}
+
+const HELD_BY_ME = `SELECT EXISTS (
+  SELECT 1 FROM pg_locks
+   WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+     AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1) AS held`;
+
+async function assertStillHeld(session: DbSession, label: string): Promise<void> {
+  let held: boolean;
+  try {
+    const { rows } = await session.query<{ held: boolean }>(HELD_BY_ME, [KEY_CLASSID, KEY_OBJID]);
+    held = rows[0]?.held === true;
+  } catch (error) {
+    const why = (error as { userMessage?: string }).userMessage ?? (error as Error).message;
+    throw new LockLost(label, `its connection failed: ${why}`);
+  }
+  if (!held) throw new LockLost(label, 'its session no longer holds it');
 }
 
 /** Who holds the migration lock right now, from pg_locks joined to pg_stat_activity. */

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig, PgwardenConfig } from '../config/types.js';
-import type { Database } from '../db/types.js';
+import type { Database, DbSession } from '../db/types.js';
 import type { Migration } from '../migration/types.js';
 import type { MigrationRef } from './ordering.js';
 import type { LintGate, Refusal } from './plan.js';
@@ -29,10 +29,24 @@ export interface MigrateOptions {
   onProgress?: (event: MigrateEvent) => void;
   /** First delay before retrying after a lock timeout, doubled each retry (default 1000 ms). */
   retryDelayMs?: number;
+  /**
+   * What the platform provides before the first migration (e.g. Supabase's roles and auth
+   * schema): applied under the migration lock, in one transaction, when something is pending
+   * and it is missing.
+   */
+  preset?: PresetStep;
+}
+
+export interface PresetStep {
+  name: string;
+  isPresent(session: DbSession): Promise<boolean>;
+  /** Runs inside the transaction the runner opened; must not COMMIT. */
+  apply(session: DbSession): Promise<void>;
 }
 
 export type MigrateEvent =
   | { type: 'lock-wait'; holder: string }
+  | { type: 'preset'; name: string }
   | { type: 'start'; migration: MigrationRef; resumeFrom: number; statements?: number }
   | { type: 'retry'; migration: MigrationRef; attempt: number; of: number; delayMs: number; reason: string }
   | { type: 'applied'; migration: MigrationRef; durationMs: number }
@@ -56,7 +70,7 @@ export interface FailedMigration extends MigrationRef {
 }
 
 export interface SkippedMigration extends MigrationRef {
-  reason: 'dry-run' | 'after-target' | 'earlier-failure';
+  reason: 'dry-run' | 'after-target' | 'earlier-failure' | 'lock-lost';
 }
 
 export interface PlannedRef extends MigrationRef {
@@ -83,5 +97,11 @@ export interface MigrateResult {
   alreadyApplied: number;
   /** Non-fatal: a header that could not be finalised, a body with its own BEGIN/COMMIT. */
   warnings: string[];
+  /** Set when the run stopped because it lost the migration lock: the one-line reason. */
+  aborted?: string;
+  /** Applied files whose missing execution record this run wrote (a killed earlier run). */
+  reconciled: string[];
+  /** Stale temporary files of a killed header writer, removed. */
+  removedTempFiles: string[];
   durationMs: number;
 }

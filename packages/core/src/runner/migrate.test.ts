@@ -78,7 +78,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
       { version: '2025-01-02_02', name: '2025-01-02_02_b.sql', status: 'applied', applied_by: 'tester', tool_version: 'test', attempts: 1 },
     ]);
     const layout = await admin.query('SELECT layout_version FROM pgwarden.history_meta');
-    expect(layout.rows).toEqual([{ layout_version: 1 }]);
+    expect(layout.rows).toEqual([{ layout_version: 2 }]);
   });
 
   it('creates the history idempotently, also when several sessions race', async () => {
@@ -144,7 +144,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     expect(result.ok).toBe(false);
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0]!.message).toMatch(
-      /^migration_history\/2025-01-01_01_verified\.sql:\d+: verification failed: verification query "SELECT count\(\*\) = 2 AS two_rows FROM s4\.t" returned two_rows = false; expected a true value; rolled back/,
+      /^migration_history\/2025-01-01_01_verified\.sql:\d+: verification failed: verification query "SELECT count\(\*\) = 2 AS two_rows FROM s4\.t" returned a boolean that is not true \(false or NULL\); expected one row with one boolean column that is true; rolled back/,
     );
     expect((await admin.query(`SELECT to_regclass('s4.t') AS t`)).rows[0].t).toBeNull();
     const { rows } = await admin.query(`SELECT status, error FROM pgwarden.migration_history`);
@@ -159,11 +159,28 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     const failed = await run(ws);
     expect(failed.failed[0]!.message).toMatch(/^migration_history\/2025-01-01_01_x\.sql: division by zero; rolled back, nothing of it was applied$/);
     expect(failed.failed[0]!.code).toBe('22012');
-    ws.write({ file: '2025-01-01_01_x.sql', body: `CREATE TABLE s5.t (id int);\nINSERT INTO s5.t VALUES (1);`, verify: 'SELECT count(*) FROM s5.t' });
+    ws.write({ file: '2025-01-01_01_x.sql', body: `CREATE TABLE s5.t (id int);\nINSERT INTO s5.t VALUES (1);`, verify: 'SELECT count(*) = 1 FROM s5.t' });
     const fixed = await run(ws);
     expect(fixed.ok).toBe(true);
     const { rows } = await admin.query(`SELECT status, attempts, error FROM pgwarden.migration_history`);
     expect(rows).toEqual([{ status: 'applied', attempts: 2, error: null }]);
+  });
+
+  it("a VERIFY query returning a string ('no', or a patient's name) fails, naming the type, never the value", async () => {
+    const ws = await fresh('s4b');
+    ws.write({
+      file: '2025-01-01_01_verified.sql',
+      body: `CREATE TABLE s4b.patients (name text);\nINSERT INTO s4b.patients VALUES ('Jane Doe');`,
+      verify: 'SELECT name FROM s4b.patients',
+    });
+    const result = await run(ws);
+    expect(result.failed[0]!.message).toContain(
+      'returned one value of type text, not boolean; expected one row with one boolean column that is true (compare it: SELECT <expression> = <expected>); rolled back',
+    );
+    expect(result.failed[0]!.message).not.toContain('Jane');
+    ws.write({ file: '2025-01-01_01_verified.sql', body: 'CREATE TABLE s4b.t (id int);', verify: "SELECT 'no'" });
+    expect((await run(ws)).failed[0]!.message).toContain('returned one value of type text, not boolean');
+    expect((await admin.query(`SELECT to_regclass('s4b.t') AS t`)).rows[0].t).toBeNull();
   });
 
   it('names the file line of an SQL error', async () => {

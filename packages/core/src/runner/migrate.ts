@@ -5,28 +5,37 @@
  *      whose data directory is locked by the adapter)
  *   2. create or upgrade the history tables
  *   3. plan: verify every applied checksum, find pending files, and check every gate
- *      (names, --to, order, lint errors, approvals, promotion, no-transaction resume);
- *      any refusal stops the run before anything executes
- *   4. apply each pending file in order (apply-transactional.ts / apply-no-transaction.ts),
- *      record a failure in its own transaction, stop at the first failure
- *   5. optionally finalise each applied file's header
+ *      (names, --to, order, lint errors, approvals, promotion, no-transaction resume,
+ *      invalid indexes of applied concurrent builds); any refusal stops the run before
+ *      anything executes
+ *   4. where the environment records: write the execution record of every applied file
+ *      that lacks one (a run killed between COMMIT and the header), remove stale temp files
+ *   5. apply the platform preset when missing, under the lock, in one transaction
+ *   6. apply each pending file in order (apply-transactional.ts / apply-no-transaction.ts),
+ *      checking the lock before each; record a failure in its own transaction, stop at the
+ *      first failure; a lost lock stops the run and records nothing
+ *   7. optionally finalise each applied file's header
  *
  * `dryRun` takes no lock and writes nothing: it reads the history (when present) and plans.
  */
 
 import { userInfo } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Database, DbSession } from '../db/types.js';
-import { hasUserMessage } from '../db/errors.js';
+import type { Database, DatabaseKind, DbSession } from '../db/types.js';
+import { DatabaseError, hasUserMessage } from '../db/errors.js';
+import type { Migration } from '../migration/types.js';
 import { applyWithoutTransaction } from './apply-no-transaction.js';
 import { applyInTransaction } from './apply-transactional.js';
 import { MigrationFailure, rollbackQuietly, type ApplyContext } from './apply-context.js';
-import { finalizeHeader, localDate } from './finalize.js';
-import { ensureHistory, readHistory, recordFailed } from './history.js';
-import { acquireMigrationLock } from './lock.js';
-import type { MigrateEvent, MigrateOptions, MigrateResult, PlannedRef, RunnerSettings } from './migrate-types.js';
-import { refOf } from './ordering.js';
-import { buildPlan, type Plan, type PlannedMigration } from './plan.js';
+import { finalizeHeader, localDate, reconcileExecutionRecords } from './finalize.js';
+import { ensureHistory, readHistory, recordFailed, type HistoryRow } from './history.js';
+import { invalidIndexesOfFile } from './index-validity.js';
+import { acquireMigrationLock, isLockLost } from './lock.js';
+import type { MigrateEvent, MigrateOptions, MigrateResult, PlannedRef, PresetStep, RunnerSettings, SkippedMigration } from './migrate-types.js';
+import { keyOf, refOf } from './ordering.js';
+import { buildPlan, type Plan, type PlannedMigration, type Refusal } from './plan.js';
+import { splitStatements } from './statements.js';
+import { RunnerError, sqlState } from './errors.js';
 import { checkDuration, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, timeoutsFor } from './timeouts.js';
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
@@ -42,39 +51,22 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const t0 = performance.now();
   const settings = resolveSettings(options.config);
   const emit = (event: MigrateEvent) => options.onProgress?.(event);
-  const result: MigrateResult = {
-    ok: false,
-    database: options.db.label,
-    envName: options.envName,
-    dryRun: options.dryRun === true,
-    refused: [],
-    planned: [],
-    applied: [],
-    failed: [],
-    skipped: [],
-    alreadyApplied: 0,
-    warnings: [],
-    durationMs: 0,
-  };
+  const result = emptyResult(options.db.label, options.envName, options.dryRun === true);
   const done = () => {
-    result.ok = result.refused.length === 0 && result.failed.length === 0;
+    result.ok = result.refused.length === 0 && result.failed.length === 0 && !result.aborted;
     result.durationMs = performance.now() - t0;
     return result;
   };
 
   if (options.dryRun) {
     const session = await options.db.session();
-    let plan: Plan;
+    let history: HistoryRow[];
     try {
-      plan = await makePlan(options, await readHistory(session));
+      history = await readHistory(session);
     } finally {
       await session.close();
     }
-    describePlan(plan, result);
-    if (result.refused.length === 0) {
-      for (const p of plan.pending) skip(result, emit, p.ref, 'dry-run');
-      for (const m of plan.afterTarget) skip(result, emit, refOf(m), 'after-target');
-    }
+    await dryRunInto(result, { ...options, dbKind: options.db.kind }, history);
     return done();
   }
 
@@ -85,22 +77,52 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   let session: DbSession | undefined;
   try {
     session = await options.db.session();
-    const sessionPid = await prepareSession(options.db, session);
+    const { pid: sessionPid, version: serverVersion } = await prepareSession(options.db, session);
     await ensureHistory(session);
-    const plan = await makePlan(options, await readHistory(session));
+    const history = await readHistory(session);
+    const plan = await makePlan({ ...options, dbKind: options.db.kind }, history);
     describePlan(plan, result);
+    if (result.refused.length === 0) {
+      result.refused.push(...(await invalidIndexesOfApplied(lock.monitor ?? session, options.migrations, history)));
+    }
     if (result.refused.length > 0) return done();
+
+    if (options.finalize) {
+      const reconciled = await reconcileExecutionRecords(history, options.migrations, options.envName);
+      result.reconciled = reconciled.written;
+      result.removedTempFiles = reconciled.removedTempFiles;
+      result.warnings.push(...reconciled.warnings);
+    }
+
+    if (options.preset && plan.pending.length > 0) {
+      await lock.assertHeld();
+      if (await applyPresetIfMissing(session, options.preset)) emit({ type: 'preset', name: options.preset.name });
+    }
 
     const appliedBy = options.appliedBy ?? currentUser();
     const toolVersion = options.toolVersion ?? 'unknown';
     for (const planned of plan.pending) {
+      if (result.aborted) {
+        skip(result, emit, planned.ref, 'lock-lost');
+        continue;
+      }
       if (result.failed.length > 0) {
         skip(result, emit, planned.ref, 'earlier-failure');
+        continue;
+      }
+      try {
+        await lock.assertHeld();
+      } catch (error) {
+        if (!isLockLost(error)) throw error;
+        result.aborted = error.userMessage;
+        skip(result, emit, planned.ref, 'lock-lost');
         continue;
       }
       await applyOne(planned, {
         session,
         monitor: lock.monitor,
+        assertLockHeld: () => lock.assertHeld(),
+        serverVersion,
         sessionPid,
         planned,
         timeouts: timeoutsFor(planned.migration, settings),
@@ -150,23 +172,33 @@ async function applyOne(
     result.applied.push({ ...planned.ref, durationMs: outcome.durationMs, statementsApplied: outcome.statementsApplied, finalized });
     emit({ type: 'applied', migration: planned.ref, durationMs: outcome.durationMs });
   } catch (error) {
+    if (isLockLost(error)) {
+      // Another runner may hold the lock and be running this very file: write nothing.
+      await rollbackQuietly(ctx.session);
+      const durationMs = performance.now() - t0;
+      result.aborted = error.userMessage;
+      result.failed.push({ ...planned.ref, durationMs, message: error.userMessage, code: undefined, invalidIndexes: [] });
+      emit({ type: 'failed', migration: planned.ref, durationMs, message: error.userMessage });
+      return;
+    }
     const failure =
       error instanceof MigrationFailure
         ? error
         : new MigrationFailure(`${migration.relPath}: ${hasUserMessage(error) ? error.userMessage : (error as Error).message}`);
     const durationMs = performance.now() - t0;
     await rollbackQuietly(ctx.session);
+    const failed = {
+      version: planned.ref.version,
+      name: planned.ref.name,
+      checksum: migration.checksum,
+      startedAt: new Date(Date.now() - durationMs),
+      appliedBy: ctx.appliedBy,
+      toolVersion: ctx.toolVersion,
+      durationMs,
+      error: failure.userMessage,
+    };
     try {
-      await recordFailed(ctx.session, {
-        version: planned.ref.version,
-        name: planned.ref.name,
-        checksum: migration.checksum,
-        startedAt: new Date(Date.now() - durationMs),
-        appliedBy: ctx.appliedBy,
-        toolVersion: ctx.toolVersion,
-        durationMs,
-        error: failure.userMessage,
-      });
+      await recordFailedOnLiveSession(options.db, ctx.session, failed);
     } catch (recordError) {
       result.warnings.push(
         `${migration.relPath}: the failure could not be recorded in the history: ${hasUserMessage(recordError) ? recordError.userMessage : (recordError as Error).message}`,
@@ -177,13 +209,120 @@ async function applyOne(
   }
 }
 
-function makePlan(options: MigrateOptions, history: Awaited<ReturnType<typeof readHistory>>): Promise<Plan> {
+/** The migration session may have died (terminated backend): then the failure goes through a new one. */
+async function recordFailedOnLiveSession(db: Database, session: DbSession, entry: Parameters<typeof recordFailed>[1]): Promise<void> {
+  try {
+    await recordFailed(session, entry);
+    return;
+  } catch (error) {
+    if (!(error instanceof DatabaseError)) throw error;
+  }
+  const fresh = await db.session();
+  try {
+    await recordFailed(fresh, entry);
+  } finally {
+    await fresh.close();
+  }
+}
+
+/** What a dry run needs besides the history: no database. */
+export type DryRunOptions = Omit<MigrateOptions, 'db'> & { dbKind: DatabaseKind; label?: string };
+
+/**
+ * A dry run against a known history; with `[]`, for a database that does not exist yet
+ * (the CLI never creates the embedded database for a dry run).
+ */
+export async function dryRun(options: DryRunOptions, history: HistoryRow[]): Promise<MigrateResult> {
+  const t0 = performance.now();
+  const result = emptyResult(options.label ?? '', options.envName, true);
+  await dryRunInto(result, options, history);
+  result.ok = result.refused.length === 0 && result.failed.length === 0;
+  result.durationMs = performance.now() - t0;
+  return result;
+}
+
+async function dryRunInto(result: MigrateResult, options: DryRunOptions, history: HistoryRow[]): Promise<void> {
+  const emit = (event: MigrateEvent) => options.onProgress?.(event);
+  const plan = await makePlan(options, history);
+  describePlan(plan, result);
+  if (result.refused.length === 0) {
+    for (const p of plan.pending) skip(result, emit, p.ref, 'dry-run');
+    for (const m of plan.afterTarget) skip(result, emit, refOf(m), 'after-target');
+  }
+}
+
+function emptyResult(database: string, envName: string, dryRunOnly: boolean): MigrateResult {
+  return {
+    ok: false,
+    database,
+    envName,
+    dryRun: dryRunOnly,
+    refused: [],
+    planned: [],
+    applied: [],
+    failed: [],
+    skipped: [],
+    alreadyApplied: 0,
+    warnings: [],
+    reconciled: [],
+    removedTempFiles: [],
+    durationMs: 0,
+  };
+}
+
+/**
+ * The preset (roles, auth schema) goes in under the migration lock and in one transaction, so
+ * concurrent first runners never race on CREATE SCHEMA / GRANT. Returns true when it was applied.
+ */
+async function applyPresetIfMissing(session: DbSession, preset: PresetStep): Promise<boolean> {
+  if (await preset.isPresent(session)) return false;
+  await session.exec('BEGIN');
+  try {
+    await preset.apply(session);
+    await session.exec('COMMIT');
+  } catch (error) {
+    await rollbackQuietly(session);
+    if (hasUserMessage(error)) throw error;
+    const code = sqlState(error);
+    throw new RunnerError(
+      'migration-failed',
+      `the ${preset.name} preset could not be applied${code ? ` (SQLSTATE ${code})` : ''}: ${(error as Error).message.split('\n')[0]}; nothing of it was kept (one transaction). It needs a superuser (CREATE ROLE); on a real Supabase project it is present already, or pass --preset none`,
+    );
+  }
+  return true;
+}
+
+/**
+ * Applied no-transaction files whose concurrent build left an invalid index (recorded applied by
+ * an older pgwarden, or the index broke later): refused, naming the index and the way out.
+ */
+async function invalidIndexesOfApplied(live: DbSession, migrations: readonly Migration[], history: readonly HistoryRow[]): Promise<Refusal[]> {
+  const applied = new Set(history.filter((r) => r.status === 'applied').map(keyOf));
+  const refusals: Refusal[] = [];
+  for (const m of migrations) {
+    if (!m.directives.noTransaction || !m.name.version || !/CONCURRENTLY/i.test(m.body)) continue;
+    if (!applied.has(keyOf(refOf(m)))) continue;
+    const split = await splitStatements(m);
+    if ('error' in split) continue;
+    for (const found of await invalidIndexesOfFile(live, split.statements)) {
+      refusals.push({
+        kind: 'invalid-index',
+        relPath: m.relPath,
+        version: m.name.version,
+        message: `${m.relPath}:${found.statement.line}: recorded as applied, but index ${found.name} of statement ${found.ordinal} is invalid (an interrupted concurrent build): DROP INDEX CONCURRENTLY IF EXISTS ${found.name}, then pgwarden repair ${m.name.version} --resume-from ${found.ordinal - 1} --by NAME --reason TEXT and rerun to build it again`,
+      });
+    }
+  }
+  return refusals;
+}
+
+function makePlan(options: DryRunOptions, history: readonly HistoryRow[]): Promise<Plan> {
   return buildPlan({
     migrations: options.migrations,
     history,
     envName: options.envName,
     environment: options.environment,
-    dbKind: options.db.kind,
+    dbKind: options.dbKind,
     lintErrors: options.lintErrors,
     to: options.to,
     allowOutOfOrder: options.allowOutOfOrder,
@@ -198,7 +337,7 @@ function describePlan(plan: Plan, result: MigrateResult): void {
   );
 }
 
-function skip(result: MigrateResult, emit: (e: MigrateEvent) => void, ref: PlannedRef | ReturnType<typeof refOf>, reason: 'dry-run' | 'after-target' | 'earlier-failure'): void {
+function skip(result: MigrateResult, emit: (e: MigrateEvent) => void, ref: PlannedRef | ReturnType<typeof refOf>, reason: SkippedMigration['reason']): void {
   const plain = { version: ref.version, name: ref.name, relPath: ref.relPath };
   result.skipped.push({ ...plain, reason });
   emit({ type: 'skipped', migration: plain, reason });
@@ -219,8 +358,8 @@ export function resolveSettings(config: Partial<RunnerSettings> | undefined): Ru
  * client_connection_check_interval so that a killed runner's backend notices the lost client
  * and rolls back within a second instead of finishing a long statement first.
  */
-async function prepareSession(db: Database, session: DbSession): Promise<number | undefined> {
-  if (db.kind !== 'pg') return undefined;
+async function prepareSession(db: Database, session: DbSession): Promise<{ pid?: number; version?: number }> {
+  if (db.kind !== 'pg') return {};
   const { rows } = await session.query<{ pid: number; version: number }>(
     `SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version`,
   );
@@ -228,7 +367,7 @@ async function prepareSession(db: Database, session: DbSession): Promise<number 
   if (row && row.version >= 140000) {
     await session.exec(`SET client_connection_check_interval = '1s'`).catch(() => {});
   }
-  return row?.pid;
+  return { pid: row?.pid, version: row?.version };
 }
 
 function currentUser(): string {

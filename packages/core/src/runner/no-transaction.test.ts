@@ -57,7 +57,7 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     expect(result.failed).toEqual([]);
     expect(result.applied).toMatchObject([{ version: '2025-01-01_01', statementsApplied: 2 }]);
     const { rows } = await admin.query(
-      `SELECT status, statements_applied, jsonb_array_length(statement_hashes) AS hashes, attempts FROM pgwarden.migration_history`,
+      `SELECT status, statements_applied, (SELECT count(*)::int FROM pgwarden.statement_progress) AS hashes, attempts FROM pgwarden.migration_history`,
     );
     expect(rows).toEqual([{ status: 'applied', statements_applied: 2, hashes: 2, attempts: 1 }]);
     const valid = await admin.query(`SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indrelid = 'app.documents'::regclass`);
@@ -114,6 +114,20 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     expect(rows.map((r) => r.step)).toEqual([1, 2, 3]);
     const history = await admin.query('SELECT status, attempts FROM pgwarden.migration_history');
     expect(history.rows).toEqual([{ status: 'applied', attempts: 2 }]);
+  });
+
+  it('an error in a statement that ran in its own transaction names its file line; its progress row rolled back with it', async () => {
+    const ws = await fresh();
+    const [m] = ws.write({
+      file: '2025-01-01_01_typo.sql',
+      noTransaction: true,
+      body: ['CREATE TABLE app.ok (id int);', '', 'INSERT INTO app.ok', '  SELECT id FROM app.nothing;'].join('\n'),
+    });
+    const result = await run(ws);
+    const line = m!.text.split('\n').findIndex((l) => l.includes('app.nothing')) + 1;
+    expect(result.failed[0]!.message).toMatch(new RegExp(`^migration_history/2025-01-01_01_typo\\.sql:${line}: relation "app.nothing" does not exist; statements 1-1 of 2 stay applied`));
+    const { rows } = await admin.query('SELECT ordinal FROM pgwarden.statement_progress ORDER BY ordinal');
+    expect(rows).toEqual([{ ordinal: 1 }]);
   });
 
   it('a transactional file cannot continue a half-done no-transaction run', async () => {

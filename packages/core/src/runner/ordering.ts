@@ -1,5 +1,6 @@
 /** Identity and order of migrations: (version, file base name), the history table's key. */
 
+import { compareVersions, sortHistory } from '../migration/history-order.js';
 import type { Migration } from '../migration/types.js';
 
 export interface MigrationRef {
@@ -18,24 +19,8 @@ export function keyOf(item: { version: string; name: string }): string {
   return `${item.version}\u0000${item.name}`;
 }
 
-/**
- * Orders versions `YYYY-MM-DD_NN` by date, then by the sequence number as a number
- * (`_100` after `_99`); anything else falls back to code-point order.
- */
-export function compareVersions(a: string, b: string): number {
-  if (a === b) return 0;
-  const pa = VERSION.exec(a);
-  const pb = VERSION.exec(b);
-  if (pa && pb) {
-    if (pa[1] !== pb[1]) return pa[1]! < pb[1]! ? -1 : 1;
-    const na = Number(pa[2]);
-    const nb = Number(pb[2]);
-    if (na !== nb) return na < nb ? -1 : 1;
-  }
-  return a < b ? -1 : 1;
-}
-
-const VERSION = /^(\d{4}-\d{2}-\d{2})_(\d+)$/;
+// One order of history for the runner and the rules: migration/history-order.ts.
+export { compareVersions };
 
 /** Compares (version, name): version as above, then the base name in code-point order. */
 export function compareKeys(a: { version: string; name: string }, b: { version: string; name: string }): number {
@@ -45,7 +30,7 @@ export function compareKeys(a: { version: string; name: string }, b: { version: 
   return 0;
 }
 
-/** Migrations with a valid version, in execution order (sub-folders do not matter, only names). */
+/** Migrations in execution order (sub-folders do not matter, only names): the history order rules use too. */
 export function sortForExecution(migrations: readonly Migration[]): Migration[] {
-  return [...migrations].sort((a, b) => compareKeys(refOf(a), refOf(b)));
+  return sortHistory(migrations);
 }

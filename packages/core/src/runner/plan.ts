@@ -31,7 +31,8 @@ export type RefusalKind =
   | 'approval'
   | 'promotion'
   | 'resume'
-  | 'unsplittable';
+  | 'unsplittable'
+  | 'invalid-index';
 
 export interface Refusal {
   kind: RefusalKind;

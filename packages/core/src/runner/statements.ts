@@ -65,7 +65,8 @@ export function resumePoint(
   const done = previous && previous.status !== 'applied' ? (previous.statementsApplied ?? 0) : 0;
   if (done === 0) return { from: 0 };
   const hashes = previous!.statementHashes;
-  const fix = `restore the executed statements, or finish by hand and record it with pgwarden repair`;
+  const version = migration.name.version ?? 'VERSION';
+  const fix = `restore the executed statements, or record what really ran with pgwarden repair ${version} --resume-from N (statements 1..N done) or, after finishing by hand, pgwarden repair ${version} --mark-applied, each with --by NAME --reason TEXT`;
   if (hashes.length < done) {
     return { problem: `${migration.relPath}: a previous run executed ${done} statements but did not record what they were: ${fix}` };
   }
@@ -88,5 +89,5 @@ export function resumePoint(
 export function partialRunProblem(migration: Migration, previous: HistoryRow | undefined): string | undefined {
   const done = previous && previous.status !== 'applied' ? (previous.statementsApplied ?? 0) : 0;
   if (done === 0) return undefined;
-  return `${migration.relPath}: a previous no-transaction run executed ${done} statements, and the file no longer has pgwarden:no-transaction: restore the directive to resume, or finish by hand and record it with pgwarden repair`;
+  return `${migration.relPath}: a previous no-transaction run executed ${done} statements, and the file no longer has pgwarden:no-transaction: restore the directive to resume, or finish by hand and record it with pgwarden repair ${migration.name.version ?? 'VERSION'} --mark-applied --by NAME --reason TEXT`;
 }

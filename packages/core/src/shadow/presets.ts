@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Database } from '../db/types.js';
+import type { Database, DbSession } from '../db/types.js';
 
 export type PresetName = 'supabase';
 
@@ -19,11 +19,28 @@ const PRESENT: Record<PresetName, string> = {
 export async function presetPresent(db: Database, name: PresetName): Promise<boolean> {
   const session = await db.session();
   try {
-    const { rows } = await session.query<{ present: boolean }>(PRESENT[name]);
-    return rows[0]?.present === true;
+    return await presetPresentIn(session, name);
   } finally {
     await session.close();
   }
+}
+
+async function presetPresentIn(session: DbSession, name: PresetName): Promise<boolean> {
+  const { rows } = await session.query<{ present: boolean }>(PRESENT[name]);
+  return rows[0]?.present === true;
+}
+
+/**
+ * The preset as a step of `migrate` (runner's PresetStep): checked and applied on the runner's
+ * own session, under its migration lock and inside the transaction it opens, so that runners
+ * started together on a fresh database never race on CREATE SCHEMA or GRANT.
+ */
+export function presetStep(name: PresetName): { name: string; isPresent(session: DbSession): Promise<boolean>; apply(session: DbSession): Promise<void> } {
+  return {
+    name,
+    isPresent: (session) => presetPresentIn(session, name),
+    apply: (session) => session.exec(presetSql(name)),
+  };
 }
 
 export async function applyPreset(db: Database, name: PresetName): Promise<void> {

@@ -6,3 +6,4 @@ export * from './migrate-target.js';
 export * from './report.js';
 export * from './baseline.js';
 export * from './changed-files.js';
+export * from './status-target.js';

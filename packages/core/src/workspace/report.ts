@@ -1,5 +1,5 @@
 import type { MigrateEvent, MigrateResult } from '../runner/migrate-types.js';
-import type { StatusRow } from '../runner/status.js';
+import { PROBLEM_STATES, type StatusRow } from '../runner/status.js';
 
 /** One line of a command's human output and where it goes (refusals and failures to stderr). */
 export interface ReportLine {
@@ -32,6 +32,8 @@ export function migrateEventLine(event: MigrateEvent): ReportLine | undefined {
       return { stream: 'err', text: `  failed   ${event.migration.name}  ${formatDuration(event.durationMs)}\n           ${event.message}` };
     case 'start':
       return event.resumeFrom > 0 ? { stream: 'out', text: `  resume   ${event.migration.name} after statement ${event.resumeFrom}` } : undefined;
+    case 'preset':
+      return { stream: 'out', text: `  preset   ${event.name}: created the roles and auth schema the migrations expect` };
     case 'skipped':
       return undefined;
   }
@@ -41,6 +43,8 @@ export function migrateEventLine(event: MigrateEvent): ReportLine | undefined {
 export function migrateResultLines(result: MigrateResult): ReportLine[] {
   const lines: ReportLine[] = [];
   for (const refusal of result.refused) lines.push({ stream: 'err', text: `  refused  ${refusal.message}` });
+  if (result.aborted) lines.push({ stream: 'err', text: `  stopped  ${result.aborted}` });
+  for (const file of result.reconciled) lines.push({ stream: 'out', text: `  recorded ${file}: execution record of an earlier run written` });
   for (const warning of result.warnings) lines.push({ stream: 'err', text: `  warning  ${warning}` });
   if (result.dryRun) {
     for (const planned of result.planned) {
@@ -62,25 +66,33 @@ export function migrateResultLines(result: MigrateResult): ReportLine[] {
 }
 
 /** The `status` table with its header line and counts. */
-export function statusReport(rows: readonly StatusRow[], label: string, envName: string): string {
+export function statusReport(rows: readonly StatusRow[], label: string, envName: string, note?: string): string {
   const lines = rows.map((row) => [
     row.state,
-    row.name,
+    row.state === 'unreadable' ? row.relPath : row.name,
     row.appliedAt ? row.appliedAt.toISOString().replace('T', ' ').slice(0, 19) : '',
     row.appliedBy ?? '',
-    `${row.approvals.valid}/${row.approvals.required}${row.approvals.voided ? ' (voided by an edit)' : ''}`,
-    row.error ? row.error.split('\n')[0] : '',
+    row.state === 'unreadable' ? '' : `${row.approvals.valid}/${row.approvals.required}${row.approvals.voided ? ' (voided by an edit)' : ''}`,
+    statusNote(row),
   ]);
   const count = (state: string) => rows.filter((row) => row.state === state).length;
+  const extra = (['running', 'interrupted', 'unreadable'] as const).filter((state) => count(state) > 0).map((state) => `, ${count(state)} ${state}`);
   return [
-    `pgwarden: ${label} (env ${envName})`,
+    `pgwarden: ${label} (env ${envName})${note ? `: ${note}` : ''}`,
     table([['STATE', 'MIGRATION', 'APPLIED AT', 'BY', 'APPROVALS', 'NOTE'], ...lines]),
     '',
-    `${count('applied')} applied, ${count('pending')} pending, ${count('failed')} failed, ${count('tampered')} tampered, ${count('missing-file')} missing`,
+    `${count('applied')} applied, ${count('pending')} pending, ${count('failed')} failed, ${count('tampered')} tampered, ${count('missing-file')} missing${extra.join('')}`,
   ].join('\n');
 }
 
-/** Exit status of `status`: tampered, failed or missing files need attention. */
+function statusNote(row: StatusRow): string {
+  if (row.state === 'interrupted') {
+    return `stopped after ${row.statementsApplied ?? 0} statements: rerun pgwarden migrate to resume, or see pgwarden repair --help`;
+  }
+  return row.error ? row.error.split('\n')[0]! : '';
+}
+
+/** Exit status of `status`: tampered, failed, interrupted, unreadable or missing files need attention. */
 export function statusNeedsAttention(rows: readonly StatusRow[]): boolean {
-  return rows.some((row) => row.state === 'tampered' || row.state === 'failed' || row.state === 'missing-file');
+  return rows.some((row) => PROBLEM_STATES.includes(row.state));
 }

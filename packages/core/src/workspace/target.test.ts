@@ -37,9 +37,20 @@ describe('resolveTarget', () => {
     expect(isAbsolute(target.embeddedDir)).toBe(true);
   });
 
-  it('embeddedDir is resolved against the root; an absolute setting stays as it is', () => {
+  it('embeddedDir is resolved against the root; an absolute setting inside the workspace stays as it is', () => {
     expect(resolveTarget({ ...config(), embeddedDir: 'var/../db/pglite' }, {}, {}).embeddedDir).toBe(join(ROOT, 'db/pglite'));
-    expect(resolveTarget({ ...config(), embeddedDir: '/data/pglite' }, {}, {}).embeddedDir).toBe('/data/pglite');
+    expect(resolveTarget({ ...config(), embeddedDir: join(ROOT, 'data/pglite') }, {}, {}).embeddedDir).toBe(join(ROOT, 'data/pglite'));
+  });
+
+  it('an embeddedDir outside the workspace (or the root itself) is a configuration error naming the setting', () => {
+    for (const dir of ['/etc/pgwarden', '../elsewhere', 'db/../../clinic-sibling', '.']) {
+      const error = thrown(() => resolveTarget({ ...config(), embeddedDir: dir }, {}, {}));
+      expect(error.key).toBe('embeddedDir');
+      expect(error.message).toMatch(new RegExp(`^${CONFIG_PATH}: embeddedDir "${dir.replace(/\./g, '\\.')}" is (outside the workspace|the workspace root itself)`));
+    }
+    // A server target never touches the embedded directory.
+    const variables = { STAGING_DATABASE_URL: 'postgres://app@staging.internal/clinic' };
+    expect(resolveTarget({ ...config(), embeddedDir: '/etc/pgwarden' }, { env: 'staging' }, variables).url).toBe('postgres://app@staging.internal/clinic');
   });
 
   it("reads the environment's URL from the variables object it is given", () => {

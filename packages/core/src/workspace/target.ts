@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/load.js';
 import type { EnvironmentConfig, PgwardenConfig } from '../config/types.js';
 
@@ -37,5 +37,19 @@ export function resolveTarget(
       );
     }
   }
-  return { envName, environment, url, embeddedDir: resolve(config.root, config.embeddedDir) };
+  const embeddedDir = resolve(config.root, config.embeddedDir);
+  if (!url) assertInsideWorkspace(config, embeddedDir);
+  return { envName, environment, url, embeddedDir };
+}
+
+/** The embedded database is the workspace's own: never created or opened outside it (e.g. under /etc). */
+function assertInsideWorkspace(config: PgwardenConfig, embeddedDir: string): void {
+  const rel = relative(config.root, embeddedDir);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ConfigError(
+      `embeddedDir "${config.embeddedDir}" is ${rel === '' ? 'the workspace root itself' : `outside the workspace (${embeddedDir})`}: use a folder inside it, such as .pgwarden/local`,
+      config.configPath,
+      'embeddedDir',
+    );
+  }
 }

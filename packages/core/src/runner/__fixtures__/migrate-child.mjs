@@ -1,10 +1,11 @@
-// Runs `migrate` in its own process: node migrate-child.mjs <built core dir> <database url> <migrations dir>
-// Prints one JSON line per progress event, then the result.
+// Runs `migrate` in its own process: node migrate-child.mjs <built core dir> <database url> <migrations dir> [options JSON]
+// Prints one JSON line per progress event, then the result. Options JSON is merged into migrate's options
+// (e.g. {"finalize": true}).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [coreDir, url, dir] = process.argv.slice(2);
+const [coreDir, url, dir, extra] = process.argv.slice(2);
 const load = (path) => import(pathToFileURL(join(coreDir, path)).href);
 const { migrate } = await load('runner/index.js');
 const { openDatabase } = await load('db/index.js');
@@ -22,6 +23,7 @@ const result = await migrate({
   appliedBy: 'child',
   toolVersion: 'test',
   onProgress: (event) => console.log(JSON.stringify(event)),
+  ...(extra ? JSON.parse(extra) : {}),
 });
 console.log(JSON.stringify({ type: 'result', ok: result.ok, applied: result.applied.length }));
 await db.close();

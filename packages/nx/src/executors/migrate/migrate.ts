@@ -23,7 +23,6 @@ export default async function migrateExecutor(options: MigrateExecutorSchema, co
       finalize: options.finalize ?? true,
       toolVersion: pluginVersion(),
       onOpen: (label) => console.log(`pgwarden: migrating ${label} (env ${target.envName})${dryRun ? ', dry run' : ''}`),
-      onPreset: (preset) => console.log(`  preset   ${preset}: created the roles and auth schema the migrations expect`),
       onProgress: (event) => print(migrateEventLine(event)),
     });
     for (const line of migrateResultLines(result)) print(line);

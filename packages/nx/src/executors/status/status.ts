@@ -1,6 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { status } from '@pgwarden/core/runner/index';
-import { loadHistory, openTarget, statusNeedsAttention, statusReport } from '@pgwarden/core/workspace/index';
+import { loadHistory, statusNeedsAttention, statusReport, targetStatus } from '@pgwarden/core/workspace/index';
 import { databaseTarget, loadProjectConfig, runExecutor, type ExecutorResult } from '../../utils/executor-support.js';
 import type { StatusExecutorSchema } from './schema.js';
 
@@ -10,13 +9,8 @@ export default async function statusExecutor(options: StatusExecutorSchema, cont
     const config = loadProjectConfig(options, context);
     const target = databaseTarget(config, options);
     const history = await loadHistory(config);
-    const db = await openTarget(target);
-    try {
-      const rows = await status(db, history.migrations, { name: target.envName, config: target.environment });
-      console.log(options.json ? JSON.stringify(rows, null, 2) : statusReport(rows, db.label, target.envName));
-      return !statusNeedsAttention(rows);
-    } finally {
-      await db.close();
-    }
+    const { label, note, rows } = await targetStatus(target, history);
+    console.log(options.json ? JSON.stringify(rows, null, 2) : statusReport(rows, label, target.envName, note));
+    return !statusNeedsAttention(rows);
   });
 }
