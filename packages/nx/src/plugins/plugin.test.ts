@@ -34,13 +34,13 @@ async function infer(configFiles: string[], options: PgwardenPluginOptions = {})
 const SHIPPED = Object.keys(JSON.parse(readFileSync(new URL('../../executors.json', import.meta.url), 'utf8')).executors as object);
 
 describe('createNodesV2', () => {
-  it('infers a project rooted at the config folder, named after it, with exact inputs on lint only', async () => {
+  it('infers a project rooted at the config folder, named after it, with exact inputs on the cached targets', async () => {
     write('packages/database/pgwarden.config.json', '{}');
     const projects = await infer(['packages/database/pgwarden.config.json']);
     const project = projects['packages/database'];
     expect(project.root).toBe('packages/database');
     expect(project.name).toBe('database');
-    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['lint', 'migrate', 'status']);
+    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['check', 'lint', 'migrate', 'status']);
     const lint = project.targets!.lint;
     expect(lint.executor).toBe('@pgwarden/nx:lint');
     expect(lint.cache).toBe(true);
@@ -79,9 +79,9 @@ describe('createNodesV2', () => {
 
   it('target and project names come from the plugin options', async () => {
     write('db/pgwarden.config.json', '{}');
-    const project = (await infer(['db/pgwarden.config.json'], { projectName: 'warehouse', lintTargetName: 'lint-migrations', migrateTargetName: 'db-migrate' }))['db'];
+    const project = (await infer(['db/pgwarden.config.json'], { projectName: 'warehouse', lintTargetName: 'lint-migrations', migrateTargetName: 'db-migrate', checkTargetName: 'prove-schema' }))['db'];
     expect(project.name).toBe('warehouse');
-    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['db-migrate', 'lint-migrations', 'status']);
+    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['db-migrate', 'lint-migrations', 'prove-schema', 'status']);
   });
 
   it('a folder that is already a project keeps its own name', async () => {
@@ -95,6 +95,13 @@ describe('createNodesV2', () => {
     const targets = (await infer(['pgwarden.config.json']))['.'].targets ?? {};
     expect(Object.keys(targets).sort()).toEqual([...SHIPPED].sort());
     for (const target of Object.values(targets)) expect(SHIPPED).toContain(target.executor!.split(':')[1]);
+  });
+
+  it('check is cached on the schema, migrations, config, engine and the git commit its history comparison reads', async () => {
+    write('pgwarden.config.json', '{}');
+    const check = (await infer(['pgwarden.config.json']))['.'].targets?.check;
+    expect(check?.cache).toBe(true);
+    expect(check?.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/pgwarden.config.json', '{workspaceRoot}/migration_history/**/*.sql', '{workspaceRoot}/current_schema/**/*.sql', { runtime: 'git rev-parse HEAD' }]));
   });
 
   it('a config that is not valid JSON still yields the project (lint reports the error)', async () => {

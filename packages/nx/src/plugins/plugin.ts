@@ -38,6 +38,8 @@ interface TargetSpec {
   /** Cacheable targets declare exact inputs; database targets never cache (the database is state). */
   cache: boolean;
   /** Extra inputs beyond the migration, schema and config files. */
+  extraInputs?: InputDefinition[];
+  /** Files the target writes (cached and restored by Nx). */
   outputs?: (layout: ProjectLayout) => string[];
   example: Record<string, unknown>;
 }
@@ -51,7 +53,14 @@ const TARGETS: readonly TargetSpec[] = [
   { key: 'lint', description: 'Check the migrations against the convention (as the commit hook does).', cache: true, example: { format: 'github' } },
   { key: 'migrate', description: 'Apply pending approved migrations to an environment.', cache: false, example: { env: 'staging', dryRun: true } },
   { key: 'status', description: 'Applied / pending / approved / tampered migrations of an environment.', cache: false, example: { env: 'staging' } },
-  { key: 'check', description: 'Prove current_schema/ builds and matches the migrations.', cache: true, example: {} },
+  {
+    key: 'check',
+    description: 'Prove current_schema/ builds, matches current_schema/ at the base revision plus the migrations since, passes the catalog lints, and its functions verify.',
+    cache: true,
+    // The history comparison reads current_schema/ at the merge-base with the default branch: the commit is part of the result.
+    extraInputs: [{ runtime: 'git rev-parse HEAD' }],
+    example: { format: 'github' },
+  },
   { key: 'types', description: 'Regenerate the downstream types and schemas.', cache: true, outputs: (layout) => layout.typesOutputs.map((path) => `{workspaceRoot}/${path}`), example: {} },
   { key: 'plan', description: 'Impact analysis of a migration.', cache: false, example: {} },
 ];
@@ -134,7 +143,7 @@ function buildProject(
       },
     };
     if (spec.cache) {
-      target.inputs = inputs;
+      target.inputs = [...inputs, ...(spec.extraInputs ?? [])];
       target.outputs = spec.outputs?.(layout) ?? [];
     }
     targets[name] = target;
