@@ -179,6 +179,10 @@ describe('stylish', () => {
     );
   });
 
+  it('nothing checked is never "no problems"', () => {
+    expect(stylish([], context({}, { filesLinted: 0 }))).toBe('pgwarden: no files to check (the migrations folder has no .sql file)\n');
+  });
+
   it('no findings: one "no problems" line', () => {
     expect(stylish([], context({}, { filesLinted: 12 }))).toBe('pgwarden: 12 files checked, no problems\n');
     expect(stylish([], context({}, { filesLinted: 1 }))).toBe('pgwarden: 1 file checked, no problems\n');

@@ -28,7 +28,10 @@ export const stylish: Formatter = (findings, context) => {
   const warnings = count('warning');
   const infos = count('info');
   const files = `${context.filesLinted} file${context.filesLinted === 1 ? '' : 's'}`;
-  if (findings.length === 0) {
+  if (findings.length === 0 && context.filesLinted === 0) {
+    // Nothing was checked: never "no problems".
+    out.push('pgwarden: no files to check (the migrations folder has no .sql file)');
+  } else if (findings.length === 0) {
     out.push(`pgwarden: ${files} checked, no problems`);
   } else {
     const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info in ${files}`;
