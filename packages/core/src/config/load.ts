@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isRuleId } from '../rules/registry.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
+import { parseTypesConfig } from './types-config.js';
 import type { EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
 
 /** A configuration problem: the CLI prints it and exits 2. */
@@ -132,12 +133,7 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
         config.preset = value as PgwardenConfig['preset'];
         break;
       case 'types': {
-        const types = asObject(value, key, fail);
-        for (const [sub, setting] of Object.entries(types)) {
-          if (sub === 'outDir') config.types.outDir = asString(setting, 'types.outDir', fail);
-          else if (sub === 'schemas') config.types.schemas = asStringArray(setting, 'types.schemas', fail);
-          else fail(`types.${sub}`, 'is not a known setting (outDir, schemas)');
-        }
+        config.types = parseTypesConfig(value, config.types, fail);
         break;
       }
       default:
