@@ -82,6 +82,8 @@ export interface ConstraintInfo {
   references?: { table: string; columns: string[] };
   validated: boolean;
   deferrable: boolean;
+  /** Set on a partition's copy of its parent's constraint (conparentid); the parent carries the original. */
+  inherited?: true;
 }
 
 export interface IndexInfo {
