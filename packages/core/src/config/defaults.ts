@@ -21,6 +21,7 @@ export function defaultConfig(root: string): PgwardenConfig {
     lockRetries: 3,
     advisoryLockTimeoutMs: 60_000,
     preset: 'supabase',
+    shadow: {},
     types: { outDir: 'packages/db-types/src/generated', schemas: ['public'] },
   };
 }

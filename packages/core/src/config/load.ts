@@ -66,7 +66,7 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
   const fail = (key: string, message: string): never => {
     throw new ConfigError(`"${key}" ${message}`, file, key);
   };
-  const config: PgwardenConfig = { ...base, types: { ...base.types }, environments: { ...base.environments } };
+  const config: PgwardenConfig = { ...base, types: { ...base.types }, shadow: { ...base.shadow }, environments: { ...base.environments } };
   const top = asObject(raw, '(root)', fail);
   for (const [key, value] of Object.entries(top)) {
     switch (key) {
@@ -132,6 +132,27 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
         if (value !== 'supabase' && value !== 'none') fail(key, 'must be "supabase" or "none"');
         config.preset = value as PgwardenConfig['preset'];
         break;
+      case 'shadow': {
+        const shadow = asObject(value, key, fail);
+        for (const [sub, setting] of Object.entries(shadow)) {
+          const path = `shadow.${sub}`;
+          if (sub === 'url') {
+            const url = asString(setting, path, fail);
+            if (!/^postgres(ql)?:\/\//i.test(url)) fail(path, 'must be a postgres:// or postgresql:// URL');
+            config.shadow.url = url;
+          } else if (sub === 'urlEnv') {
+            const name = asString(setting, path, fail);
+            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(path, 'must be an environment variable name');
+            config.shadow.urlEnv = name;
+          } else if (sub === 'preset') {
+            if (setting !== 'supabase' && setting !== 'none') fail(path, 'must be "supabase" or "none"');
+            config.shadow.preset = setting as 'supabase' | 'none';
+          } else {
+            fail(path, 'is not a known setting (url, urlEnv, preset)');
+          }
+        }
+        break;
+      }
       case 'types': {
         config.types = parseTypesConfig(value, config.types, fail);
         break;

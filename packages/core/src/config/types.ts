@@ -11,6 +11,15 @@ export interface EnvironmentConfig {
   requires?: string[];
 }
 
+export interface ShadowConfig {
+  /** A server on which the shadow is a temporary database (created and dropped per build). */
+  url?: string;
+  /** Environment variable holding that URL (used when `url` is absent). */
+  urlEnv?: string;
+  /** What the shadow provides before the schema runs; default: the top-level `preset`. */
+  preset?: 'supabase' | 'none';
+}
+
 export interface PgwardenConfig {
   /** Absolute workspace root (directory holding pgwarden.config.json, or the git root). */
   root: string;
@@ -34,6 +43,8 @@ export interface PgwardenConfig {
   advisoryLockTimeoutMs: number;
   /** Shadow database preset used by check/types (e.g. `supabase`). */
   preset: 'supabase' | 'none';
+  /** Shadow databases (check, lint --deep, types): PGlite in memory unless a server is given. */
+  shadow: ShadowConfig;
   types: {
     /** Output directory of generated types, relative to root (used when `outputs` is absent). */
     outDir: string;

@@ -71,7 +71,7 @@ function plpgsqlBodyOf(statement: SqlStatement): RoutineBody | undefined {
 const LITERAL_OPENING = new RegExp(`${DOLLAR_TAG.source}|'`, 'g');
 
 /** The first literal from `from` whose content is the body. */
-function locateBody(text: string, from: number, to: number, body: string): BodySpan | undefined {
+export function locateBody(text: string, from: number, to: number, body: string): BodySpan | undefined {
   LITERAL_OPENING.lastIndex = from;
   for (let opening = LITERAL_OPENING.exec(text); opening && opening.index < to; opening = LITERAL_OPENING.exec(text)) {
     const quote = opening[0];

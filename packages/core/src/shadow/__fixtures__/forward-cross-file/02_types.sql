@@ -1,0 +1,1 @@
+CREATE TYPE public.visit_status AS ENUM ('planned', 'done', 'cancelled');

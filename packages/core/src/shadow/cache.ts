@@ -1,0 +1,111 @@
+/**
+ * Content-addressed cache of built PGlite shadows under `.pgwarden/cache/`: the key hashes the
+ * schema files, the preset, the extension set and the PGlite and pgwarden versions; the value
+ * is the dumped data directory plus the build's findings, source map and statistics beside it.
+ * Both files are written to a unique temporary name and renamed, the JSON last: a reader sees
+ * a whole entry or none.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { PGLITE_EXTENSIONS } from './extensions.js';
+import { presetSql, type PresetName } from './presets.js';
+import type { ShadowSourceFile } from './schema-files.js';
+import type { ShadowBuildStats, ShadowFinding, SourceMapEntry } from './types.js';
+
+/** Bumped when what the builder stores or how it builds changes. */
+const CACHE_FORMAT = 1;
+
+export interface CachedBuild {
+  findings: ShadowFinding[];
+  sourceMap: SourceMapEntry[];
+  stats: ShadowBuildStats;
+}
+
+let versions: { pglite: string; pgwarden: string } | undefined;
+
+function packageVersion(packageJson: string): string {
+  return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+}
+
+/** PGlite's version (from its package.json, found through its entry point) and pgwarden core's. */
+export function toolVersions(): { pglite: string; pgwarden: string } {
+  if (!versions) {
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    let dir = dirname(entry);
+    while (!existsSync(join(dir, 'package.json')) || !dir.endsWith(join('@electric-sql', 'pglite'))) {
+      if (dirname(dir) === dir) break;
+      dir = dirname(dir);
+    }
+    versions = {
+      pglite: packageVersion(join(dir, 'package.json')),
+      pgwarden: packageVersion(new URL('../../package.json', import.meta.url).pathname),
+    };
+  }
+  return versions;
+}
+
+export function shadowCacheKey(files: readonly Pick<ShadowSourceFile, 'relPath' | 'text'>[], preset: string): string {
+  const hash = createHash('sha256');
+  const { pglite, pgwarden } = toolVersions();
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, preset, extensions: PGLITE_EXTENSIONS, pglite, pgwarden }));
+  for (const file of files) {
+    hash.update('\u0000file\u0000').update(file.relPath).update('\u0000').update(file.text);
+  }
+  return hash.digest('hex');
+}
+
+/** Key of the empty shadow with a preset applied (what every cold build starts from). */
+export function baseCacheKey(preset: string): string {
+  const { pglite, pgwarden } = toolVersions();
+  const presetText = preset === 'none' ? '' : presetSql(preset as PresetName);
+  return createHash('sha256').update(JSON.stringify({ format: CACHE_FORMAT, preset, presetText, extensions: PGLITE_EXTENSIONS, pglite, pgwarden })).digest('hex');
+}
+
+export function readBaseDump(cacheDir: string, key: string): Blob | undefined {
+  const path = join(cacheDir, `base-${key}.tar.gz`);
+  try {
+    return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeBaseDump(cacheDir: string, key: string, dump: Blob): Promise<void> {
+  mkdirSync(cacheDir, { recursive: true });
+  writeAtomically(join(cacheDir, `base-${key}.tar.gz`), new Uint8Array(await dump.arrayBuffer()));
+}
+
+function entryPaths(cacheDir: string, key: string): { dump: string; meta: string } {
+  return { dump: join(cacheDir, `shadow-${key}.tar.gz`), meta: join(cacheDir, `shadow-${key}.json`) };
+}
+
+export function readCachedBuild(cacheDir: string, key: string): { dump: Blob; build: CachedBuild } | undefined {
+  const paths = entryPaths(cacheDir, key);
+  if (!existsSync(paths.meta) || !existsSync(paths.dump)) return undefined;
+  try {
+    const build = JSON.parse(readFileSync(paths.meta, 'utf8')) as CachedBuild;
+    return { dump: new Blob([readFileSync(paths.dump)]), build };
+  } catch {
+    return undefined; // unreadable entry: rebuild and overwrite it
+  }
+}
+
+function writeAtomically(path: string, data: string | Uint8Array): void {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+export async function writeCachedBuild(cacheDir: string, key: string, dump: Blob, build: CachedBuild): Promise<void> {
+  mkdirSync(cacheDir, { recursive: true });
+  const paths = entryPaths(cacheDir, key);
+  writeAtomically(paths.dump, new Uint8Array(await dump.arrayBuffer()));
+  writeAtomically(paths.meta, JSON.stringify(build));
+}
