@@ -186,7 +186,9 @@ class SupabaseGenerator {
     const writable = (section: string) => {
       out.push(`        ${section}: {`);
       for (const column of columns) {
-        if (column.updatable === false) out.push(`          ${key(column.name)}?: never`);
+        // Postgres writes a view column only when the view selects it as a plain column (pg_column_is_updatable).
+        const writableColumn = column.updatable ?? sources?.get(column.name) !== undefined;
+        if (!writableColumn) out.push(`          ${key(column.name)}?: never`);
         else out.push(`          ${key(column.name)}?: ${nullable(this.columnType(schema, column), true)}`);
       }
       out.push('        }');

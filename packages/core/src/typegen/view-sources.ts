@@ -14,6 +14,8 @@ export interface ColumnOrigin {
   /** `schema.table` of the base table (views are followed down to tables). */
   table: string;
   column: string;
+  /** The view selects the column as a plain reference, so an auto-updatable view can write it. */
+  direct: true;
 }
 
 /** view key -> view column name -> origin. */
@@ -66,7 +68,7 @@ function directOrigins(view: ViewInfo): Map<string, ColumnOrigin> {
     const column = names[names.length - 1]!;
     const table = names.length >= 2 ? ranges.get(names[names.length - 2]!) : onlyRange;
     const viewColumn = viewColumns[index] ?? res.name ?? column;
-    if (table) origins.set(viewColumn, { table, column });
+    if (table) origins.set(viewColumn, { table, column, direct: true });
   });
   return origins;
 }
