@@ -7,6 +7,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   migrate: () => import('./commands/migrate.js'),
   status: () => import('./commands/status.js'),
   repair: () => import('./commands/repair.js'),
+  types: () => import('./commands/types.js'),
 };
 
 const USAGE = `Usage: pgwarden <command> [options]
@@ -18,6 +19,7 @@ Commands:
   migrate                    apply pending approved migrations
   status                     applied / pending / approved / tampered, as a table
   repair --accept VERSION    accept an edited applied migration, audited
+  types [--check]            regenerate (or verify) downstream types and bridge schemas
 
 Run 'pgwarden <command> --help' for a command's options.
 Exit codes: 0 clean, 1 findings or a failed operation, 2 usage or configuration error.`;

@@ -90,7 +90,12 @@ class SupabaseGenerator {
     out.push('}', '', helperTypes(this.options.defaultSchema ?? 'public'), '', 'export const Constants = {');
     for (const schema of this.schemas) {
       out.push(`  ${key(schema)}: {`, '    Enums: {');
-      for (const enumInfo of this.enumsOf(schema)) out.push(`      ${key(enumInfo.name)}: [${enumInfo.labels.map((l) => JSON.stringify(l)).join(', ')}],`);
+      for (const enumInfo of this.enumsOf(schema)) {
+        const labels = enumInfo.labels.map((l) => JSON.stringify(l));
+        const oneLine = `      ${key(enumInfo.name)}: [${labels.join(', ')}],`;
+        if (oneLine.length <= 80) out.push(oneLine);
+        else out.push(`      ${key(enumInfo.name)}: [`, ...labels.map((l) => `        ${l},`), '      ],');
+      }
       out.push('    },', '  },');
     }
     out.push('} as const', '');
@@ -126,7 +131,12 @@ class SupabaseGenerator {
     out.push('    }', '    Enums: {');
     const enums = this.enumsOf(schema);
     if (enums.length === 0) out.push('      [_ in never]: never');
-    for (const enumInfo of enums) out.push(`      ${key(enumInfo.name)}: ${enumInfo.labels.map((l) => JSON.stringify(l)).join(' | ')}`);
+    for (const enumInfo of enums) {
+      const labels = enumInfo.labels.map((l) => JSON.stringify(l));
+      const oneLine = `      ${key(enumInfo.name)}: ${labels.join(' | ')}`;
+      if (oneLine.length <= 80) out.push(oneLine);
+      else out.push(`      ${key(enumInfo.name)}:`, ...labels.map((l) => `        | ${l}`));
+    }
     out.push('    }', '    CompositeTypes: {');
     const composites = this.snapshot.compositeTypes.filter((c) => c.schema === schema).sort((a, b) => compareNames(a.name, b.name));
     if (composites.length === 0) out.push('      [_ in never]: never');
