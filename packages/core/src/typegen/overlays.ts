@@ -354,8 +354,9 @@ export function closest(name: string, candidates: string[]): string | undefined 
       bestDistance = distance;
     }
   }
-  const shared = best !== undefined && (best.includes(name) || name.includes(best));
-  return best !== undefined && (bestDistance <= Math.max(2, Math.floor(name.length / 3)) || shared) ? best : undefined;
+  if (best === undefined || name.length < 4) return undefined; // short names are all close to something
+  const shared = Math.min(best.length, name.length) >= 4 && (best.includes(name) || name.includes(best));
+  return bestDistance <= Math.max(1, Math.floor(name.length / 4)) || shared ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
