@@ -65,6 +65,12 @@ class SupabaseGenerator {
   private readonly domainsByKey: Map<string, CatalogSnapshot['domains'][number]>;
   private readonly relationships: Relationship[];
   private readonly functionsBySchema = new Map<string, RpcFunction[]>();
+  /** Lookups by bare name, as postgrest-typegen resolves user types. */
+  private readonly enumsByName = new Map<string, EnumInfo[]>();
+  private readonly compositesByName = new Map<string, CompositeTypeInfo[]>();
+  private readonly relationsByName = new Map<string, Relation[]>();
+  private readonly relationshipsByRelation = new Map<string, Relationship[]>();
+  private readonly tsTypeCache = new Map<string, string>();
 
   constructor(
     private readonly snapshot: CatalogSnapshot,
@@ -76,7 +82,16 @@ class SupabaseGenerator {
     for (const view of snapshot.views) this.relationsByKey.set(view.key, { kind: 'Views', info: view });
     for (const composite of snapshot.compositeTypes) this.compositesByKey.set(composite.key, composite);
     this.domainsByKey = new Map(snapshot.domains.map((domain) => [domain.key, domain]));
+    const push = <T>(map: Map<string, T[]>, name: string, item: T) => {
+      const list = map.get(name);
+      if (list) list.push(item);
+      else map.set(name, [item]);
+    };
+    for (const enumInfo of snapshot.enums) push(this.enumsByName, enumInfo.name, enumInfo);
+    for (const composite of snapshot.compositeTypes) push(this.compositesByName, composite.name, composite);
+    for (const relation of this.relationsByKey.values()) push(this.relationsByName, relation.info.name, relation);
     this.relationships = this.buildRelationships();
+    for (const r of this.relationships) push(this.relationshipsByRelation, `${r.schema}.${r.relation}`, r);
     for (const schema of this.schemas) this.functionsBySchema.set(schema, this.rpcFunctions(schema));
   }
 
@@ -210,9 +225,7 @@ class SupabaseGenerator {
   }
 
   private renderRelationships(relation: { schema: string; name: string }, out: string[]): void {
-    const relationships = this.relationships.filter(
-      (r) => r.schema === relation.schema && r.relation === relation.name && r.referencedSchema === relation.schema,
-    );
+    const relationships = (this.relationshipsByRelation.get(`${relation.schema}.${relation.name}`) ?? []).filter((r) => r.referencedSchema === relation.schema);
     if (relationships.length === 0) {
       out.push('        Relationships: []');
       return;
@@ -276,8 +289,10 @@ class SupabaseGenerator {
       )}`;
     }
     const returnTableName = this.returnRelationName(fn);
-    const rowsKnown = fn.returnsSet && fn.rows !== undefined && fn.rows !== 0 ? fn.rows : undefined;
-    const multipleRows = rowsKnown !== undefined && rowsKnown > 1;
+    // Postgres estimates 1000 rows for a set-returning function unless it declares ROWS n; a
+    // snapshot without `rows` is that default.
+    const rows = fn.returnsSet ? (fn.rows ?? 1000) : 0;
+    const multipleRows = rows > 1;
     const collapsibleSingleRow = !multipleRows && returnTableName !== undefined;
     const arraySuffix = fn.returnsSet && !collapsibleSingleRow ? '[]' : '';
     let setof: { from: string; to: string; isOneToOne: boolean; isSetofReturn: boolean } | undefined;
@@ -408,6 +423,16 @@ class SupabaseGenerator {
 
   /** postgrest-typegen's `pgTypeToTsType`: `typName` is a bare pg_type name (`int4`, `_mood`). */
   private tsType(schema: string, typName: string, typeSchema: string): string {
+    const cacheKey = `${schema}\0${typName}\0${typeSchema}`;
+    let cached = this.tsTypeCache.get(cacheKey);
+    if (cached === undefined) {
+      cached = this.resolveTsType(schema, typName, typeSchema);
+      this.tsTypeCache.set(cacheKey, cached);
+    }
+    return cached;
+  }
+
+  private resolveTsType(schema: string, typName: string, typeSchema: string): string {
     const known = typeSchema === 'pg_catalog' ? PG_SCALARS[typName] : undefined;
     if (known && (known.postgrest || this.options.stringScalars)) {
       switch (known.kind) {
@@ -430,16 +455,16 @@ class SupabaseGenerator {
     // postgrest-typegen resolves user types by bare name, preferring the owning schema.
     const preferred = typeSchema || schema;
     const pick = <T extends { schema: string }>(candidates: T[]) => candidates.find((c) => c.schema === preferred) ?? candidates[0];
-    const enumInfo = pick(this.snapshot.enums.filter((e) => e.name === typName));
+    const enumInfo = pick(this.enumsByName.get(typName) ?? []);
     if (enumInfo) {
       if (this.schemas.includes(enumInfo.schema)) return `Database[${JSON.stringify(enumInfo.schema)}]["Enums"][${JSON.stringify(enumInfo.name)}]`;
       return enumInfo.labels.map((l) => JSON.stringify(l)).join(' | ');
     }
-    const composite = pick(this.snapshot.compositeTypes.filter((c) => c.name === typName));
+    const composite = pick(this.compositesByName.get(typName) ?? []);
     if (composite) {
       return this.schemas.includes(composite.schema) ? `Database[${JSON.stringify(composite.schema)}]["CompositeTypes"][${JSON.stringify(composite.name)}]` : 'unknown';
     }
-    const relations = [...this.relationsByKey.values()].filter((r) => r.info.name === typName);
+    const relations = [...(this.relationsByName.get(typName) ?? [])];
     const order = (r: Relation) => (r.kind === 'Tables' ? 0 : 1);
     const relation =
       relations.filter((r) => r.info.schema === preferred).sort((a, b) => order(a) - order(b))[0] ?? relations.sort((a, b) => order(a) - order(b))[0];
@@ -485,21 +510,26 @@ class SupabaseGenerator {
         });
       }
     }
-    const viewsByKey = new Map(this.snapshot.views.filter((v) => included.has(v.schema)).map((v) => [v.key, v]));
+    // Per base table: the views selecting its columns, each base column -> the view columns (by name order).
+    const viewsOfTable = new Map<string, { view: ViewInfo; columnsOf: Map<string, string[]> }[]>();
+    for (const view of this.snapshot.views) {
+      const sources = this.viewSources.get(view.key);
+      if (!sources || !included.has(view.schema)) continue;
+      const perTable = new Map<string, Map<string, string[]>>();
+      for (const column of sortedColumns(view.columns)) {
+        const origin = sources.get(column.name);
+        if (!origin) continue;
+        const columnsOf = perTable.get(origin.table) ?? new Map<string, string[]>();
+        columnsOf.set(origin.column, [...(columnsOf.get(origin.column) ?? []), column.name]);
+        perTable.set(origin.table, columnsOf);
+      }
+      for (const [table, columnsOf] of perTable) viewsOfTable.set(table, [...(viewsOfTable.get(table) ?? []), { view, columnsOf }]);
+    }
     // For a base-table column list: each view exposing all of them, with every choice of view columns.
     const exposures = (tableKey: string, columns: string[]) => {
       const found: { view: ViewInfo; columns: string[] }[] = [];
-      for (const [viewKey, sources] of this.viewSources) {
-        const view = viewsByKey.get(viewKey);
-        if (!view) continue;
-        const choices = columns.map((column) =>
-          sortedColumns(view.columns)
-            .map((c) => c.name)
-            .filter((name) => {
-              const origin = sources.get(name);
-              return origin?.table === tableKey && origin.column === column;
-            }),
-        );
+      for (const { view, columnsOf } of viewsOfTable.get(tableKey) ?? []) {
+        const choices = columns.map((column) => columnsOf.get(column) ?? []);
         if (choices.some((choice) => choice.length === 0)) continue;
         for (const combination of cartesian(choices)) found.push({ view, columns: combination });
       }
