@@ -216,6 +216,16 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(configError({ migrationsDir: '' }).key).toBe('migrationsDir');
   });
 
+  it('shadow settings: bad url, urlEnv, preset or an unknown key', () => {
+    expect(configError({ shadow: { url: 'mysql://x' } }).key).toBe('shadow.url');
+    expect(configError({ shadow: { urlEnv: 'postgres://x' } }).key).toBe('shadow.urlEnv');
+    expect(configError({ shadow: { preset: 'firebase' } }).key).toBe('shadow.preset');
+    const error = configError({ shadow: { server: 'x' } });
+    expect(error.key).toBe('shadow.server');
+    expect(error.message).toContain('"shadow.server" is not a known setting (url, urlEnv, preset)');
+    expect(configError({ shadow: 'pglite' }).key).toBe('shadow');
+  });
+
   it('applyConfig reports the file it is given', () => {
     const error = (() => {
       try {
@@ -233,6 +243,15 @@ describe('loadConfig: validation errors name the file and the key', () => {
 });
 
 describe('loadConfig: merge semantics', () => {
+  it('shadow: absent means PGlite with the top-level preset; set keys are kept', () => {
+    writeConfig({});
+    expect(loadConfig({ cwd: base }).shadow).toEqual({});
+    writeConfig({ preset: 'none', shadow: { urlEnv: 'SHADOW_DATABASE_URL', preset: 'supabase' } });
+    expect(loadConfig({ cwd: base }).shadow).toEqual({ urlEnv: 'SHADOW_DATABASE_URL', preset: 'supabase' });
+    writeConfig({ shadow: { url: 'postgres://postgres@127.0.0.1:5432/postgres' } });
+    expect(loadConfig({ cwd: base }).shadow.url).toBe('postgres://postgres@127.0.0.1:5432/postgres');
+  });
+
   it('types: only outDir set keeps the default schemas', () => {
     writeConfig({ types: { outDir: 'libs/types/src' } });
     expect(loadConfig({ cwd: base }).types).toEqual({ outDir: 'libs/types/src', schemas: ['public'] });

@@ -1,0 +1,61 @@
+/*
+ * The cache: a second build of the same files loads the stored data directory with the same
+ * findings and source map; changing a file (or the preset) changes the key and rebuilds.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildShadow } from './build.js';
+import { shadowCacheKey } from './cache.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
+const root = mkdtempSync(join(tmpdir(), 'pgwarden-shadow-cache-'));
+cpSync(join(FIXTURES, 'forward-same-file'), join(root, 'current_schema'), { recursive: true });
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('shadow cache', () => {
+  it('misses, then hits with the same findings and source map, then misses when a file changes', async () => {
+    const cold = await buildShadow({ root });
+    const coldResult = { findings: cold.findings, sourceMap: cold.sourceMap, stats: cold.stats };
+    await cold.close();
+    expect(cold.cache).toBe('miss');
+    const stored = readdirSync(join(root, '.pgwarden/cache')).sort();
+    expect(stored).toEqual(expect.arrayContaining([`shadow-${cold.cacheKey}.json`, `shadow-${cold.cacheKey}.tar.gz`]));
+    expect(stored.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+    const warm = await buildShadow({ root });
+    try {
+      expect(warm.cache).toBe('hit');
+      expect(warm.cacheKey).toBe(cold.cacheKey);
+      expect({ findings: warm.findings, sourceMap: warm.sourceMap, stats: warm.stats }).toEqual(coldResult);
+      // The loaded database is the built one.
+      const session = await warm.database.session();
+      const { rows } = await session.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_policies WHERE tablename = 'notes'");
+      expect(rows[0]!.n).toBe(2);
+    } finally {
+      await warm.close();
+    }
+
+    appendFileSync(join(root, 'current_schema/01_access.sql'), '\nCREATE TABLE public.tags (id integer PRIMARY KEY);\n');
+    const changed = await buildShadow({ root });
+    try {
+      expect(changed.cache).toBe('miss');
+      expect(changed.cacheKey).not.toBe(cold.cacheKey);
+      expect(changed.sourceMap.some((entry) => entry.key === 'public.tags')).toBe(true);
+    } finally {
+      await changed.close();
+    }
+  }, 300_000);
+
+  it('keys on the files, their names and the preset', () => {
+    const files = [{ relPath: 'current_schema/01.sql', text: 'CREATE TABLE a (id int);' }];
+    const key = shadowCacheKey(files, 'supabase');
+    expect(shadowCacheKey([{ ...files[0]! }], 'supabase')).toBe(key);
+    expect(shadowCacheKey(files, 'none')).not.toBe(key);
+    expect(shadowCacheKey([{ ...files[0]!, text: 'CREATE TABLE a (id bigint);' }], 'supabase')).not.toBe(key);
+    expect(shadowCacheKey([{ ...files[0]!, relPath: 'current_schema/02.sql' }], 'supabase')).not.toBe(key);
+  });
+});
