@@ -9,7 +9,9 @@
  * Rule ids come from RULE_IDS in packages/core/src/rules/registry.ts (their order is the index
  * order); each rule's meta is read from packages/core/src/rules/<id>.ts with a small literal reader,
  * so no build is needed. packages/core/src/rules/registry.test.ts checks that what this script reads
- * equals the meta the rule module really exports.
+ * equals the meta the rule module really exports. Catalog lints (`pgwarden check`) are listed the
+ * same way from CATALOG_LINT_IDS in packages/core/src/catalog/lints/registry.ts and
+ * packages/core/src/catalog/lints/<id>.ts (checked by catalog/lints/registry.test.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,14 +19,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RULES_DIR = join(ROOT, 'packages/core/src/rules');
+const CATALOG_LINTS_DIR = join(ROOT, 'packages/core/src/catalog/lints');
 export const INDEX_PATH = join(ROOT, 'docs/rules/README.md');
 
 
 /** Rule ids in registry order, each with the `// group` comment written above it in RULE_IDS. */
-export function readRegistry(rulesDir = RULES_DIR) {
+export function readRegistry(rulesDir = RULES_DIR, listName = 'RULE_IDS') {
   const source = readFileSync(join(rulesDir, 'registry.ts'), 'utf8');
-  const list = /RULE_IDS\s*=\s*\[([\s\S]*?)\]\s*as const/.exec(source);
-  if (!list) throw new Error('RULE_IDS not found in registry.ts');
+  const list = new RegExp(`${listName}\\s*=\\s*\\[([\\s\\S]*?)\\]\\s*as const`).exec(source);
+  if (!list) throw new Error(`${listName} not found in registry.ts`);
   const entries = [];
   let group = 'rules';
   for (const match of list[1].matchAll(/\/\/\s*(.*)$|'([^']+)'|"([^"]+)"/gm)) {
@@ -36,6 +39,16 @@ export function readRegistry(rulesDir = RULES_DIR) {
 
 export function readRuleIds(rulesDir = RULES_DIR) {
   return readRegistry(rulesDir).map((entry) => entry.id);
+}
+
+/** Catalog lint ids in registry order (CATALOG_LINT_IDS of catalog/lints/registry.ts). */
+export function readCatalogLintIds(lintsDir = CATALOG_LINTS_DIR) {
+  return readRegistry(lintsDir, 'CATALOG_LINT_IDS').map((entry) => entry.id);
+}
+
+/** The meta of `catalog/lints/<id>.ts` as written in its source. */
+export function readCatalogLintMeta(id, lintsDir = CATALOG_LINTS_DIR) {
+  return readRuleMeta(id, lintsDir);
 }
 
 /** Reads a string literal ('...', "..." or a `...` without interpolation) that starts at `source[start]`. */
@@ -95,7 +108,21 @@ export function postgresLabel(range) {
 
 const cell = (text) => String(text ?? '?').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
-export function renderIndex(rulesDir = RULES_DIR) {
+/** One table row per id; `missing` metas (no module yet) say so. */
+function tableRows(metas) {
+  const lines = [];
+  for (const meta of metas) {
+    if (meta.missing) {
+      lines.push(`| \`${meta.id}\` | ? | ? | ? | (not implemented yet) |`);
+      continue;
+    }
+    const name = existsSync(join(dirname(INDEX_PATH), `${meta.id}.md`)) ? `[\`${meta.id}\`](${meta.id}.md)` : `\`${meta.id}\``;
+    lines.push(`| ${name} | ${cell(meta.category)} | ${cell(meta.defaultSeverity)} | ${postgresLabel(meta.postgres)} | ${cell(meta.description)} |`);
+  }
+  return lines;
+}
+
+export function renderIndex(rulesDir = RULES_DIR, lintsDir = CATALOG_LINTS_DIR) {
   const registry = readRegistry(rulesDir);
   const ids = registry.map((entry) => entry.id);
   const metas = registry.map(({ id, group }) => ({ ...(readRuleMeta(id, rulesDir) ?? { id, missing: true }), group }));
@@ -121,18 +148,23 @@ export function renderIndex(rulesDir = RULES_DIR) {
   for (const group of [...new Set(metas.map((meta) => meta.group))]) {
     lines.push(`## ${group[0].toUpperCase()}${group.slice(1)}`, '');
     lines.push('| Rule | Category | Default severity | Postgres | Description |', '| --- | --- | --- | --- | --- |');
-    for (const meta of metas.filter((entry) => entry.group === group)) {
-      if (meta.missing) {
-        lines.push(`| \`${meta.id}\` | ? | ? | ? | (not implemented yet) |`);
-        continue;
-      }
-      const name = existsSync(join(dirname(INDEX_PATH), `${meta.id}.md`)) ? `[\`${meta.id}\`](${meta.id}.md)` : `\`${meta.id}\``;
-      lines.push(
-        `| ${name} | ${cell(meta.category)} | ${cell(meta.defaultSeverity)} | ${postgresLabel(meta.postgres)} | ${cell(meta.description)} |`,
-      );
-    }
+    lines.push(...tableRows(metas.filter((entry) => entry.group === group)));
     lines.push('');
   }
+  const lintIds = readCatalogLintIds(lintsDir);
+  lines.push(
+    '## Catalog lints',
+    '',
+    `\`pgwarden check\` also lints the schema itself: the database that \`current_schema/\` builds, introspected into a`,
+    'catalog snapshot, in the spirit of Supabase splinter. These are the ' + lintIds.length + ' catalog lints; their sources are',
+    '`packages/core/src/catalog/lints/<id>.ts` with tests beside them, and they take severities and `"off"` from the same',
+    '`rules` map. A finding names the object (table, view, function, constraint) rather than a migration line.',
+    '',
+    '| Lint | Category | Default severity | Postgres | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...tableRows(lintIds.map((id) => readCatalogLintMeta(id, lintsDir) ?? { id, missing: true })),
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -316,6 +316,23 @@ describe.each(BACKENDS)('introspectCatalog on $label', (backend) => {
   }, 120_000);
 });
 
+describe('introspectCatalog on an older server', () => {
+  it('refuses PostgreSQL 13 with a one-line reason and leaves search_path as it was', async () => {
+    const sent: [string, unknown[] | undefined][] = [];
+    const session: DbSession = {
+      async query<T>(sql: string, params?: unknown[]) {
+        sent.push([sql, params]);
+        return { rows: [{ path: '"$user", public', version: '130016' }] as T[], rowCount: 1, fields: [] };
+      },
+      exec: async () => {},
+      close: async () => {},
+    };
+    await expect(introspectCatalog(session)).rejects.toThrow('catalog introspection needs PostgreSQL 14 or later; the database runs 13 (server_version_num 130016)');
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(["SELECT set_config('search_path', $1, false)", ['"$user", public']]);
+  });
+});
+
 describe.runIf(serverUp)('the demo schema on PostgreSQL 15 and PGlite', () => {
   let server: FixtureDatabase | undefined;
   let embedded: FixtureDatabase | undefined;

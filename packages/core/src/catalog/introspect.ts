@@ -41,6 +41,9 @@ export const PRESET_SCHEMAS: Readonly<Record<'supabase' | 'none', readonly strin
   none: [],
 };
 
+/** pg_get_function_sqlbody (BEGIN ATOMIC bodies) arrived in PostgreSQL 14. */
+const MIN_SERVER_VERSION = 140000;
+
 /** pgwarden's own history schema in a migrated database. */
 export const DEFAULT_EXCLUDED_SCHEMAS: readonly string[] = ['pgwarden'];
 
@@ -151,7 +154,14 @@ interface RawSnapshot {
 export async function introspectCatalog(session: DbSession, options: IntrospectOptions = {}): Promise<CatalogSnapshot> {
   const include = [...(options.includeSchemas ?? [])];
   const exclude = [...(options.excludeSchemas ?? DEFAULT_EXCLUDED_SCHEMAS)];
-  const saved = await session.query<{ path: string }>("SELECT current_setting('search_path') AS path, set_config('search_path', 'pg_catalog', false)");
+  const saved = await session.query<{ path: string; version: string }>(
+    "SELECT current_setting('search_path') AS path, current_setting('server_version_num') AS version, set_config('search_path', 'pg_catalog', false)",
+  );
+  const version = Number(saved.rows[0]!.version);
+  if (version < MIN_SERVER_VERSION) {
+    await session.query("SELECT set_config('search_path', $1, false)", [saved.rows[0]!.path]);
+    throw new Error(`catalog introspection needs PostgreSQL 14 or later; the database runs ${Math.floor(version / 10000)} (server_version_num ${version})`);
+  }
   let text: string;
   try {
     const result = await session.query<{ snapshot: string }>(INTROSPECT_QUERY, [include, exclude]);

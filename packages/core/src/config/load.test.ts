@@ -146,6 +146,12 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(configError({ rules: { 'idempotant-create': 'off' } }).key).toBe('rules.idempotant-create');
   });
 
+  it('catalog lint ids share the rules map', () => {
+    const config = applyConfig(defaultConfig('/r'), { rules: { 'no-primary-key': 'off', 'unindexed-foreign-key': 'error' } }, 'c.json');
+    expect(config.rules).toEqual({ 'no-primary-key': 'off', 'unindexed-foreign-key': 'error' });
+    expect(configError({ rules: { 'no-primary-keys': 'off' } }).key).toBe('rules.no-primary-keys');
+  });
+
   it('rules that is not an object', () => {
     expect(configError({ rules: ['syntax'] }).key).toBe('rules');
   });

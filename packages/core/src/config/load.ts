@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isCatalogLintId } from '../catalog/lints/registry.js';
 import { isRuleId } from '../rules/registry.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 import { parseTypesConfig } from './types-config.js';
@@ -93,7 +94,7 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
       case 'rules': {
         const rules = asObject(value, key, fail);
         for (const [id, setting] of Object.entries(rules)) {
-          if (!isRuleId(id)) fail(`rules.${id}`, 'is not a known rule id (see docs/rules/README.md)');
+          if (!isRuleId(id) && !isCatalogLintId(id)) fail(`rules.${id}`, 'is not a known rule id (see docs/rules/README.md)');
           if (!RULE_SETTINGS.includes(setting as RuleSetting)) {
             fail(`rules.${id}`, `must be one of ${RULE_SETTINGS.join(', ')}`);
           }

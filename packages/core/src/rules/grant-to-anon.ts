@@ -1,5 +1,5 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { functionKey, isSecurityDefiner } from './support/functions.js';
+import { functionNameKey, isSecurityDefiner } from './support/functions.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
@@ -27,8 +27,8 @@ export const rule: Rule = {
     const statements = executedStatements(context.sql);
     const definers = new Set<string>();
     for (const { kind, node } of statements) {
-      if (kind === 'CreateFunctionStmt' && isSecurityDefiner(node.options)) definers.add(functionKey(node.funcname));
-      if (kind === 'AlterFunctionStmt' && isSecurityDefiner(node.actions)) definers.add(functionKey(node.func?.objname));
+      if (kind === 'CreateFunctionStmt' && isSecurityDefiner(node.options)) definers.add(functionNameKey(node.funcname));
+      if (kind === 'AlterFunctionStmt' && isSecurityDefiner(node.actions)) definers.add(functionNameKey(node.func?.objname));
     }
 
     for (const statement of statements) {
@@ -110,7 +110,7 @@ function securityDefinerTargets(grant: PgNode, definers: ReadonlySet<string>): s
     return [...definers].filter((name) => schemas.has(name.slice(0, name.indexOf('.'))));
   }
   return (grant.objects ?? [])
-    .map((object: PgNode) => functionKey(object.ObjectWithArgs?.objname))
+    .map((object: PgNode) => functionNameKey(object.ObjectWithArgs?.objname))
     .filter((name: string) => definers.has(name));
 }
 
@@ -123,7 +123,7 @@ function grantTarget(grant: PgNode): string {
   return objects
     .map((object) => {
       if (object.RangeVar) return relationKey(object.RangeVar);
-      if (object.ObjectWithArgs) return functionKey(object.ObjectWithArgs.objname);
+      if (object.ObjectWithArgs) return functionNameKey(object.ObjectWithArgs.objname);
       return String(object.String?.sval ?? '?');
     })
     .join(', ');

@@ -1,5 +1,5 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
-import { functionKey, isSecurityDefiner } from './support/functions.js';
+import { functionNameKey, isSecurityDefiner } from './support/functions.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
@@ -30,11 +30,11 @@ export const rule: Rule = {
     const pinnedByAlter = new Set<string>();
     const definers = new Set<string>();
     for (const { kind, node } of statements) {
-      if (kind === 'CreateFunctionStmt' && isSecurityDefiner(node.options)) definers.add(functionKey(node.funcname));
-      if (kind === 'CreateFunctionStmt' && searchPathOf(node.options)?.kind === 'VAR_SET_VALUE') pinned.add(functionKey(node.funcname));
+      if (kind === 'CreateFunctionStmt' && isSecurityDefiner(node.options)) definers.add(functionNameKey(node.funcname));
+      if (kind === 'CreateFunctionStmt' && searchPathOf(node.options)?.kind === 'VAR_SET_VALUE') pinned.add(functionNameKey(node.funcname));
       if (kind === 'AlterFunctionStmt' && searchPathOf(node.actions)?.kind === 'VAR_SET_VALUE') {
-        pinned.add(functionKey(node.func?.objname));
-        pinnedByAlter.add(functionKey(node.func?.objname));
+        pinned.add(functionNameKey(node.func?.objname));
+        pinnedByAlter.add(functionNameKey(node.func?.objname));
       }
     }
 
@@ -42,10 +42,10 @@ export const rule: Rule = {
       const { kind, node } = statement;
       if (kind === 'CreateFunctionStmt' && isSecurityDefiner(node.options)) {
         // CREATE without SET, fixed by a later ALTER FUNCTION ... SET search_path (that ALTER is checked itself).
-        if (!searchPathOf(node.options) && pinnedByAlter.has(functionKey(node.funcname))) continue;
-        checkSearchPath(context, statement, `${node.is_procedure ? 'procedure' : 'function'} ${functionKey(node.funcname)}`, node.options);
+        if (!searchPathOf(node.options) && pinnedByAlter.has(functionNameKey(node.funcname))) continue;
+        checkSearchPath(context, statement, `${node.is_procedure ? 'procedure' : 'function'} ${functionNameKey(node.funcname)}`, node.options);
       } else if (kind === 'AlterFunctionStmt') {
-        const name = functionKey(node.func?.objname);
+        const name = functionNameKey(node.func?.objname);
         const what = `${objectWord(node.objtype)} ${name}`;
         if (isSecurityDefiner(node.actions)) {
           if (searchPathOf(node.actions) || !pinned.has(name)) checkSearchPath(context, statement, what, node.actions, 'ALTER');

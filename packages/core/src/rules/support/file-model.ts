@@ -1,6 +1,7 @@
 /** What a migration file creates and drops before a given statement, following renames. */
 import type { ParsedSql, PgNode, SqlStatement } from '../../sql/types.js';
 import { droppedObjects, type DroppedObject } from './dropped-objects.js';
+import { qualifiedKey } from '../../catalog/identity.js';
 import { relationKey, splitKey } from './names.js';
 import { executedStatements } from './statements.js';
 
@@ -52,11 +53,11 @@ export function fileModel(sql: ParsedSql): FileModel {
     }
     if (statement.kind === 'RenameStmt' && statement.node.renameType === 'OBJECT_TABLE' && statement.node.relation) {
       const from = relationKey(statement.node.relation);
-      if (created.has(from)) created.set(`${splitKey(from).schema}.${statement.node.newname}`, index);
+      if (created.has(from)) created.set(qualifiedKey(splitKey(from).schema, statement.node.newname), index);
     }
     if (statement.kind === 'AlterObjectSchemaStmt' && statement.node.objectType === 'OBJECT_TABLE' && statement.node.relation) {
       const from = relationKey(statement.node.relation);
-      if (created.has(from)) created.set(`${statement.node.newschema}.${splitKey(from).name}`, index);
+      if (created.has(from)) created.set(qualifiedKey(statement.node.newschema, splitKey(from).name), index);
     }
     for (const object of droppedObjects(statement)) {
       const list = drops.get(object.key) ?? [];

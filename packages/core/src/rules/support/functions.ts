@@ -1,10 +1,13 @@
 /** CREATE / ALTER FUNCTION helpers: the function's `schema.name` key and its SECURITY DEFINER option. */
 import type { PgNode } from '../../sql/types.js';
+import { namesKey, strings } from './names.js';
 
-/** `schema.name` of a function name list; an unqualified function is taken to be in public. */
-export function functionKey(name: PgNode[] | undefined): string {
-  const parts = (name ?? []).map((part) => part.String?.sval as string);
-  return parts.length === 1 ? `public.${parts[0]}` : parts.join('.');
+/**
+ * `schema.name` of a function name list, without argument types (catalog/identity.ts's
+ * `functionKey` adds them); an unqualified function is taken to be in public.
+ */
+export function functionNameKey(name: PgNode[] | undefined): string {
+  return namesKey(strings(name));
 }
 
 /** True when a function's options (CREATE) or actions (ALTER) say SECURITY DEFINER. */

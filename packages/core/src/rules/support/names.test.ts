@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { functionKey, memberKey, qualifiedKey } from '../../catalog/identity.js';
 import { loadParser, parseSql } from '../../sql/index.js';
 import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './names.js';
 
@@ -16,6 +17,18 @@ describe('names', () => {
     expect(relationKey(create!.node.relation)).toBe('public.t');
     expect(relationKey(other!.node.relation)).toBe('app.t');
     expect(relationKey(undefined)).toBe('');
+  });
+
+  it('keys objects as the catalog snapshot does (catalog/identity.ts), quoted names unquoted', () => {
+    const [table, index, fn] = statements(
+      'CREATE TABLE "App"."Visits" (a int); CREATE INDEX visits_a ON "App"."Visits" (a); CREATE FUNCTION "App".f(a int) RETURNS int LANGUAGE sql AS $$ SELECT a $$;',
+    );
+    expect(relationKey(table!.node.relation)).toBe(qualifiedKey('App', 'Visits'));
+    expect(createdIndexKey(index!.node)).toBe(qualifiedKey('App', 'visits_a'));
+    expect(namesKey(strings(fn!.node.funcname))).toBe(qualifiedKey('App', 'f'));
+    // Members and functions extend the relation key the same way the snapshot's keys do.
+    expect(memberKey(relationKey(table!.node.relation), 'a')).toBe('App.Visits.a');
+    expect(functionKey('App', 'f', ['integer'])).toBe(`${namesKey(strings(fn!.node.funcname))}(integer)`);
   });
 
   it('writes relations and name lists as SQL, quoting where needed', () => {

@@ -1,4 +1,9 @@
-/** Object names in the AST: name lists, `schema.name` keys of relations and objects, and how they are written in SQL. */
+/**
+ * Object names in the AST: name lists, `schema.name` keys of relations and objects, and how they are
+ * written in SQL. Keys are those of catalog/identity.ts, so the rules' schema model and the catalog
+ * snapshot name objects alike.
+ */
+import { DEFAULT_SCHEMA, qualifiedKey } from '../../catalog/identity.js';
 import { quoteIdent } from '../../sql/quote.js';
 import type { PgNode } from '../../sql/types.js';
 
@@ -10,7 +15,7 @@ export function strings(list: PgNode[] | undefined): string[] {
 /** `schema.name` key of a RangeVar; unqualified names are in `public` (first existing schema of the default search_path). */
 export function relationKey(relation: PgNode | undefined): string {
   if (!relation) return '';
-  return `${relation.schemaname ?? 'public'}.${relation.relname}`;
+  return qualifiedKey(relation.schemaname, relation.relname);
 }
 
 /** The relation as written (quoted where needed), for messages and hints. */
@@ -21,14 +26,14 @@ export function relationName(relation: PgNode | undefined): string {
 
 /** `schema.name` key of the index an IndexStmt creates: an index lives in its table's schema. */
 export function createdIndexKey(node: PgNode): string {
-  return `${node.relation?.schemaname ?? 'public'}.${node.idxname}`;
+  return qualifiedKey(node.relation?.schemaname, node.idxname);
 }
 
 /** `schema.name` key of a qualified name list (`[schema, name]` or `[name]`). */
 export function namesKey(names: string[]): string {
   if (names.length === 0) return '';
-  if (names.length === 1) return `public.${names[0]}`;
-  return names.slice(-2).join('.');
+  if (names.length === 1) return qualifiedKey(undefined, names[0]!);
+  return qualifiedKey(names.at(-2), names.at(-1)!);
 }
 
 /** A qualified name list as written. */
@@ -39,7 +44,7 @@ export function namesText(names: string[]): string {
 /** Splits a `schema.name` key. */
 export function splitKey(key: string): { schema: string; name: string } {
   const dot = key.indexOf('.');
-  return dot < 0 ? { schema: 'public', name: key } : { schema: key.slice(0, dot), name: key.slice(dot + 1) };
+  return dot < 0 ? { schema: DEFAULT_SCHEMA, name: key } : { schema: key.slice(0, dot), name: key.slice(dot + 1) };
 }
 
 /** A `schema.name` key as written, both parts quoted where needed. */

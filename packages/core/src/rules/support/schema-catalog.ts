@@ -4,6 +4,7 @@ import type { PgNode, SqlStatement } from '../../sql/types.js';
 import type { RuleContext } from '../types.js';
 import { droppedObjects } from './dropped-objects.js';
 import { notNullColumns } from './expressions.js';
+import { qualifiedKey } from '../../catalog/identity.js';
 import { createdIndexKey, namesKey, relationKey, splitKey, strings } from './names.js';
 import { alterCommands, executedStatements } from './statements.js';
 import { typeInfo, type TypeInfo } from './type-names.js';
@@ -21,7 +22,8 @@ interface TableInfo {
 }
 
 /**
- * A best-effort model of the schema: table columns and their types, CHECK constraints that prove
+ * A best-effort model of the schema, keyed like the catalog snapshot (catalog/identity.ts: tables and
+ * indexes `schema.name`, functions `schema.name` without arguments): table columns and their types, CHECK constraints that prove
  * NOT NULL, which table an index belongs to, and declared function volatility. Built from
  * current_schema/ (in file order), then the history's earlier migrations, then this file's
  * statements as they are applied. Unknown objects answer `undefined`: callers must then say so.
@@ -148,7 +150,7 @@ export class Catalog {
           const table = this.tables.get(key);
           if (table) {
             this.tables.delete(key);
-            this.tables.set(`${splitKey(key).schema}.${node.newname}`, table);
+            this.tables.set(qualifiedKey(splitKey(key).schema, node.newname), table);
           }
         } else if (node.renameType === 'OBJECT_COLUMN') {
           const type = this.tables.get(key)?.columns.get(node.subname);
@@ -160,7 +162,7 @@ export class Catalog {
           const table = this.indexes.get(key);
           if (table) {
             this.indexes.delete(key);
-            this.indexes.set(`${splitKey(key).schema}.${node.newname}`, table);
+            this.indexes.set(qualifiedKey(splitKey(key).schema, node.newname), table);
           }
         }
         return;

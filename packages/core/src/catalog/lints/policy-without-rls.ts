@@ -1,0 +1,24 @@
+import { relationSql } from './sql-names.js';
+import type { CatalogLint } from './types.js';
+
+const ID = 'policy-without-rls';
+
+/** Supabase splinter's policy_exists_rls_disabled: policies do nothing until RLS is enabled. */
+export const lint: CatalogLint = {
+  meta: {
+    id: ID,
+    category: 'security',
+    defaultSeverity: 'error',
+    description: 'A table with row level security policies has row level security enabled.',
+    docs: 'docs/rules/policy-without-rls.md',
+  },
+  check(snapshot) {
+    return snapshot.tables
+      .filter((table) => table.policies.length > 0 && !table.rlsEnabled)
+      .map((table) => ({
+        object: { kind: 'table', key: table.key },
+        message: `table ${table.key} has ${table.policies.length === 1 ? 'policy' : 'policies'} ${table.policies.map((policy) => policy.name).join(', ')} but row level security is disabled, so ${table.policies.length === 1 ? 'it is' : 'they are'} not enforced`,
+        hint: `ALTER TABLE ${relationSql(table)} ENABLE ROW LEVEL SECURITY;`,
+      }));
+  },
+};
