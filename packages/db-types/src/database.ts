@@ -2474,11 +2474,11 @@ export type Database = {
           run_after: string
           status: Database["public"]["Enums"]["job_status"]
           updated_at: string
-        }
+        }[]
         SetofOptions: {
           from: "*"
           to: "processing_jobs"
-          isOneToOne: true
+          isOneToOne: false
           isSetofReturn: true
         }
       }
