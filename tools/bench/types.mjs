@@ -71,13 +71,23 @@ async function benchSize(url, tables, runs) {
     const session = await database.session();
     let oursText = '';
     let theirsText = '';
+    // Each run also records its two phases: reading the catalog, and snapshot -> text.
+    const phases = { oursIntrospect: [], oursGenerate: [], theirsIntrospect: [], theirsGenerate: [] };
     const ours = async () => {
+      const start = performance.now();
       const snapshot = await introspectCatalog(session, { includeSchemas: ['public'] });
+      const read = performance.now();
       oursText = generateSupabaseTypes(snapshot, await traceViewSources(snapshot), { schemas: ['public'] });
+      phases.oursIntrospect.push(read - start);
+      phases.oursGenerate.push(performance.now() - read);
     };
     const theirs = async () => {
+      const start = performance.now();
       const metadata = await introspect(client, { includedSchemas: ['public'] });
+      const read = performance.now();
       theirsText = await generateTypescript(sortGeneratorMetadata(metadata), { detectOneToOneRelationships: true, postgrestVersion: '12' });
+      phases.theirsIntrospect.push(read - start);
+      phases.theirsGenerate.push(performance.now() - read);
     };
     const samples = { ours: [], theirs: [] };
     const time = async (fn) => {
@@ -102,7 +112,15 @@ async function benchSize(url, tables, runs) {
     await session.close();
     await database.close();
     await client.end();
-    return { tables, ours: stats(samples.ours), theirs: stats(samples.theirs), identical: oursText === theirsText, bytes: oursText.length };
+    const median = (list) => stats(list.slice(2)).median; // phases of the measured runs (warm-ups left out)
+    return {
+      tables,
+      ours: stats(samples.ours),
+      theirs: stats(samples.theirs),
+      phases: Object.fromEntries(Object.entries(phases).map(([name, list]) => [name, median(list)])),
+      identical: oursText === theirsText,
+      bytes: oursText.length,
+    };
   });
 }
 

@@ -86,4 +86,26 @@ describe.skipIf(!enabled)('supabase format vs @supabase/postgrest-typegen 0.2.2'
     expect(ours.endsWith('} as const\n')).toBe(true);
     expect(ours).not.toContain('\r');
   });
+
+  it('improvements sit behind options: each changes only what it names, and the result still compiles', () => {
+    const improved = generateSupabaseTypes(fixture.snapshot, new Map(), { schemas: FIXTURE_SCHEMAS, stringScalars: true, checkUnions: true, viewNullability: true, jsdoc: true });
+    const row = (text: string, table: string) => text.slice(text.indexOf(`      ${table}: {`), text.indexOf('        Insert: {', text.indexOf(`      ${table}: {`)));
+    // default: what postgrest-typegen gives
+    expect(row(ours, 'users')).toContain('          during: unknown\n');
+    expect(row(ours, 'users')).toContain('          status: string\n');
+    expect(ours).not.toContain('/**');
+    // stringScalars, checkUnions, jsdoc
+    expect(row(improved, 'users')).toContain('          during: string | null\n          email: string\n');
+    expect(row(improved, 'users')).toContain('          ip: string | null\n');
+    expect(row(improved, 'users')).toContain('          balance: string | null\n');
+    expect(row(improved, 'users')).toContain('          status: "active" | "suspended" | "deleted"\n');
+    expect(improved).toContain('      /** People who sign in. */\n      users: {');
+    expect(improved).toContain('          /** Shown in the header. */\n          display_name: string | null\n');
+    // viewNullability: a column selected plainly from a NOT NULL column is non-null; computed ones stay nullable
+    const viewSources = new Map([['public.user_names', new Map([['id', { table: 'public.users', column: 'id', direct: true as const }], ['display_name', { table: 'public.users', column: 'display_name', direct: true as const }]])]]);
+    const traced = generateSupabaseTypes(fixture.snapshot, viewSources, { schemas: FIXTURE_SCHEMAS, viewNullability: true });
+    expect(row(traced, 'user_names')).toContain('          display_name: string | null\n          id: string\n          shout: string | null\n');
+    expect(typecheck({ 'improved.ts': improved })).toEqual([]);
+  });
 });
+
