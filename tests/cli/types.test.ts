@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverAvailable, TEST_DATABASE_URL } from '../../packages/core/src/runner/__fixtures__/test-db.js';
-import { assertBuilt, CliWorkspace, cleanupWorkspaces, stackLines } from '../support/cli-workspace.js';
+import { assertBuilt, CliWorkspace, cleanupWorkspaces, REPO_ROOT, runCli, stackLines } from '../support/cli-workspace.js';
 
 const enabled = await serverAvailable('tests/cli/types.test.ts');
 
@@ -124,4 +124,15 @@ describe.skipIf(!enabled)('pgwarden types', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('pgwarden: types.outputs[0] (db-types/src/database.ts) names schema "billing", which current_schema/ does not have\n');
   });
+});
+
+describe('this workspace', () => {
+  it('packages/db-types is exactly what pgwarden types generates for current_schema/ (shadow on PGlite)', async () => {
+    const fresh = await runCli(['types', '--fresh'], { cwd: REPO_ROOT });
+    expect(fresh.all).toBe('pgwarden: 3 generated output(s) match the schema files\n');
+    const check = await runCli(['types', '--check'], { cwd: REPO_ROOT, timeoutMs: 300_000 });
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^pgwarden: \d+ generated file\(s\) up to date\n$/);
+  }, 320_000);
 });
