@@ -1,5 +1,5 @@
 import { loadConfig } from '@pgwarden/core/config/index';
-import { checkTypes, checkTypesFreshness, generateTypes, loadTypesSnapshot } from '@pgwarden/core/typegen/index';
+import { checkTypesFreshness, runTypes } from '@pgwarden/core/typegen/index';
 import { parseCommandArgs } from '../command.js';
 
 const USAGE = `Usage: pgwarden types [--check] [--env NAME] [--config FILE]
@@ -30,9 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const { snapshot, source } = await loadTypesSnapshot(config, { env: args.values.env as string | undefined });
-  const options = { config, snapshot, source };
-  const result = args.values.check ? await checkTypes(options) : await generateTypes(options);
+  const result = await runTypes(config, { check: Boolean(args.values.check), env: args.values.env as string | undefined });
   for (const finding of result.findings) console.error(`${finding.file}:${finding.line}: ${finding.key ? `${finding.key}: ` : ''}${finding.message}`);
   const count = (status: string) => result.files.filter((f) => f.status === status).length;
   if (args.values.check) {

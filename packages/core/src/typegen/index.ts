@@ -18,4 +18,4 @@ export {
   type TypesFileSystem,
   type TypesResult,
 } from './generate.js';
-export { loadTypesSnapshot, TypesSourceError, type TypesSnapshot } from './source.js';
+export { loadTypesSnapshot, runTypes, TypesSourceError, type TypesSnapshot } from './source.js';

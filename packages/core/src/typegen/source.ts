@@ -8,7 +8,7 @@ import type { PgwardenConfig } from '../config/types.js';
 import { openDatabase } from '../db/index.js';
 import { buildShadow, shadowOptionsFromConfig } from '../shadow/index.js';
 import { resolveTarget } from '../workspace/index.js';
-import { resolveTypesOutputs } from './generate.js';
+import { checkTypes, generateTypes, resolveTypesOutputs, type TypesFileSystem, type TypesResult } from './generate.js';
 
 /** A failure the CLI prints as one line (exit 1). */
 export class TypesSourceError extends Error {
@@ -72,4 +72,17 @@ export async function loadTypesSnapshot(config: PgwardenConfig, options: { env?:
     }
   });
   return { snapshot, source };
+}
+
+/**
+ * One call for front ends (CLI, the Nx sync generator): read the catalog (shadow of the schema
+ * folder, or `env`), then generate (or, with `check`, compare without writing) every output.
+ */
+export async function runTypes(
+  config: PgwardenConfig,
+  options: { check?: boolean; env?: string; fs?: TypesFileSystem } = {},
+): Promise<TypesResult> {
+  const { snapshot, source } = await loadTypesSnapshot(config, { env: options.env });
+  const run = options.check ? checkTypes : generateTypes;
+  return run({ config, snapshot, source, ...(options.fs ? { fs: options.fs } : {}) });
 }
