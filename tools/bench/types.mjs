@@ -142,6 +142,13 @@ async function main() {
         ['tables', 'pgwarden median', 'pgwarden min', 'postgrest-typegen median', 'postgrest-typegen min', 'pgwarden / postgrest-typegen', 'same text'],
         results.map((r) => [String(r.tables), fmt(r.ours.median), fmt(r.ours.min), fmt(r.theirs.median), fmt(r.theirs.min), ratio(r.ours.median, r.theirs.median), r.identical ? 'yes' : 'no']),
       ),
+      '',
+      'Medians by phase (read the catalog / snapshot to text):',
+      '',
+      markdownTable(
+        ['tables', 'pgwarden introspectCatalog', 'pgwarden generate', 'postgrest-typegen introspect', 'postgrest-typegen generate + oxfmt', 'generate ratio'],
+        results.map((r) => [String(r.tables), fmt(r.phases.oursIntrospect), fmt(r.phases.oursGenerate), fmt(r.phases.theirsIntrospect), fmt(r.phases.theirsGenerate), ratio(r.phases.oursGenerate, r.phases.theirsGenerate)]),
+      ),
     ].join('\n'),
   );
   if (opts.json) writeFileSync(opts.json, JSON.stringify({ before, after, results }, null, 2));

@@ -71,6 +71,8 @@ class SupabaseGenerator {
   private readonly relationsByName = new Map<string, Relation[]>();
   private readonly relationshipsByRelation = new Map<string, Relationship[]>();
   private readonly tsTypeCache = new Map<string, string>();
+  private readonly argTypeCache = new Map<string, string>();
+  private readonly columnCache = new WeakMap<ColumnInfo, { type: string; nullable: boolean }>();
 
   constructor(
     private readonly snapshot: CatalogSnapshot,
@@ -385,7 +387,13 @@ class SupabaseGenerator {
   }
 
   private argTypeKey(arg: FunctionArgument): string {
-    return arg.typeName ?? typeNameFromFormat(arg.type, this.snapshot);
+    if (arg.typeName) return arg.typeName;
+    let key = this.argTypeCache.get(arg.type);
+    if (key === undefined) {
+      key = typeNameFromFormat(arg.type, this.snapshot);
+      this.argTypeCache.set(arg.type, key);
+    }
+    return key;
   }
 
   private argTsType(schema: string, arg: FunctionArgument): string {
@@ -401,17 +409,25 @@ class SupabaseGenerator {
       const values = checkedValues(table, column.name);
       if (values && values.length > 0) return values.map((v) => JSON.stringify(v)).join(' | ');
     }
-    let typeKey = columnTypeName(column);
-    const domain = this.domainsByKey.get(typeKey);
-    if (domain) typeKey = domain.baseTypeName;
-    const [typeSchema, typeName] = splitTypeName(typeKey);
-    return this.tsType(schema, typeName, typeSchema);
+    return this.columnFacts(schema, column).type;
   }
 
   private columnNullable(column: ColumnInfo): boolean {
-    if (column.notNull) return false;
-    const domain = this.domainsByKey.get(columnTypeName(column));
-    return !domain?.notNull;
+    return this.columnFacts(this.schemas[0] ?? 'public', column).nullable;
+  }
+
+  /** A column's TypeScript type and nullability, computed once (columns appear in Row, Insert, Update and function returns). */
+  private columnFacts(schema: string, column: ColumnInfo): { type: string; nullable: boolean } {
+    let facts = this.columnCache.get(column);
+    if (!facts) {
+      let typeKey = columnTypeName(column);
+      const domain = this.domainsByKey.get(typeKey);
+      if (domain) typeKey = domain.baseTypeName;
+      const [typeSchema, typeName] = splitTypeName(typeKey);
+      facts = { type: this.tsType(schema, typeName, typeSchema), nullable: !column.notNull && !domain?.notNull };
+      this.columnCache.set(column, facts);
+    }
+    return facts;
   }
 
   private tracedNotNull(origin: { table: string; column: string } | undefined): boolean {
