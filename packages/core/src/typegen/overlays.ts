@@ -321,10 +321,7 @@ class TableLineFinder {
     const lines = this.cache.get(file);
     if (!lines) return `points at ${source.file}, which does not exist`;
     const line = lines.get(table.key);
-    if (line === undefined) {
-      const elsewhere = [...this.cache.entries()].find(([, map]) => map?.has(table.key));
-      return `points at ${source.file}, which does not create ${table.key}${elsewhere ? '' : ''}`;
-    }
+    if (line === undefined) return `points at ${source.file}, which does not create ${table.key}`;
     if (line < source.from || line > source.to) {
       return `points at ${source.file}:${source.from}${source.to !== source.from ? `-${source.to}` : ''}, but CREATE TABLE ${table.key} is at line ${line}`;
     }
