@@ -36,6 +36,7 @@ describe('types configuration', () => {
 
   it('each mistake names its key', () => {
     expect(error({ outputs: {} }).key).toBe('types.outputs');
+    expect(error({ outputs: [] }).message).toContain('must be a non-empty array'); // nothing to generate would check nothing
     expect(error({ outputs: [{ path: 'a.ts', format: 'typescript' }] })).toEqual({
       key: 'types.outputs[0].format',
       message: '/ws/pgwarden.config.json: "types.outputs[0].format" must be one of "supabase", "json-schema", "zod"',

@@ -14,7 +14,7 @@ export function parseTypesConfig(raw: unknown, base: TypesConfig, fail: Fail): T
     else if (key === 'schemas') types.schemas = strings(value, 'types.schemas', fail);
     else if (key === 'overlays') types.overlays = string(value, 'types.overlays', fail);
     else if (key === 'outputs') {
-      if (!Array.isArray(value)) fail('types.outputs', 'must be an array of { path, format, schemas }');
+      if (!Array.isArray(value) || value.length === 0) fail('types.outputs', 'must be a non-empty array of { path, format, schemas }');
       types.outputs = (value as unknown[]).map((entry, index) => parseOutput(entry, `types.outputs[${index}]`, fail));
       const paths = types.outputs.map((output) => output.path.replace(/\/+$/, ''));
       const duplicate = paths.find((p, i) => paths.indexOf(p) !== i);
