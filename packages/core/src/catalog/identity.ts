@@ -7,6 +7,9 @@
  *   columns                `schema.table.column`
  *   per-table objects      `schema.table.name`     (constraints, triggers, policies)
  *   functions              `schema.name(argtypes)` with argument types as `format_type` prints them, IN/INOUT/VARIADIC only
+ *   indexes                `schema.name` (an index lives in its table's schema)
+ *   grants (in diffs)      `objectKey:grantee`, e.g. `public.patients:anon`, `public.f(integer):PUBLIC`
+ *   schemas, extensions    their name
  * Unqualified names in SQL resolve to `public` (first existing schema of the default search_path).
  */
 

@@ -3,7 +3,10 @@
  * PostgreSQL 15 server (TEST_DATABASE_URL; skipped with one line when none answers, a failure
  * with PGWARDEN_REQUIRE_DB=1). Fixtures are real SQL applied after the supabase preset.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../db/open.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbSession } from '../db/types.js';
 import { serverAvailable } from '../runner/__fixtures__/test-db.js';
@@ -312,6 +315,43 @@ describe.each(BACKENDS)('introspectCatalog on $label', (backend) => {
       expect(JSON.stringify(reordered)).toBe(JSON.stringify(snapshot));
     } finally {
       await other.close();
+    }
+  }, 120_000);
+});
+
+describe("introspectCatalog through pgwarden's own database adapters (db/open.ts)", () => {
+  it('reads the same snapshot through the PGlite adapter as through a bare PGlite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-catalog-'));
+    const bare = await built(BACKENDS[0]!, EVERY_KIND);
+    const database = await openDatabase({ embeddedDir: join(dir, 'data') });
+    try {
+      const session = await database.session();
+      for (const text of [presetSql('supabase'), EVERY_KIND]) await session.exec(text);
+      const viaAdapter = await introspectCatalog(session, { includeSchemas: ['app'] });
+      expect(JSON.stringify(viaAdapter)).toBe(JSON.stringify(await introspectCatalog(bare.session, { includeSchemas: ['app'] })));
+    } finally {
+      await database.close();
+      await bare.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it.runIf(serverUp)('reads the same snapshot through the pg adapter as through a bare client', async () => {
+    const target = await serverDatabase('catalog_adapter');
+    const database = await openDatabase({ url: target.url! });
+    try {
+      await target.exec(presetSql('supabase'));
+      await target.exec(EVERY_KIND);
+      const session = await database.session();
+      try {
+        const viaAdapter = await introspectCatalog(session, { includeSchemas: ['app'] });
+        expect(JSON.stringify(viaAdapter)).toBe(JSON.stringify(await introspectCatalog(target.session, { includeSchemas: ['app'] })));
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await database.close();
+      await target.close();
     }
   }, 120_000);
 });

@@ -5,12 +5,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Extensions } from '@electric-sql/pglite';
 import type { DbSession } from '../../db/types.js';
 import { createTestDatabase } from '../../runner/__fixtures__/test-db.js';
 import { presetSql } from '../../shadow/presets.js';
 
 export interface FixtureDatabase {
   session: DbSession;
+  /** Server databases: the URL (without password) of the test database. */
+  url?: string;
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,7 +33,7 @@ export async function pgliteDatabase(): Promise<FixtureDatabase> {
   for (const name of ['pgcrypto', 'uuid_ossp', 'pg_trgm', 'btree_gin']) {
     extensions[name] = ((await import(`@electric-sql/pglite/contrib/${name}`)) as Record<string, unknown>)[name];
   }
-  const db = await PGlite.create({ extensions: extensions as never });
+  const db = await PGlite.create({ extensions: extensions as Extensions });
   const session: DbSession = {
     async query<T>(sql: string, params?: unknown[]) {
       const result = await db.query<T>(sql, params);
@@ -53,5 +56,5 @@ export async function serverDatabase(prefix: string): Promise<FixtureDatabase> {
     exec: async (sql) => void (await client.query(sql)),
     close: async () => {},
   };
-  return { session, exec: session.exec, close: () => database.drop() };
+  return { session, url: database.url, exec: session.exec, close: () => database.drop() };
 }
