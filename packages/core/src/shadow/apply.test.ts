@@ -52,6 +52,15 @@ describe('applyToShadow', () => {
     expect(rows.map((row) => row.name)).toEqual(['id', 'owner_id', 'body', 'title', 'pinned']);
   });
 
+  it('applies in-memory sources (a git revision) and names them as given', async () => {
+    const result = await applyToShadow(shadow, {
+      root: ROOT,
+      sources: [{ relPath: 'migration_history/at-rev.sql', text: 'CREATE TABLE public.rev_table (id integer);\nSELECT public.missing_helper();\n' }],
+    });
+    expect(result.applied).toBe(1);
+    expect(result.failures).toMatchObject([{ file: 'migration_history/at-rev.sql', line: 2, column: 8, sqlState: '42883' }]);
+  });
+
   it('a file that cannot be read is one line naming it', async () => {
     await expect(applyToShadow(shadow, { root: ROOT, files: ['migrations/missing.sql'] })).rejects.toThrow('migrations/missing.sql: cannot read: ENOENT');
   });

@@ -8,14 +8,16 @@
 import { resolve } from 'node:path';
 import { codePointOffsetToIndex } from '../sql/positions.js';
 import { runInSavepoint } from './execute.js';
-import { readSqlFiles, type ShadowSourceFile } from './schema-files.js';
+import { parseSources, readSqlFiles, type ShadowSourceFile } from './schema-files.js';
 import type { ApplyFailure, ShadowDatabase } from './types.js';
 
 export interface ApplyToShadowOptions {
   /** Workspace root; file paths are relative to it. */
   root: string;
   /** SQL files relative to root (or absolute), applied in this order. */
-  files: readonly string[];
+  files?: readonly string[];
+  /** In-memory files instead (e.g. migrations at a git revision); `relPath` is what failures name. */
+  sources?: readonly { relPath: string; text: string }[];
 }
 
 export interface ApplyResult {
@@ -25,7 +27,7 @@ export interface ApplyResult {
 }
 
 export async function applyToShadow(shadow: Pick<ShadowDatabase, 'database'>, options: ApplyToShadowOptions): Promise<ApplyResult> {
-  const files = await readSqlFiles(resolve(options.root), options.files);
+  const files = options.sources ? await parseSources(options.sources) : await readSqlFiles(resolve(options.root), options.files ?? []);
   return applyParsedFiles(shadow, files);
 }
 

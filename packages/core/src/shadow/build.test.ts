@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { FORMATTERS } from '../lint/formatters/index.js';
 import { buildShadow } from './build.js';
 import { findSource, functionBodyFileLine } from './lookup.js';
 import type { ShadowDatabase, ShadowFinding } from './types.js';
@@ -179,5 +181,22 @@ describe('source map', () => {
     // The replacing definition is the one that counts.
     expect(findSource(map, 'public.is_service_role()')).toMatchObject({ file: 'near-miss/02_members.sql', line: 14 });
     expect(findSource(map, 'public.members', 'table')).toMatchObject({ file: 'near-miss/02_members.sql', line: 1 });
+  });
+});
+
+describe('findings print with the lint formatters', () => {
+  it('stylish shows file:line:column, message, rule id, code frame and fix; json names the rule and the count', () => {
+    const { findings } = shadow('fk-cycle');
+    const context = { source: (file: string) => readFileSync(join(ROOT, file), 'utf8'), color: false, filesLinted: 2, toolVersion: 'test' };
+    const text = FORMATTERS.stylish!(findings, context);
+    expect(text).toContain('fk-cycle/01_org.sql:3:1  error    foreign-key cycle public.organizations -> public.members -> public.organizations');
+    expect(text).toContain('shadow-fk-cycle');
+    expect(text).toContain('3 | CREATE TABLE public.organizations (');
+    expect(text).toContain('fix: create the tables without these references');
+    const cascade = shadow('cascade').findings;
+    const json = JSON.parse(FORMATTERS.json!(cascade, context)) as { file: string; line: number; rule: string; message: string }[];
+    expect(json).toHaveLength(1);
+    expect(json[0]).toMatchObject({ file: 'cascade/01_broken.sql', line: 4, rule: 'shadow-statement-failed' });
+    expect(json[0]!.message).toContain('4 more statements failed because of it');
   });
 });

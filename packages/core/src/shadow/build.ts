@@ -18,9 +18,10 @@ import { runInSavepoint, type ExecutionCounter } from './execute.js';
 import { deferForeignKeys, type DeferredForeignKey } from './foreign-keys.js';
 import { presetSql } from './presets.js';
 import { missingObjectOf, newFinding, RootCauses } from './root-cause.js';
-import { listSchemaFiles, orderStatements, readSqlFiles, type OrderedStatement, type ShadowSourceFile } from './schema-files.js';
+import { listSchemaFiles, orderStatements, parseSources, readSqlFiles, type OrderedStatement, type ShadowSourceFile } from './schema-files.js';
 import { SourceMapBuilder } from './source-map.js';
 import { createPgliteTarget, createServerTarget, type ShadowTarget } from './target.js';
+import { extensionsCreatedIn } from './extensions.js';
 import type { ShadowDatabase, ShadowFinding, ShadowPreset } from './types.js';
 
 export interface BuildShadowOptions {
@@ -30,6 +31,8 @@ export interface BuildShadowOptions {
   schemaDir?: string;
   /** Explicit files (relative to root) instead of the folder, in this order. */
   files?: readonly string[];
+  /** In-memory files instead (e.g. `current_schema/` at a git revision), in this order; `relPath` is what findings name. */
+  sources?: readonly { relPath: string; text: string }[];
   /** Applied before the files (default `supabase`). */
   preset?: ShadowPreset;
   /** A real server: the shadow is a temporary database created there and dropped on close. Default: PGlite in memory. */
@@ -38,6 +41,11 @@ export interface BuildShadowOptions {
   cache?: boolean;
   /** Default `<root>/.pgwarden/cache`. */
   cacheDir?: string;
+  /**
+   * PGlite only: extensions to make available besides those the schema files create (e.g. the ones
+   * pending migrations create, for applyToShadow). Only these are registered: each costs start-up time.
+   */
+  extensions?: readonly string[];
 }
 
 /** Build options from the configuration: `shadow.url`, else the variable `shadow.urlEnv` names, else PGlite. */
@@ -50,8 +58,9 @@ export function shadowOptionsFromConfig(config: PgwardenConfig, env: NodeJS.Proc
 /** Builds (or loads from the cache) the shadow of the schema folder. Close the result when done. */
 export async function buildShadow(options: BuildShadowOptions): Promise<ShadowDatabase> {
   const root = resolve(options.root);
-  const paths = options.files ?? listSchemaFiles(root, options.schemaDir ?? 'current_schema');
-  const files = await readSqlFiles(root, paths);
+  const files = options.sources
+    ? await parseSources(options.sources)
+    : await readSqlFiles(root, options.files ?? listSchemaFiles(root, options.schemaDir ?? 'current_schema'));
   const preset = options.preset ?? 'supabase';
 
   if (options.url) {
@@ -60,48 +69,46 @@ export async function buildShadow(options: BuildShadowOptions): Promise<ShadowDa
   }
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? join(root, '.pgwarden', 'cache');
-  const key = shadowCacheKey(files, preset);
+  const extensions = [...new Set([...extensionsCreatedIn(files), ...(options.extensions ?? [])])].sort();
+  const key = shadowCacheKey(files, preset, extensions);
   if (useCache) {
     const cached = readCachedBuild(cacheDir, key);
     if (cached) {
-      const target = await createPgliteTarget(cached.dump);
+      const target = await createPgliteTarget(cached.dump, extensions);
       return { ...cached.build, database: target.database, kind: 'pglite', cache: 'hit', cacheKey: key, close: () => target.dispose() };
     }
   }
-  // A fresh PGlite (initdb) costs seconds; loading a dump of one with the preset applied costs a fraction.
-  const target = await createPgliteTarget(await baseDataDir(preset, useCache ? cacheDir : undefined));
+  const target = await freshPgliteTarget(preset, useCache ? cacheDir : undefined, extensions);
   return finishBuild(target, files, undefined, useCache ? 'miss' : 'off', async (build) => {
     if (useCache) await writeCachedBuild(cacheDir, key, await target.pglite!.dumpDataDir('gzip'), build);
   }, key);
 }
 
-const baseDumps = new Map<string, Promise<Blob>>();
+const baseDumps = new Map<string, Blob>();
 
 /**
- * The data directory of an empty PGlite with the preset applied: kept in memory for the process
- * and, with a cache folder, on disk (keyed by the versions and the preset's text).
+ * An empty PGlite with the preset applied. A fresh instance (initdb) costs seconds and loading a
+ * dump of one a fraction, so the first one is dumped and kept for the process and, with a cache
+ * folder, on disk (keyed by the versions and the preset's text).
  */
-function baseDataDir(preset: ShadowPreset, cacheDir: string | undefined): Promise<Blob> {
+async function freshPgliteTarget(preset: ShadowPreset, cacheDir: string | undefined, extensions: readonly string[]): Promise<ShadowTarget> {
   const key = baseCacheKey(preset);
-  let dump = baseDumps.get(key);
-  if (!dump) {
-    dump = (async () => {
-      const stored = cacheDir ? readBaseDump(cacheDir, key) : undefined;
-      if (stored) return stored;
-      const target = await createPgliteTarget();
-      try {
-        if (preset !== 'none') await (await target.database.session()).exec(presetSql(preset));
-        const fresh = await target.pglite!.dumpDataDir('gzip');
-        if (cacheDir) await writeBaseDump(cacheDir, key, fresh);
-        return fresh;
-      } finally {
-        await target.dispose();
-      }
-    })();
-    dump.catch(() => baseDumps.delete(key));
-    baseDumps.set(key, dump);
+  const stored = baseDumps.get(key) ?? (cacheDir ? readBaseDump(cacheDir, key) : undefined);
+  if (stored) {
+    baseDumps.set(key, stored);
+    return createPgliteTarget(stored, extensions);
   }
-  return dump;
+  const target = await createPgliteTarget(undefined, extensions);
+  try {
+    if (preset !== 'none') await (await target.database.session()).exec(presetSql(preset));
+    const dump = await target.pglite!.dumpDataDir('gzip');
+    baseDumps.set(key, dump);
+    if (cacheDir) await writeBaseDump(cacheDir, key, dump);
+    return target;
+  } catch (error) {
+    await target.dispose();
+    throw error;
+  }
 }
 
 async function finishBuild(
@@ -168,15 +175,20 @@ class ShadowBuilder {
     const runnable = this.statements.filter((at) => at.statement.kind !== 'TransactionStmt');
 
     await session.exec('BEGIN');
-    for (const at of runnable) {
-      const outcome = await runInSavepoint(session, at.statement.text, this.counter);
-      if (outcome.ok) await this.succeed(at);
-      else {
-        this.causes.classify(at, outcome.error, outcome.at);
-        this.failedAsWritten.add(at.index);
-        await this.failed(at, outcome.error);
+    for (const file of this.files) {
+      const statements = runnable.filter((at) => at.file === file);
+      // Most files build as written: one round trip for the whole file, statement by statement only if it fails.
+      if (statements.length > 1 && (await this.runAtOnce(statements))) continue;
+      for (const at of statements) {
+        const outcome = await runInSavepoint(session, at.statement.text, this.counter);
+        if (outcome.ok) await this.succeed(at);
+        else {
+          this.causes.classify(at, outcome.error, outcome.at);
+          this.failedAsWritten.add(at.index);
+          await this.failed(at, outcome.error);
+        }
+        await this.retryReady();
       }
-      await this.retryReady();
     }
 
     // What still waits: its missing object came from somewhere the index cannot see (dynamic SQL), or never.
@@ -228,6 +240,15 @@ class ShadowBuilder {
         retryPasses,
       },
     };
+  }
+
+  /** Runs a file's statements in one savepoint; true when all succeeded (else nothing of them is left). */
+  private async runAtOnce(statements: readonly OrderedStatement[]): Promise<boolean> {
+    const outcome = await runInSavepoint(this.session, statements.map((at) => at.statement.text).join(';\n'), this.counter);
+    if (!outcome.ok) return false;
+    for (const at of statements) await this.succeed(at);
+    await this.retryReady();
+    return true;
   }
 
   /** A failed statement waits for the object it missed (retried as soon as a statement defines it), else for the next pass. */

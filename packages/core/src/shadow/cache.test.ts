@@ -57,5 +57,6 @@ describe('shadow cache', () => {
     expect(shadowCacheKey(files, 'none')).not.toBe(key);
     expect(shadowCacheKey([{ ...files[0]!, text: 'CREATE TABLE a (id bigint);' }], 'supabase')).not.toBe(key);
     expect(shadowCacheKey([{ ...files[0]!, relPath: 'current_schema/02.sql' }], 'supabase')).not.toBe(key);
+    expect(shadowCacheKey(files, 'supabase', ['vector'])).not.toBe(key);
   });
 });

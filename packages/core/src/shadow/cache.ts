@@ -46,10 +46,11 @@ export function toolVersions(): { pglite: string; pgwarden: string } {
   return versions;
 }
 
-export function shadowCacheKey(files: readonly Pick<ShadowSourceFile, 'relPath' | 'text'>[], preset: string): string {
+/** `extensions`: the bundles registered on the shadow (the dump must be loaded with the same ones). */
+export function shadowCacheKey(files: readonly Pick<ShadowSourceFile, 'relPath' | 'text'>[], preset: string, extensions: readonly string[] = []): string {
   const hash = createHash('sha256');
   const { pglite, pgwarden } = toolVersions();
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, preset, extensions: PGLITE_EXTENSIONS, pglite, pgwarden }));
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, preset, extensions, available: PGLITE_EXTENSIONS, pglite, pgwarden }));
   for (const file of files) {
     hash.update('\u0000file\u0000').update(file.relPath).update('\u0000').update(file.text);
   }

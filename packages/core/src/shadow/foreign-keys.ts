@@ -61,9 +61,11 @@ export function deferForeignKeys(statement: SqlStatement, drop: readonly Foreign
     if (start < 0) continue;
     let end = elementEnd(text, start);
     if (ref.column !== undefined) {
-      // A column constraint ends where the column's next constraint starts.
+      // A column constraint ends where the column's next constraint starts; DEFERRABLE and
+      // INITIALLY ... are constraints of their own in the AST but belong to the foreign key.
       const column = (statement.node.tableElts ?? []).find((element: Record<string, any>) => element.ColumnDef?.colname === ref.column)?.ColumnDef;
       for (const other of column?.constraints ?? []) {
+        if (String(other.Constraint?.contype).startsWith('CONSTR_ATTR_')) continue;
         const otherStart = offsetOf(other.Constraint?.location);
         if (otherStart > start && otherStart < end) end = otherStart;
       }

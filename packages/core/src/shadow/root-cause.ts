@@ -142,6 +142,7 @@ export class RootCauses {
       const later = defs.filter((def) => def.at.index > at.index);
       if (earlier.length === 0 && later.length > 0) return this.definedLater(at, missing, later[0]!, position);
       if (earlier.length === 0) {
+        // Only extensions whose CREATE EXTENSION failed here have a finding to count under.
         const provider = extensionProviding(missing.lookup, missing.name, missing.schema, this.unavailableExtensions);
         if (provider) return this.countUnder(`extension:${provider}`, at);
         const known = extensionProviding(missing.lookup, missing.name, missing.schema);
@@ -183,8 +184,7 @@ export class RootCauses {
   }
 
   countUnder(key: string, at: OrderedStatement): void {
-    const finding = this.findings.get(key);
-    if (!finding) return this.statementFailed(at, { message: 'failed' });
+    const finding = this.findings.get(key)!;
     this.rootOf.set(at.index, key);
     finding.statements.push(location(at));
   }

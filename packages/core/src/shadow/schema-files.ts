@@ -57,6 +57,12 @@ export async function readSqlFiles(root: string, paths: readonly string[]): Prom
   });
 }
 
+/** Parses in-memory sources (e.g. files read from a git revision). */
+export async function parseSources(sources: readonly { relPath: string; text: string }[]): Promise<ShadowSourceFile[]> {
+  await loadParser();
+  return sources.map(({ relPath, text }) => ({ relPath, text, parsed: parseSql(text) }));
+}
+
 export function orderStatements(files: readonly ShadowSourceFile[]): OrderedStatement[] {
   const ordered: OrderedStatement[] = [];
   for (const file of files) {

@@ -55,10 +55,10 @@ class MemoryPgliteDatabase implements Database {
   }
 }
 
-/** A fresh PGlite shadow, or one loaded from a dumped data directory (a warm cache). */
-export async function createPgliteTarget(loadDataDir?: Blob): Promise<ShadowTarget> {
+/** A fresh PGlite shadow, or one loaded from a dumped data directory (a warm cache), with the extension bundles named. */
+export async function createPgliteTarget(loadDataDir?: Blob, extensionNames: readonly string[] = []): Promise<ShadowTarget> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const extensions = await loadPgliteExtensions();
+  const extensions = await loadPgliteExtensions(extensionNames);
   const instance = await PGlite.create({ extensions, ...(loadDataDir ? { loadDataDir } : {}) });
   const database = new MemoryPgliteDatabase(instance);
   return { kind: 'pglite', database, pglite: instance, dispose: () => database.close() };
