@@ -6,4 +6,7 @@ const quote = (file) => (file.includes("'") ? `"${file}"` : `'${file}'`);
 
 export default {
   'migration_history/**/*.sql': (files) => `pgwarden lint --since HEAD ${files.map(quote).join(' ')}`,
+  // Generated types must follow the schema in the same commit: fingerprints only (no database,
+  // milliseconds); on failure it names the stale files and prints the command to run.
+  '{current_schema/**/*.sql,pgwarden.config.json,packages/db-types/overlays/**/*.json}': () => 'pgwarden types --fresh',
 };

@@ -147,7 +147,7 @@ describe('pgwarden in a new Nx workspace, from the packed tarballs', { timeout: 
     const cli = JSON.parse(readFileSync(join(ws, 'node_modules/@pgwarden/cli/package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(cli.dependencies['@pgwarden/core']).toBe(VERSION);
     const rooms = ok('node', ['--input-type=module', '-e', "import('@pgwarden/core').then((core) => console.log(Object.keys(core).sort().join(',')))"]);
-    expect(rooms.trim().split(',')).toEqual(expect.arrayContaining(['catalog', 'check', 'config', 'db', 'impact', 'lint', 'migration', 'runner', 'shadow', 'verify', 'workspace']));
+    expect(rooms.trim().split(',')).toEqual(expect.arrayContaining(['catalog', 'check', 'config', 'db', 'impact', 'lint', 'migration', 'runner', 'shadow', 'typegen', 'verify', 'workspace']));
   });
 
   it('pgwarden run where there is no migrations folder says so and exits 2, naming the folder and the config', () => {

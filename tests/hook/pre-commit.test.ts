@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serverAvailable, TEST_DATABASE_URL } from '../../packages/core/src/runner/__fixtures__/test-db.js';
 
 const WORKSPACE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI_DIST = join(WORKSPACE, 'packages', 'cli', 'dist', 'bin.js');
@@ -487,4 +488,42 @@ describe('pre-commit hook in a real repository', () => {
     expect(result.status, result.output).toBe(0);
     expect(result.pgwardenRuns[0]!.slice(-1)[0]).toBe(join(repo, path));
   });
+});
+
+const typesServer = await serverAvailable('tests/hook/pre-commit.test.ts (generated types)');
+
+describe.skipIf(!typesServer)('pre-commit hook: generated types follow current_schema', () => {
+  it('refuses a schema change whose generated types are stale, naming them and the command; commits once regenerated', () => {
+    // Repository-local outputs (packages/ is the workspace's), and a shadow on the test server.
+    const config = JSON.parse(readRepo('pgwarden.config.json'));
+    config.types = { outputs: [{ path: 'db-types/database.ts', format: 'supabase', schemas: ['public'] }] };
+    config.shadow = { url: TEST_DATABASE_URL };
+    writeRepo('pgwarden.config.json', `${JSON.stringify(config, null, 2)}\n`);
+    const pgwarden = (...args: string[]) => run(process.execPath, [CLI_DIST, ...args]);
+    const generated = pgwarden('types');
+    expect(generated.status, generated.stdout + generated.stderr).toBe(0);
+    git('add', '-A');
+    const fresh = commit('types generated');
+    expect(fresh.status, fresh.output).toBe(0);
+    expect(fresh.processes.some((argv) => argv[1] === 'types' && argv[2] === '--fresh')).toBe(true);
+
+    const before = commitCount();
+    const schemaFile = 'current_schema/04_ai_processing.sql';
+    writeRepo(schemaFile, `${readRepo(schemaFile)}\nALTER TABLE public.documents ADD COLUMN IF NOT EXISTS reviewer_note text;\n`);
+    git('add', schemaFile);
+    const stale = commit('schema change without types');
+    expect(stale.status).not.toBe(0);
+    expect(commitCount()).toBe(before);
+    expect(stale.output).toContain('db-types/database.ts: stale (generated from different schema files, overlays, configuration or pgwarden version)');
+    expect(stale.output).toContain('run: pgwarden types');
+
+    // Near miss: the same change with the types regenerated goes through.
+    const regenerated = pgwarden('types');
+    expect(regenerated.status, regenerated.stdout + regenerated.stderr).toBe(0);
+    expect(readRepo('db-types/database.ts')).toContain('reviewer_note: string | null');
+    git('add', '-A');
+    const accepted = commit('schema change with types');
+    expect(accepted.status, accepted.output).toBe(0);
+    expect(commitCount()).toBe(before + 1);
+  }, 180_000);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false });
 
-const build = run('npx', ['tsc', '-b', 'packages/core', 'packages/cli', 'packages/nx']);
+const build = run('npx', ['tsc', '-b', 'packages/core', 'packages/cli', 'packages/nx', 'packages/db-types', 'packages/example-consumer']);
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const dir = mkdtempSync(join(tmpdir(), 'pgwarden-vitest-'));

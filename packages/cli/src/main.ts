@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   repair: () => import('./commands/repair.js'),
   check: () => import('./commands/check.js'),
   baseline: () => import('./commands/baseline.js'),
+  types: () => import('./commands/types.js'),
 };
 
 const USAGE = `Usage: pgwarden <command> [options]
@@ -23,6 +24,7 @@ Commands:
   repair --accept VERSION    accept an edited applied migration, audited
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
   baseline                   mark the current history as executed (adoption on an existing history)
+  types [--check]            regenerate (or verify) downstream types and bridge schemas
 
 Run 'pgwarden <command> --help' for a command's options.
 --debug (any command) prints the stack trace of an internal error.

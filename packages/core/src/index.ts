@@ -13,5 +13,6 @@ export * as migration from './migration/index.js';
 export * as runner from './runner/index.js';
 export * as shadow from './shadow/index.js';
 export * as sql from './sql/index.js';
+export * as typegen from './typegen/index.js';
 export * as verify from './verify/index.js';
 export * as workspace from './workspace/index.js';

@@ -67,6 +67,8 @@ export interface ColumnInfo {
   generated?: string;
   collation?: string;
   comment?: string;
+  /** Views only: whether the column can be written through the view (`pg_column_is_updatable`). Absent: follows the view. Read by typegen. */
+  updatable?: boolean;
 }
 
 export interface ConstraintInfo {
@@ -177,6 +179,8 @@ export interface FunctionArgument {
   type: string;
   mode: 'in' | 'out' | 'inout' | 'variadic' | 'table';
   hasDefault: boolean;
+  /** Schema-qualified type name as in ColumnInfo.typeName (`pg_catalog.int4`, `pg_catalog._text`, `public.mood`). Read by typegen. */
+  typeName?: string;
 }
 
 export interface FunctionInfo {
@@ -192,6 +196,8 @@ export interface FunctionInfo {
   returnsSet: boolean;
   /** Schema-qualified return type name (`pg_catalog.int4`, `public.users` for a row type, `pg_catalog.record`). */
   returnTypeName: string;
+  /** Set-returning functions: the planner's row estimate (`prorows`, e.g. 1 for `ROWS 1`). Read by typegen. */
+  rows?: number;
   language: string;
   volatility: 'immutable' | 'stable' | 'volatile';
   securityDefiner: boolean;

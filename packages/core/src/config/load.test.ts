@@ -383,7 +383,8 @@ describe('pgwarden.schema.json and the loader stay in sync', () => {
     for (const parent of ['migrate', 'types'] as const) {
       const nested = schema.properties[parent]!.properties!;
       for (const [name, property] of Object.entries(nested)) {
-        expect(() => applyConfig(defaultConfig('/r'), { [parent]: { [name]: property.default } }, 'c.json'), `${parent}.${name}`).not.toThrow();
+        const value = property.default ?? (property as { examples?: unknown[] }).examples?.[0];
+        expect(() => applyConfig(defaultConfig('/r'), { [parent]: { [name]: value } }, 'c.json'), `${parent}.${name}`).not.toThrow();
       }
       expect(() => applyConfig(defaultConfig('/r'), { [parent]: { bogus: 1 } }, 'c.json')).toThrow(`"${parent}.bogus"`);
     }

@@ -9,6 +9,7 @@ import { CHECK_RULES } from '../check/rules.js';
 import { DEEP_RULES } from '../impact/rules.js';
 import { SHADOW_RULE_IDS } from '../shadow/types.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
+import { parseTypesConfig } from './types-config.js';
 import type { EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
 import { BASELINE_VERSION } from '../migration/execution-state.js';
 
@@ -168,12 +169,7 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
         break;
       }
       case 'types': {
-        const types = asObject(value, key, fail);
-        for (const [sub, setting] of Object.entries(types)) {
-          if (sub === 'outDir') config.types.outDir = asString(setting, 'types.outDir', fail);
-          else if (sub === 'schemas') config.types.schemas = asStringArray(setting, 'types.schemas', fail);
-          else fail(`types.${sub}`, 'is not a known setting (outDir, schemas)');
-        }
+        config.types = parseTypesConfig(value, config.types, fail);
         break;
       }
       default:

@@ -51,8 +51,28 @@ export interface PgwardenConfig {
   /** Shadow databases (check, lint --deep, types): PGlite in memory unless a server is given. */
   shadow: ShadowConfig;
   types: {
-    /** Output directory of generated types, relative to root. */
+    /** Output directory of generated types, relative to root (used when `outputs` is absent). */
     outDir: string;
     schemas: string[];
+    /** Generated files, each one format; absent means one supabase file `<outDir>/database.ts` for `schemas`. */
+    outputs?: TypesOutputConfig[];
+    /** Folder of overlay JSON files (relative to root), merged into json-schema and zod outputs and verified by `types --check`. */
+    overlays?: string;
   };
+}
+
+export type TypesFormat = 'supabase' | 'json-schema' | 'zod';
+
+export interface TypesOutputConfig {
+  /** Relative to the config file's folder: a file (`supabase`, `zod`) or a folder (`json-schema`). */
+  path: string;
+  format: TypesFormat;
+  schemas: string[];
+  /** supabase format improvements (all off by default: the output is what postgrest-typegen gives). */
+  stringScalars?: boolean;
+  checkUnions?: boolean;
+  viewNullability?: boolean;
+  jsdoc?: boolean;
+  /** supabase: `__InternalSupabase.PostgrestVersion` (default "12"). */
+  postgrestVersion?: string;
 }
