@@ -40,7 +40,7 @@ describe('createNodesV2', () => {
     const project = projects['packages/database'];
     expect(project.root).toBe('packages/database');
     expect(project.name).toBe('database');
-    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['check', 'lint', 'migrate', 'status']);
+    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['check', 'lint', 'migrate', 'status', 'types']);
     const lint = project.targets!.lint;
     expect(lint.executor).toBe('@pgwarden/nx:lint');
     expect(lint.cache).toBe(true);
@@ -81,7 +81,7 @@ describe('createNodesV2', () => {
     write('db/pgwarden.config.json', '{}');
     const project = (await infer(['db/pgwarden.config.json'], { projectName: 'warehouse', lintTargetName: 'lint-migrations', migrateTargetName: 'db-migrate', checkTargetName: 'prove-schema' }))['db'];
     expect(project.name).toBe('warehouse');
-    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['db-migrate', 'lint-migrations', 'prove-schema', 'status']);
+    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['db-migrate', 'lint-migrations', 'prove-schema', 'status', 'types']);
   });
 
   it('a folder that is already a project keeps its own name', async () => {
@@ -102,6 +102,15 @@ describe('createNodesV2', () => {
     const check = (await infer(['pgwarden.config.json']))['.'].targets?.check;
     expect(check?.cache).toBe(true);
     expect(check?.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/pgwarden.config.json', '{workspaceRoot}/migration_history/**/*.sql', '{workspaceRoot}/current_schema/**/*.sql', { runtime: 'git rev-parse HEAD' }]));
+  });
+
+  it('types is cached with the generated files as outputs, the overlays as inputs, and the sync generator registered', async () => {
+    write('packages/database/pgwarden.config.json', JSON.stringify({ types: { outputs: [{ path: '../db-types/src/database.ts', format: 'supabase' }], overlays: 'overlays' } }));
+    const types = (await infer(['packages/database/pgwarden.config.json']))['packages/database'].targets?.types;
+    expect(types?.cache).toBe(true);
+    expect(types?.outputs).toEqual(['{workspaceRoot}/packages/db-types/src/database.ts']);
+    expect(types?.inputs).toEqual(expect.arrayContaining([{ fileset: '{workspaceRoot}/packages/database/overlays/**/*.json' }]));
+    expect(types?.syncGenerators).toEqual(['@pgwarden/nx:types-sync']);
   });
 
   it('a config that is not valid JSON still yields the project (lint reports the error)', async () => {

@@ -38,7 +38,9 @@ interface TargetSpec {
   /** Cacheable targets declare exact inputs; database targets never cache (the database is state). */
   cache: boolean;
   /** Extra inputs beyond the migration, schema and config files. */
-  extraInputs?: InputDefinition[];
+  extraInputs?: (layout: ProjectLayout) => InputDefinition[];
+  /** Sync generators Nx runs before the target (and `nx sync:check` verifies). */
+  syncGenerators?: string[];
   /** Files the target writes (cached and restored by Nx). */
   outputs?: (layout: ProjectLayout) => string[];
   example: Record<string, unknown>;
@@ -58,10 +60,18 @@ const TARGETS: readonly TargetSpec[] = [
     description: 'Prove current_schema/ builds, matches current_schema/ at the base revision plus the migrations since, passes the catalog lints, and its functions verify.',
     cache: true,
     // The history comparison reads current_schema/ at the merge-base with the default branch: the commit is part of the result.
-    extraInputs: [{ runtime: 'git rev-parse HEAD' }],
+    extraInputs: () => [{ runtime: 'git rev-parse HEAD' }],
     example: { format: 'github' },
   },
-  { key: 'types', description: 'Regenerate the downstream types and schemas.', cache: true, outputs: (layout) => layout.typesOutputs.map((path) => `{workspaceRoot}/${path}`), example: {} },
+  {
+    key: 'types',
+    description: 'Regenerate the downstream types, zod validators and bridge JSON Schemas from the shadow of current_schema/.',
+    cache: true,
+    outputs: (layout) => layout.typesOutputs.map((path) => `{workspaceRoot}/${path}`),
+    syncGenerators: ['@pgwarden/nx:types-sync'],
+    extraInputs: (layout) => (layout.typesOverlays ? [{ fileset: `{workspaceRoot}/${layout.typesOverlays}/**/*.json` }] : []),
+    example: { check: true },
+  },
   { key: 'plan', description: 'Impact analysis of a migration.', cache: false, example: {} },
 ];
 
@@ -142,8 +152,9 @@ function buildProject(
         help: { command: `npx pgwarden ${spec.key} --help`, example: { options: spec.example } },
       },
     };
+    if (spec.syncGenerators) target.syncGenerators = spec.syncGenerators;
     if (spec.cache) {
-      target.inputs = [...inputs, ...(spec.extraInputs ?? [])];
+      target.inputs = [...inputs, ...(spec.extraInputs?.(layout) ?? [])];
       target.outputs = spec.outputs?.(layout) ?? [];
     }
     targets[name] = target;

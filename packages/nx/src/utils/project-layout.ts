@@ -13,6 +13,8 @@ export interface ProjectLayout {
   schemaDir: string;
   /** Files or folders the `types` command writes (types.outDir, types.outputs[].path). */
   typesOutputs: string[];
+  /** `types.overlays`: the curated per-table JSON merged into the generated schemas (a types input). */
+  typesOverlays?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export function readProjectLayout(workspaceRoot: string, configFile: string): Pr
     // Invalid JSON: defaults here, the lint target fails with the parse error.
   }
   const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.length > 0 ? value : fallback);
-  const types = (raw.types && typeof raw.types === 'object' ? raw.types : {}) as { outDir?: unknown; outputs?: unknown };
+  const types = (raw.types && typeof raw.types === 'object' ? raw.types : {}) as { outDir?: unknown; outputs?: unknown; overlays?: unknown };
   const outputs = Array.isArray(types.outputs)
     ? types.outputs.flatMap((output) => (output && typeof output === 'object' && typeof (output as { path?: unknown }).path === 'string' ? [(output as { path: string }).path] : []))
     : [];
@@ -42,5 +44,6 @@ export function readProjectLayout(workspaceRoot: string, configFile: string): Pr
     migrationsDir: inRoot(text(raw.migrationsDir, defaults.migrationsDir)),
     schemaDir: inRoot(text(raw.schemaDir, defaults.schemaDir)),
     typesOutputs: [...(typeof types.outDir === 'string' || outputs.length === 0 ? [inRoot(text(types.outDir, defaults.types.outDir))] : []), ...outputs.map(inRoot)],
+    ...(typeof types.overlays === 'string' && types.overlays ? { typesOverlays: inRoot(types.overlays) } : {}),
   };
 }
