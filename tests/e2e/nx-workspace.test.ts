@@ -238,6 +238,17 @@ describe('pgwarden in a new Nx workspace, from the packed tarballs', { timeout: 
     expect(refused.output2).toContain('databaseUrl contains a password');
   });
 
+  it('nx run db:check proves the schema; nx run db:types generates the types package, and a second run comes from the cache', () => {
+    expect(ok('npx', ['--no-install', 'nx', 'run', 'db:check'])).toContain('Successfully ran target check');
+    ok('npx', ['--no-install', 'nx', 'run', 'db:types']);
+    const generated = readFileSync(join(ws, 'packages/db-types/src/generated/database.ts'), 'utf8');
+    expect(generated).toContain('notes: {');
+    expect(ok('npx', ['--no-install', 'nx', 'run', 'db:types'])).toContain('read the output from the cache');
+    expect(ok('npx', ['--no-install', 'nx', 'sync:check'])).toContain('up to date');
+    ok('git', ['add', '-A']);
+    ok('git', ['commit', '-qm', 'generated types']);
+  });
+
   it('a schema change marks exactly the database project, the types package and its consumer affected', () => {
     write(`${DB}/current_schema/01_notes.sql`, `${SCHEMA}COMMENT ON TABLE public.notes IS 'free-text notes';\n`);
     const affected = ok('npx', ['--no-install', 'nx', 'show', 'projects', '--affected', '--base=HEAD', '--json']);
