@@ -1,2 +1,3 @@
-export { deepLint, DeepLinter, type DeepLintOptions, type DeepLintReport } from './deep-lint.js';
+export { deepLint, DeepLinter, type DeepLintOptions, type DeepLintReport, type MigrationProof, type ProofObserver } from './deep-lint.js';
+export { appliedBefore, isExecutedMigration, reflectedInCurrentSchema } from './pending.js';
 export { DEEP_RULE_LIST, DEEP_RULES, type DeepRuleId, type DeepRuleMeta } from './rules.js';
