@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   status: () => import('./commands/status.js'),
   repair: () => import('./commands/repair.js'),
   check: () => import('./commands/check.js'),
+  plan: () => import('./commands/plan.js'),
 };
 
 const USAGE = `Usage: pgwarden <command> [options]
@@ -20,6 +21,7 @@ Commands:
   status                     applied / pending / approved / tampered, as a table
   repair --accept VERSION    accept an edited applied migration, audited
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
+  plan <file>                impact analysis of a migration (locks, dependents, proofs, current_schema/ edits); --write fills the header
 
 Run 'pgwarden <command> --help' for a command's options.
 Exit codes: 0 clean, 1 findings or a failed operation, 2 usage or configuration error.`;
