@@ -341,7 +341,7 @@ export function writeImpactIntoHeader(text: string, report: ImpactReport): strin
   const tables = report.affectedTables.map((table) => headerTableName(table.table));
   if (tables.length > 0) result = setHeaderSection(result, 'AFFECTED TABLES', tables.join(', '));
   if (report.schemaEdits.length > 0) {
-    const entries = report.schemaEdits.map((edit) => `[ ] ${edit.file} (${edit.line ? `Line ${edit.line}` : 'Line ?'}: ${edit.message.replace(/[()]/g, '')})`);
+    const entries = report.schemaEdits.map((edit) => `[ ] ${edit.file} (${edit.line ? `Line ${edit.line}` : 'Line ?'}: ${edit.message.replace(/\s*\([^)]*\)/g, '').replace(/[()]/g, '')})`);
     result = setHeaderSection(result, 'SOURCE OF TRUTH SCHEMA UPDATED', '', entries);
   }
   return result;
