@@ -25,7 +25,6 @@ import { loadParser, parseSql } from '../sql/index.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { DeepLinter, type MigrationProof } from './deep-lint.js';
 import { statementLocks, type StatementLock } from './locks.js';
-import { reflectedInCurrentSchema } from './pending.js';
 
 export interface SourceLocation {
   file: string;
@@ -300,7 +299,8 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
   for (const impact of impacts) for (const lock of impact.locks) for (const table of lock.tables) if (/^[^.\s]+\.[^.\s]+$/.test(table)) tables.add(table);
 
   const schemaFiles = listSchemaFiles(config.root, config.schemaDir).map((file) => ({ path: toRelPath(config.root, file), text: readFileSync(file, 'utf8') }));
-  const fix = proof.reflected ? undefined : planSchemaFix(schemaFiles, [{ path: relPath, text, sourceOfTruthFiles: (migration.header?.sourceOfTruth ?? []).map((ref) => ref.file) }], proof.changes);
+  const reflected = proof.reflected;
+  const fix = reflected ? undefined : planSchemaFix(schemaFiles, [{ path: relPath, text, sourceOfTruthFiles: (migration.header?.sourceOfTruth ?? []).map((ref) => ref.file) }], proof.changes);
   const schemaEdits: SchemaEdit[] = fix
     ? [
         ...fix.written.map((note) => ({ file: note.file ?? config.schemaDir, ...(note.line ? { line: note.line } : {}), message: note.message, writable: true })),
@@ -318,8 +318,8 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
     affectedTables: [...tables].sort().map((table) => ({ table, ...(locationOf(sourceMap, table) ? { definedAt: locationOf(sourceMap, table)! } : {}) })),
     dependents: dependents.sort((a, b) => (a.on + a.key < b.on + b.key ? -1 : a.on + a.key > b.on + b.key ? 1 : 0)),
     idempotent: { proved: idempotencyProblems.length === 0, problems: idempotencyProblems },
-    rollback: migration.rollback ? { script: true, ...(proof.reflected ? {} : { restores: rollbackProblems.length === 0 }), problems: rollbackProblems } : { script: false, problems: [] },
-    reflected: proof.reflected || reflectedInCurrentSchema(migration),
+    rollback: migration.rollback ? { script: true, ...(reflected ? {} : { restores: rollbackProblems.length === 0 }), problems: rollbackProblems } : { script: false, problems: [] },
+    reflected,
     schemaEdits,
     findings: own.map(({ line, rule, severity, message }) => ({ line, rule, severity, message })),
   };
