@@ -19,6 +19,7 @@ Options:
   --since REV                          compare with the committed version at REV: executed migrations are append-only
   --deep                               also apply the pending migrations (or the named files) to a shadow of current_schema/:
                                        failing statements, functions verified, overloads, idempotency and rollback proved
+  --hook                               run as the commit hook: adds --deep when the config sets "hook": { "deep": true }
   --max-warnings N                     also fail when there are more than N warnings
   --no-color                           plain output`;
 
@@ -30,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
       config: { type: 'string' },
       since: { type: 'string' },
       deep: { type: 'boolean' },
+      hook: { type: 'boolean' },
       'max-warnings': { type: 'string' },
       'no-color': { type: 'boolean' },
     },
@@ -56,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     previousText = readCommitted(config.root, committedFiles, paths, since);
   }
   const result = await lint(config, { paths, previousText });
-  if (args.values.deep) {
+  if (args.values.deep || (args.values.hook && config.hook.deep)) {
     const { deepLint } = await import('@pgwarden/core/impact/index');
     const deep = await deepLint(config, { paths: args.positionals.map((path) => resolve(path)) });
     result.findings = sortByPosition([...result.findings, ...deep.findings]);
