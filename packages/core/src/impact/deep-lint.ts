@@ -340,8 +340,8 @@ export class DeepLinter {
       if (statement && DATA_STATEMENTS.has(statement.kind)) continue;
       this.sink.deep('deep-rollback-failed', at(file.relPath, rollback.line + failure.line - 1), `the rollback script fails: ${failure.message}`, failure.hint);
     }
-    const rolledBack = await workspaceSnapshot(shadow.database, preset);
     if (before) {
+      const rolledBack = await workspaceSnapshot(shadow.database, preset);
       for (const change of diffCatalogs(before, rolledBack)) {
         const what = `${change.object.kind.replace(/_/g, ' ')} ${change.object.key}`;
         const message =
