@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
-import { impactReport } from './impact-report.js';
+import { impactReport, type ImpactReport } from './impact-report.js';
 
 const REPO = join(import.meta.dirname, '../../../..');
 const GOLDEN = join(import.meta.dirname, '__fixtures__/golden');
@@ -31,9 +31,11 @@ describe('plan on the demo history (golden files)', () => {
     if (!UPDATE) expect(readdirSync(GOLDEN).sort()).toEqual(migrations.map((name) => name.replace(/\.sql$/, '.json')));
   });
 
+  const reports = new Map<string, ImpactReport>();
   for (const name of migrations) {
     it(name, async () => {
       const report = await impactReport(loadConfig({ cwd: workspace }), join(workspace, 'migration_history', name));
+      reports.set(name, report);
       const text = JSON.stringify(report, null, 2) + '\n';
       expect(text).not.toContain(workspace);
       const golden = join(GOLDEN, name.replace(/\.sql$/, '.json'));
@@ -41,4 +43,20 @@ describe('plan on the demo history (golden files)', () => {
       expect(text).toBe(readFileSync(golden, 'utf8'));
     }, 300_000);
   }
+
+  // What the stored files must say, spelled out for the files where a reviewer cares most.
+  it('names the expected locks, rewrites and definitions', () => {
+    const bmi = reports.get('2025-02-10_09_add_vital_signs_bmi.sql')!;
+    // The file suppresses table-rewrite for lint (deliberate), but the report still states the rewrite.
+    expect(bmi.statements[0]).toMatchObject({ line: 35, kind: 'ALTER TABLE', locks: [{ mode: 'ACCESS EXCLUSIVE', tables: ['public.vital_signs'] }], rewrites: [expect.stringContaining('STORED')] });
+    expect(bmi.affectedTables).toEqual([{ table: 'public.vital_signs', definedAt: { file: 'current_schema/03_clinical_core.sql', line: 167 } }]);
+    const concurrently = reports.get('2025-06-02_14_index_documents_and_lab_results_concurrently.sql')!;
+    expect(concurrently.statements.map((statement) => statement.locks)).toEqual([[{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.documents'] }], [{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.lab_results'] }]]);
+    const policy = reports.get('2025-09-09_19_restrict_clinical_notes_update_policy.sql')!;
+    expect(policy.statements.map((statement) => statement.locks[0]!.mode)).toEqual(['ACCESS EXCLUSIVE', 'ACCESS EXCLUSIVE', 'ACCESS EXCLUSIVE']);
+    expect(policy.affectedTables).toEqual([{ table: 'public.clinical_notes', definedAt: { file: 'current_schema/03_clinical_core.sql', line: 197 } }]);
+    // A DROP POLICY the file re-creates is a replacement; dropping the old policy is destructive.
+    expect(policy.statements.filter((statement) => statement.destructive).map((statement) => statement.line)).toEqual([30]);
+    expect(policy.idempotent.proved).toBe(true);
+  });
 });

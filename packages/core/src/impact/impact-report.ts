@@ -179,13 +179,23 @@ async function dependentsOf(session: DbSession, table: string, column: string | 
   ];
 }
 
-/** Columns a statement changes or drops (their dependents matter), as `schema.table.column`. */
+/**
+ * What a statement changes that others may read: columns it adds, alters or drops, and relations it
+ * drops (as `table` or `table` + `column`). Table-level changes that keep the shape (RLS, a
+ * constraint validated, a comment) have no dependents to warn about.
+ */
 function changedColumns(statement: SqlStatement): { table: string; column?: string }[] {
   const objects = statementObjects(statement);
   const result: { table: string; column?: string }[] = [];
   for (const object of [...objects.alters, ...objects.drops]) {
     if (object.kind === 'column' && object.table) result.push({ table: object.table, column: object.key.slice(object.table.length + 1) });
-    else if (object.kind === 'table' || object.kind === 'view' || object.kind === 'materialized_view') result.push({ table: object.key });
+  }
+  for (const object of objects.drops) {
+    if (object.kind === 'table' || object.kind === 'view' || object.kind === 'materialized_view') result.push({ table: object.key });
+  }
+  if (statement.kind === 'RenameStmt' && statement.node.relation?.relname) {
+    const table = `${statement.node.relation.schemaname ?? 'public'}.${statement.node.relation.relname}`;
+    result.push(statement.node.renameType === 'OBJECT_COLUMN' ? { table, column: statement.node.subname } : { table });
   }
   return result;
 }
@@ -226,7 +236,10 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
         const session = await shadow.database.session();
         try {
           const seen = new Set<string>();
+          // Tables the migration creates have no readers yet besides its own statements.
+          const created = new Set(statements.flatMap((statement) => objectsOf(statement).defines.map((object) => object.key)));
           for (const target of statements.flatMap((statement) => inner(statement)).flatMap(changedColumns)) {
+            if (created.has(target.table)) continue;
             for (const dependent of await dependentsOf(session, target.table, target.column)) {
               const id = `${dependent.kind} ${dependent.key} ${dependent.on}`;
               if (seen.has(id)) continue;
@@ -248,7 +261,8 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
 
   // Lock, rewrite and scan knowledge of the lint rules, on the configured Postgres version.
   const ruleConfig: PgwardenConfig = { ...config, rules: { ...config.rules, ...Object.fromEntries(LOCK_RULES.map((rule) => [rule, 'info'])) } };
-  const ruleFindings = await lintSource(ruleConfig, { relPath, text }, [...LOCK_RULES]);
+  // Suppressions are for the lint output: a deliberate rewrite is still a rewrite.
+  const ruleFindings = await lintSource(ruleConfig, { relPath, text, suppressions: false }, [...LOCK_RULES]);
   const indexTables = new Map<string, string>();
   for (const table of proof.before.tables) for (const index of table.indexes) indexTables.set(`${table.schema}.${index.name}`, table.key);
 

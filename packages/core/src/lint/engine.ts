@@ -55,6 +55,11 @@ export interface SourceInput {
   /** Other migrations of the history (this file is added). */
   history?: readonly Migration[];
   previousText?: string;
+  /**
+   * false: report what the rules find even where a `pgwarden-ignore` comment suppresses it (the
+   * impact report states facts, e.g. a deliberate rewrite, that the lint output may leave out).
+   */
+  suppressions?: boolean;
 }
 
 /** Lints one in-memory file: the programmatic API, and how rule tests run real SQL through the engine. */
@@ -65,7 +70,7 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   const history = [...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration].sort((a, b) =>
     a.relPath.localeCompare(b.relPath),
   );
-  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText));
+  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText, input.suppressions ?? true));
 }
 
 type HistoryEntry = Migration | UnreadableMigrationFile;
@@ -82,13 +87,14 @@ function lintOne(
   history: readonly Migration[],
   schemaFiles: ReadonlyMap<string, SchemaFile>,
   previousText: string | undefined,
+  honourSuppressions = true,
 ): Finding[] {
   const readError = 'readError' in entry ? entry.readError : undefined;
   // A file that existed at the compared revision and is gone now: deleting an executed migration is an edit too.
   const deleted = readError?.reason === 'missing' && previousText !== undefined;
   const migration = readError ? parseMigration({ path: entry.path, relPath: entry.relPath, text: '' }) : (entry as Migration);
   const sql = readError ? EMPTY_SQL : parseSql(migration.text);
-  const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested]);
+  const suppressions = readError || !honourSuppressions ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested]);
   const previous =
     previousText === undefined ? undefined : parseMigration({ path: migration.path, relPath: migration.relPath, text: previousText });
 
