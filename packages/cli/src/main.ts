@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   check: () => import('./commands/check.js'),
   baseline: () => import('./commands/baseline.js'),
   types: () => import('./commands/types.js'),
+  plan: () => import('./commands/plan.js'),
 };
 
 const USAGE = `Usage: pgwarden <command> [options]
@@ -25,6 +26,7 @@ Commands:
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
   baseline                   mark the current history as executed (adoption on an existing history)
   types [--check]            regenerate (or verify) downstream types and bridge schemas
+  plan <file>                impact analysis of a migration (locks, dependents, proofs, current_schema/ edits); --write fills the header
 
 Run 'pgwarden <command> --help' for a command's options.
 --debug (any command) prints the stack trace of an internal error.

@@ -23,6 +23,7 @@ Options:
   --changed [REV]                      lint only the migration files added or modified since REV (default: the
                                        merge-base with the default branch: origin/HEAD, main or master), with the
                                        whole history as context
+  --hook                               run as the commit hook: adds --deep when the config sets "hook": { "deep": true }
   --max-warnings N                     also fail when there are more than N warnings
   --no-color                           plain output`;
 
@@ -35,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
       config: { type: 'string' },
       since: { type: 'string' },
       deep: { type: 'boolean' },
+      hook: { type: 'boolean' },
       'max-warnings': { type: 'string' },
       'no-color': { type: 'boolean' },
     },
@@ -78,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     previous = readCommitted(config.root, committedFiles, renames, paths, since);
   }
   const result = await lint(config, { paths, previousText: previous?.text, previousPath: previous?.relPath });
-  if (args.values.deep) {
+  if (args.values.deep || (args.values.hook && config.hook.deep)) {
     const { deepLint } = await import('@pgwarden/core/impact/index');
     const deep = await deepLint(config, { paths: args.positionals.map((path) => resolve(path)) });
     result.findings = sortByPosition([...result.findings, ...deep.findings]);

@@ -22,6 +22,7 @@ export function defaultConfig(root: string): PgwardenConfig {
     advisoryLockTimeoutMs: 60_000,
     preset: 'supabase',
     shadow: {},
+    hook: { deep: false },
     types: { outDir: 'packages/db-types/src/generated', schemas: ['public'] },
   };
 }

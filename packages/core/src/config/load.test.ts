@@ -266,6 +266,14 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(configError({ shadow: 'pglite' }).key).toBe('shadow');
   });
 
+  it('hook.deep: off by default, true or false, nothing else', () => {
+    expect(defaultConfig('/repo').hook).toEqual({ deep: false });
+    expect(applyConfig(defaultConfig('/repo'), { hook: { deep: true } }, '/repo/pgwarden.config.json').hook).toEqual({ deep: true });
+    expect(configError({ hook: { deep: 'yes' } }).message).toContain('"hook.deep" must be true or false');
+    expect(configError({ hook: { shallow: true } }).key).toBe('hook.shallow');
+    expect(configError({ hook: true }).key).toBe('hook');
+  });
+
   it('applyConfig reports the file it is given', () => {
     const error = (() => {
       try {

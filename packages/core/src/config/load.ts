@@ -74,7 +74,7 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
   const fail = (key: string, message: string): never => {
     throw new ConfigError(`"${key}" ${message}`, file, key);
   };
-  const config: PgwardenConfig = { ...base, types: { ...base.types }, shadow: { ...base.shadow }, environments: { ...base.environments } };
+  const config: PgwardenConfig = { ...base, types: { ...base.types }, shadow: { ...base.shadow }, hook: { ...base.hook }, environments: { ...base.environments } };
   const top = asObject(raw, '(root)', fail);
   for (const [key, value] of Object.entries(top)) {
     switch (key) {
@@ -165,6 +165,15 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
           } else {
             fail(path, 'is not a known setting (url, urlEnv, preset)');
           }
+        }
+        break;
+      }
+      case 'hook': {
+        const hook = asObject(value, key, fail);
+        for (const [sub, setting] of Object.entries(hook)) {
+          if (sub !== 'deep') fail(`hook.${sub}`, 'is not a known setting (deep)');
+          if (typeof setting !== 'boolean') fail('hook.deep', 'must be true or false');
+          config.hook.deep = setting as boolean;
         }
         break;
       }

@@ -20,6 +20,11 @@ export interface ShadowConfig {
   preset?: 'supabase' | 'none';
 }
 
+export interface HookConfig {
+  /** The commit hook also runs `lint --deep` on the staged migrations (needs the shadow; fast when its cache is warm). */
+  deep: boolean;
+}
+
 export interface PgwardenConfig {
   /** Absolute workspace root (directory holding pgwarden.config.json, or the git root). */
   root: string;
@@ -50,6 +55,8 @@ export interface PgwardenConfig {
   preset: 'supabase' | 'none';
   /** Shadow databases (check, lint --deep, types): PGlite in memory unless a server is given. */
   shadow: ShadowConfig;
+  /** The commit hook (`pgwarden lint --hook`, called by lint-staged). */
+  hook: HookConfig;
   types: {
     /** Output directory of generated types, relative to root (used when `outputs` is absent). */
     outDir: string;

@@ -15,7 +15,6 @@ import type { CatalogChange, CatalogSnapshot, FunctionInfo } from '../catalog/ty
 import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
 import { discoverMigrationsIfPresent, parseMigration, sortByVersion, toRelPath } from '../migration/index.js';
-import { executedBy } from '../migration/execution-state.js';
 import type { Migration } from '../migration/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import { applyParsedFiles } from '../shadow/apply.js';
@@ -30,6 +29,7 @@ import type { SqlStatement } from '../sql/types.js';
 import { verifyFunctions } from '../verify/index.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { appliedBefore, isExecutedMigration, reflectedInCurrentSchema } from './pending.js';
 import { DEEP_RULES, type DeepRuleId } from './rules.js';
 import { withoutSuppressed } from '../lint/suppress-findings.js';
 
@@ -37,6 +37,34 @@ export interface DeepLintOptions {
   /** Files to check (any state); default: every migration that is not executed yet. */
   paths?: string[];
   engine?: 'auto' | 'plpgsql_check' | 'builtin';
+  /**
+   * Called for each proved migration while its shadow is still open, before the migration is
+   * applied (`before`) and after its proofs (`after`): the impact report reads the shadow there.
+   */
+  observe?: ProofObserver;
+}
+
+/** What the proofs established about one migration (shared by `lint --deep` and the impact report). */
+export interface MigrationProof {
+  migration: Migration;
+  file: ShadowSourceFile;
+  /** The schema the migration met and the one its first run left. */
+  before: CatalogSnapshot;
+  after: CatalogSnapshot;
+  changes: CatalogChange[];
+  /** Where the migration's own statements define objects (function keys resolved on the shadow). */
+  sources: SourceMapEntry[];
+  /** current_schema/ already held the migration's changes: the first run changed nothing. */
+  reflected: boolean;
+  /** This migration's findings from the proofs (deep rules, function verifier, catalog lints). */
+  findings: Finding[];
+  /** The schema the shadow holds once the proofs are done. */
+  final: CatalogSnapshot;
+}
+
+export interface ProofObserver {
+  before?(shadow: ShadowDatabase, migration: Migration, file: ShadowSourceFile): Promise<void>;
+  after?(shadow: ShadowDatabase, proof: MigrationProof): Promise<void>;
 }
 
 export interface DeepLintReport {
@@ -47,7 +75,6 @@ export interface DeepLintReport {
   functionsVerified: number;
   cache: ShadowDatabase['cache'];
 }
-
 
 
 type Where = Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'>;
@@ -147,24 +174,44 @@ export class DeepLinter {
     const paths = sortByVersion(await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir)));
     const history = paths.map((path) => parseMigration({ path, relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
     const named = new Set((this.options.paths ?? []).map((path) => resolve(config.root, path)));
-    const targets = named.size ? history.filter((migration) => named.has(migration.path)) : history.filter((migration) => !executedBy(migration, config.baseline));
+    const targets = named.size ? history.filter((migration) => named.has(migration.path)) : history.filter((migration) => !isExecutedMigration(migration, config.baseline));
     // Named files outside the history folder are proved too, after the history's pending ones.
     for (const path of named) if (!history.some((migration) => migration.path === path)) targets.push(parseMigration({ path, relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
     const targetPaths = new Set(targets.map((migration) => migration.path));
-    // Earlier pending migrations shape the schema a target meets, so they are applied too (proved only when targeted).
-    const sequence = history.filter((migration) => targetPaths.has(migration.path) || (!executedBy(migration, config.baseline) && targets.some((target) => target.name.version !== undefined && (migration.name.version ?? '') < target.name.version)));
+    // The schema a target meets: current_schema/ plus the earlier migrations it does not reflect yet
+    // (replaying reflected ones would bring back what later migrations removed).
+    const needed = new Set(targets.flatMap((target) => appliedBefore(history, target, config.baseline)));
+    const sequence = history.filter((migration) => targetPaths.has(migration.path) || needed.has(migration));
     for (const target of targets) if (!sequence.includes(target)) sequence.push(target);
 
-    const shadow = await buildShadow(shadowOptionsFromConfig(config));
+    const options = shadowOptionsFromConfig(config);
+    let shadow = await buildShadow(options);
+    const cache = shadow.cache;
     let functionsVerified = 0;
+    // Migrations on the shadow that current_schema/ lacks: replayed when the shadow is rebuilt.
+    const carried: ShadowSourceFile[] = [];
     try {
       for (const migration of sequence) {
         const [file] = await readSqlFiles(config.root, [migration.path]);
+        const reflected = reflectedInCurrentSchema(migration, this.config.baseline);
         if (!targetPaths.has(migration.path)) {
           await applyParsedFiles(shadow, [file!]);
+          carried.push(file!);
           continue;
         }
-        functionsVerified += await this.prove(shadow, migration, file!);
+        await this.options.observe?.before?.(shadow, migration, file!);
+        const proof = await this.prove(shadow, migration, file!);
+        functionsVerified += proof.verified;
+        await this.options.observe?.after?.(shadow, proof);
+        if (!reflected) {
+          carried.push(file!);
+        } else if (diffCatalogs(proof.before, proof.final).length > 0) {
+          // Proving a migration current_schema/ already reflects changed the shadow (it brought back
+          // objects a later migration removed): later migrations must not meet that state.
+          await shadow.close();
+          shadow = await buildShadow(options);
+          if (carried.length > 0) await applyParsedFiles(shadow, carried);
+        }
       }
     } finally {
       await shadow.close();
@@ -176,11 +223,12 @@ export class DeepLinter {
         return undefined;
       }
     });
-    return { findings, checked: targets.map((migration) => migration.relPath), functionsVerified, cache: shadow.cache };
+    return { findings, checked: targets.map((migration) => migration.relPath), functionsVerified, cache };
   }
 
   /** Proves one migration on the shadow, leaving the shadow with the migration applied once. */
-  private async prove(shadow: ShadowDatabase, migration: Migration, file: ShadowSourceFile): Promise<number> {
+  private async prove(shadow: ShadowDatabase, migration: Migration, file: ShadowSourceFile): Promise<MigrationProof & { verified: number }> {
+    const firstFinding = this.sink.findings.length;
     const preset = this.config.shadow.preset ?? this.config.preset;
     const before = await workspaceSnapshot(shadow.database, preset);
     const session = await shadow.database.session();
@@ -198,10 +246,13 @@ export class DeepLinter {
 
       // current_schema/ may already hold what the migration does (touchpoint 2 done before execution):
       // then the first run changes nothing, and the schema before it cannot be known here.
-      const reflected = changes.length === 0 && first.failures.length === 0;
+      // The header saying so (source of truth ticked) means the same: later migrations may have changed
+      // what this one created, so the schema before it is not known either.
+      const unchanged = changes.length === 0 && first.failures.length === 0;
+      const reflected = unchanged || reflectedInCurrentSchema(migration, this.config.baseline);
 
       // 3. Overloads: a replace that left the old signature beside the new one.
-      if (!reflected) this.reportOverloads(file, before, after, sources);
+      if (!unchanged) this.reportOverloads(file, before, after, sources);
 
       // 2. Functions it created or replaced.
       const ownFunctions = sources.filter((source) => source.kind === 'function').map((source) => source.key);
@@ -240,8 +291,8 @@ export class DeepLinter {
       }
 
       // 5. Rollback: the script brings the catalog back to where it was.
-      if (migration.rollback) await this.proveRollback(shadow, migration, file, reflected ? undefined : before, afterSecond);
-      return verified;
+      const final = migration.rollback ? await this.proveRollback(shadow, migration, file, reflected ? undefined : before, afterSecond) : afterSecond;
+      return { migration, file, before, after, changes, sources, reflected, findings: this.sink.findings.slice(firstFinding), final, verified };
     } finally {
       await session.close();
     }
@@ -286,7 +337,7 @@ export class DeepLinter {
    * known, the rollback must restore it; either way, the migration must apply again afterwards
    * and give the same schema (rollback, then roll forward).
    */
-  private async proveRollback(shadow: ShadowDatabase, migration: Migration, file: ShadowSourceFile, before: CatalogSnapshot | undefined, applied: CatalogSnapshot): Promise<void> {
+  private async proveRollback(shadow: ShadowDatabase, migration: Migration, file: ShadowSourceFile, before: CatalogSnapshot | undefined, applied: CatalogSnapshot): Promise<CatalogSnapshot> {
     const preset = this.config.shadow.preset ?? this.config.preset;
     const rollback = migration.rollback!;
     const script: ShadowSourceFile = { relPath: file.relPath, text: rollback.text, parsed: parseSql(rollback.text) };
@@ -297,8 +348,8 @@ export class DeepLinter {
       if (statement && DATA_STATEMENTS.has(statement.kind)) continue;
       this.sink.deep('deep-rollback-failed', at(file.relPath, rollback.line + failure.line - 1), `the rollback script fails: ${failure.message}`, failure.hint);
     }
-    const rolledBack = await workspaceSnapshot(shadow.database, preset);
     if (before) {
+      const rolledBack = await workspaceSnapshot(shadow.database, preset);
       for (const change of diffCatalogs(before, rolledBack)) {
         const what = `${change.object.kind.replace(/_/g, ' ')} ${change.object.key}`;
         const message =
@@ -316,6 +367,7 @@ export class DeepLinter {
     for (const change of diffCatalogs(applied, reapplied)) {
       this.sink.deep('deep-rollback-incomplete', at(file.relPath, rollback.line), `after the rollback script, the migration no longer gives the same schema: ${change.message}`, 'the rollback must leave the schema the migration was written for');
     }
+    return reapplied;
   }
 }
 

@@ -62,6 +62,11 @@ export interface SourceInput {
   previousText?: string;
   /** Workspace-relative path of the previous text, when the file was moved or renamed since. */
   previousRelPath?: string;
+  /**
+   * false: report what the rules find even where a `pgwarden-ignore` comment suppresses it (the
+   * impact report states facts, e.g. a deliberate rewrite, that the lint output may leave out).
+   */
+  suppressions?: boolean;
 }
 
 /** Lints one in-memory file: the programmatic API, and how rule tests run real SQL through the engine. */
@@ -70,7 +75,7 @@ export async function lintSource(config: PgwardenConfig, input: SourceInput, rul
   const path = resolve(config.root, input.relPath);
   const migration = parseMigration({ path, relPath: input.relPath, text: input.text });
   const history = sortHistory([...(input.history ?? []).filter((other) => other.relPath !== input.relPath), migration]);
-  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText, input.previousRelPath));
+  return sortFindings(lintOne(config, migration, rules, history, new LazySchemaIndex(config), input.previousText, input.previousRelPath, input.suppressions ?? true));
 }
 
 type HistoryEntry = Migration | UnreadableMigrationFile;
@@ -97,13 +102,14 @@ function lintOne(
   schemaFiles: ReadonlyMap<string, SchemaFile>,
   previousText: string | undefined,
   previousRelPath?: string,
+  honourSuppressions = true,
 ): Finding[] {
   const readError = 'readError' in entry ? entry.readError : undefined;
   // A file that existed at the compared revision and is gone now: deleting an executed migration is an edit too.
   const deleted = readError?.reason === 'missing' && previousText !== undefined;
   const migration = readError ? parseMigration({ path: entry.path, relPath: entry.relPath, text: '' }) : (entry as Migration);
   const sql = readError ? EMPTY_SQL : parseSql(migration.text);
-  const suppressions = readError ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested, ...sql.expressions.filter(isBodyStatement)]);
+  const suppressions = readError || !honourSuppressions ? [] : collectSuppressions(migration.text, [...sql.statements, ...sql.nested, ...sql.expressions.filter(isBodyStatement)]);
   const previous =
     previousText === undefined
       ? undefined

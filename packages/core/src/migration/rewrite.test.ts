@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addApproval, addExecutionRecord, tickCheckboxes } from './rewrite.js';
+import { addApproval, addExecutionRecord, setHeaderSection, tickCheckboxes } from './rewrite.js';
 import { renderNewMigration } from './new-migration.js';
 import {
   APPROVED_FIXTURE,
@@ -158,6 +158,47 @@ describe('tickCheckboxes', () => {
   it('returns the text unchanged when nothing is open, and throws without a header', () => {
     expect(tickCheckboxes(fixtureText(EXECUTED_FIXTURE))).toBe(fixtureText(EXECUTED_FIXTURE));
     expect(() => tickCheckboxes(fixtureText(NO_HEADER_FIXTURE))).toThrow('Cannot tick checkboxes: the file has no header block.');
+  });
+});
+
+describe('setHeaderSection', () => {
+  const multiLine = [
+    RULE,
+    '-- Migration: X',
+    '-- AFFECTED TABLES: patients,',
+    '--   visits',
+    '--',
+    '-- SOURCE OF TRUTH SCHEMA UPDATED:',
+    '--   [X] current_schema/02_profiles.sql (Line 9: old)',
+    '--   [ ] current_schema/03_clinical_core.sql (Line ?: old)',
+    '--',
+    '-- DOWNSTREAM UPDATES:',
+    '--   [ ] Bridge schemas updated (if applicable)',
+    RULE,
+    '',
+    'SELECT 1;',
+    '',
+  ].join('\n');
+
+  it('replaces a section written over several lines, leaving the neighbours', () => {
+    const written = setHeaderSection(setHeaderSection(multiLine, 'AFFECTED TABLES', 'people'), 'SOURCE OF TRUTH SCHEMA UPDATED', '', ['[ ] current_schema/01_people.sql (Line 5: added column public.people.nickname)']);
+    expect(written).toBe(
+      multiLine
+        .replace('-- AFFECTED TABLES: patients,\n--   visits', '-- AFFECTED TABLES: people')
+        .replace('--   [X] current_schema/02_profiles.sql (Line 9: old)\n--   [ ] current_schema/03_clinical_core.sql (Line ?: old)', '--   [ ] current_schema/01_people.sql (Line 5: added column public.people.nickname)'),
+    );
+    expect(parseText(written).checksum).toBe(parseText(multiLine).checksum);
+    expect(parseText(written).header!.sourceOfTruth.map((ref) => ref.file)).toEqual(['current_schema/01_people.sql']);
+  });
+
+  it('keeps CRLF and adds a missing section above the approvals', () => {
+    const crlf = toCrlf([RULE, '-- Migration: X', '-- APPROVED: alice 2025-10-13 sha256:' + CHECKSUM, RULE, '', 'SELECT 1;', ''].join('\n'));
+    const written = setHeaderSection(crlf, 'AFFECTED TABLES', 'people');
+    expect(written).toBe(crlf.replace('-- APPROVED:', '-- AFFECTED TABLES: people\r\n-- APPROVED:'));
+  });
+
+  it('throws without a header', () => {
+    expect(() => setHeaderSection('SELECT 1;\n', 'AFFECTED TABLES', 'x')).toThrow(/no header block/);
   });
 });
 

@@ -201,3 +201,27 @@ function applyEdits(text: string, edits: Edit[]): string {
   }
   return result + text.slice(cursor);
 }
+
+/**
+ * Sets a header section (e.g. `AFFECTED TABLES`, `SOURCE OF TRUTH SCHEMA UPDATED`): `value` after
+ * the label and `entries` as indented lines under it, replacing the section's lines as written;
+ * a missing section is added at the end of the header (above the approvals). The label keeps its
+ * spelling and every other line of the file is left as it was.
+ */
+export function setHeaderSection(text: string, label: string, value: string, entries: string[] = []): string {
+  const { location, header, lines } = readHeader(text, `set ${label}`);
+  const section = header.sections.find((candidate) => candidate.key === normaliseSectionKey(label));
+  if (!section) {
+    const contents = [`-- ${label}:${value ? ` ${value}` : ''}`, ...entries.map((entry) => `${DEFAULT_LIST_INDENT}${entry}`)];
+    const before = trailingApprovalsStart(location);
+    return applyEdits(text, [before ? insertBefore(text, before, contents) : insertAtHeaderEnd(text, location, contents)]);
+  }
+  const first = lines.get(section.line)!;
+  const last = lines.get(section.endLine)!;
+  const labelEnd = first.text.indexOf(':') + 1;
+  const indent = section.lines.map((line) => lines.get(line.line)!.text).find((line) => /^\s*--\s+\[/.test(line) || /^\s*--\s+-/.test(line));
+  const entryPrefix = indent ? /^\s*--\s+/.exec(indent)![0] : DEFAULT_LIST_INDENT;
+  const eol = preferredEol(text, first);
+  const contents = [first.text.slice(0, labelEnd) + (value ? ` ${value}` : ''), ...entries.map((entry) => entryPrefix + entry)];
+  return applyEdits(text, [{ start: first.start, end: last.start + last.text.length, replacement: contents.join(eol) }]);
+}

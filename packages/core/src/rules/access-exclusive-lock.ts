@@ -9,14 +9,14 @@ import { alterCommands } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
 
 /** A relation a statement locks in ACCESS EXCLUSIVE mode. */
-interface Locked {
+export interface Locked {
   /** `schema.name`, to skip relations created in this file. */
   key?: string;
   /** As written in the message. */
   text: string;
 }
 
-interface LockReport {
+export interface LockReport {
   locked: Locked[];
   /** What takes the lock, e.g. `ALTER TABLE ... ADD COLUMN c`. */
   reason: string;
@@ -229,6 +229,14 @@ function alterTable(node: PgNode, postgresVersion: number): LockReport | undefin
   if (labels.length === 0) return undefined;
   if (onTarget) locked.unshift(rel(node.relation));
   return { locked, reason: `ALTER ${word} ${relationName(node.relation)} ${unique(labels).join(', ')}` };
+}
+
+/**
+ * The relations a statement locks in ACCESS EXCLUSIVE mode on that Postgres version (also used by
+ * the impact report); `indexTable` names the table of an index (`schema.index` -> `schema.table`).
+ */
+export function accessExclusiveLocks(statement: SqlStatement, postgresVersion: number, indexTable: (indexKey: string) => string | undefined): LockReport | undefined {
+  return inspect(statement, postgresVersion, indexTable);
 }
 
 function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (indexKey: string) => string | undefined): LockReport | undefined {

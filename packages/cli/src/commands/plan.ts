@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '@pgwarden/core/config/index';
+import { parseMigration, toRelPath, writeFileAtomically } from '@pgwarden/core/migration/index';
+import { parseCommandArgs, UsageError } from '../command.js';
+
+const USAGE = `Usage: pgwarden plan <file> [options]
+
+Touchpoint 1 impact analysis of one migration, proved on a shadow of current_schema/: for each
+statement its lock and tables, rewrites and scans on the configured Postgres version, the objects
+it touches and the views and functions that depend on them, where each affected table is defined
+in current_schema/, idempotency and rollback proved, destructive statements, and the
+current_schema/ edits needed after execution.
+
+Options:
+  --format md|json    output format (default: md)
+  --write             fill the header's AFFECTED TABLES and SOURCE OF TRUTH SCHEMA UPDATED entries
+                      (the SQL body is not changed, so its checksum and approvals stay valid)
+  --config FILE       pgwarden.config.json to use (default: found upwards)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      format: { type: 'string', default: 'md' },
+      write: { type: 'boolean' },
+      config: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (!args) return 0;
+  const format = args.values.format as string;
+  if (format !== 'md' && format !== 'json') throw new UsageError(`unknown format "${format}" (md, json)`);
+  if (args.positionals.length !== 1) throw new UsageError(`plan takes exactly one migration file\n\n${USAGE}`);
+  const path = resolve(args.positionals[0]!);
+  if (!existsSync(path)) throw new UsageError(`${args.positionals[0]}: no such file`);
+
+  const config = loadConfig({ configPath: args.values.config as string | undefined });
+  const { impactReport, impactMarkdown, writeImpactIntoHeader } = await import('@pgwarden/core/impact/index');
+  const report = await impactReport(config, path);
+  process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : impactMarkdown(report));
+
+  if (args.values.write) {
+    const text = readFileSync(path, 'utf8');
+    const relPath = toRelPath(config.root, path);
+    if (!parseMigration({ path, relPath, text }).header) throw new UsageError(`${relPath}: no header block to fill (start the file with the template's '-- ====' header)`);
+    const updated = writeImpactIntoHeader(text, report);
+    if (updated !== text) await writeFileAtomically(path, updated);
+    process.stderr.write(updated === text ? `${relPath}: header already up to date\n` : `${relPath}: header updated (AFFECTED TABLES, SOURCE OF TRUTH SCHEMA UPDATED)\n`);
+  }
+  return report.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
+}
