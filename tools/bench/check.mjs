@@ -36,12 +36,13 @@ const core = ${JSON.stringify(pathToFileURL(join(ROOT, 'packages/core/dist/')).h
 const { createPgliteTarget } = await import(core + 'shadow/target.js');
 const { presetSql } = await import(core + 'shadow/presets.js');
 const dir = process.argv[1];
-const target = await createPgliteTarget();
+const files = readdirSync(join(dir, 'current_schema')).filter((n) => n.endsWith('.sql')).sort().map((name) => readFileSync(join(dir, 'current_schema', name), 'utf8'));
+// Only the extensions the schema creates are registered, as the shadow does.
+const extensions = [...files.join('\n').matchAll(/CREATE EXTENSION IF NOT EXISTS "?([a-z_-]+)"?/gi)].map((match) => match[1]);
+const target = await createPgliteTarget(undefined, extensions);
 const session = await target.database.session();
 await session.exec(presetSql('supabase'));
-for (const name of readdirSync(join(dir, 'current_schema')).filter((n) => n.endsWith('.sql')).sort()) {
-  await session.exec(readFileSync(join(dir, 'current_schema', name), 'utf8'));
-}
+for (const text of files) await session.exec(text);
 await target.dispose();
 `;
 

@@ -51,7 +51,13 @@ describe('plan on the demo history (golden files)', () => {
     expect(bmi.statements[0]).toMatchObject({ line: 35, kind: 'ALTER TABLE', locks: [{ mode: 'ACCESS EXCLUSIVE', tables: ['public.vital_signs'] }], rewrites: [expect.stringContaining('STORED')] });
     expect(bmi.affectedTables).toEqual([{ table: 'public.vital_signs', definedAt: { file: 'current_schema/03_clinical_core.sql', line: 167 } }]);
     const concurrently = reports.get('2025-06-02_14_index_documents_and_lab_results_concurrently.sql')!;
-    expect(concurrently.statements.map((statement) => statement.locks)).toEqual([[{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.documents'] }], [{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.lab_results'] }]]);
+    // DROP INDEX CONCURRENTLY IF EXISTS before each CREATE INDEX CONCURRENTLY (a rerun after an interrupted build): both on the index's table.
+    expect(concurrently.statements.map((statement) => statement.locks)).toEqual([
+      [{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.documents'] }],
+      [{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.documents'] }],
+      [{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.lab_results'] }],
+      [{ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.lab_results'] }],
+    ]);
     const policy = reports.get('2025-09-09_19_restrict_clinical_notes_update_policy.sql')!;
     expect(policy.statements.map((statement) => statement.locks[0]!.mode)).toEqual(['ACCESS EXCLUSIVE', 'ACCESS EXCLUSIVE', 'ACCESS EXCLUSIVE']);
     expect(policy.affectedTables).toEqual([{ table: 'public.clinical_notes', definedAt: { file: 'current_schema/03_clinical_core.sql', line: 197 } }]);

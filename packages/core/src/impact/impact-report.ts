@@ -277,7 +277,7 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
     for (const part of inner(statement)) {
       const exclusive = accessExclusiveLocks(part, config.postgresVersion, (key) => indexTables.get(key));
       const exclusiveTables = [...new Set((exclusive?.locked ?? []).map((locked) => locked.key ?? locked.text).filter((key) => !createdEarlier.has(key)))];
-      for (const lock of statementLocks(part, exclusiveTables)) {
+      for (const lock of statementLocks(part, exclusiveTables, (key) => indexTables.get(key))) {
         const tables = lock.tables.filter((table) => !createdEarlier.has(table));
         const same = locks.find((existing) => existing.mode === lock.mode);
         if (same) same.tables = [...new Set([...same.tables, ...tables])];

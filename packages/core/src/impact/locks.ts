@@ -27,7 +27,7 @@ function referencedTables(constraints: PgNode[]): string[] {
  * The locks of a statement that the access-exclusive-lock rule did not flag. `exclusive` are the
  * tables that rule named; with them, the statement's mode is ACCESS EXCLUSIVE.
  */
-export function statementLocks(statement: SqlStatement, exclusive: readonly string[]): StatementLock[] {
+export function statementLocks(statement: SqlStatement, exclusive: readonly string[], indexTable: (indexKey: string) => string | undefined = () => undefined): StatementLock[] {
   const { kind, node } = statement;
   const locks: StatementLock[] = exclusive.length ? [{ mode: 'ACCESS EXCLUSIVE', tables: [...exclusive] }] : [];
   const add = (mode: LockMode, tables: string[]) => {
@@ -68,7 +68,14 @@ export function statementLocks(statement: SqlStatement, exclusive: readonly stri
       }
       break;
     case 'DropStmt':
-      if (node.removeType === 'OBJECT_INDEX' && node.concurrent) add('SHARE UPDATE EXCLUSIVE', []);
+      if (node.removeType === 'OBJECT_INDEX' && node.concurrent) {
+        // The lock is on the index's table, which only the catalog knows.
+        const indexes: string[] = (node.objects ?? []).map((object: PgNode) => {
+          const names: string[] = (object.List?.items ?? []).map((item: PgNode) => item.String?.sval);
+          return names.length > 1 ? qualifiedKey(names[names.length - 2], names[names.length - 1]!) : qualifiedKey(undefined, names[0]!);
+        });
+        add('SHARE UPDATE EXCLUSIVE', keys(...indexes.map(indexTable)));
+      }
       break;
     case 'RefreshMatViewStmt':
       if (node.concurrent) add('SHARE UPDATE EXCLUSIVE', keys(relationKey(node.relation)));
