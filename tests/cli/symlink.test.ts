@@ -93,8 +93,8 @@ describe.concurrent('a migration that is a symbolic link to a file outside the w
     expect(result.all).not.toContain('SECRET');
     const json = await ws.run(['status', '--json'], { timeoutMs: 180_000 });
     expect(json.code).toBe(1);
-    expect((JSON.parse(json.stdout) as { state: string; name: string }[]).filter((row) => row.state === 'unreadable')).toEqual([
-      expect.objectContaining({ state: 'unreadable', name: LINK }),
+    expect((JSON.parse(json.stdout) as { state: string; relPath: string }[]).filter((row) => row.state === 'unreadable')).toEqual([
+      expect.objectContaining({ state: 'unreadable', relPath: LINK }),
     ]);
     expect(json.all).not.toContain('SECRET');
   });

@@ -38,7 +38,7 @@ const { presetSql } = await import(core + 'shadow/presets.js');
 const dir = process.argv[1];
 const files = readdirSync(join(dir, 'current_schema')).filter((n) => n.endsWith('.sql')).sort().map((name) => readFileSync(join(dir, 'current_schema', name), 'utf8'));
 // Only the extensions the schema creates are registered, as the shadow does.
-const extensions = [...files.join('\n').matchAll(/CREATE EXTENSION IF NOT EXISTS "?([a-z_-]+)"?/gi)].map((match) => match[1]);
+const extensions = [...files.join(' ').matchAll(/CREATE EXTENSION IF NOT EXISTS "?([a-z_-]+)"?/gi)].map((match) => match[1]);
 const target = await createPgliteTarget(undefined, extensions);
 const session = await target.database.session();
 await session.exec(presetSql('supabase'));

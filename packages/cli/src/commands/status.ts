@@ -17,5 +17,7 @@ export async function run(argv: string[]): Promise<number> {
   const { target, history } = await prepareDatabaseCommand(args.values);
   const { label, note, rows } = await targetStatus(target, history);
   console.log(args.values.json ? JSON.stringify(rows, null, 2) : statusReport(rows, label, target.envName, note));
+  // Why a file could not be read also goes to stderr, whole (the table shows its first line).
+  if (!args.values.json) for (const row of rows) if (row.state === 'unreadable') console.error(`pgwarden: ${row.relPath} ${row.error ?? 'cannot be read'}`);
   return statusNeedsAttention(rows) ? 1 : 0;
 }
