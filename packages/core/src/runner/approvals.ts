@@ -5,9 +5,11 @@
  * in `requires`.
  */
 
+import { approvalRequirement } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import type { DatabaseKind } from '../db/types.js';
-import type { Approval, Migration } from '../migration/types.js';
+import type { Approval, ExecutionRecord, Migration } from '../migration/types.js';
+import { recordSignatureValid } from './record-signature.js';
 
 export interface ApprovalState {
   required: number;
@@ -19,7 +21,8 @@ export interface ApprovalState {
 
 /** The environment's `approvals`, else 1 on a server and 0 on the embedded database. */
 export function requiredApprovals(environment: EnvironmentConfig | undefined, kind: DatabaseKind): number {
-  return environment?.approvals ?? (kind === 'pglite' ? 0 : 1);
+  const requirement = approvalRequirement(environment, kind);
+  return requirement.any + requirement.human + requirement.bot;
 }
 
 export function approvalState(migration: Migration, required: number): ApprovalState {
@@ -56,15 +59,42 @@ export function approvalProblem(migration: Migration, state: ApprovalState, envN
   return message;
 }
 
-/** Environments in `requires` that have no execution record in the header. */
-export function missingPromotions(migration: Migration, environment: EnvironmentConfig | undefined): string[] {
-  const done = new Set((migration.header?.executions ?? []).map((e) => e.env));
-  return (environment?.requires ?? []).filter((env) => !done.has(env));
+/**
+ * Environments in `requires` that have no execution record in the header. Where a required
+ * environment signs its records (a key in `recordKeys`), only a record whose HMAC verifies counts.
+ */
+export function missingPromotions(
+  migration: Migration,
+  environment: EnvironmentConfig | undefined,
+  recordKeys: Readonly<Record<string, string>> = {},
+): string[] {
+  return (environment?.requires ?? []).filter((env) => !promotionRecords(migration, env, recordKeys[env]).verified);
 }
 
-export function promotionProblem(migration: Migration, environment: EnvironmentConfig | undefined, envName: string): string | undefined {
-  const missing = missingPromotions(migration, environment);
+/** The header's records for `env`, and whether one of them counts (signed with `key`, when given). */
+function promotionRecords(migration: Migration, env: string, key: string | undefined): { records: ExecutionRecord[]; verified: boolean } {
+  const records = (migration.header?.executions ?? []).filter((e) => e.env === env);
+  if (key === undefined) return { records, verified: records.length > 0 };
+  const version = migration.name.version;
+  const verified =
+    version !== undefined &&
+    records.some((r) => recordSignatureValid(key, { env, version, checksum: migration.checksum, date: r.date, by: r.by }, r.hmac));
+  return { records, verified };
+}
+
+export function promotionProblem(
+  migration: Migration,
+  environment: EnvironmentConfig | undefined,
+  envName: string,
+  recordKeys: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const missing = missingPromotions(migration, environment, recordKeys);
   if (missing.length === 0) return undefined;
+  const forged = missing.flatMap((env) => promotionRecords(migration, env, recordKeys[env]).records);
+  if (forged.length > 0) {
+    const which = forged.map((r) => `"${r.env} ${r.date} by ${r.by}" (line ${r.line})`).join(', ');
+    return `${migration.relPath}: the execution record ${which} does not verify (${forged[0]!.hmac ? 'its signature does not match this file and the environment\'s key' : 'it is not signed'}; written by hand or copied?): it does not count as applied to ${forged[0]!.env}; run pgwarden migrate --env ${forged[0]!.env} to record a real execution`;
+  }
   const list = missing.join(', ');
   return `${migration.relPath}: must be applied to ${list} before ${envName} (no execution record for ${list} in its header): run pgwarden migrate --env ${missing[0]} first`;
 }

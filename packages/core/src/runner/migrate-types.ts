@@ -23,6 +23,10 @@ export interface MigrateOptions {
   allowOutOfOrder?: boolean;
   /** Write the execution record into each applied file's header (the CLI's default; --no-finalize turns it off). */
   finalize?: boolean;
+  /** The environment's record secret (`recordKeyEnv`): execution records are then signed. */
+  recordKey?: string;
+  /** Secrets (by environment) of the environments in `requires` that sign their records. */
+  recordKeys?: Readonly<Record<string, string>>;
   /** Recorded in the history and the header; default: the OS user. */
   appliedBy?: string;
   toolVersion?: string;

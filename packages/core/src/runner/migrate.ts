@@ -88,7 +88,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     if (result.refused.length > 0) return done();
 
     if (options.finalize) {
-      const reconciled = await reconcileExecutionRecords(history, options.migrations, options.envName);
+      const reconciled = await reconcileExecutionRecords(history, options.migrations, options.envName, { recordKey: options.recordKey });
       result.reconciled = reconciled.written;
       result.removedTempFiles = reconciled.removedTempFiles;
       result.warnings.push(...reconciled.warnings);
@@ -165,6 +165,8 @@ async function applyOne(
         date: localDate(),
         by: ctx.appliedBy,
         durationMs: outcome.durationMs,
+        toolVersion: ctx.toolVersion,
+        recordKey: options.recordKey,
       });
       finalized = written.written;
       if (!written.written) result.warnings.push(written.reason);
@@ -326,6 +328,7 @@ function makePlan(options: DryRunOptions, history: readonly HistoryRow[]): Promi
     lintErrors: options.lintErrors,
     to: options.to,
     allowOutOfOrder: options.allowOutOfOrder,
+    recordKeys: options.recordKeys,
   });
 }
 

@@ -71,6 +71,8 @@ export interface PlanInput {
   lintErrors?: LintGate;
   to?: string;
   allowOutOfOrder?: boolean;
+  /** Secrets of the required environments that sign their records: their records must verify. */
+  recordKeys?: Readonly<Record<string, string>>;
 }
 
 export async function buildPlan(input: PlanInput): Promise<Plan> {
@@ -139,7 +141,7 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
     const approval = approvalProblem(m, approvalState(m, required), input.envName);
     if (approval) refuse('approval', m, approval);
 
-    const promotion = promotionProblem(m, input.environment, input.envName);
+    const promotion = promotionProblem(m, input.environment, input.envName, input.recordKeys);
     if (promotion) refuse('promotion', m, promotion);
 
     const planned: PlannedMigration = { migration: m, ref, previous, resumeFrom: 0 };
