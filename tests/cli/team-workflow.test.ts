@@ -175,4 +175,46 @@ describe('with a server', async () => {
     ws.cleanup();
     copy.cleanup();
   });
+
+  it.skipIf(!available)('clear outcomes: one verdict per file; refused files name the approved ones they block; --dry-run --sql prints the SQL', async () => {
+    const ws = new CliWorkspace();
+    const db = await freshDb();
+    // Files 10 and 12 lose their approvals (local on a server needs one); the 17 others keep theirs.
+    const unapproved = [demoFile(10), demoFile(12)];
+    for (const file of unapproved) ws.write(file, ws.read(file).replace(/^-- APPROVED: .*\n/gm, ''));
+    for (const dryRun of [true, false]) {
+      const result = await ws.run(['migrate', '--database-url', db.url, '--preset', 'supabase', ...(dryRun ? ['--dry-run'] : [])]);
+      expect(result.code).toBe(1);
+      const verdicts = result.all.split('\n').filter((line) => /^  (refused|blocked|would apply) /.test(line));
+      // Exactly one verdict per file.
+      const files = ws.migrationFiles().map((name) => `migration_history/${name}`);
+      expect(verdicts).toHaveLength(files.length);
+      for (const file of files) {
+        // The file a verdict is about comes first on its line.
+        const mine = verdicts.filter((line) => /^  (?:refused|blocked|would apply)\s+(?:migration_history\/)?([^\s:]+)/.exec(line)![1] === file.slice('migration_history/'.length));
+        expect(mine, file).toHaveLength(1);
+        if (unapproved.includes(file)) expect(mine[0]).toMatch(/^  refused  .*has 0 of 1 required approval/);
+        else {
+          expect(mine[0]).toBe(
+            `  blocked  ${file}: passes its gates, but ${dryRun ? 'would not run' : 'did not run'}: nothing runs while ${unapproved.join(', ')} are refused (fix them, or pass --to VERSION to stop before)`,
+          );
+        }
+      }
+      expect(result.stdout).toContain(`0 applied, 0 already applied, 2 refused, ${files.length - 2} blocked`);
+    }
+
+    // With the gates passing, --dry-run --sql prints each file's SQL after its verdict, and runs nothing.
+    const clean = new CliWorkspace();
+    const sql = await clean.run(['migrate', '--database-url', db.url, '--preset', 'supabase', '--dry-run', '--sql', '--to', '2025-09-09_19']);
+    expect(sql.code, sql.all).toBe(0);
+    const body19 = splitHeader(readDemo(FILE_19)).body.trim();
+    expect(sql.stdout).toContain(`  would apply  ${FILE_19.slice('migration_history/'.length)}\n-- ${FILE_19}\n${body19.split('\n')[0]}`);
+    expect(sql.stdout).toContain(body19.split('\n').at(-1));
+    const admin = await db.admin();
+    expect((await admin.query(`SELECT to_regclass('public.patients') IS NULL AS absent`)).rows[0].absent).toBe(true);
+    const usage = await clean.run(['migrate', '--sql', '--database-url', db.url]);
+    expectOneLineFailure(usage, 2, '--sql shows what a dry run would execute: use it with --dry-run');
+    ws.cleanup();
+    clean.cleanup();
+  });
 });

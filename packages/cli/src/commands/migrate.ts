@@ -15,6 +15,7 @@ Options:
   --env NAME              environment from pgwarden.config.json (default: defaultEnv)
   --database-url URL      a server URL (default: the environment's variable, else the embedded database)
   --dry-run               show what would run; change nothing
+  --sql                   with --dry-run: also print the SQL each file would run
   --to VERSION            stop after this version (YYYY-MM-DD_NN)
   --allow-out-of-order    apply a pending migration older than the newest applied one
   --no-finalize           do not write the execution record into the headers
@@ -29,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       ...DATABASE_OPTIONS,
       'dry-run': { type: 'boolean' },
+      sql: { type: 'boolean' },
       to: { type: 'string' },
       'allow-out-of-order': { type: 'boolean' },
       'no-finalize': { type: 'boolean' },
@@ -45,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   if (preset !== 'supabase' && preset !== 'none') throw new UsageError(`--preset ${preset}: expected supabase or none`);
 
   const dryRun = Boolean(args.values['dry-run']);
+  if (args.values.sql && !dryRun) throw new UsageError('--sql shows what a dry run would execute: use it with --dry-run');
   const result = await migrateTarget({
     config,
     target,
@@ -58,7 +61,8 @@ export async function run(argv: string[]): Promise<number> {
     onOpen: (label) => console.log(`pgwarden: migrating ${label} (env ${target.envName})${dryRun ? ', dry run' : ''}`),
     onProgress: printProgress,
   });
-  for (const line of migrateResultLines(result)) print(line);
+  const bodies = new Map(history.migrations.map((m) => [m.relPath, m.body]));
+  for (const line of migrateResultLines(result, args.values.sql ? { sqlOf: (relPath) => bodies.get(relPath) } : {})) print(line);
   return result.ok ? 0 : 1;
 }
 

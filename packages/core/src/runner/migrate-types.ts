@@ -77,6 +77,11 @@ export interface SkippedMigration extends MigrationRef {
   reason: 'dry-run' | 'after-target' | 'earlier-failure' | 'lock-lost';
 }
 
+export interface BlockedMigration extends MigrationRef {
+  /** Workspace-relative paths of the refused files that hold it back (empty: a refusal of the whole run). */
+  by: string[];
+}
+
 export interface PlannedRef extends MigrationRef {
   noTransaction: boolean;
   /** Statements a previous interrupted run already executed. */
@@ -92,6 +97,8 @@ export interface MigrateResult {
   dryRun: boolean;
   /** Gate problems; when any, nothing ran. */
   refused: Refusal[];
+  /** Pending files that pass every gate but did not run (or would not) because others were refused. */
+  blocked: BlockedMigration[];
   /** What the run set out to apply, in order (for --dry-run: what would run). */
   planned: PlannedRef[];
   applied: AppliedMigration[];

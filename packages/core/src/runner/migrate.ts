@@ -266,6 +266,7 @@ function emptyResult(database: string, envName: string, dryRunOnly: boolean): Mi
     skipped: [],
     alreadyApplied: 0,
     warnings: [],
+    blocked: [],
     reconciled: [],
     removedTempFiles: [],
     durationMs: 0,
@@ -338,6 +339,12 @@ function describePlan(plan: Plan, result: MigrateResult): void {
   result.planned = plan.pending.map(
     (p): PlannedRef => ({ ...p.ref, noTransaction: p.migration.directives.noTransaction, resumeFrom: p.resumeFrom }),
   );
+  // A refusal stops the whole run: the pending files that passed every gate are held back by it.
+  if (plan.refusals.length > 0) {
+    const refusedPaths = new Set(plan.refusals.map((r) => r.relPath));
+    const by = [...new Set(plan.refusals.filter((r) => r.relPath !== '').map((r) => r.relPath))];
+    result.blocked = result.planned.filter((p) => !refusedPaths.has(p.relPath)).map((p) => ({ version: p.version, name: p.name, relPath: p.relPath, by }));
+  }
 }
 
 function skip(result: MigrateResult, emit: (e: MigrateEvent) => void, ref: PlannedRef | ReturnType<typeof refOf>, reason: SkippedMigration['reason']): void {
