@@ -80,6 +80,33 @@ describe('configuration of recording environments', () => {
   });
 });
 
+describe('pgwarden approve', () => {
+  it('binds version and file name, takes a bot reviewer, and refuses a second approval by the same reviewer', async () => {
+    const ws = new CliWorkspace();
+    ws.write(FILE_19, ws.read(FILE_19).replace(/^-- APPROVED: .*\n/gm, ''));
+    const name = FILE_19.slice('migration_history/'.length);
+    const first = await ws.run(['approve', FILE_19, '--by', 'alice']);
+    expect(first.code, first.all).toBe(0);
+    expect(ws.read(FILE_19)).toMatch(new RegExp(`\\n-- APPROVED: alice \\d{4}-\\d{2}-\\d{2} sha256:[0-9a-f]{64} for ${name.replace(/\./g, '\\.')}\\n`));
+    const again = await ws.run(['approve', FILE_19, '--by', 'Alice']);
+    expectOneLineFailure(again, 1, `pgwarden: not approved: ${FILE_19} is already approved by alice (`);
+    const bot = await ws.run(['approve', FILE_19, '--by', 'bot:review-assistant']);
+    expect(bot.code, bot.all).toBe(0);
+    expect(ws.read(FILE_19)).toMatch(/\n-- APPROVED: bot:review-assistant \S+ sha256:[0-9a-f]{64} for /);
+    const bad = await ws.run(['approve', FILE_19, '--by', 'human:alice']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('a reviewer is NAME (a person) or bot:NAME (a review bot)');
+    // Earlier-format lines (no binding) are replaced by a bound one, not duplicated.
+    const old = new CliWorkspace();
+    const reviewer = /^-- APPROVED: (\S+)/m.exec(old.read(FILE_19))![1]!;
+    const rebound = await old.run(['approve', FILE_19, '--by', reviewer]);
+    expect(rebound.code, rebound.all).toBe(0);
+    expect(old.read(FILE_19).match(new RegExp(`^-- APPROVED: ${reviewer.replace(/\./g, '\\.')} `, 'gm'))).toHaveLength(1);
+    ws.cleanup();
+    old.cleanup();
+  });
+});
+
 describe('with a server', async () => {
   const available = await serverAvailable('team workflow (tests/cli/team-workflow.test.ts)');
   const databases: TestDatabase[] = [];

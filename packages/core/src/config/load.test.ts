@@ -248,7 +248,7 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(configError({ environments: { local: { approvals: { verify: 'gpg' } } } }).message).toContain('"environments.local.approvals.verify" must be one of none, git, git-signed');
     expect(configError({ environments: { local: { approvals: { human: -1 } } } }).key).toBe('environments.local.approvals.human');
     expect(configError({ environments: { local: { production: 'yes' } } }).message).toContain('must be true or false');
-    expect(configError({ reviewers: { 'bot:x': ['x'] } }).key).toBe('reviewers.bot:x');
+    expect(configError({ reviewers: { 'dr smith': ['x'] } }).key).toBe('reviewers.dr smith');
     expect(configError({ reviewers: { alice: 'alice@example.com' } }).key).toBe('reviewers.alice');
   });
 

@@ -120,7 +120,7 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
         const reviewers = asObject(value, key, fail);
         config.reviewers = {};
         for (const [name, identities] of Object.entries(reviewers)) {
-          if (/\s/.test(name) || name.startsWith('bot:')) fail(`reviewers.${name}`, 'must name a human reviewer: one word, as in pgwarden approve --by NAME');
+          if (/\s/.test(name)) fail(`reviewers.${name}`, 'must name a reviewer as pgwarden approve --by writes it: one word (bot:NAME for a review bot)');
           config.reviewers[name] = asStringArray(identities, `reviewers.${name}`, fail);
         }
         break;

@@ -2,7 +2,7 @@ import type { EnvironmentConfig, PgwardenConfig } from '../config/types.js';
 import type { Database, DbSession } from '../db/types.js';
 import type { Migration } from '../migration/types.js';
 import type { MigrationRef } from './ordering.js';
-import type { LintGate, Refusal } from './plan.js';
+import type { ApprovalVerifier, LintGate, Refusal } from './plan.js';
 
 export type RunnerSettings = Pick<PgwardenConfig, 'lockTimeout' | 'statementTimeout' | 'lockRetries' | 'advisoryLockTimeoutMs'>;
 
@@ -23,6 +23,8 @@ export interface MigrateOptions {
   allowOutOfOrder?: boolean;
   /** Write the execution record into each applied file's header (the CLI's default; --no-finalize turns it off). */
   finalize?: boolean;
+  /** Checks approvals against git where the environment's `approvals.verify` asks for it. */
+  verifyApprovals?: ApprovalVerifier;
   /** The environment's record secret (`recordKeyEnv`): execution records are then signed. */
   recordKey?: string;
   /** Secrets (by environment) of the environments in `requires` that sign their records. */

@@ -330,6 +330,7 @@ function makePlan(options: DryRunOptions, history: readonly HistoryRow[]): Promi
     to: options.to,
     allowOutOfOrder: options.allowOutOfOrder,
     recordKeys: options.recordKeys,
+    verifyApprovals: options.verifyApprovals,
   });
 }
 

@@ -7,3 +7,4 @@ export * from './report.js';
 export * from './baseline.js';
 export * from './changed-files.js';
 export * from './status-target.js';
+export * from './approval-git.js';

@@ -10,6 +10,7 @@ import type { Migration } from '../migration/types.js';
 import { dryRun, migrate } from '../runner/migrate.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult } from '../runner/migrate-types.js';
 import { presetStep } from '../shadow/presets.js';
+import { gitApprovalVerifier } from './approval-git.js';
 import { currentUser } from './current-user.js';
 import type { DatabaseTarget } from './target.js';
 
@@ -115,6 +116,7 @@ export async function migrateTarget(options: MigrateTargetOptions): Promise<Migr
     to: options.to,
     allowOutOfOrder: Boolean(options.allowOutOfOrder),
     finalize: recording,
+    verifyApprovals: gitApprovalVerifier(config.reviewers),
     recordKey: keys.own,
     recordKeys: keys.required,
     appliedBy: options.appliedBy ?? currentUser(),
