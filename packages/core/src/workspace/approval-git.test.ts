@@ -103,7 +103,7 @@ describe('approvals verified against git', () => {
     expect(message).toContain(`approval by carol was added in commit ${commit} by Mallory <mallory@example.com>, not by carol`);
   });
 
-  it('a human approving the SQL they last changed is refused (the genuine case above: alice approving Bob's SQL counts)', async () => {
+  it('a human approving the SQL they last changed is refused (the genuine case above: alice approving the SQL of bob counts)', async () => {
     const repo = new Repo('git');
     repo.approve('bot:review-assistant');
     repo.commitAll('bot', 'bot review');
