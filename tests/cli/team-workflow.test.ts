@@ -244,4 +244,43 @@ describe('with a server', async () => {
     ws.cleanup();
     clean.cleanup();
   });
+
+  it.skipIf(!available)('rollback runs the script in one transaction with the history row and an audit line; refused without a script, when not applied, out of order, and where not allowed', async () => {
+    const ws = new CliWorkspace();
+    const db = await freshDb();
+    const applied = await ws.run(['migrate', '--database-url', db.url, '--preset', 'supabase']);
+    expect(applied.code, applied.all).toBe(0);
+    const admin = await db.admin();
+    const policies = async () =>
+      (await admin.query(`SELECT policyname FROM pg_policies WHERE tablename = 'clinical_notes' AND cmd = 'UPDATE' ORDER BY 1`)).rows.map((r) => r.policyname);
+    expect(await policies()).toEqual(['clinical_notes_update_author_unsigned']);
+
+    // Out of order: 15 has a script, but 16..19 are applied after it.
+    const early = await ws.run(['rollback', '2025-06-23_15', '--database-url', db.url]);
+    expectOneLineFailure(early, 1, `rollback: ${demoFile(15)}: later migrations are applied (`);
+    // No script: named.
+    const none = await ws.run(['rollback', '2025-08-26_18', '--database-url', db.url]);
+    expectOneLineFailure(none, 1, `rollback: ${demoFile(18)}: has no rollback script`);
+    // Not allowed on staging (allowRollback defaults to local and the embedded database).
+    const staging = await ws.run(['rollback', '2025-09-09_19', '--env', 'staging'], { env: { STAGING_DATABASE_URL: db.url } });
+    expectOneLineFailure(staging, 2, 'rollback is not allowed on environment "staging": set "allowRollback": true on it');
+
+    const done = await ws.run(['rollback', '2025-09-09_19', '--database-url', db.url, '--by', 'alice', '--reason', 'policy too strict']);
+    expect(done.code, done.all).toBe(0);
+    expect(done.stdout).toContain(`pgwarden: ${FILE_19.slice('migration_history/'.length)}: rolled back in `);
+    expect(await policies()).toEqual(['clinical_notes_update_care_staff']);
+    const history = await admin.query(`SELECT count(*)::int AS n FROM pgwarden.migration_history WHERE version = '2025-09-09_19'`);
+    expect(history.rows[0].n).toBe(0);
+    const log = await admin.query(`SELECT version, rolled_back_by, reason FROM pgwarden.rollback_log`);
+    expect(log.rows).toEqual([{ version: '2025-09-09_19', rolled_back_by: 'alice', reason: 'policy too strict' }]);
+    expect(ws.read(FILE_19)).toBe(readDemo(FILE_19));
+
+    const again = await ws.run(['rollback', '2025-09-09_19', '--database-url', db.url]);
+    expectOneLineFailure(again, 1, `rollback: ${FILE_19}: is not applied in `);
+    // Pending again: migrate applies it once more.
+    const reapplied = await ws.run(['migrate', '--database-url', db.url, '--preset', 'supabase']);
+    expect(reapplied.stdout).toContain(`pgwarden: 1 applied, ${DEMO_COUNT - 1} already applied`);
+    expect(await policies()).toEqual(['clinical_notes_update_author_unsigned']);
+    ws.cleanup();
+  });
 });

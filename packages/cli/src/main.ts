@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   migrate: () => import('./commands/migrate.js'),
   status: () => import('./commands/status.js'),
   repair: () => import('./commands/repair.js'),
+  rollback: () => import('./commands/rollback.js'),
   check: () => import('./commands/check.js'),
   baseline: () => import('./commands/baseline.js'),
 };
@@ -21,6 +22,7 @@ Commands:
   migrate                    apply pending approved migrations
   status                     applied / pending / approved / tampered, as a table
   repair --accept VERSION    accept an edited applied migration, audited
+  rollback VERSION           run an applied migration's rollback script, where the environment allows it
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
   baseline                   mark the current history as executed (adoption on an existing history)
 

@@ -29,3 +29,4 @@ export { RunnerError, type RunnerErrorKind } from './errors.js';
 export { compareVersions, type MigrationRef } from './ordering.js';
 export { finalizeHeader, localDate, reconcileExecutionRecords, type ExecutionStamp } from './finalize.js';
 export { verificationProblem } from './verification.js';
+export { rollback, type RollbackOptions, type RollbackResult } from './rollback.js';

@@ -8,3 +8,4 @@ export * from './baseline.js';
 export * from './changed-files.js';
 export * from './status-target.js';
 export * from './approval-git.js';
+export * from './rollback-target.js';
