@@ -19,6 +19,16 @@ import { resolveTarget } from './target.js';
 const REPO = resolve(import.meta.dirname, '../../../..');
 const FILE_19 = 'migration_history/2025-09-09_19_restrict_clinical_notes_update_policy.sql';
 const roots: string[] = [];
+
+function gpgAvailable(): boolean {
+  try {
+    execFileSync('gpg', ['--version'], { stdio: 'ignore' });
+    execFileSync('gpgconf', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
@@ -61,10 +71,11 @@ class Repo {
   git(config: string[], args: string[]): string {
     return execFileSync('git', [...config, ...args], { cwd: this.root, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
   }
-  commitAll(who: keyof typeof PEOPLE, message: string): string {
+  commitAll(who: keyof typeof PEOPLE, message: string, signingKey?: string): string {
     const [name, email] = PEOPLE[who];
     this.git([], ['add', '-A']);
-    this.git(['-c', `user.name=${name}`, '-c', `user.email=${email}`], ['commit', '-q', '-m', message]);
+    const sign = signingKey ? ['-c', `user.signingkey=${signingKey}`, '-c', 'commit.gpgsign=true'] : [];
+    this.git(['-c', `user.name=${name}`, '-c', `user.email=${email}`, ...sign], ['commit', '-q', '-m', message]);
     return this.git([], ['rev-parse', '--short=7', 'HEAD']).trim();
   }
   /** What `pgwarden approve FILE_19 --by NAME` writes. */
@@ -146,6 +157,27 @@ describe('approvals verified against git', () => {
     repo.commitAll('bot', 'bot review (unsigned)');
     const message = await repo.refusal();
     expect(message).toContain(`approval by alice was added in commit ${commit}, which has no valid signature (git verify-commit)`);
+  });
+
+  it.skipIf(!gpgAvailable())('"git-signed": approval commits signed with a key gpg trusts are accepted', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'pgwarden-gnupg-'));
+    roots.push(home);
+    const previous = process.env.GNUPGHOME;
+    process.env.GNUPGHOME = home;
+    try {
+      execFileSync('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', 'Alice Martin <alice@example.com>', 'ed25519', 'sign', 'never'], { stdio: 'ignore' });
+      const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(execFileSync('gpg', ['--list-keys', '--with-colons'], { encoding: 'utf8' }))![1]!;
+      const repo = new Repo('git-signed');
+      repo.approve('alice');
+      repo.commitAll('alice', 'approve 19 (signed)', fingerprint);
+      repo.approve('bot:review-assistant');
+      repo.commitAll('bot', 'bot review (signed)', fingerprint);
+      expect(await repo.refusal()).toBeUndefined();
+    } finally {
+      execFileSync('gpgconf', ['--kill', 'gpg-agent'], { stdio: 'ignore' });
+      if (previous === undefined) delete process.env.GNUPGHOME;
+      else process.env.GNUPGHOME = previous;
+    }
   });
 
   it('an approval written before approvals were bound to a file name counts toward a plain number only', async () => {
