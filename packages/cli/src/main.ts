@@ -18,7 +18,7 @@ const USAGE = `Usage: pgwarden <command> [options]
 Commands:
   lint [paths...]            check migrations against the convention (default: the whole history)
   new <slug>                 create the next migration from the template
-  approve <file> --by NAME   record a review bound to the SQL body's checksum
+  approve <file> --by NAME   record a review (NAME or bot:NAME) bound to the SQL body's checksum and file name
   migrate                    apply pending approved migrations
   status                     applied / pending / approved / tampered, as a table
   repair --accept VERSION    accept an edited applied migration, audited

@@ -13,12 +13,14 @@ Refuses tampered history, lint errors, missing approvals and skipped promotion s
 
 Options:
   --env NAME              environment from pgwarden.config.json (default: defaultEnv)
-  --database-url URL      a server URL (default: the environment's variable, else the embedded database)
+  --database-url URL      a server URL (default: the environment's variable, else the embedded database);
+                          refused without --env when it is another environment's database
   --dry-run               show what would run; change nothing
   --sql                   with --dry-run: also print the SQL each file would run
   --to VERSION            stop after this version (YYYY-MM-DD_NN)
   --allow-out-of-order    apply a pending migration older than the newest applied one
-  --no-finalize           do not write the execution record into the headers
+  --no-finalize           do not write execution records into the headers (only environments that
+                          record write them: production, or "record": true; never the embedded one)
   --preset supabase|none  what the platform provides before the first migration (default: the
                           config's "preset", supabase): created only where it is missing, e.g. on a
                           plain Postgres standing in for Supabase; a real Supabase already has it
