@@ -362,6 +362,9 @@ describe('requiredApprovals', () => {
     expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: 0 })).toBe(0);
     expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: 3 })).toBe(3);
     expect(requiredApprovals({ approvals: 2 })).toBe(2);
+    // By kind: the total of both kinds; an unset kind asks for none.
+    expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: { human: 1, bot: 1, verify: 'git' } })).toBe(2);
+    expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: { human: 2 } })).toBe(2);
   });
 });
 
