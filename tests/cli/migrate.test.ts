@@ -46,11 +46,11 @@ function expectOneLineFailure(result: CliResult, code: number, fragment: string)
   expect(result.all).not.toContain('internal error');
 }
 
-/** The approvals recorded in a header: "-- APPROVED: NAME DATE sha256:HEX". */
-function approvals(text: string): Array<{ by: string; date: string; checksum: string; line: number }> {
+/** The approvals recorded in a header: "-- APPROVED: NAME DATE sha256:HEX [for FILE]". */
+function approvals(text: string): Array<{ by: string; date: string; checksum: string; line: number; boundTo?: string }> {
   return text.split('\n').flatMap((line, index) => {
-    const match = /^-- APPROVED: (\S+) (\d{4}-\d{2}-\d{2}) sha256:([0-9a-f]{64})$/.exec(line);
-    return match ? [{ by: match[1]!, date: match[2]!, checksum: match[3]!, line: index + 1 }] : [];
+    const match = /^-- APPROVED: (\S+) (\d{4}-\d{2}-\d{2}) sha256:([0-9a-f]{64})(?: for (\S+))?$/.exec(line);
+    return match ? [{ by: match[1]!, date: match[2]!, checksum: match[3]!, line: index + 1, boundTo: match[4] }] : [];
   });
 }
 
@@ -210,7 +210,7 @@ describe.concurrent('without a server', () => {
       expect(result.stdout).toBe(`pgwarden: ${rel} approved by carol (sha256:${expected.slice(0, 12)}...)\n`);
       const written = approvals(ws.read(rel));
       expect(written).toHaveLength(1);
-      expect(written[0]).toMatchObject({ by: 'carol', checksum: expected });
+      expect(written[0]).toMatchObject({ by: 'carol', checksum: expected, boundTo: '2025-10-01_20_reassert_clinical_notes_update_policy.sql' });
       // Only the header changed.
       expect(splitHeader(ws.read(rel)).body).toBe(body);
       expect(readdirSync(ws.path('migration_history')).filter((name) => name.startsWith('.'))).toEqual([]);

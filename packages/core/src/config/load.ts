@@ -243,6 +243,7 @@ function parseApprovals(value: unknown, path: string, fail: Fail): number | Part
     return n as number;
   };
   if (typeof value === 'number') return count(value, path);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a non-negative integer or an object { "human": N, "bot": N, "verify": "git" }');
   const requirement: Partial<ApprovalRequirement> = {};
   for (const [key, setting] of Object.entries(asObject(value, path, fail))) {
     if (key === 'human' || key === 'bot') requirement[key] = count(setting, `${path}.${key}`);
