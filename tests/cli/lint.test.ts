@@ -268,7 +268,7 @@ describe.concurrent('pgwarden lint', () => {
       [
         'a bad nested value',
         (config) => ({ ...config, environments: { ...(config.environments as object), staging: { urlEnv: 'STAGING_DATABASE_URL', approvals: 'two' } } }),
-        '"environments.staging.approvals" must be a non-negative integer',
+        '"environments.staging.approvals" must be a non-negative integer or an object { "human": N, "bot": N, "verify": "git" }',
       ],
       [
         'a bad duration',

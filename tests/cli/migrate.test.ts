@@ -46,11 +46,11 @@ function expectOneLineFailure(result: CliResult, code: number, fragment: string)
   expect(result.all).not.toContain('internal error');
 }
 
-/** The approvals recorded in a header: "-- APPROVED: NAME DATE sha256:HEX". */
-function approvals(text: string): Array<{ by: string; date: string; checksum: string; line: number }> {
+/** The approvals recorded in a header: "-- APPROVED: NAME DATE sha256:HEX [for FILE]". */
+function approvals(text: string): Array<{ by: string; date: string; checksum: string; line: number; boundTo?: string }> {
   return text.split('\n').flatMap((line, index) => {
-    const match = /^-- APPROVED: (\S+) (\d{4}-\d{2}-\d{2}) sha256:([0-9a-f]{64})$/.exec(line);
-    return match ? [{ by: match[1]!, date: match[2]!, checksum: match[3]!, line: index + 1 }] : [];
+    const match = /^-- APPROVED: (\S+) (\d{4}-\d{2}-\d{2}) sha256:([0-9a-f]{64})(?: for (\S+))?$/.exec(line);
+    return match ? [{ by: match[1]!, date: match[2]!, checksum: match[3]!, line: index + 1, boundTo: match[4] }] : [];
   });
 }
 
@@ -68,7 +68,7 @@ describe.concurrent('without a server', () => {
     ]) {
       for (const command of ['migrate', 'status']) {
         const result = await ws.run([command, '--env', env!]);
-        expectOneLineFailure(result, 2, `environment "${env}" reads its database URL from ${variable}, which is not set (or pass --database-url)`);
+        expectOneLineFailure(result, 2, `environment "${env}" reads its database URL from ${variable}, which is not set: set ${variable} (or pass --database-url)`);
         expect(result.stderr).toMatch(/^pgwarden: configuration error: /);
       }
     }
@@ -210,7 +210,7 @@ describe.concurrent('without a server', () => {
       expect(result.stdout).toBe(`pgwarden: ${rel} approved by carol (sha256:${expected.slice(0, 12)}...)\n`);
       const written = approvals(ws.read(rel));
       expect(written).toHaveLength(1);
-      expect(written[0]).toMatchObject({ by: 'carol', checksum: expected });
+      expect(written[0]).toMatchObject({ by: 'carol', checksum: expected, boundTo: '2025-10-01_20_reassert_clinical_notes_update_policy.sql' });
       // Only the header changed.
       expect(splitHeader(ws.read(rel)).body).toBe(body);
       expect(readdirSync(ws.path('migration_history')).filter((name) => name.startsWith('.'))).toEqual([]);
@@ -267,14 +267,15 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
   it('applies the demo history as it stands, finalises the headers, and a second and third run apply nothing', async () => {
     const ws = new CliWorkspace();
     const { url, admin } = await freshDb();
-    const first = await ws.run(['migrate', '--database-url', url]);
+    // staging records its executions in the headers (a local run would not).
+    const first = await ws.run(['migrate', '--env', 'staging'], { env: { STAGING_DATABASE_URL: url } });
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('  preset   supabase: created the roles and auth schema the migrations expect');
     expect(first.code).toBe(0);
     const applied = first.stdout.split('\n').filter((line) => line.startsWith('  applied  '));
     expect(applied.map((line) => line.trim().split(/\s+/)[1])).toEqual(ws.migrationFiles());
     for (const line of applied) expect(line).toMatch(/ \d+(\.\d)? m?s$/);
-    expect(first.stdout.split('\n')[0]).toBe(`pgwarden: migrating ${url} (env local)`);
+    expect(first.stdout.split('\n')[0]).toBe(`pgwarden: migrating ${url} (env staging)`);
     expect(first.stdout).toMatch(new RegExp(`\\npgwarden: ${DEMO_COUNT} applied, 0 already applied in [\\d.]+ m?s\\n$`));
 
     // In the database: the schema and one applied history row per file, by the runner's user.
@@ -292,7 +293,7 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
       const changed = before.flatMap((line, index) => (line === after[index] ? [] : [[line, after[index]!]]));
       expect(changed, rel).toHaveLength(1);
       expect(changed[0]![0]).toBe('--   [ ] Not yet executed');
-      expect(changed[0]![1]).toMatch(new RegExp(`^--   \\[X\\] local \\d{4}-\\d{2}-\\d{2} by ${TEST_USER} \\(\\d+ ms\\)$`));
+      expect(changed[0]![1]).toMatch(new RegExp(`^--   \\[X\\] staging \\d{4}-\\d{2}-\\d{2} by ${TEST_USER} \\(\\d+ ms\\) pgwarden \\S+$`));
     }
     expect(readdirSync(ws.path('migration_history')).filter((name) => name.startsWith('.'))).toEqual([]);
 
@@ -439,13 +440,11 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
     expect(early.stdout).toContain(`pgwarden: 0 applied, 0 already applied, ${DEMO_COUNT} refused`);
     expect(await tableExists(production.admin, 'public.patients')).toBe(false);
 
-    // staging in turn requires local.
-    const stagingEarly = await ws.run(['migrate', '--env', 'staging', '--preset', 'supabase'], { env });
-    expect(stagingEarly.code).toBe(1);
-    expect(stagingEarly.stderr).toContain(`  refused  ${FILE_19}: must be applied to local before staging (no execution record for local in its header): run pgwarden migrate --env local first\n`);
-
-    // The promotion order, each step recording its execution in the headers.
+    // A local run (no --env) records nothing: production still refuses.
     expect((await ws.run(['migrate', '--database-url', local.url, '--preset', 'supabase'])).code).toBe(0);
+    expect(ws.read(FILE_19)).toBe(readDemo(FILE_19));
+
+    // The promotion order, each recording step writing its execution into the headers.
     const toStaging = await ws.run(['migrate', '--env', 'staging', '--preset', 'supabase'], { env });
     expect(toStaging.code, toStaging.all).toBe(0);
     expect(toStaging.stdout).toContain(`pgwarden: ${DEMO_COUNT} applied, 0 already applied`);
@@ -453,7 +452,7 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
     expect(toProduction.code, toProduction.all).toBe(0);
     expect(toProduction.stdout).toContain(`pgwarden: ${DEMO_COUNT} applied, 0 already applied`);
     const header = splitHeader(ws.read(FILE_19)).header;
-    expect(header).toMatch(/\n--   \[X\] local \S+ by cli-tester \(\d+ ms\)\n--   \[X\] staging \S+ by cli-tester \(\d+ ms\)\n--   \[X\] production \S+ by cli-tester \(\d+ ms\)\n/);
+    expect(header).toMatch(/\n--   \[X\] staging \S+ by cli-tester \(\d+ ms\) pgwarden \S+\n--   \[X\] production \S+ by cli-tester \(\d+ ms\) pgwarden \S+\n/);
     expect((await ws.run(['status', '--env', 'production'], { env })).stdout).toContain(`\n${DEMO_COUNT} applied, 0 pending`);
     ws.cleanup();
   });

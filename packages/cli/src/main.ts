@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   migrate: () => import('./commands/migrate.js'),
   status: () => import('./commands/status.js'),
   repair: () => import('./commands/repair.js'),
+  rollback: () => import('./commands/rollback.js'),
   check: () => import('./commands/check.js'),
   baseline: () => import('./commands/baseline.js'),
   types: () => import('./commands/types.js'),
@@ -19,10 +20,11 @@ const USAGE = `Usage: pgwarden <command> [options]
 Commands:
   lint [paths...]            check migrations against the convention (default: the whole history)
   new <slug>                 create the next migration from the template
-  approve <file> --by NAME   record a review bound to the SQL body's checksum
+  approve <file> --by NAME   record a review (NAME or bot:NAME) bound to the SQL body's checksum and file name
   migrate                    apply pending approved migrations
   status                     applied / pending / approved / tampered, as a table
   repair --accept VERSION    accept an edited applied migration, audited
+  rollback VERSION           run an applied migration's rollback script, where the environment allows it
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
   baseline                   mark the current history as executed (adoption on an existing history)
   types [--check]            regenerate (or verify) downstream types and bridge schemas

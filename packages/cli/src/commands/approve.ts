@@ -2,21 +2,25 @@ import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { lint, toRelPath } from '@pgwarden/core/lint/index';
 import { addApproval, parseMigration, readSourceFile, writeFileAtomically } from '@pgwarden/core/migration/index';
+import { approvalFileName, approvalState } from '@pgwarden/core/runner/index';
 import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { requireOne, today } from './shared.js';
 
 const USAGE = `Usage: pgwarden approve <file> --by NAME [--config FILE]
 
-Records a review in the header: "-- APPROVED: NAME DATE sha256:CHECKSUM", bound to the SQL
-body. Any later change to the body voids the approval; header edits do not. A file with
-lint errors cannot be approved.`;
+Records a review in the header: "-- APPROVED: NAME DATE sha256:CHECKSUM for FILE", bound to the
+SQL body and the file's version and name. Any later change to the body voids the approval; header
+edits do not; a copy under another name is not approved. NAME is a person (alice) or a review bot
+(bot:review-assistant). A file with lint errors cannot be approved, and a reviewer approves a
+version once. Where an environment verifies approvals against git, commit the line as NAME.`;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, { by: { type: 'string' }, config: { type: 'string' } }, USAGE);
   if (!args) return 0;
   const by = (args.values.by as string | undefined)?.trim();
-  if (!by || /\s/.test(by)) throw new UsageError(`approve needs --by NAME (one word, e.g. alice or dr.smith)\n\n${USAGE}`);
+  if (!by || /\s/.test(by)) throw new UsageError(`approve needs --by NAME (one word, e.g. alice, dr.smith or bot:review-assistant)\n\n${USAGE}`);
+  if (/^bot:$/i.test(by) || (by.includes(':') && !/^bot:[^:]+$/i.test(by))) throw new UsageError(`--by ${by}: a reviewer is NAME (a person) or bot:NAME (a review bot)\n\n${USAGE}`);
   const path = resolve(requireOne(args.positionals, 'migration file', USAGE));
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   requireMigrationsFolder(config);
@@ -37,7 +41,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   const text = source.text;
   const migration = parseMigration({ path, relPath: toRelPath(config.root, path), text });
-  const updated = addApproval(text, { by, date: today(), checksum: migration.checksum });
+  const fileName = approvalFileName(migration);
+  // A second approval by the same reviewer of the same version would count once anyway: say so.
+  // An approval in the earlier format (not bound to the file name) is replaced by a bound one.
+  const existing = approvalState(migration, 0).valid.find((a) => a.boundTo !== undefined && a.by.toLowerCase() === by.toLowerCase());
+  if (existing) {
+    console.error(`pgwarden: not approved: ${migration.relPath} is already approved by ${existing.by} (${existing.date}, line ${existing.line}) for this version; a second reviewer must approve it`);
+    return 1;
+  }
+  const updated = addApproval(text, { by, date: today(), checksum: migration.checksum, fileName });
   await writeFileAtomically(path, updated);
   console.log(`pgwarden: ${migration.relPath} approved by ${by} (sha256:${migration.checksum.slice(0, 12)}...)`);
   return 0;

@@ -13,11 +13,14 @@ Refuses tampered history, lint errors, missing approvals and skipped promotion s
 
 Options:
   --env NAME              environment from pgwarden.config.json (default: defaultEnv)
-  --database-url URL      a server URL (default: the environment's variable, else the embedded database)
+  --database-url URL      a server URL (default: the environment's variable, else the embedded database);
+                          refused without --env when it is another environment's database
   --dry-run               show what would run; change nothing
+  --sql                   with --dry-run: also print the SQL each file would run
   --to VERSION            stop after this version (YYYY-MM-DD_NN)
   --allow-out-of-order    apply a pending migration older than the newest applied one
-  --no-finalize           do not write the execution record into the headers
+  --no-finalize           do not write execution records into the headers (only environments that
+                          record write them: production, or "record": true; never the embedded one)
   --preset supabase|none  what the platform provides before the first migration (default: the
                           config's "preset", supabase): created only where it is missing, e.g. on a
                           plain Postgres standing in for Supabase; a real Supabase already has it
@@ -29,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       ...DATABASE_OPTIONS,
       'dry-run': { type: 'boolean' },
+      sql: { type: 'boolean' },
       to: { type: 'string' },
       'allow-out-of-order': { type: 'boolean' },
       'no-finalize': { type: 'boolean' },
@@ -45,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   if (preset !== 'supabase' && preset !== 'none') throw new UsageError(`--preset ${preset}: expected supabase or none`);
 
   const dryRun = Boolean(args.values['dry-run']);
+  if (args.values.sql && !dryRun) throw new UsageError('--sql shows what a dry run would execute: use it with --dry-run');
   const result = await migrateTarget({
     config,
     target,
@@ -58,7 +63,8 @@ export async function run(argv: string[]): Promise<number> {
     onOpen: (label) => console.log(`pgwarden: migrating ${label} (env ${target.envName})${dryRun ? ', dry run' : ''}`),
     onProgress: printProgress,
   });
-  for (const line of migrateResultLines(result)) print(line);
+  const bodies = new Map(history.migrations.map((m) => [m.relPath, m.body]));
+  for (const line of migrateResultLines(result, args.values.sql ? { sqlOf: (relPath) => bodies.get(relPath) } : {})) print(line);
   return result.ok ? 0 : 1;
 }
 

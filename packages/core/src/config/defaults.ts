@@ -15,6 +15,7 @@ export function defaultConfig(root: string): PgwardenConfig {
     environments: {
       local: { approvals: 0 },
     },
+    reviewers: {},
     embeddedDir: '.pgwarden/local',
     lockTimeout: '5s',
     statementTimeout: '30min',

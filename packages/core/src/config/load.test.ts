@@ -226,13 +226,30 @@ describe('loadConfig: validation errors name the file and the key', () => {
   it('an environment with an unknown key', () => {
     const error = configError({ environments: { local: {}, staging: { url: 'postgres://x' } } });
     expect(error.key).toBe('environments.staging.url');
-    expect(error.message).toContain('"environments.staging.url" is not a known setting (urlEnv, approvals, requires)');
+    expect(error.message).toContain('"environments.staging.url" is not a known setting (urlEnv, approvals, requires, production, record, recordKeyEnv, allowRollback)');
   });
 
   it('an environment with a bad urlEnv or approvals', () => {
     expect(configError({ environments: { local: { urlEnv: 'postgres://x' } } }).key).toBe('environments.local.urlEnv');
     expect(configError({ environments: { local: { approvals: -1 } } }).key).toBe('environments.local.approvals');
     expect(configError({ environments: { local: 'embedded' } }).key).toBe('environments.local');
+  });
+
+  it('requires naming an environment that does not record; record on the embedded database; bad approvals objects', () => {
+    const local = configError({ environments: { local: {}, staging: { urlEnv: 'S_URL', requires: ['local'] } } });
+    expect(local.key).toBe('environments.staging.requires');
+    expect(local.message).toContain('names "local", which does not record executions in the headers: set "record": true (or "production": true) on it, or leave it out');
+    // A production environment records by default, so it may be required.
+    expect(() => applyConfig(defaultConfig('/r'), { environments: { local: {}, prod: { urlEnv: 'P', production: true }, dr: { urlEnv: 'D', requires: ['prod'] } } }, 'c.json')).not.toThrow();
+    const staging = configError({ environments: { local: {}, staging: { urlEnv: 'S', record: false }, production: { urlEnv: 'P', requires: ['staging'] } } });
+    expect(staging.message).toContain('names "staging", which does not record');
+    expect(configError({ environments: { local: { record: true } } }).message).toContain('"environments.local.record" is true on an environment without urlEnv');
+    expect(configError({ environments: { local: { approvals: { human: 1, robots: 1 } } } }).key).toBe('environments.local.approvals.robots');
+    expect(configError({ environments: { local: { approvals: { verify: 'gpg' } } } }).message).toContain('"environments.local.approvals.verify" must be one of none, git, git-signed');
+    expect(configError({ environments: { local: { approvals: { human: -1 } } } }).key).toBe('environments.local.approvals.human');
+    expect(configError({ environments: { local: { production: 'yes' } } }).message).toContain('must be true or false');
+    expect(configError({ reviewers: { 'dr smith': ['x'] } }).key).toBe('reviewers.dr smith');
+    expect(configError({ reviewers: { alice: 'alice@example.com' } }).key).toBe('reviewers.alice');
   });
 
   it('requires naming an unknown environment', () => {
@@ -318,14 +335,14 @@ describe('loadConfig: merge semantics', () => {
   it('environments replace the default set; rules and other keys keep their defaults', () => {
     writeConfig({
       defaultEnv: 'dev',
-      environments: { dev: {}, staging: { urlEnv: 'STAGING_URL', requires: ['dev'] }, production: { urlEnv: 'PROD_URL', approvals: 2, requires: ['staging'] } },
+      environments: { dev: {}, staging: { urlEnv: 'STAGING_URL', record: true }, production: { urlEnv: 'PROD_URL', approvals: 2, requires: ['staging'], production: true } },
       rules: { 'no-emoji': 'off', 'access-exclusive-lock': 'warning' },
     });
     const config = loadConfig({ cwd: base });
     expect(config.environments).toEqual({
       dev: {},
-      staging: { urlEnv: 'STAGING_URL', requires: ['dev'] },
-      production: { urlEnv: 'PROD_URL', approvals: 2, requires: ['staging'] },
+      staging: { urlEnv: 'STAGING_URL', record: true },
+      production: { urlEnv: 'PROD_URL', approvals: 2, requires: ['staging'], production: true },
     });
     expect(config.defaultEnv).toBe('dev');
     expect(config.rules).toEqual({ 'no-emoji': 'off', 'access-exclusive-lock': 'warning' });
@@ -353,6 +370,9 @@ describe('requiredApprovals', () => {
     expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: 0 })).toBe(0);
     expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: 3 })).toBe(3);
     expect(requiredApprovals({ approvals: 2 })).toBe(2);
+    // By kind: the total of both kinds; an unset kind asks for none.
+    expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: { human: 1, bot: 1, verify: 'git' } })).toBe(2);
+    expect(requiredApprovals({ urlEnv: 'DATABASE_URL', approvals: { human: 2 } })).toBe(2);
   });
 });
 
@@ -399,9 +419,19 @@ describe('pgwarden.schema.json and the loader stay in sync', () => {
     const environmentKeys = Object.keys(
       (schema.properties.environments!.additionalProperties as { properties: Record<string, unknown> }).properties,
     ).sort();
-    expect(environmentKeys).toEqual(['approvals', 'requires', 'urlEnv']);
+    expect(environmentKeys).toEqual(['allowRollback', 'approvals', 'production', 'record', 'recordKeyEnv', 'requires', 'urlEnv']);
     expect(() =>
-      applyConfig(defaultConfig('/r'), { environments: { local: { urlEnv: 'X_URL', approvals: 1, requires: [] } } }, 'c.json'),
+      applyConfig(
+        defaultConfig('/r'),
+        {
+          environments: {
+            local: { urlEnv: 'X_URL', approvals: 1, requires: [], production: false, record: true, recordKeyEnv: 'X_KEY', allowRollback: true },
+            production: { urlEnv: 'P_URL', approvals: { human: 1, bot: 1, verify: 'git-signed' }, requires: ['local'] },
+          },
+          reviewers: { alice: ['alice@example.com'] },
+        },
+        'c.json',
+      ),
     ).not.toThrow();
   });
 

@@ -10,7 +10,7 @@ import { DEEP_RULES } from '../impact/rules.js';
 import { SHADOW_RULE_IDS } from '../shadow/types.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 import { parseTypesConfig } from './types-config.js';
-import type { EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
+import type { ApprovalRequirement, ApprovalVerification, EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
 import { BASELINE_VERSION } from '../migration/execution-state.js';
 
 /** A configuration problem: the CLI prints it and exits 2. Invisible characters in it are spelled out. */
@@ -117,6 +117,15 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
         }
         break;
       }
+      case 'reviewers': {
+        const reviewers = asObject(value, key, fail);
+        config.reviewers = {};
+        for (const [name, identities] of Object.entries(reviewers)) {
+          if (/\s/.test(name)) fail(`reviewers.${name}`, 'must name a reviewer as pgwarden approve --by writes it: one word (bot:NAME for a review bot)');
+          config.reviewers[name] = asStringArray(identities, `reviewers.${name}`, fail);
+        }
+        break;
+      }
       case 'migrate': {
         const migrate = asObject(value, key, fail);
         for (const [sub, setting] of Object.entries(migrate)) {
@@ -190,7 +199,15 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
   }
   for (const [name, env] of Object.entries(config.environments)) {
     for (const required of env.requires ?? []) {
-      if (!config.environments[required]) fail(`environments.${name}.requires`, `names unknown environment "${required}"`);
+      const other = config.environments[required];
+      if (!other) fail(`environments.${name}.requires`, `names unknown environment "${required}"`);
+      // Only a recording environment leaves the execution record the promotion check reads.
+      if (!recordsExecutions(other!)) {
+        fail(`environments.${name}.requires`, `names "${required}", which does not record executions in the headers: set "record": true (or "production": true) on it, or leave it out`);
+      }
+    }
+    if (env.record === true && !env.urlEnv) {
+      fail(`environments.${name}.record`, 'is true on an environment without urlEnv: the embedded database never writes execution records into the headers');
     }
   }
   return config;
@@ -206,15 +223,41 @@ function parseEnvironment(raw: unknown, path: string, fail: Fail): EnvironmentCo
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${path}.urlEnv`, 'must be an environment variable name');
       env.urlEnv = name;
     } else if (key === 'approvals') {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`${path}.approvals`, 'must be a non-negative integer');
-      env.approvals = value as number;
+      env.approvals = parseApprovals(value, `${path}.approvals`, fail);
     } else if (key === 'requires') {
       env.requires = asStringArray(value, `${path}.requires`, fail);
+    } else if (key === 'production' || key === 'record' || key === 'allowRollback') {
+      if (typeof value !== 'boolean') fail(`${path}.${key}`, 'must be true or false');
+      env[key] = value as boolean;
+    } else if (key === 'recordKeyEnv') {
+      const name = asString(value, `${path}.recordKeyEnv`, fail);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${path}.recordKeyEnv`, 'must be an environment variable name');
+      env.recordKeyEnv = name;
     } else {
-      fail(`${path}.${key}`, 'is not a known setting (urlEnv, approvals, requires)');
+      fail(`${path}.${key}`, 'is not a known setting (urlEnv, approvals, requires, production, record, recordKeyEnv, allowRollback)');
     }
   }
   return env;
+}
+
+const VERIFICATIONS: readonly ApprovalVerification[] = ['none', 'git', 'git-signed'];
+
+function parseApprovals(value: unknown, path: string, fail: Fail): number | Partial<ApprovalRequirement> {
+  const count = (n: unknown, key: string): number => {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail(key, 'must be a non-negative integer');
+    return n as number;
+  };
+  if (typeof value === 'number') return count(value, path);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a non-negative integer or an object { "human": N, "bot": N, "verify": "git" }');
+  const requirement: Partial<ApprovalRequirement> = {};
+  for (const [key, setting] of Object.entries(asObject(value, path, fail))) {
+    if (key === 'human' || key === 'bot') requirement[key] = count(setting, `${path}.${key}`);
+    else if (key === 'verify') {
+      if (!VERIFICATIONS.includes(setting as ApprovalVerification)) fail(`${path}.verify`, `must be one of ${VERIFICATIONS.join(', ')}`);
+      requirement.verify = setting as ApprovalVerification;
+    } else fail(`${path}.${key}`, 'is not a known setting (human, bot, verify)');
+  }
+  return requirement;
 }
 
 function asObject(value: unknown, key: string, fail: Fail): Record<string, unknown> {
@@ -234,7 +277,30 @@ function asStringArray(value: unknown, key: string, fail: Fail): string[] {
   return value as string[];
 }
 
-/** Approvals an environment requires: an explicit setting, else 1 for a server and 0 for the embedded database. */
+/** Approvals an environment requires in all (any kind): an explicit setting, else 1 for a server and 0 for the embedded database. */
 export function requiredApprovals(env: EnvironmentConfig): number {
-  return env.approvals ?? (env.urlEnv ? 1 : 0);
+  const requirement = approvalRequirement(env, env.urlEnv ? 'pg' : 'pglite');
+  return requirement.any + requirement.human + requirement.bot;
+}
+
+/**
+ * An environment's approval requirement, normalised: a plain number N is N approvals of any kind
+ * (`any`), an object asks for `human` and `bot` approvals separately; unset, 1 on a server and 0
+ * on the embedded database.
+ */
+export function approvalRequirement(env: EnvironmentConfig | undefined, kind: 'pg' | 'pglite'): ApprovalRequirement & { any: number } {
+  const setting = env?.approvals;
+  if (setting === undefined) return { any: kind === 'pglite' ? 0 : 1, human: 0, bot: 0, verify: 'none' };
+  if (typeof setting === 'number') return { any: setting, human: 0, bot: 0, verify: 'none' };
+  return { any: 0, human: setting.human ?? 0, bot: setting.bot ?? 0, verify: setting.verify ?? 'none' };
+}
+
+/** Whether `migrate` writes execution records into the headers here: `record`, else only for `production`. */
+export function recordsExecutions(env: EnvironmentConfig): boolean {
+  return env.record ?? env.production === true;
+}
+
+/** Whether `pgwarden rollback` may run here: `allowRollback`, else only `local` and the embedded database. */
+export function allowsRollback(envName: string, env: EnvironmentConfig): boolean {
+  return env.allowRollback ?? (envName === 'local' || !env.urlEnv);
 }

@@ -2,13 +2,39 @@ import type { Severity } from '../rules/types.js';
 
 export type RuleSetting = Severity | 'off';
 
+/** How approvals are checked against git (`none`: the header lines alone). */
+export type ApprovalVerification = 'none' | 'git' | 'git-signed';
+
+/** What an environment needs before a migration runs there, by kind of reviewer. */
+export interface ApprovalRequirement {
+  /** Approvals by people (`--by alice`). */
+  human: number;
+  /** Approvals by review bots (`--by bot:review-assistant`). */
+  bot: number;
+  verify: ApprovalVerification;
+}
+
 export interface EnvironmentConfig {
   /** Environment variable holding the database URL; absent means the embedded PGlite database. */
   urlEnv?: string;
-  /** Approvals required before a migration runs here (default 1 for a server, 0 for embedded). */
-  approvals?: number;
-  /** Environments a migration must have been applied to first (promotion order). */
+  /**
+   * Approvals required before a migration runs here (default 1 for a server, 0 for embedded):
+   * a number (approvals of any kind) or `{ human, bot, verify }`.
+   */
+  approvals?: number | Partial<ApprovalRequirement>;
+  /** Environments a migration must have been applied to first (promotion order); each must record. */
   requires?: string[];
+  /** The production environment: it records executions by default. */
+  production?: boolean;
+  /**
+   * Whether `migrate` writes the execution record into the headers (tracked files). Default:
+   * true only for the environment marked `production`; the embedded database never records.
+   */
+  record?: boolean;
+  /** Environment variable holding the secret that signs (HMAC) this environment's execution records. */
+  recordKeyEnv?: string;
+  /** Whether `pgwarden rollback` may run here (default: true only for the embedded database). */
+  allowRollback?: boolean;
 }
 
 export interface ShadowConfig {
@@ -39,6 +65,8 @@ export interface PgwardenConfig {
   /** Default environment for migrate/status. */
   defaultEnv: string;
   environments: Record<string, EnvironmentConfig>;
+  /** Who each reviewer is in git: names or e-mail addresses of their commits (for `verify: "git"`). */
+  reviewers: Record<string, string[]>;
   /** Embedded database directory (relative to root). */
   embeddedDir: string;
   lockTimeout: string;

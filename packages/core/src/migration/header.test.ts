@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { locateHeader, normaliseSchemaPath, parseHeader } from './header.js';
+import { parseMigration } from './parse-migration.js';
 import {
   APPROVED_FIXTURE,
   EXECUTED_FIXTURE,
@@ -177,15 +178,35 @@ describe('parseHeader on an approved, partly executed migration', () => {
 
   it('reads well-formed approvals and reports a malformed one', () => {
     expect(parsed.approvals).toEqual([
-      { by: 'jane_doe', date: '2025-10-09', checksum: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0', line: 25 },
+      { by: 'jane_doe', kind: 'human', date: '2025-10-09', checksum: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0', line: 25 },
     ]);
     expect(parsed.problems).toEqual([
       {
         message:
-          "This APPROVED line is not in the form '-- APPROVED: <name> <YYYY-MM-DD> sha256:<64 hex digits>' with a real date, so it does not count as an approval.",
+          "This APPROVED line is not in the form '-- APPROVED: <name> <YYYY-MM-DD> sha256:<64 hex digits> for <file name>' with a real date, so it does not count as an approval.",
         line: 26,
       },
     ]);
+  });
+
+  it('reads the kind of reviewer and the file an approval is bound to; a line without the binding (earlier format) stays readable', () => {
+    const sum = 'ab'.repeat(32);
+    const text = [
+      '-- ============================================================================',
+      '-- Migration: x',
+      `-- APPROVED: alice 2025-10-09 sha256:${sum} for 2025-10-08_18_add_x.sql`,
+      `-- APPROVED: bot:review-assistant 2025-10-09 sha256:${sum} for 2025-10-08_18_add_x.sql`,
+      `-- APPROVED: bob 2025-10-09 sha256:${sum}`,
+      '-- ============================================================================',
+      'SELECT 1;',
+    ].join('\n');
+    const header = parseMigration({ path: '/x/2025-10-08_18_add_x.sql', relPath: 'migration_history/2025-10-08_18_add_x.sql', text }).header!;
+    expect(header.approvals.map((a) => [a.by, a.kind, a.boundTo])).toEqual([
+      ['alice', 'human', '2025-10-08_18_add_x.sql'],
+      ['bot:review-assistant', 'bot', '2025-10-08_18_add_x.sql'],
+      ['bob', 'human', undefined],
+    ]);
+    expect(header.problems ?? []).toEqual([]);
   });
 
   it('does not turn directive lines into sections', () => {
@@ -340,7 +361,7 @@ describe('execution records and approvals', () => {
   it('reads approvals anywhere in the header and lower-cases the checksum', () => {
     const checksum = 'AB'.repeat(32);
     const parsed = header(`-- APPROVED: dr.smith 2025-10-09 sha256:${checksum}`, '-- PROBLEM: x', '-- APPROVED: bob 2025-02-30 sha256:' + 'a'.repeat(64));
-    expect(parsed.approvals).toEqual([{ by: 'dr.smith', date: '2025-10-09', checksum: checksum.toLowerCase(), line: 2 }]);
+    expect(parsed.approvals).toEqual([{ by: 'dr.smith', kind: 'human', date: '2025-10-09', checksum: checksum.toLowerCase(), line: 2 }]);
     expect(parsed.problems?.map((problem) => problem.line)).toEqual([4]);
   });
 });

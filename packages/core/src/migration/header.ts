@@ -15,7 +15,8 @@
  *
  * Inside the block:
  *   checkboxes   `[ ]`, `[X]`, `[x]`, `[N/A]` (N/A in any case), anywhere;
- *   approvals    `-- APPROVED: <name> <YYYY-MM-DD> sha256:<64 hex>`, one per line;
+ *   approvals    `-- APPROVED: <name> <YYYY-MM-DD> sha256:<64 hex> for <file name>`, one per line
+ *                (`bot:<name>` for a review bot; lines written before the binding lack `for`);
  *   executions   in MIGRATION EXECUTED: `[X] <env> <YYYY-MM-DD> by <user> (<n> ms)`, or
  *                the hand-written `[X] Executed YYYY-MM-DD` (env `unrecorded`, by `unknown`);
  *   source of truth refs, in SOURCE OF TRUTH SCHEMA UPDATED: an optional checkbox, a
@@ -45,8 +46,10 @@ const SECTION_LINE = /^ ?([A-Za-z][A-Za-z0-9 /()&'-]*):([^]*)$/;
 const INDENTED = /^(?: {2,}|\t| \t)/;
 const LIST_ITEM = /^\s*(?:[-*\u2022](?:\s|$)|\[(?: |x|n\/a)\])/i;
 const CHECKBOX = /\[( |x|n\/a)\]/gi;
-const APPROVAL_VALUE = /^(\S+)\s+(\d{4}-\d{2}-\d{2})\s+sha256:([0-9a-fA-F]{64})$/;
+const APPROVAL_VALUE = /^(\S+)\s+(\d{4}-\d{2}-\d{2})\s+sha256:([0-9a-fA-F]{64})(?:\s+for\s+(\S+))?$/;
 const EXECUTED_BY_HAND = /^\s*Executed:?\s*(\d{4}-\d{2}-\d{2})/i;
+const RECORD_TOOL = /^\s*pgwarden\s+(\S+)/;
+const RECORD_HMAC = /\bhmac:([0-9a-fA-F]{64})\b/;
 const EXECUTION_RECORD = /^\s*(\S+)\s+(\d{4}-\d{2}-\d{2})\s+by\s+(\S+)(?:\s+\((\d+)\s*ms\))?/;
 
 export const SOURCE_OF_TRUTH_SECTION = 'SOURCE OF TRUTH SCHEMA UPDATED';
@@ -266,11 +269,13 @@ function parseApproval(entry: SectionEntry): Approval | HeaderProblem {
   const match = APPROVAL_VALUE.exec(entry.text.trim());
   if (!match || !isCalendarDate(match[2]!)) {
     return {
-      message: `This APPROVED line is not in the form '-- APPROVED: <name> <YYYY-MM-DD> sha256:<64 hex digits>' with a real date, so it does not count as an approval.`,
+      message: `This APPROVED line is not in the form '-- APPROVED: <name> <YYYY-MM-DD> sha256:<64 hex digits> for <file name>' with a real date, so it does not count as an approval.`,
       line: entry.line,
     };
   }
-  return { by: match[1]!, date: match[2]!, checksum: match[3]!.toLowerCase(), line: entry.line };
+  const approval: Approval = { by: match[1]!, kind: match[1]!.toLowerCase().startsWith('bot:') ? 'bot' : 'human', date: match[2]!, checksum: match[3]!.toLowerCase(), line: entry.line };
+  if (match[4] !== undefined) approval.boundTo = match[4];
+  return approval;
 }
 
 function parseExecutionRecords(entry: SectionEntry): ExecutionRecord[] {
@@ -289,6 +294,11 @@ function parseExecutionRecords(entry: SectionEntry): ExecutionRecord[] {
     if (!record) return;
     const execution: ExecutionRecord = { env: record[1]!, date: record[2]!, by: record[3]!, line: entry.line };
     if (record[4] !== undefined) execution.durationMs = Number(record[4]);
+    const rest = after.slice(record[0].length);
+    const tool = RECORD_TOOL.exec(rest);
+    if (tool) execution.toolVersion = tool[1]!;
+    const hmac = RECORD_HMAC.exec(rest);
+    if (hmac) execution.hmac = hmac[1]!.toLowerCase();
     records.push(execution);
   });
   return records;

@@ -29,7 +29,7 @@ describe('addApproval', () => {
       replaceOnce(template, `--   [ ] Not yet executed\n${RULE}`, `--   [ ] Not yet executed\n-- APPROVED: alice 2025-10-13 sha256:${CHECKSUM}\n${RULE}`),
     );
     const migration = parseText(approved);
-    expect(migration.header?.approvals).toEqual([{ by: 'alice', date: '2025-10-13', checksum: CHECKSUM, line: 19 }]);
+    expect(migration.header?.approvals).toEqual([{ by: 'alice', kind: 'human', date: '2025-10-13', checksum: CHECKSUM, line: 19 }]);
     expect(migration.checksum).toBe(parseText(template).checksum);
   });
 

@@ -33,6 +33,8 @@ export interface ApprovalInput {
   date: string;
   /** Hex SHA-256 of the migration (Migration.checksum). */
   checksum: string;
+  /** The file's base name (`2025-10-08_18_add_x.sql`): the approval binds version and name. */
+  fileName?: string;
 }
 
 export interface ExecutionInput {
@@ -43,6 +45,10 @@ export interface ExecutionInput {
   /** Who ran it, one token. */
   by: string;
   durationMs: number;
+  /** pgwarden version that ran it. */
+  toolVersion?: string;
+  /** Hex HMAC signing the record (see runner/record-signature.ts). */
+  hmac?: string;
 }
 
 /** Adds `-- APPROVED: <by> <date> sha256:<checksum>` before the closing rule, replacing an approval by the same reviewer. */
@@ -53,7 +59,8 @@ export function addApproval(text: string, approval: ApprovalInput): string {
     throw new Error(`The checksum must be 64 hexadecimal digits (a SHA-256), not '${approval.checksum}'.`);
   }
   const { location, header, lines } = readHeader(text, 'add an approval');
-  const content = `-- APPROVED: ${approval.by} ${approval.date} sha256:${approval.checksum.toLowerCase()}`;
+  if (approval.fileName !== undefined) requireToken(approval.fileName, 'file name');
+  const content = `-- APPROVED: ${approval.by} ${approval.date} sha256:${approval.checksum.toLowerCase()}${approval.fileName ? ` for ${approval.fileName}` : ''}`;
   const previous = header.approvals.filter((existing) => existing.by === approval.by);
   if (previous.length === 0) return applyEdits(text, [insertAtHeaderEnd(text, location, [content])]);
 
@@ -79,7 +86,11 @@ export function addExecutionRecord(text: string, execution: ExecutionInput): str
   if (!Number.isFinite(execution.durationMs) || execution.durationMs < 0) {
     throw new Error(`The duration must be a non-negative number of milliseconds, not ${execution.durationMs}.`);
   }
-  const record = `[X] ${execution.env} ${execution.date} by ${execution.by} (${Math.round(execution.durationMs)} ms)`;
+  if (execution.toolVersion !== undefined) requireToken(execution.toolVersion, 'pgwarden version');
+  if (execution.hmac !== undefined && !/^[0-9a-f]{64}$/.test(execution.hmac)) throw new Error(`The record signature must be 64 lower-case hexadecimal digits, not '${execution.hmac}'.`);
+  const record =
+    `[X] ${execution.env} ${execution.date} by ${execution.by} (${Math.round(execution.durationMs)} ms)` +
+    `${execution.toolVersion ? ` pgwarden ${execution.toolVersion}` : ''}${execution.hmac ? ` hmac:${execution.hmac}` : ''}`;
   const { location, header, lines } = readHeader(text, 'record an execution');
   const section = header.sections.find((candidate) => candidate.key === EXECUTED_SECTION);
 

@@ -63,7 +63,11 @@ export interface HeaderSection {
 }
 
 export interface Approval {
+  /** Reviewer as written, `bot:` prefix included for a review bot. */
   by: string;
+  kind: 'human' | 'bot';
+  /** `version/name` binding (`for 2025-10-08_18_add_x.sql`); absent on approvals written before it was added. */
+  boundTo?: string;
   date: string;
   /** Hex SHA-256 the approval was given for. */
   checksum: string;
@@ -76,6 +80,10 @@ export interface ExecutionRecord {
   date: string;
   by: string;
   durationMs?: number;
+  /** pgwarden version that ran it (`pgwarden 0.3.0` in the record). */
+  toolVersion?: string;
+  /** Hex HMAC-SHA256 signing the record, where the environment has a `recordKeyEnv` secret. */
+  hmac?: string;
   line: number;
 }
 

@@ -95,4 +95,21 @@ describe('checkboxes', () => {
     const text = `${header({ extra: '--   [ ] TypeScript types regenerated\n' })}${SQL}`;
     expect(await runRule(RULE, text)).toEqual([]);
   });
+
+  it('a record from an environment that does not record (an old local run) does not make the header complete; a recording one does', async () => {
+    const boxes = '--   [ ] TypeScript types updated (if applicable)';
+    const text = executed(boxes, '--   [X] local 2025-10-09 by maria (12 ms)').replace(/\n--   \[X\] staging [^\n]*/, '');
+    const environments = { local: {}, production: { urlEnv: 'PRODUCTION_DATABASE_URL', production: true } };
+    expect(await runRule(RULE, text, { config: { environments } })).toEqual([]);
+    // The same header with production's record: the open box is a forgotten step.
+    const recorded = executed(boxes).replace(/\n--   \[X\] staging [^\n]*/, '');
+    const findings = await runRule(RULE, recorded, { config: { environments } });
+    expect(findings.map((finding) => finding.message)).toEqual([
+      'open checkbox "[ ] TypeScript types updated (if applicable)" under DOWNSTREAM UPDATES in a migration executed on production 2025-10-09',
+    ]);
+    // An environment marked "record": false does not finalise either, even on a server.
+    const staging = executed(boxes, '--   [X] staging 2025-10-09 by maria (12 ms)').replace(/\n--   \[X\] staging 2025-10-08[^\n]*/, '');
+    const noRecord = { local: {}, staging: { urlEnv: 'STAGING_DATABASE_URL', record: false } };
+    expect(await runRule(RULE, staging, { config: { environments: noRecord } })).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { recordsExecutions } from '../config/load.js';
 import { iterateLines } from '../migration/lines.js';
 import type { SourceRange } from '../sql/types.js';
 import { describeExecutions } from './support/executions.js';
@@ -52,8 +53,14 @@ export const rule: Rule = {
       }
     }
 
-    if (header.executions.length === 0) return;
-    const executed = describeExecutions(header.executions);
+    // Complete only from a recording environment's record: a record naming a configured
+    // environment that does not record (an old local run) does not finalise the header.
+    const executions = header.executions.filter((execution) => {
+      const environment = context.config.environments[execution.env];
+      return !environment || recordsExecutions(environment);
+    });
+    if (executions.length === 0) return;
+    const executed = describeExecutions(executions);
     const open = header.checkboxes.filter((box) => box.state === 'open');
     open.forEach((box, index) => {
       const line = sourceLine(text, box.line);

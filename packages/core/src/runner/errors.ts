@@ -5,6 +5,7 @@ export type RunnerErrorKind =
   | 'history-layout'
   | 'invalid-config'
   | 'repair'
+  | 'rollback'
   | 'migration-failed'
   | 'lock-lost';
 

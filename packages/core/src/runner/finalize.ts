@@ -10,6 +10,7 @@ import { addExecutionRecord, parseMigration, removeStaleTempFiles, writeFileAtom
 import type { Migration } from '../migration/types.js';
 import type { HistoryRow } from './history.js';
 import { keyOf } from './ordering.js';
+import { signRecord } from './record-signature.js';
 
 export interface ExecutionStamp {
   env: string;
@@ -17,6 +18,10 @@ export interface ExecutionStamp {
   date: string;
   by: string;
   durationMs: number;
+  /** pgwarden version that ran it. */
+  toolVersion?: string;
+  /** The environment's record secret: the record is then signed (record-signature.ts). */
+  recordKey?: string;
 }
 
 export type FinalizeOutcome = { written: true } | { written: false; reason: string };
@@ -39,7 +44,18 @@ export async function finalizeHeader(migration: Migration, stamp: ExecutionStamp
   }
   let next: string;
   try {
-    next = addExecutionRecord(text, { env: stamp.env, date: stamp.date, by: stamp.by, durationMs: Math.round(stamp.durationMs) });
+    const hmac =
+      stamp.recordKey && migration.name.version
+        ? signRecord(stamp.recordKey, { env: stamp.env, version: migration.name.version, checksum: migration.checksum, date: stamp.date, by: stamp.by })
+        : undefined;
+    next = addExecutionRecord(text, {
+      env: stamp.env,
+      date: stamp.date,
+      by: stamp.by,
+      durationMs: Math.round(stamp.durationMs),
+      toolVersion: stamp.toolVersion,
+      hmac,
+    });
   } catch (err) {
     return { written: false, reason: `${migration.relPath}: execution record not written: ${(err as Error).message}` };
   }
@@ -75,6 +91,7 @@ export async function reconcileExecutionRecords(
   history: readonly HistoryRow[],
   migrations: readonly Migration[],
   envName: string,
+  sign: { recordKey?: string } = {},
 ): Promise<ReconcileOutcome> {
   const outcome: ReconcileOutcome = { written: [], removedTempFiles: [], warnings: [] };
   for (const dir of new Set(migrations.map((m) => dirname(m.path)))) {
@@ -91,6 +108,8 @@ export async function reconcileExecutionRecords(
       date: localDate(row.finishedAt ?? row.startedAt),
       by: row.appliedBy,
       durationMs: row.durationMs ?? 0,
+      toolVersion: row.toolVersion ?? undefined,
+      recordKey: sign.recordKey,
     });
     if (result.written) outcome.written.push(migration.relPath);
     else outcome.warnings.push(result.reason);

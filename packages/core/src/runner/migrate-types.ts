@@ -2,7 +2,7 @@ import type { EnvironmentConfig, PgwardenConfig } from '../config/types.js';
 import type { Database, DbSession } from '../db/types.js';
 import type { Migration } from '../migration/types.js';
 import type { MigrationRef } from './ordering.js';
-import type { LintGate, Refusal } from './plan.js';
+import type { ApprovalVerifier, LintGate, Refusal } from './plan.js';
 
 export type RunnerSettings = Pick<PgwardenConfig, 'lockTimeout' | 'statementTimeout' | 'lockRetries' | 'advisoryLockTimeoutMs'>;
 
@@ -23,6 +23,12 @@ export interface MigrateOptions {
   allowOutOfOrder?: boolean;
   /** Write the execution record into each applied file's header (the CLI's default; --no-finalize turns it off). */
   finalize?: boolean;
+  /** Checks approvals against git where the environment's `approvals.verify` asks for it. */
+  verifyApprovals?: ApprovalVerifier;
+  /** The environment's record secret (`recordKeyEnv`): execution records are then signed. */
+  recordKey?: string;
+  /** Secrets (by environment) of the environments in `requires` that sign their records. */
+  recordKeys?: Readonly<Record<string, string>>;
   /** Recorded in the history and the header; default: the OS user. */
   appliedBy?: string;
   toolVersion?: string;
@@ -73,6 +79,11 @@ export interface SkippedMigration extends MigrationRef {
   reason: 'dry-run' | 'after-target' | 'earlier-failure' | 'lock-lost';
 }
 
+export interface BlockedMigration extends MigrationRef {
+  /** Workspace-relative paths of the refused files that hold it back (empty: a refusal of the whole run). */
+  by: string[];
+}
+
 export interface PlannedRef extends MigrationRef {
   noTransaction: boolean;
   /** Statements a previous interrupted run already executed. */
@@ -88,6 +99,8 @@ export interface MigrateResult {
   dryRun: boolean;
   /** Gate problems; when any, nothing ran. */
   refused: Refusal[];
+  /** Pending files that pass every gate but did not run (or would not) because others were refused. */
+  blocked: BlockedMigration[];
   /** What the run set out to apply, in order (for --dry-run: what would run). */
   planned: PlannedRef[];
   applied: AppliedMigration[];

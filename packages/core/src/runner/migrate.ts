@@ -88,7 +88,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     if (result.refused.length > 0) return done();
 
     if (options.finalize) {
-      const reconciled = await reconcileExecutionRecords(history, options.migrations, options.envName);
+      const reconciled = await reconcileExecutionRecords(history, options.migrations, options.envName, { recordKey: options.recordKey });
       result.reconciled = reconciled.written;
       result.removedTempFiles = reconciled.removedTempFiles;
       result.warnings.push(...reconciled.warnings);
@@ -165,6 +165,8 @@ async function applyOne(
         date: localDate(),
         by: ctx.appliedBy,
         durationMs: outcome.durationMs,
+        toolVersion: ctx.toolVersion,
+        recordKey: options.recordKey,
       });
       finalized = written.written;
       if (!written.written) result.warnings.push(written.reason);
@@ -264,6 +266,7 @@ function emptyResult(database: string, envName: string, dryRunOnly: boolean): Mi
     skipped: [],
     alreadyApplied: 0,
     warnings: [],
+    blocked: [],
     reconciled: [],
     removedTempFiles: [],
     durationMs: 0,
@@ -326,6 +329,8 @@ function makePlan(options: DryRunOptions, history: readonly HistoryRow[]): Promi
     lintErrors: options.lintErrors,
     to: options.to,
     allowOutOfOrder: options.allowOutOfOrder,
+    recordKeys: options.recordKeys,
+    verifyApprovals: options.verifyApprovals,
   });
 }
 
@@ -335,6 +340,12 @@ function describePlan(plan: Plan, result: MigrateResult): void {
   result.planned = plan.pending.map(
     (p): PlannedRef => ({ ...p.ref, noTransaction: p.migration.directives.noTransaction, resumeFrom: p.resumeFrom }),
   );
+  // A refusal stops the whole run: the pending files that passed every gate are held back by it.
+  if (plan.refusals.length > 0) {
+    const refusedPaths = new Set(plan.refusals.map((r) => r.relPath));
+    const by = [...new Set(plan.refusals.filter((r) => r.relPath !== '').map((r) => r.relPath))];
+    result.blocked = result.planned.filter((p) => !refusedPaths.has(p.relPath)).map((p) => ({ version: p.version, name: p.name, relPath: p.relPath, by }));
+  }
 }
 
 function skip(result: MigrateResult, emit: (e: MigrateEvent) => void, ref: PlannedRef | ReturnType<typeof refOf>, reason: SkippedMigration['reason']): void {

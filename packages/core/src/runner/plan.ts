@@ -8,7 +8,10 @@
 import type { EnvironmentConfig } from '../config/types.js';
 import type { DatabaseKind } from '../db/types.js';
 import type { Migration } from '../migration/types.js';
-import { approvalProblem, approvalState, promotionProblem, requiredApprovals } from './approvals.js';
+import { approvalRequirement } from '../config/load.js';
+import type { ApprovalVerification } from '../config/types.js';
+import type { Approval } from '../migration/types.js';
+import { approvalProblem, approvalState, promotionProblem } from './approvals.js';
 import type { HistoryRow } from './history.js';
 import { checkIntegrity } from './integrity.js';
 import { compareKeys, compareVersions, keyOf, refOf, sortForExecution, type MigrationRef } from './ordering.js';
@@ -62,6 +65,8 @@ export interface Plan {
   refusals: Refusal[];
 }
 
+export type ApprovalVerifier = (migration: Migration, approvals: readonly Approval[], verify: Exclude<ApprovalVerification, 'none'>) => Promise<ReadonlyMap<number, string>>;
+
 export interface PlanInput {
   migrations: readonly Migration[];
   history: readonly HistoryRow[];
@@ -71,6 +76,14 @@ export interface PlanInput {
   lintErrors?: LintGate;
   to?: string;
   allowOutOfOrder?: boolean;
+  /**
+   * Checks approvals against git (environments with `verify: "git"` or `"git-signed"`): the
+   * reason each failing approval does not count, by its header line. Without it such an
+   * environment refuses every migration (nothing was verified).
+   */
+  verifyApprovals?: ApprovalVerifier;
+  /** Secrets of the required environments that sign their records: their records must verify. */
+  recordKeys?: Readonly<Record<string, string>>;
 }
 
 export async function buildPlan(input: PlanInput): Promise<Plan> {
@@ -117,7 +130,7 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
   const candidates = pendingAll.filter(inTarget);
   const afterTarget = pendingAll.filter((m) => !inTarget(m));
 
-  const required = requiredApprovals(input.environment, input.dbKind);
+  const requirement = approvalRequirement(input.environment, input.dbKind);
   const pending: PlannedMigration[] = [];
   for (const m of candidates) {
     const ref = refOf(m);
@@ -136,10 +149,18 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
       refuse('lint', m, `${m.relPath}: has lint errors, fix them first: ${lint.join('; ')}`);
     }
 
-    const approval = approvalProblem(m, approvalState(m, required), input.envName);
+    // Git verification only where the environment asks for it, and only for the approvals that would count.
+    const candidatesOf = approvalState(m, requirement);
+    const rejected: ReadonlyMap<number, string> =
+      requirement.verify === 'none' || candidatesOf.valid.length === 0
+        ? new Map()
+        : input.verifyApprovals
+          ? await input.verifyApprovals(m, candidatesOf.valid, requirement.verify)
+          : new Map(candidatesOf.valid.map((a) => [a.line, `the approval by ${a.by} could not be verified against git (this run has no git verifier)`]));
+    const approval = approvalProblem(m, approvalState(m, requirement, rejected), input.envName);
     if (approval) refuse('approval', m, approval);
 
-    const promotion = promotionProblem(m, input.environment, input.envName);
+    const promotion = promotionProblem(m, input.environment, input.envName, input.recordKeys);
     if (promotion) refuse('promotion', m, promotion);
 
     const planned: PlannedMigration = { migration: m, ref, previous, resumeFrom: 0 };

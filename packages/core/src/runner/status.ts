@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import type { Database, DatabaseKind } from '../db/types.js';
 import { parseFileName } from '../migration/file-name.js';
 import type { Migration } from '../migration/types.js';
+import { approvalRequirement } from '../config/load.js';
 import { approvalState, requiredApprovals } from './approvals.js';
 import { readHistory, type HistoryRow } from './history.js';
 import { findLockHolder } from './lock.js';
@@ -83,6 +84,8 @@ export function statusRows(
   migrations: readonly Migration[],
   env: StatusEnvironment & StatusOptions & { kind: DatabaseKind; runnerActive?: boolean },
 ): StatusRow[] {
+  // The environment's requirement as the gate reads it (kinds, bound approvals), without git verification.
+  const requirement = approvalRequirement(env.config, env.kind);
   const required = requiredApprovals(env.config, env.kind);
   const rows = new Map(history.map((r) => [keyOf(r), r]));
   const out: StatusRow[] = [];
@@ -91,7 +94,7 @@ export function statusRows(
     const ref = refOf(m);
     const row = ref.version ? rows.get(keyOf(ref)) : undefined;
     if (row) rows.delete(keyOf(ref));
-    const approvals = approvalState(m, required);
+    const approvals = approvalState(m, requirement);
     out.push({
       version: ref.version,
       name: ref.name,

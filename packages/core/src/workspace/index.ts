@@ -7,3 +7,5 @@ export * from './report.js';
 export * from './baseline.js';
 export * from './changed-files.js';
 export * from './status-target.js';
+export * from './approval-git.js';
+export * from './rollback-target.js';

@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ConfigError, recordsExecutions } from '../config/load.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { embeddedDatabaseExists } from '../db/index.js';
 import { openDatabase } from '../db/open.js';
@@ -7,6 +10,7 @@ import type { Migration } from '../migration/types.js';
 import { dryRun, migrate } from '../runner/migrate.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult } from '../runner/migrate-types.js';
 import { presetStep } from '../shadow/presets.js';
+import { gitApprovalVerifier } from './approval-git.js';
 import { currentUser } from './current-user.js';
 import type { DatabaseTarget } from './target.js';
 
@@ -19,8 +23,13 @@ export interface MigrateTargetOptions {
   dryRun?: boolean;
   to?: string;
   allowOutOfOrder?: boolean;
-  /** Write execution records into headers (default true). */
+  /**
+   * Write execution records into headers where the environment records (default true); false
+   * writes none anywhere. An environment that does not record never has a tracked file written.
+   */
   finalize?: boolean;
+  /** Where the record secrets are read (default: process.env). */
+  variables?: NodeJS.ProcessEnv;
   /** Default: currentUser(). */
   appliedBy?: string;
   toolVersion?: string;
@@ -29,9 +38,60 @@ export interface MigrateTargetOptions {
   onProgress?: (event: MigrateEvent) => void;
 }
 
+/** Whether a run on this target writes execution records: a server environment that records (never the embedded database). */
+export function recordsHere(target: DatabaseTarget): boolean {
+  return target.url !== undefined && recordsExecutions(target.environment);
+}
+
+/**
+ * The record secrets a run needs: its own environment's (to sign what it writes) and those of the
+ * environments it requires (to verify their records). A named secret that is not set is an error
+ * naming the variable: signing or verifying silently without it would defeat the point.
+ */
+function recordKeys(
+  config: PgwardenConfig,
+  target: DatabaseTarget,
+  recording: boolean,
+  variables: NodeJS.ProcessEnv,
+): { own?: string; required: Record<string, string> } {
+  const read = (envName: string, why: string): string | undefined => {
+    const name = config.environments[envName]?.recordKeyEnv;
+    if (!name) return undefined;
+    const value = variables[name];
+    if (!value) {
+      throw new ConfigError(`environment "${envName}" signs its execution records with the secret in ${name}, which is not set: set ${name} to ${why}`, config.configPath, `environments.${envName}.recordKeyEnv`);
+    }
+    return value;
+  };
+  const required: Record<string, string> = {};
+  for (const envName of target.environment.requires ?? []) {
+    const key = read(envName, `verify the ${envName} records that ${target.envName} requires`);
+    if (key !== undefined) required[envName] = key;
+  }
+  return { own: recording ? read(target.envName, 'sign the records of this run') : undefined, required };
+}
+
 /** Opens a command's target database; the embedded one lives under the config's embeddedDir. */
 export function openTarget(target: DatabaseTarget): Promise<Database> {
+  if (!target.url) ignoreOwnFolder(target.embeddedDir);
   return openDatabase(target.url ? { url: target.url } : { embeddedDir: target.embeddedDir });
+}
+
+/**
+ * A local run changes no file git sees: when the embedded database lives in pgwarden's own
+ * `.pgwarden/` folder, that folder gets a `.gitignore` of `*` (as virtualenvs do), so a clone
+ * without `.pgwarden/` in its own .gitignore stays clean too.
+ */
+function ignoreOwnFolder(embeddedDir: string): void {
+  for (let dir = dirname(embeddedDir); dir !== dirname(dir); dir = dirname(dir)) {
+    if (basename(dir) !== '.pgwarden') continue;
+    const ignore = join(dir, '.gitignore');
+    if (!existsSync(ignore)) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(ignore, '# written by pgwarden: the embedded database is local to this machine\n*\n');
+    }
+    return;
+  }
 }
 
 /**
@@ -44,6 +104,8 @@ export async function migrateTarget(options: MigrateTargetOptions): Promise<Migr
   const { config, target } = options;
   const preset = options.preset ?? config.preset;
   const dry = Boolean(options.dryRun);
+  const recording = recordsHere(target) && options.finalize !== false;
+  const keys = recordKeys(config, target, recording, options.variables ?? process.env);
   const common: Omit<MigrateOptions, 'db'> = {
     migrations: options.migrations,
     envName: target.envName,
@@ -53,7 +115,10 @@ export async function migrateTarget(options: MigrateTargetOptions): Promise<Migr
     dryRun: dry,
     to: options.to,
     allowOutOfOrder: Boolean(options.allowOutOfOrder),
-    finalize: options.finalize ?? true,
+    finalize: recording,
+    verifyApprovals: gitApprovalVerifier(config.reviewers),
+    recordKey: keys.own,
+    recordKeys: keys.required,
     appliedBy: options.appliedBy ?? currentUser(),
     toolVersion: options.toolVersion,
     onProgress: options.onProgress,

@@ -39,17 +39,35 @@ export function migrateEventLine(event: MigrateEvent): ReportLine | undefined {
   }
 }
 
-/** Refusals, warnings, the dry-run plan and the one-line summary of a `migrate` run. */
-export function migrateResultLines(result: MigrateResult): ReportLine[] {
+export interface MigrateReportOptions {
+  /** `--dry-run --sql`: the SQL a file would run (its body), by workspace-relative path. */
+  sqlOf?: (relPath: string) => string | undefined;
+}
+
+/**
+ * Refusals, blocked files, warnings, the dry-run plan and the one-line summary of a `migrate` run.
+ * Each file gets one verdict: refused, blocked (passes its gates, held back by a refusal) or
+ * would apply.
+ */
+export function migrateResultLines(result: MigrateResult, options: MigrateReportOptions = {}): ReportLine[] {
   const lines: ReportLine[] = [];
   for (const refusal of result.refused) lines.push({ stream: 'err', text: `  refused  ${refusal.message}` });
+  for (const blocked of result.blocked) {
+    const by = blocked.by.length === 0 ? 'the refusal above' : blocked.by.length <= 3 ? blocked.by.join(', ') : `${blocked.by.slice(0, 3).join(', ')} and ${blocked.by.length - 3} more`;
+    lines.push({
+      stream: 'out',
+      text: `  blocked  ${blocked.relPath}: passes its gates, but ${result.dryRun ? 'would not run' : 'did not run'}: nothing runs while ${by} ${blocked.by.length === 1 ? 'is' : 'are'} refused (fix ${blocked.by.length === 1 ? 'it' : 'them'}, or pass --to VERSION to stop before)`,
+    });
+  }
   if (result.aborted) lines.push({ stream: 'err', text: `  stopped  ${result.aborted}` });
   for (const file of result.reconciled) lines.push({ stream: 'out', text: `  recorded ${file}: execution record of an earlier run written` });
   for (const warning of result.warnings) lines.push({ stream: 'err', text: `  warning  ${warning}` });
-  if (result.dryRun) {
+  if (result.dryRun && result.refused.length === 0) {
     for (const planned of result.planned) {
       const notes = `${planned.noTransaction ? '  (no-transaction)' : ''}${planned.resumeFrom ? `  (resume after statement ${planned.resumeFrom})` : ''}`;
       lines.push({ stream: 'out', text: `  would apply  ${planned.name}${notes}` });
+      const sql = options.sqlOf?.(planned.relPath);
+      if (sql !== undefined) lines.push({ stream: 'out', text: `-- ${planned.relPath}\n${sql.replace(/^\n+/, '').replace(/\s+$/, '')}\n` });
     }
   }
   const summary = [
@@ -57,6 +75,7 @@ export function migrateResultLines(result: MigrateResult): ReportLine[] {
     `${result.alreadyApplied} already applied`,
     result.failed.length ? `${result.failed.length} failed` : '',
     result.refused.length ? `${result.refused.length} refused` : '',
+    result.blocked.length ? `${result.blocked.length} blocked` : '',
     result.dryRun ? `${result.planned.length} pending` : '',
   ]
     .filter(Boolean)

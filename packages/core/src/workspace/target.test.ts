@@ -84,11 +84,34 @@ describe('resolveTarget', () => {
   it('an unset (or empty) URL variable is a ConfigError naming the variable and the environment', () => {
     const error = thrown(() => resolveTarget(config(), { env: 'production' }, {}));
     expect(error.message).toBe(
-      `${CONFIG_PATH}: environment "production" reads its database URL from PROD_DATABASE_URL, which is not set (or pass --database-url)`,
+      `${CONFIG_PATH}: environment "production" reads its database URL from PROD_DATABASE_URL, which is not set: set PROD_DATABASE_URL (or pass --database-url)`,
     );
     expect(error.file).toBe(CONFIG_PATH);
     expect(error.key).toBe('environments.production.urlEnv');
     expect(thrown(() => resolveTarget(config(), { env: 'production' }, { PROD_DATABASE_URL: '' })).message).toContain('PROD_DATABASE_URL');
+  });
+
+  it('the target decides the gates: a bare --database-url equal to another environment\'s database is refused; near misses pass', () => {
+    const variables = { PROD_DATABASE_URL: 'postgres://app:secret@db.internal:5432/clinic', STAGING_DATABASE_URL: 'postgres://app@localhost/clinic' };
+    for (const same of ['postgres://other@db.internal/clinic', 'postgresql://app:secret@DB.internal:5432/clinic?sslmode=require']) {
+      const error = thrown(() => resolveTarget(config(), { databaseUrl: same }, variables));
+      expect(error.message).toBe('--database-url points at the database of environment "production" (PROD_DATABASE_URL): pass --env production so that its gates apply');
+      expect(error.message).not.toContain('secret');
+    }
+    // localhost, 127.0.0.1 and ::1 are one host.
+    expect(thrown(() => resolveTarget(config(), { databaseUrl: 'postgres://postgres@127.0.0.1:5432/clinic' }, variables)).message).toContain('environment "staging"');
+    // Near misses: another database, another port, another host.
+    for (const other of ['postgres://app@db.internal:5432/clinic_copy', 'postgres://app@db.internal:6543/clinic', 'postgres://app@db2.internal:5432/clinic']) {
+      expect(resolveTarget(config(), { databaseUrl: other }, variables).url).toBe(other);
+    }
+    // With --env the user chose the gates; the default environment's own URL is no other environment.
+    expect(resolveTarget(config(), { env: 'production', databaseUrl: variables.PROD_DATABASE_URL }, variables).envName).toBe('production');
+    // An unset variable of the other environment compares with nothing.
+    expect(resolveTarget(config(), { databaseUrl: 'postgres://app@db.internal/clinic' }, {}).envName).toBe('local');
+  });
+
+  it('an empty --database-url is an error, never the embedded database', () => {
+    for (const empty of ['', ' ']) expect(thrown(() => resolveTarget(config(), { databaseUrl: empty }, {})).message).toContain('--database-url is empty (an unset variable?)');
   });
 
   it('an unknown environment is a ConfigError listing the configured ones', () => {

@@ -27,11 +27,16 @@ export function resolveTarget(
     throw new ConfigError(`unknown environment "${envName}" (configured: ${known})`, config.configPath, 'environments');
   }
   let url = options.databaseUrl;
+  if (url !== undefined && url.trim() === '') {
+    // An unset CI variable: never fall back to the embedded database (or the environment's URL).
+    throw new ConfigError('--database-url is empty (an unset variable?): pass a postgres:// URL, or leave --database-url out to use the environment\'s own');
+  }
+  if (url !== undefined && options.env === undefined) assertNotAnotherEnvironment(config, url, variables);
   if (!url && environment.urlEnv) {
     url = variables[environment.urlEnv];
     if (!url) {
       throw new ConfigError(
-        `environment "${envName}" reads its database URL from ${environment.urlEnv}, which is not set (or pass --database-url)`,
+        `environment "${envName}" reads its database URL from ${environment.urlEnv}, which is not set: set ${environment.urlEnv} (or pass --database-url)`,
         config.configPath,
         `environments.${envName}.urlEnv`,
       );
@@ -40,6 +45,42 @@ export function resolveTarget(
   const embeddedDir = resolve(config.root, config.embeddedDir);
   if (!url) assertInsideWorkspace(config, embeddedDir);
   return { envName, environment, url, embeddedDir };
+}
+
+/**
+ * The target decides the gates: a bare --database-url is checked with the default environment's
+ * gates, so it must not be the database of another configured environment (say production,
+ * whose approvals and promotion order would then be skipped). Compared by host, port and database.
+ */
+function assertNotAnotherEnvironment(config: PgwardenConfig, url: string, variables: NodeJS.ProcessEnv): void {
+  const wanted = databaseIdentity(url);
+  if (!wanted) return;
+  for (const [name, environment] of Object.entries(config.environments)) {
+    if (name === config.defaultEnv || !environment.urlEnv) continue;
+    const theirs = variables[environment.urlEnv];
+    if (theirs && databaseIdentity(theirs) === wanted) {
+      throw new ConfigError(
+        `--database-url points at the database of environment "${name}" (${environment.urlEnv}): pass --env ${name} so that its gates apply`,
+      );
+    }
+  }
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** `host:port/database` of a postgres URL (loopback names folded together), or undefined when it does not parse. */
+export function databaseIdentity(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const host = decodeURIComponent(parsed.hostname || parsed.searchParams.get('host') || 'localhost').toLowerCase();
+  const port = parsed.port || parsed.searchParams.get('port') || '5432';
+  // Postgres connects to the database named after the user when the URL names none.
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username) || 'postgres';
+  return `${LOOPBACK.has(host) ? 'localhost' : host}:${port}/${database}`;
 }
 
 /** The embedded database is the workspace's own: never created or opened outside it (e.g. under /etc). */
