@@ -98,7 +98,8 @@ SELECT json_build_object(
       'expression', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),
       'collation', CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN (SELECT cn.nspname || '.' || co.collname
           FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END,
-      'comment', ds.description)), '[]')
+      'comment', ds.description,
+      'updatable', CASE WHEN r.relkind = 'v' THEN pg_catalog.pg_column_is_updatable(a.attrelid, a.attnum, false) END)), '[]')
     FROM pg_catalog.pg_attribute a
     JOIN rels r ON r.oid = a.attrelid AND r.relkind <> 'S'
     JOIN pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
@@ -140,10 +141,12 @@ SELECT json_build_object(
   'functions', (SELECT coalesce(json_agg(json_build_object(
       'schema', n.nspname, 'name', p.proname, 'prokind', p.prokind,
       'identityArguments', pg_catalog.pg_get_function_identity_arguments(p.oid),
-      'arguments', (SELECT coalesce(json_agg(json_build_array(coalesce(p.proargnames[x.i], ''), pg_catalog.format_type(x.t, NULL), coalesce(p.proargmodes[x.i], 'i')) ORDER BY x.i), '[]')
-          FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY x(t, i)),
+      'arguments', (SELECT coalesce(json_agg(json_build_array(coalesce(p.proargnames[x.i], ''), pg_catalog.format_type(x.t, NULL), coalesce(p.proargmodes[x.i], 'i'),
+            an.nspname || '.' || at.typname) ORDER BY x.i), '[]')
+          FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY x(t, i)
+          LEFT JOIN pg_catalog.pg_type at ON at.oid = x.t LEFT JOIN pg_catalog.pg_namespace an ON an.oid = at.typnamespace),
       'defaults', p.pronargdefaults,
-      'returns', pg_catalog.pg_get_function_result(p.oid), 'returnsSet', p.proretset,
+      'returns', pg_catalog.pg_get_function_result(p.oid), 'returnsSet', p.proretset, 'rows', CASE WHEN p.proretset THEN p.prorows END,
       'returnTypeName', (SELECT rn.nspname || '.' || rt.typname FROM pg_catalog.pg_type rt JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.typnamespace WHERE rt.oid = p.prorettype),
       'language', l.lanname, 'volatility', p.provolatile, 'securityDefiner', p.prosecdef, 'strict', p.proisstrict,
       'config', p.proconfig,

@@ -86,6 +86,7 @@ interface RawSnapshot {
     expression: string | null;
     collation: string | null;
     comment: string | null;
+    updatable: boolean | null;
   }[];
   constraints: {
     rel: number;
@@ -117,10 +118,12 @@ interface RawSnapshot {
     name: string;
     prokind: string;
     identityArguments: string;
-    arguments: [string, string, string][];
+    /** name, format_type, proargmodes letter, schema-qualified type name */
+    arguments: [string, string, string, string][];
     defaults: number;
     returns: string | null;
     returnsSet: boolean;
+    rows: number | null;
     returnTypeName: string;
     language: string;
     volatility: string;
@@ -244,6 +247,7 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
           ...optional('generated', generated),
           ...optional('collation', column.collation),
           ...optional('comment', column.comment),
+          ...optional('updatable', column.updatable),
         } satisfies ColumnInfo;
       });
 
@@ -356,10 +360,10 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
     const inputs = fn.arguments.filter(([, , mode]) => mode === 'i' || mode === 'b' || mode === 'v');
     const firstDefault = inputs.length - fn.defaults;
     let inputIndex = 0;
-    const args = fn.arguments.map(([name, type, mode]): FunctionArgument => {
+    const args = fn.arguments.map(([name, type, mode, typeName]): FunctionArgument => {
       const isInput = mode === 'i' || mode === 'b' || mode === 'v';
       const hasDefault = isInput && inputIndex++ >= firstDefault;
-      return { name, type, mode: ARGUMENT_MODES[mode] ?? 'in', hasDefault };
+      return { name, type, mode: ARGUMENT_MODES[mode] ?? 'in', hasDefault, typeName };
     });
     return {
       key: functionKey(fn.schema, fn.name, inputs.map(([, type]) => type)),
@@ -371,6 +375,7 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
       returns: fn.returns ?? 'void',
       returnsSet: fn.returnsSet,
       returnTypeName: fn.returnTypeName,
+      ...optional('rows', fn.rows),
       language: fn.language,
       volatility: VOLATILITIES[fn.volatility] ?? 'volatile',
       securityDefiner: fn.securityDefiner,
