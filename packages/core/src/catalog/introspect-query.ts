@@ -52,23 +52,12 @@ index_columns AS (
   WHERE k.i <= x.indnkeyatts
   GROUP BY x.indexrelid
 ),
-procs AS (
-  SELECT p.* FROM pg_catalog.pg_proc p JOIN ns n ON n.oid = p.pronamespace
-  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_catalog.pg_proc'::regclass AND m.objid = p.oid)
-),
-function_arguments AS (
-  SELECT p.oid, json_agg(json_build_array(coalesce(p.proargnames[x.i], ''), pg_catalog.format_type(x.t, NULL), coalesce(p.proargmodes[x.i], 'i'),
-      an.nspname || '.' || at.typname) ORDER BY x.i) AS list
-  FROM procs p CROSS JOIN LATERAL unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY x(t, i)
-  LEFT JOIN pg_catalog.pg_type at ON at.oid = x.t LEFT JOIN pg_catalog.pg_namespace an ON an.oid = at.typnamespace
-  GROUP BY p.oid
-),
 grants AS (
   SELECT acl.oid, json_agg(json_build_array(CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END, a.privilege_type)) AS list
   FROM (
     SELECT r.oid, coalesce(r.relacl, pg_catalog.acldefault(CASE WHEN r.relkind = 'S' THEN 's' ELSE 'r' END::"char", r.relowner)) AS acl FROM rels r
     UNION ALL SELECT n.oid, coalesce(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner)) FROM ns n
-    UNION ALL SELECT p.oid, coalesce(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner)) FROM procs p
+    UNION ALL SELECT p.oid, coalesce(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner)) FROM pg_catalog.pg_proc p JOIN ns n ON n.oid = p.pronamespace
   ) acl, LATERAL pg_catalog.aclexplode(acl.acl) a
   GROUP BY acl.oid
 )
@@ -152,7 +141,8 @@ SELECT json_build_object(
   'functions', (SELECT coalesce(json_agg(json_build_object(
       'schema', n.nspname, 'name', p.proname, 'prokind', p.prokind,
       'identityArguments', pg_catalog.pg_get_function_identity_arguments(p.oid),
-      'arguments', coalesce(fa.list, '[]'),
+      'arguments', (SELECT coalesce(json_agg(json_build_array(coalesce(p.proargnames[x.i], ''), pg_catalog.format_type(x.t, NULL), coalesce(p.proargmodes[x.i], 'i'), x.t) ORDER BY x.i), '[]')
+          FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY x(t, i)),
       'defaults', p.pronargdefaults,
       'returns', pg_catalog.pg_get_function_result(p.oid), 'returnsSet', p.proretset, 'rows', CASE WHEN p.proretset THEN p.prorows END,
       'returnTypeName', (SELECT rn.nspname || '.' || rt.typname FROM pg_catalog.pg_type rt JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.typnamespace WHERE rt.oid = p.prorettype),
@@ -161,10 +151,15 @@ SELECT json_build_object(
       'bodyHash', encode(sha256(convert_to(coalesce(pg_catalog.pg_get_function_sqlbody(p.oid), p.prosrc, ''), 'UTF8')), 'hex'),
       'owner', pg_catalog.pg_get_userbyid(p.proowner), 'comment', ds.description,
       'grants', g.list)), '[]')
-    FROM procs p JOIN ns n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-    LEFT JOIN function_arguments fa ON fa.oid = p.oid
+    FROM pg_catalog.pg_proc p JOIN ns n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
     LEFT JOIN grants g ON g.oid = p.oid
-    LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::regclass AND ds.objsubid = 0),
+    LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::regclass AND ds.objsubid = 0
+    WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_catalog.pg_proc'::regclass AND m.objid = p.oid)),
+  -- Schema-qualified names of the argument types, keyed by oid: one uncorrelated pass (a join inside
+  -- each function's argument sub-select rebuilt a hash of pg_type per function).
+  'argumentTypes', (SELECT coalesce(json_agg(json_build_array(t.oid, tn.nspname || '.' || t.typname)), '[]')
+    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+    WHERE t.oid IN (SELECT unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) FROM pg_catalog.pg_proc p JOIN ns n ON n.oid = p.pronamespace)),
   'types', (SELECT coalesce(json_agg(json_build_object(
       'typ', t.oid, 'schema', n.nspname, 'name', t.typname, 'typtype', t.typtype,
       'comment', ds.description,

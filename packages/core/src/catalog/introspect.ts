@@ -113,13 +113,14 @@ interface RawSnapshot {
   }[];
   triggers: { rel: number; name: string; definition: string; functionSchema: string; functionName: string; functionArguments: string[]; enabled: boolean }[];
   policies: { rel: number; name: string; command: string; permissive: boolean; roles: string[] | null; using: string | null; withCheck: string | null }[];
+  argumentTypes: [number, string][];
   functions: {
     schema: string;
     name: string;
     prokind: string;
     identityArguments: string;
-    /** name, format_type, proargmodes letter, schema-qualified type name */
-    arguments: [string, string, string, string][];
+    /** name, format_type, proargmodes letter, type oid (a key into argumentTypes) */
+    arguments: [string, string, string, number][];
     defaults: number;
     returns: string | null;
     returnsSet: boolean;
@@ -356,14 +357,15 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
     }
   }
 
+  const argumentTypeNames = new Map(raw.argumentTypes);
   const functions: FunctionInfo[] = raw.functions.map((fn) => {
     const inputs = fn.arguments.filter(([, , mode]) => mode === 'i' || mode === 'b' || mode === 'v');
     const firstDefault = inputs.length - fn.defaults;
     let inputIndex = 0;
-    const args = fn.arguments.map(([name, type, mode, typeName]): FunctionArgument => {
+    const args = fn.arguments.map(([name, type, mode, typeOid]): FunctionArgument => {
       const isInput = mode === 'i' || mode === 'b' || mode === 'v';
       const hasDefault = isInput && inputIndex++ >= firstDefault;
-      return { name, type, mode: ARGUMENT_MODES[mode] ?? 'in', hasDefault, typeName };
+      return { name, type, mode: ARGUMENT_MODES[mode] ?? 'in', hasDefault, ...optional('typeName', argumentTypeNames.get(typeOid)) };
     });
     return {
       key: functionKey(fn.schema, fn.name, inputs.map(([, type]) => type)),
