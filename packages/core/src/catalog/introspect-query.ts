@@ -1,7 +1,9 @@
 /**
  * The one catalog query behind `introspectCatalog`: a single round trip that returns every family
- * of objects as JSON text. Oids appear only as join keys (`rel`, `typ`); the snapshot never keeps
- * them. Runs with search_path = pg_catalog (set by the caller) so that format_type, pg_get_*def
+ * of objects as JSON text. Oids appear only as join keys (`rel`, `typ`, argument type oids into
+ * `argumentTypes`); the snapshot never keeps them. Per-row lookups are joins or one set-based pass
+ * (comments join pg_description; col_description/obj_description per row cost several times more
+ * on large schemas), and no sub-select is correlated with a row unless it is a single index lookup. Runs with search_path = pg_catalog (set by the caller) so that format_type, pg_get_*def
  * and pg_get_expr qualify every user object the same way whatever the session's path was.
  *
  * $1 text[]: schemas to include even when excluded ($2) or owned by a preset; empty = all.
