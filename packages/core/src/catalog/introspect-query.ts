@@ -3,7 +3,7 @@
  * of objects as JSON text. Oids appear only as join keys (`rel`, `typ`, argument type oids into
  * `argumentTypes`); the snapshot never keeps them. Per-row lookups are joins or one set-based pass
  * (comments join pg_description; col_description/obj_description per row cost several times more
- * on large schemas), and no sub-select is correlated with a row unless it is a single index lookup. Runs with search_path = pg_catalog (set by the caller) so that format_type, pg_get_*def
+ * on large schemas), and the sub-selects left correlated with a row are index lookups or unnest the row's own arrays. Runs with search_path = pg_catalog (set by the caller) so that format_type, pg_get_*def
  * and pg_get_expr qualify every user object the same way whatever the session's path was.
  *
  * $1 text[]: schemas to include even when excluded ($2) or owned by a preset; empty = all.
