@@ -240,6 +240,44 @@ describe.each(BACKENDS)('introspectCatalog on $label', (backend) => {
     expect(new Set(snapshot.functions.map((fn) => fn.bodyHash)).size).toBe(4);
   });
 
+  it('reads what typegen needs: view column updatability, argument type names, set-returning row estimates', async () => {
+    const [names, stats, totals] = snapshot.views;
+    expect(names!.columns.map((column) => column.updatable)).toEqual([true, true]);
+    expect(totals!.columns.map((column) => column.updatable)).toEqual([false, false]);
+    // Only plain views carry it: materialized views and tables leave it out.
+    expect(stats!.columns.some((column) => 'updatable' in column)).toBe(false);
+    expect(table(snapshot, 'app.accounts').columns.some((column) => 'updatable' in column)).toBe(false);
+    const [account, add, noop] = snapshot.functions;
+    expect(add!.arguments.map((arg) => arg.typeName)).toEqual(['pg_catalog.int4', 'pg_catalog.int4', 'pg_catalog.int4']);
+    expect(noop!.arguments.map((arg) => arg.typeName)).toEqual(['pg_catalog._text']);
+    expect(account!.arguments.map((arg) => arg.typeName)).toEqual(['pg_catalog.int8']);
+    // Postgres' default estimate for a set-returning function; none for a scalar one.
+    expect(account!.rows).toBe(1000);
+    expect('rows' in add!).toBe(false);
+
+    // Near misses in a schema of their own: a computed column of an updatable view, ROWS 1, a user type argument.
+    await db.exec(`CREATE SCHEMA extra;
+      CREATE VIEW extra.shouting AS SELECT id, name, upper(name) AS shout FROM app.accounts;
+      CREATE FUNCTION extra.first_account(m app.mood, VARIADIC ids bigint[]) RETURNS SETOF app.accounts LANGUAGE sql STABLE ROWS 1 AS 'SELECT * FROM app.accounts LIMIT 1';`);
+    try {
+      const extra = await introspectCatalog(db.session, { includeSchemas: ['extra'] });
+      expect(extra.views[0]!.columns.map((column) => [column.name, column.updatable])).toEqual([
+        ['id', true],
+        ['name', true],
+        ['shout', false],
+      ]);
+      expect(extra.functions[0]).toMatchObject({
+        rows: 1,
+        arguments: [
+          { name: 'm', type: 'app.mood', typeName: 'app.mood' },
+          { name: 'ids', type: 'bigint[]', typeName: 'pg_catalog._int8', mode: 'variadic' },
+        ],
+      });
+    } finally {
+      await db.exec('DROP SCHEMA extra CASCADE');
+    }
+  });
+
   it('reads enums (labels in declared order), domains and composite types', () => {
     expect(snapshot.enums).toEqual([{ key: 'app.mood', schema: 'app', name: 'mood', labels: ['sad', 'meh', 'ok', 'happy'] }]);
     expect(snapshot.domains).toEqual([

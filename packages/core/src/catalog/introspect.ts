@@ -86,6 +86,7 @@ interface RawSnapshot {
     expression: string | null;
     collation: string | null;
     comment: string | null;
+    updatable: boolean | null;
   }[];
   constraints: {
     rel: number;
@@ -112,15 +113,18 @@ interface RawSnapshot {
   }[];
   triggers: { rel: number; name: string; definition: string; functionSchema: string; functionName: string; functionArguments: string[]; enabled: boolean }[];
   policies: { rel: number; name: string; command: string; permissive: boolean; roles: string[] | null; using: string | null; withCheck: string | null }[];
+  argumentTypes: [number, string][];
   functions: {
     schema: string;
     name: string;
     prokind: string;
     identityArguments: string;
-    arguments: [string, string, string][];
+    /** name, format_type, proargmodes letter, type oid (a key into argumentTypes) */
+    arguments: [string, string, string, number][];
     defaults: number;
     returns: string | null;
     returnsSet: boolean;
+    rows: number | null;
     returnTypeName: string;
     language: string;
     volatility: string;
@@ -244,6 +248,7 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
           ...optional('generated', generated),
           ...optional('collation', column.collation),
           ...optional('comment', column.comment),
+          ...optional('updatable', column.updatable),
         } satisfies ColumnInfo;
       });
 
@@ -352,14 +357,15 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
     }
   }
 
+  const argumentTypeNames = new Map(raw.argumentTypes);
   const functions: FunctionInfo[] = raw.functions.map((fn) => {
     const inputs = fn.arguments.filter(([, , mode]) => mode === 'i' || mode === 'b' || mode === 'v');
     const firstDefault = inputs.length - fn.defaults;
     let inputIndex = 0;
-    const args = fn.arguments.map(([name, type, mode]): FunctionArgument => {
+    const args = fn.arguments.map(([name, type, mode, typeOid]): FunctionArgument => {
       const isInput = mode === 'i' || mode === 'b' || mode === 'v';
       const hasDefault = isInput && inputIndex++ >= firstDefault;
-      return { name, type, mode: ARGUMENT_MODES[mode] ?? 'in', hasDefault };
+      return { name, type, mode: ARGUMENT_MODES[mode] ?? 'in', hasDefault, ...optional('typeName', argumentTypeNames.get(typeOid)) };
     });
     return {
       key: functionKey(fn.schema, fn.name, inputs.map(([, type]) => type)),
@@ -371,6 +377,7 @@ export function buildSnapshot(raw: RawSnapshot): CatalogSnapshot {
       returns: fn.returns ?? 'void',
       returnsSet: fn.returnsSet,
       returnTypeName: fn.returnTypeName,
+      ...optional('rows', fn.rows),
       language: fn.language,
       volatility: VOLATILITIES[fn.volatility] ?? 'volatile',
       securityDefiner: fn.securityDefiner,
