@@ -246,20 +246,18 @@ function checkboxState(mark: string): CheckboxState {
 }
 
 function collectCheckboxes(text: string, column: number, line: number, section: string, into: HeaderCheckbox[]): void {
-  const matches = [...text.matchAll(CHECKBOX)];
-  matches.forEach((match, index) => {
-    const textStart = match.index + match[0].length;
-    const textEnd = matches[index + 1]?.index ?? text.length;
+  // One pass, no array of matches: a box's text runs to the next box, so each box is finished when
+  // the next one is found (a line of millions of boxes stays linear and light on garbage).
+  let pending: HeaderCheckbox | undefined;
+  let pendingTextStart = 0;
+  for (const match of text.matchAll(CHECKBOX)) {
+    if (pending) pending.text = text.slice(pendingTextStart, match.index).trim();
     const mark = match[1]!;
-    into.push({
-      mark,
-      state: checkboxState(mark),
-      text: text.slice(textStart, textEnd).trim(),
-      section,
-      line,
-      column: column + match.index,
-    });
-  });
+    pending = { mark, state: checkboxState(mark), text: '', section, line, column: column + match.index };
+    pendingTextStart = match.index + match[0].length;
+    into.push(pending);
+  }
+  if (pending) pending.text = text.slice(pendingTextStart).trim();
 }
 
 function parseApproval(entry: SectionEntry): Approval | HeaderProblem {
@@ -275,23 +273,33 @@ function parseApproval(entry: SectionEntry): Approval | HeaderProblem {
 
 function parseExecutionRecords(entry: SectionEntry): ExecutionRecord[] {
   const records: ExecutionRecord[] = [];
-  const boxes = [...entry.text.matchAll(CHECKBOX)];
-  boxes.forEach((box, index) => {
-    if (box[1]!.toLowerCase() !== 'x') return;
-    // Up to the next box only: a record never spans two boxes, and this keeps it linear.
-    const after = entry.text.slice(box.index + box[0].length, boxes[index + 1]?.index ?? entry.text.length);
-    const byHand = EXECUTED_BY_HAND.exec(after);
-    if (byHand) {
-      records.push({ env: 'unrecorded', date: byHand[1]!, by: 'unknown', line: entry.line });
-      return;
+  // A record runs up to the next box only: it never spans two boxes, and this keeps it linear.
+  let ticked = false;
+  let recordStart = 0;
+  const finish = (end: number) => {
+    if (ticked) {
+      const record = executionRecord(entry.text.slice(recordStart, end), entry.line);
+      if (record) records.push(record);
     }
-    const record = EXECUTION_RECORD.exec(after);
-    if (!record) return;
-    const execution: ExecutionRecord = { env: record[1]!, date: record[2]!, by: record[3]!, line: entry.line };
-    if (record[4] !== undefined) execution.durationMs = Number(record[4]);
-    records.push(execution);
-  });
+  };
+  for (const box of entry.text.matchAll(CHECKBOX)) {
+    finish(box.index);
+    ticked = box[1]!.toLowerCase() === 'x';
+    recordStart = box.index + box[0].length;
+  }
+  finish(entry.text.length);
   return records;
+}
+
+/** The record after a ticked box: `production 2025-10-11 by bob (9000 ms)` or `Executed 2025-10-11`. */
+function executionRecord(after: string, line: number): ExecutionRecord | undefined {
+  const byHand = EXECUTED_BY_HAND.exec(after);
+  if (byHand) return { env: 'unrecorded', date: byHand[1]!, by: 'unknown', line };
+  const record = EXECUTION_RECORD.exec(after);
+  if (!record) return undefined;
+  const execution: ExecutionRecord = { env: record[1]!, date: record[2]!, by: record[3]!, line };
+  if (record[4] !== undefined) execution.durationMs = Number(record[4]);
+  return execution;
 }
 
 // ---------------------------------------------------------------------------------------
