@@ -8,8 +8,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Real-server suites create their own databases, so files may run side by side. Vitest's default
     // in run mode is one worker fewer than the cores: a single worker on 2 cores, which leaves a core
-    // idle whenever a file waits on PostgreSQL, git or a child process. One more than the cores keeps both busy.
+    // idle whenever a file waits on PostgreSQL, git or a child process. One per core halves the suite;
+    // one more than the cores starved the embedded-PGlite suite past its timeouts on a loaded machine.
     pool: 'forks',
-    maxWorkers: availableParallelism() + 1,
+    maxWorkers: availableParallelism(),
   },
 });
