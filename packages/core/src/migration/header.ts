@@ -310,8 +310,6 @@ const PATH_CHARS = /^[\w./-]+$/;
 const BULLET_LINE_REF = /^\s*(?:[-*\u2022]\s*)?(?:\[[^\]]*\]\s*)?lines?\s+\d/i;
 const LINE_REF_SEPARATOR = /[;,]\s*(?=lines?\s+\d)/gi;
 const LINE_REF = /\blines?\s+(\d+)(?:\s*[-\u2013\u2014]\s*(\d+))?/i;
-const MORE_RANGES = /((?:\s*,\s*\d+(?:\s*[-\u2013\u2014]\s*\d+)?)+)\s*:/y;
-const RANGE = /(\d+)(?:\s*[-\u2013\u2014]\s*(\d+))?/g;
 
 interface PathToken {
   path: string;
@@ -404,11 +402,10 @@ function parseLineRefs(text: string, line: number, column: number): SourceOfTrut
     if (!match) return;
     const ranges: [number, number][] = [[Number(match[1]), Number(match[2] ?? match[1])]];
     let descriptionStart = match.index + match[0].length;
-    MORE_RANGES.lastIndex = descriptionStart;
-    const more = MORE_RANGES.exec(part);
+    const more = moreRanges(part, descriptionStart);
     if (more) {
-      for (const range of more[1]!.matchAll(RANGE)) ranges.push([Number(range[1]), Number(range[2] ?? range[1])]);
-      descriptionStart = MORE_RANGES.lastIndex;
+      ranges.push(...more.ranges);
+      descriptionStart = more.end;
     }
     const description = trimSeparators(part.slice(descriptionStart).replace(/^\s*[:,;\-\u2013\u2014]?\s*/, ''));
     for (const [from, to] of ranges) {
@@ -416,6 +413,49 @@ function parseLineRefs(text: string, line: number, column: number): SourceOfTrut
     }
   });
   return refs;
+}
+
+const isSpace = (char: string | undefined) => char !== undefined && /\s/.test(char);
+const isDigit = (char: string | undefined) => char !== undefined && char >= '0' && char <= '9';
+const isDash = (char: string | undefined) => char === '-' || char === '\u2013' || char === '\u2014';
+
+/**
+ * `, 30-34, 40:` after `Lines 12-20` (further ranges, then the colon that starts the description),
+ * scanned from `start` in one pass: a regular expression for it would nest quantifiers.
+ */
+function moreRanges(text: string, start: number): { ranges: [number, number][]; end: number } | undefined {
+  const skipSpaces = (from: number) => {
+    while (isSpace(text[from])) from++;
+    return from;
+  };
+  const digitsEnd = (from: number) => {
+    while (isDigit(text[from])) from++;
+    return from;
+  };
+  const ranges: [number, number][] = [];
+  let index = start;
+  for (;;) {
+    const comma = skipSpaces(index);
+    if (text[comma] !== ',') break;
+    const fromStart = skipSpaces(comma + 1);
+    const fromEnd = digitsEnd(fromStart);
+    if (fromEnd === fromStart) break;
+    const from = Number(text.slice(fromStart, fromEnd));
+    let to = from;
+    index = fromEnd;
+    const dash = skipSpaces(fromEnd);
+    if (isDash(text[dash])) {
+      const toStart = skipSpaces(dash + 1);
+      const toEnd = digitsEnd(toStart);
+      if (toEnd > toStart) {
+        to = Number(text.slice(toStart, toEnd));
+        index = toEnd;
+      }
+    }
+    ranges.push([from, to]);
+  }
+  const colon = skipSpaces(index);
+  return ranges.length > 0 && text[colon] === ':' ? { ranges, end: colon + 1 } : undefined;
 }
 
 /** Trims whitespace and the `;`/`,` that separated this reference from the next (no regex: long runs). */
