@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,7 +6,11 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts', 'tools/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Real-server suites create their own databases; files run in parallel on 2 cores.
+    // Real-server suites create their own databases, so files may run side by side. Vitest's default
+    // in run mode is one worker fewer than the cores: a single worker on 2 cores, which leaves a core
+    // idle whenever a file waits on PostgreSQL, git or a child process. One per core halves the suite;
+    // one more than the cores starved the embedded-PGlite suite past its timeouts on a loaded machine.
     pool: 'forks',
+    maxWorkers: availableParallelism(),
   },
 });

@@ -13,7 +13,9 @@ const DEMO_COUNT = 19;
 beforeAll(() => assertBuilt());
 afterAll(() => cleanupWorkspaces());
 
-describe.concurrent('the embedded database', () => {
+// A hang guard, not a speed limit: two PGlite databases created side by side on a loaded 2-core machine
+// took over a minute when the suite ran files in parallel.
+describe.concurrent('the embedded database', { timeout: 240_000 }, () => {
   it('migrate with no URL applies the demo history to .pgwarden/local; status shows it applied', async () => {
     const ws = new CliWorkspace();
     const dataDir = ws.path('.pgwarden/local');

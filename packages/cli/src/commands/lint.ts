@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { discoverMigrationsIfPresent, readSourceFile } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
-import { changedMigrationFiles, requireMigrationsFolder } from '@pgwarden/core/workspace/index';
+import { changedMigrationFiles, requireMigrationsFolder } from '@pgwarden/core/workspace/lint-inputs';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
 

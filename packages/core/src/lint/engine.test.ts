@@ -385,3 +385,35 @@ describe('lint: executed migrations are history', () => {
     expect(rules(await lintSource(defaultConfig('/repo'), { relPath, text }))).toEqual(['syntax']);
   });
 });
+
+describe('lint: the schema model of the history', () => {
+  const files = {
+    'migration_history/2025-02-01_01_add_visit_owner.sql': migration(
+      '2025-02-01',
+      'ALTER TABLE public.visits ADD COLUMN IF NOT EXISTS owner_id uuid;\nALTER TABLE public.visits ADD CONSTRAINT visits_owner_nn CHECK (owner_id IS NOT NULL) NOT VALID;\n',
+    ),
+    'migration_history/2025-02-02_02_validate_visit_owner.sql': migration('2025-02-02', 'ALTER TABLE public.visits VALIDATE CONSTRAINT visits_owner_nn;\n'),
+    'migration_history/2025-02-03_03_require_visit_owner.sql': migration('2025-02-03', 'ALTER TABLE public.visits ALTER COLUMN owner_id SET NOT NULL;\n'),
+  };
+  const setNotNull = (findings: readonly Finding[]) => brief(findings.filter((finding) => finding.rule === 'set-not-null'));
+
+  it('is the same whether the history is linted in order, in reverse or one file at a time', async () => {
+    for (const [relPath, text] of Object.entries(files)) write(relPath, text);
+    const paths = Object.keys(files);
+    const inOrder = await lint(config(QUIET));
+    const reversed = await lint(config(QUIET), { paths: [...paths].reverse() });
+    const lastOnly = await lint(config(QUIET), { paths: [paths[2]!] });
+    // The CHECK validated in 02 proves owner_id NOT NULL for 03: no full-table scan under the lock.
+    expect(setNotNull(inOrder.findings)).toEqual([]);
+    expect(sortedBrief(reversed.findings)).toEqual(sortedBrief(inOrder.findings));
+    expect(brief(lastOnly.findings)).toEqual(brief(inOrder.findings.filter((finding) => finding.file.endsWith(paths[2]!))));
+  });
+
+  it('near miss: without the validating migration, SET NOT NULL scans the table', async () => {
+    const [first, , last] = Object.entries(files);
+    for (const [relPath, text] of [first!, last!]) write(relPath, text);
+    expect(setNotNull((await lint(config(QUIET))).findings)).toEqual([['2025-02-03_03_require_visit_owner.sql', BODY_LINE, 'set-not-null']]);
+  });
+});
+
+const sortedBrief = (findings: readonly Finding[]) => brief(findings).map((entry) => JSON.stringify(entry)).sort();

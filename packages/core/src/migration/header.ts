@@ -249,20 +249,18 @@ function checkboxState(mark: string): CheckboxState {
 }
 
 function collectCheckboxes(text: string, column: number, line: number, section: string, into: HeaderCheckbox[]): void {
-  const matches = [...text.matchAll(CHECKBOX)];
-  matches.forEach((match, index) => {
-    const textStart = match.index + match[0].length;
-    const textEnd = matches[index + 1]?.index ?? text.length;
+  // One pass, no array of matches: a box's text runs to the next box, so each box is finished when
+  // the next one is found (a line of millions of boxes stays linear and light on garbage).
+  let pending: HeaderCheckbox | undefined;
+  let pendingTextStart = 0;
+  for (const match of text.matchAll(CHECKBOX)) {
+    if (pending) pending.text = text.slice(pendingTextStart, match.index).trim();
     const mark = match[1]!;
-    into.push({
-      mark,
-      state: checkboxState(mark),
-      text: text.slice(textStart, textEnd).trim(),
-      section,
-      line,
-      column: column + match.index,
-    });
-  });
+    pending = { mark, state: checkboxState(mark), text: '', section, line, column: column + match.index };
+    pendingTextStart = match.index + match[0].length;
+    into.push(pending);
+  }
+  if (pending) pending.text = text.slice(pendingTextStart).trim();
 }
 
 function parseApproval(entry: SectionEntry): Approval | HeaderProblem {
@@ -280,28 +278,38 @@ function parseApproval(entry: SectionEntry): Approval | HeaderProblem {
 
 function parseExecutionRecords(entry: SectionEntry): ExecutionRecord[] {
   const records: ExecutionRecord[] = [];
-  const boxes = [...entry.text.matchAll(CHECKBOX)];
-  boxes.forEach((box, index) => {
-    if (box[1]!.toLowerCase() !== 'x') return;
-    // Up to the next box only: a record never spans two boxes, and this keeps it linear.
-    const after = entry.text.slice(box.index + box[0].length, boxes[index + 1]?.index ?? entry.text.length);
-    const byHand = EXECUTED_BY_HAND.exec(after);
-    if (byHand) {
-      records.push({ env: 'unrecorded', date: byHand[1]!, by: 'unknown', line: entry.line });
-      return;
+  // A record runs up to the next box only: it never spans two boxes, and this keeps it linear.
+  let ticked = false;
+  let recordStart = 0;
+  const finish = (end: number) => {
+    if (ticked) {
+      const record = executionRecord(entry.text.slice(recordStart, end), entry.line);
+      if (record) records.push(record);
     }
-    const record = EXECUTION_RECORD.exec(after);
-    if (!record) return;
-    const execution: ExecutionRecord = { env: record[1]!, date: record[2]!, by: record[3]!, line: entry.line };
-    if (record[4] !== undefined) execution.durationMs = Number(record[4]);
-    const rest = after.slice(record[0].length);
-    const tool = RECORD_TOOL.exec(rest);
-    if (tool) execution.toolVersion = tool[1]!;
-    const hmac = RECORD_HMAC.exec(rest);
-    if (hmac) execution.hmac = hmac[1]!.toLowerCase();
-    records.push(execution);
-  });
+  };
+  for (const box of entry.text.matchAll(CHECKBOX)) {
+    finish(box.index);
+    ticked = box[1]!.toLowerCase() === 'x';
+    recordStart = box.index + box[0].length;
+  }
+  finish(entry.text.length);
   return records;
+}
+
+/** The record after a ticked box: `production 2025-10-11 by bob (9000 ms)` or `Executed 2025-10-11`. */
+function executionRecord(after: string, line: number): ExecutionRecord | undefined {
+  const byHand = EXECUTED_BY_HAND.exec(after);
+  if (byHand) return { env: 'unrecorded', date: byHand[1]!, by: 'unknown', line };
+  const record = EXECUTION_RECORD.exec(after);
+  if (!record) return undefined;
+  const execution: ExecutionRecord = { env: record[1]!, date: record[2]!, by: record[3]!, line };
+  if (record[4] !== undefined) execution.durationMs = Number(record[4]);
+  const rest = after.slice(record[0].length);
+  const tool = RECORD_TOOL.exec(rest);
+  if (tool) execution.toolVersion = tool[1]!;
+  const hmac = RECORD_HMAC.exec(rest);
+  if (hmac) execution.hmac = hmac[1]!.toLowerCase();
+  return execution;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -312,8 +320,6 @@ const PATH_CHARS = /^[\w./-]+$/;
 const BULLET_LINE_REF = /^\s*(?:[-*\u2022]\s*)?(?:\[[^\]]*\]\s*)?lines?\s+\d/i;
 const LINE_REF_SEPARATOR = /[;,]\s*(?=lines?\s+\d)/gi;
 const LINE_REF = /\blines?\s+(\d+)(?:\s*[-\u2013\u2014]\s*(\d+))?/i;
-const MORE_RANGES = /((?:\s*,\s*\d+(?:\s*[-\u2013\u2014]\s*\d+)?)+)\s*:/y;
-const RANGE = /(\d+)(?:\s*[-\u2013\u2014]\s*(\d+))?/g;
 
 interface PathToken {
   path: string;
@@ -406,11 +412,10 @@ function parseLineRefs(text: string, line: number, column: number): SourceOfTrut
     if (!match) return;
     const ranges: [number, number][] = [[Number(match[1]), Number(match[2] ?? match[1])]];
     let descriptionStart = match.index + match[0].length;
-    MORE_RANGES.lastIndex = descriptionStart;
-    const more = MORE_RANGES.exec(part);
+    const more = moreRanges(part, descriptionStart);
     if (more) {
-      for (const range of more[1]!.matchAll(RANGE)) ranges.push([Number(range[1]), Number(range[2] ?? range[1])]);
-      descriptionStart = MORE_RANGES.lastIndex;
+      ranges.push(...more.ranges);
+      descriptionStart = more.end;
     }
     const description = trimSeparators(part.slice(descriptionStart).replace(/^\s*[:,;\-\u2013\u2014]?\s*/, ''));
     for (const [from, to] of ranges) {
@@ -418,6 +423,49 @@ function parseLineRefs(text: string, line: number, column: number): SourceOfTrut
     }
   });
   return refs;
+}
+
+const isSpace = (char: string | undefined) => char !== undefined && /\s/.test(char);
+const isDigit = (char: string | undefined) => char !== undefined && char >= '0' && char <= '9';
+const isDash = (char: string | undefined) => char === '-' || char === '\u2013' || char === '\u2014';
+
+/**
+ * `, 30-34, 40:` after `Lines 12-20` (further ranges, then the colon that starts the description),
+ * scanned from `start` in one pass: a regular expression for it would nest quantifiers.
+ */
+function moreRanges(text: string, start: number): { ranges: [number, number][]; end: number } | undefined {
+  const skipSpaces = (from: number) => {
+    while (isSpace(text[from])) from++;
+    return from;
+  };
+  const digitsEnd = (from: number) => {
+    while (isDigit(text[from])) from++;
+    return from;
+  };
+  const ranges: [number, number][] = [];
+  let index = start;
+  for (;;) {
+    const comma = skipSpaces(index);
+    if (text[comma] !== ',') break;
+    const fromStart = skipSpaces(comma + 1);
+    const fromEnd = digitsEnd(fromStart);
+    if (fromEnd === fromStart) break;
+    const from = Number(text.slice(fromStart, fromEnd));
+    let to = from;
+    index = fromEnd;
+    const dash = skipSpaces(fromEnd);
+    if (isDash(text[dash])) {
+      const toStart = skipSpaces(dash + 1);
+      const toEnd = digitsEnd(toStart);
+      if (toEnd > toStart) {
+        to = Number(text.slice(toStart, toEnd));
+        index = toEnd;
+      }
+    }
+    ranges.push([from, to]);
+  }
+  const colon = skipSpaces(index);
+  return ranges.length > 0 && text[colon] === ':' ? { ranges, end: colon + 1 } : undefined;
 }
 
 /** Trims whitespace and the `;`/`,` that separated this reference from the next (no regex: long runs). */

@@ -3,7 +3,7 @@ import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { indexTableFinder } from './support/index-tables.js';
-import { keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
+import { keyText, namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
 import type { Rule, RuleContext } from './types.js';
@@ -66,7 +66,7 @@ export const rule: Rule = {
     const indexTableOf = indexTableFinder(context);
     const found: { statement: SqlStatement; names: string[]; report: LockReport }[] = [];
     for (const statement of model.statements) {
-      const report = inspect(statement, context.postgresVersion, (indexKey) => catalog.current(splitKey(indexKey).name).indexTable(indexKey) ?? indexTableOf(indexKey));
+      const report = inspect(statement, context.postgresVersion, (indexKey) => catalog.current().indexTable(indexKey) ?? indexTableOf(indexKey));
       catalog.advance(statement);
       if (!report) continue;
       const locked = report.locked.filter((relation) => !relation.key || !model.createdBefore(relation.key, statement));

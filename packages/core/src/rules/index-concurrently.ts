@@ -2,7 +2,7 @@ import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
-import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
+import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { insertAfter } from './support/statement-text.js';
 import { inDoBlock } from './support/statements.js';
@@ -31,7 +31,7 @@ export const rule: Rule = {
         const tableKey = relationKey(node.relation);
         if (node.idxname) createdIndexes.add(createdIndexKey(node));
         if (!node.concurrent && !model.createdBefore(tableKey, statement)) {
-          const partitioned = cursor.current(splitKey(tableKey).name, 'partition by').isPartitioned(tableKey);
+          const partitioned = cursor.current().isPartitioned(tableKey);
           reportCreate(context, statement, partitioned);
         }
       } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX' && !node.concurrent) {
@@ -39,13 +39,13 @@ export const rule: Rule = {
           .map((object: PgNode) => strings(object.List?.items))
           .filter((names: string[]) => {
             const key = namesKey(names);
-            const table = cursor.current(splitKey(key).name).indexTable(key);
+            const table = cursor.current().indexTable(key);
             return !createdIndexes.has(key) && !(table && model.createdBefore(table, statement));
           });
-        if (existing.length) reportDrop(context, statement, existing, (key) => cursor.current(splitKey(key).name).indexTable(key));
+        if (existing.length) reportDrop(context, statement, existing, (key) => cursor.current().indexTable(key));
       } else if (kind === 'ReindexStmt' && node.relation && (node.kind === 'REINDEX_OBJECT_TABLE' || node.kind === 'REINDEX_OBJECT_INDEX')) {
         const concurrent = (node.params ?? []).some((param: PgNode) => param.DefElem?.defname === 'concurrently' && param.DefElem.arg?.Boolean?.boolval !== false);
-        const tableKey = node.kind === 'REINDEX_OBJECT_TABLE' ? relationKey(node.relation) : cursor.current(node.relation.relname).indexTable(relationKey(node.relation));
+        const tableKey = node.kind === 'REINDEX_OBJECT_TABLE' ? relationKey(node.relation) : cursor.current().indexTable(relationKey(node.relation));
         if (!concurrent && !(tableKey && model.createdBefore(tableKey, statement))) reportReindex(context, statement);
       }
       cursor.advance(statement);

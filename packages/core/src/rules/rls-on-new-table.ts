@@ -1,6 +1,6 @@
 import type { Migration } from '../migration/types.js';
 import { parseSql } from '../sql/index.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { ParsedSql, PgNode, SqlStatement } from '../sql/types.js';
 import { earlierMigrations } from './support/history-facts.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
@@ -42,6 +42,8 @@ export const rule: Rule = {
     const matviews: { statement: SqlStatement; key: string }[] = [];
     /** Relation key -> roles this file revokes privileges from on it. */
     const revoked = new Map<string, Set<string>>();
+    // Whole-history lint goes in version order: later files find this one's changes without a second parse.
+    rlsChanges(context.migration, context.sql);
     const protectedBefore = earlierRlsTables(context);
 
     for (const statement of executedStatements(context.sql)) {
@@ -155,13 +157,16 @@ const API_ROLES = ['anon', 'authenticated'];
 
 const rlsCache = new WeakMap<Migration, [string, boolean][]>();
 
-/** ENABLE (true) / DISABLE (false) ROW LEVEL SECURITY statements of a migration, in order; parsed once per file. */
-function rlsChanges(migration: Migration): [string, boolean][] {
+/**
+ * ENABLE (true) / DISABLE (false) ROW LEVEL SECURITY statements of a migration, in order; parsed once
+ * per file, or not at all when the file was linted first (`parsed`: the engine's parse of its text).
+ */
+function rlsChanges(migration: Migration, parsed?: ParsedSql): [string, boolean][] {
   let changes = rlsCache.get(migration);
   if (changes) return changes;
   changes = [];
   if (/row\s+level\s+security/i.test(migration.text)) {
-    const parsed = parseSql(migration.text);
+    parsed ??= parseSql(migration.text);
     for (const statement of [...parsed.statements, ...parsed.nested]) {
       if (statement.kind !== 'AlterTableStmt' || !statement.node.relation) continue;
       const subtypes = ((statement.node.cmds ?? []) as PgNode[]).map((cmd) => cmd.AlterTableCmd?.subtype);

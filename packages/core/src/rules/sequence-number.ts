@@ -1,6 +1,60 @@
 import type { Migration } from '../migration/types.js';
 import type { Rule } from './types.js';
 
+interface SequenceIndex {
+  /** Numbered files by date. */
+  dates: string[];
+  /** Highest number among the files before index i (by date). */
+  highestBefore: number[];
+  /** Lowest number among the files from index i on (by date). */
+  lowestFrom: number[];
+  /** How many files use each number. */
+  uses: Map<number, number>;
+  paths: Set<string>;
+}
+
+const indexes = new WeakMap<readonly Migration[], SequenceIndex>();
+
+/** Built once per history, so that checking a file that is in order costs a binary search, not a walk over the history. */
+function sequenceIndex(history: readonly Migration[]): SequenceIndex {
+  let index = indexes.get(history);
+  if (!index) {
+    const numbered = history
+      .filter((other) => other.name.sequence !== undefined && other.name.date !== undefined)
+      .sort((a, b) => (a.name.date! < b.name.date! ? -1 : a.name.date! > b.name.date! ? 1 : 0));
+    const highestBefore = [-1];
+    for (const other of numbered) highestBefore.push(Math.max(highestBefore.at(-1)!, other.name.sequence!));
+    const lowestFrom = new Array<number>(numbered.length + 1).fill(Infinity);
+    for (let i = numbered.length - 1; i >= 0; i--) lowestFrom[i] = Math.min(lowestFrom[i + 1]!, numbered[i]!.name.sequence!);
+    const uses = new Map<number, number>();
+    for (const other of numbered) uses.set(other.name.sequence!, (uses.get(other.name.sequence!) ?? 0) + 1);
+    index = { dates: numbered.map((other) => other.name.date!), highestBefore, lowestFrom, uses, paths: new Set(numbered.map((other) => other.relPath)) };
+    indexes.set(history, index);
+  }
+  return index;
+}
+
+/** The first index whose date is not before `date` (`after`: not at or before it). */
+function dateBound(dates: readonly string[], date: string, after: boolean): number {
+  let low = 0;
+  let high = dates.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (dates[middle]! < date || (after && dates[middle] === date)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** True when the file's number is unique and lies above every earlier-dated file's and below every later-dated one's. */
+function fitsInOrder(history: readonly Migration[], migration: Migration): boolean {
+  const { sequence, date } = migration.name;
+  const index = sequenceIndex(history);
+  const ownUse = index.paths.has(migration.relPath) ? 1 : 0;
+  if ((index.uses.get(sequence!) ?? 0) - ownUse > 0) return false;
+  return index.highestBefore[dateBound(index.dates, date!, false)]! < sequence! && index.lowestFrom[dateBound(index.dates, date!, true)]! > sequence!;
+}
+
 const LISTED = 3;
 
 function pad(sequence: number): string {
@@ -26,6 +80,7 @@ export const rule: Rule = {
     const { sequence, date } = migration.name;
     // file-name reports names that do not follow the pattern.
     if (sequence === undefined || date === undefined) return;
+    if (fitsInOrder(context.history, migration)) return;
 
     const others = context.history.filter(
       (other) => other.relPath !== migration.relPath && other.name.sequence !== undefined && other.name.date !== undefined,

@@ -66,7 +66,7 @@ function checkSetNotNull(context: RuleContext, statement: SqlStatement, column: 
     return;
   }
   // A validated CHECK (col IS NOT NULL) on the column (this file, an earlier migration, or current_schema/) lets PG 12+ skip the scan.
-  if (cursor.current(String(node.relation?.relname)).validatedNotNullChecks(tableKey, column).length > 0) return;
+  if (cursor.current().validatedNotNullChecks(tableKey, column).length > 0) return;
   const check = quoteIdent(`${String(node.relation?.relname)}_${column}_not_null`.slice(0, 63));
   context.report({
     statement,

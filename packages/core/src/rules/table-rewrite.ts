@@ -3,14 +3,14 @@ import type { PgNode, SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
-import { namesKey, relationKey, relationName, splitKey, strings } from './support/names.js';
+import { namesKey, relationKey, relationName, strings } from './support/names.js';
 import { type Catalog, CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
 import { sameType, type TypeInfo, typeInfo, typeInfoText } from './support/type-names.js';
 import type { Rule } from './types.js';
 
-/** The catalog before the statement, from the sources that mention every one of `mentions`. */
-type Lookup = (...mentions: string[]) => Catalog;
+/** The catalog before the statement. */
+type Lookup = () => Catalog;
 
 interface Cause {
   text: string;
@@ -131,7 +131,7 @@ export const rule: Rule = {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
     for (const statement of model.statements) {
-      const findings = inspect(statement, context.postgresVersion, (...mentions) => cursor.current(...mentions));
+      const findings = inspect(statement, context.postgresVersion, () => cursor.current());
       cursor.advance(statement);
       for (const finding of findings) {
         const tables = finding.tables.filter((table) => !table.key || !model.createdBefore(table.key, statement));
@@ -252,7 +252,7 @@ function expressionVolatility(expr: PgNode, catalog: Lookup): { volatile?: strin
     const builtin = names.length === 1 || names[0] === 'pg_catalog';
     // Known built-ins need no catalog; anything else may be declared in this file, the history or current_schema/.
     if (builtin && NON_VOLATILE.has(name)) return;
-    const declared = builtin && VOLATILE.has(name) ? 'v' : (catalog(name).volatility(namesKey(names)) ?? (VOLATILE.has(name) ? 'v' : undefined));
+    const declared = builtin && VOLATILE.has(name) ? 'v' : (catalog().volatility(namesKey(names)) ?? (VOLATILE.has(name) ? 'v' : undefined));
     if (declared === 'v') volatile = names.join('.');
     else if (declared === undefined && !NON_VOLATILE.has(name) && !unknown) unknown = names.join('.');
   });
@@ -269,7 +269,7 @@ function typeChangeCause(cmd: PgNode, tableKey: string, postgresVersion: number,
   if (using && !isPlainColumn(using, column)) {
     return { text: `${label} with a USING expression computes the new value of every row`, hint: HINTS.type };
   }
-  const old = catalog(splitKey(tableKey).name).columnType(tableKey, column);
+  const old = catalog().columnType(tableKey, column);
   if (!old) {
     return {
       may: true,

@@ -42,7 +42,7 @@ const modelWithHistoryCache = new WeakMap<ParsedSql, FileModel>();
  * The model of a file. `existedBefore` (tables the earlier migrations create) makes a
  * `CREATE TABLE IF NOT EXISTS` of one of them a no-op: that table is not new, it may hold rows.
  */
-export function fileModel(sql: ParsedSql, existedBefore?: ReadonlySet<string>): FileModel {
+export function fileModel(sql: ParsedSql, existedBefore?: Pick<ReadonlySet<string>, 'has'>): FileModel {
   const cache = existedBefore ? modelWithHistoryCache : modelCache;
   let model = cache.get(sql);
   if (model) return model;

@@ -1,5 +1,6 @@
 /** What the schema looks like before a statement, built from current_schema/, the earlier migrations and the file so far. */
-import { historyBefore } from '../../migration/history-order.js';
+import { compareMigrations, sortHistory } from '../../migration/history-order.js';
+import type { Migration } from '../../migration/types.js';
 import { parseSql } from '../../sql/index.js';
 import type { PgNode, SqlStatement } from '../../sql/types.js';
 import type { RuleContext } from '../types.js';
@@ -198,86 +199,131 @@ export class Catalog {
   }
 }
 
-const parseCache = new Map<string, SqlStatement[]>();
-
 function executedStatementsOf(text: string): SqlStatement[] {
-  let statements = parseCache.get(text);
-  if (!statements) {
-    try {
-      statements = executedStatements(parseSql(text));
-    } catch {
-      statements = [];
-    }
-    if (parseCache.size > 400) parseCache.clear();
-    parseCache.set(text, statements);
+  try {
+    return executedStatements(parseSql(text));
+  } catch {
+    return [];
   }
-  return statements;
 }
 
-interface SourceText {
-  text: string;
-  lower: string;
-}
-
-const sourcesCache = new WeakMap<RuleContext['migration'], SourceText[]>();
-
-/** current_schema/ files in file order, then the history's migrations before this one, as text. */
-function sourcesBefore(context: RuleContext): SourceText[] {
-  let sources = sourcesCache.get(context.migration);
-  if (!sources) {
-    const texts = [...context.schemaFiles.values()].sort((a, b) => a.relPath.localeCompare(b.relPath)).map((file) => file.lines.join('\n'));
-    for (const migration of historyBefore(context.history, context.migration)) texts.push(migration.text);
-    sources = texts.map((text) => ({ text, lower: text.toLowerCase() }));
-    sourcesCache.set(context.migration, sources);
+/** The index of `migration` in the sorted history: how many migrations run before it. */
+function positionIn(sorted: readonly Migration[], migration: Migration): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareMigrations(sorted[middle]!, migration) < 0) low = middle + 1;
+    else high = middle;
   }
-  return sources;
+  return low;
 }
-
-const baseCache = new WeakMap<RuleContext['migration'], Map<string, Catalog>>();
 
 /**
- * The catalog before this migration: current_schema/ files in order, then the earlier migrations of
- * the history. Only files whose text mentions every word of `mentions` (e.g. the table and column
- * names a rule asks about) are parsed, which keeps a lookup cheap on a long history.
+ * The schema model of one history, built once, incrementally, in version order: current_schema/
+ * (each file parsed once), then one migration after another. Linting the history in order moves
+ * it forward one file at a time, and each file's statements come from the engine's own parse of
+ * it (`visit`), so no file is parsed twice. Only a request for an earlier point starts over.
  */
-export function baseCatalog(context: RuleContext, mentions: readonly string[] = []): Catalog {
-  const words = [...new Set(mentions.map((word) => word.toLowerCase()))].sort();
-  let cache = baseCache.get(context.migration);
-  if (!cache) {
-    cache = new Map();
-    baseCache.set(context.migration, cache);
+class CatalogTimeline {
+  readonly sorted: Migration[];
+  #schemaCatalog?: Catalog;
+  #running?: Catalog;
+  /** Index in `sorted` of the next migration to apply to `#running`. */
+  #next = 0;
+  /** The statements of the file being linted, kept so that moving past it needs no second parse. */
+  #visited?: { index: number; statements: SqlStatement[] };
+  /** The model before the file being linted: every rule on that file shares it. */
+  #snapshot?: { migration: Migration; catalog: Catalog };
+
+  constructor(
+    history: readonly Migration[],
+    readonly schemaFiles: RuleContext['schemaFiles'],
+  ) {
+    this.sorted = sortHistory(history);
   }
-  const key = words.join('\u0000');
-  let catalog = cache.get(key);
-  if (!catalog) {
-    catalog = new Catalog();
-    for (const source of sourcesBefore(context)) {
-      if (!words.every((word) => source.lower.includes(word))) continue;
-      for (const statement of executedStatementsOf(source.text)) catalog.apply(statement);
+
+  /** Records the statements of the file being linted (as the engine parsed it). */
+  visit(context: RuleContext): void {
+    const index = positionIn(this.sorted, context.migration);
+    if (this.sorted[index]?.relPath !== context.migration.relPath || this.#visited?.index === index) return;
+    // Once the model is in use, keep it up with the files as they are linted, while the previous
+    // file's statements are still at hand; before that (one file linted), stay lazy.
+    if (this.#running && this.#next <= index) this.advanceTo(index);
+    this.#visited = { index, statements: executedStatements(context.sql) };
+  }
+
+  /** The model before `migration` (read-only: callers clone it before applying anything). */
+  before(migration: Migration): Catalog {
+    if (this.#snapshot?.migration === migration) return this.#snapshot.catalog;
+    const target = positionIn(this.sorted, migration);
+    if (!this.#running || target < this.#next) {
+      this.#running = this.schemaCatalog().clone();
+      this.#next = 0;
     }
-    cache.set(key, catalog);
+    this.advanceTo(target);
+    // The running model moves on with the next file: the snapshot is a copy.
+    this.#snapshot = { migration, catalog: this.#running.clone() };
+    return this.#snapshot.catalog;
   }
-  return catalog;
+
+  private advanceTo(target: number): void {
+    for (; this.#next < target; this.#next++) {
+      const statements = this.#visited?.index === this.#next ? this.#visited.statements : executedStatementsOf(this.sorted[this.#next]!.text);
+      for (const statement of statements) this.#running!.apply(statement);
+    }
+  }
+
+  private schemaCatalog(): Catalog {
+    if (!this.#schemaCatalog) {
+      this.#schemaCatalog = new Catalog();
+      const files = [...this.schemaFiles.values()].sort((a, b) => a.relPath.localeCompare(b.relPath));
+      for (const file of files) for (const statement of executedStatementsOf(file.lines.join('\n'))) this.#schemaCatalog.apply(statement);
+    }
+    return this.#schemaCatalog;
+  }
+}
+
+const timelines = new WeakMap<readonly Migration[], CatalogTimeline>();
+
+function timelineOf(context: RuleContext): CatalogTimeline {
+  let timeline = timelines.get(context.history);
+  if (!timeline || timeline.schemaFiles !== context.schemaFiles) {
+    timeline = new CatalogTimeline(context.history, context.schemaFiles);
+    timelines.set(context.history, timeline);
+  }
+  return timeline;
+}
+
+/** The catalog before this migration: current_schema/ files in order, then the earlier migrations of the history (read-only). */
+export function baseCatalog(context: RuleContext): Catalog {
+  return timelineOf(context).before(context.migration);
 }
 
 /**
  * The catalog as it is right before each statement of the file: rules call `advance` with each
- * statement in file order, and `current(...)` with the names of what they are about to look up.
+ * statement in file order, and `current()` before a lookup. The catalog `current()` returns is
+ * valid until the next `advance`.
  */
 export class CatalogCursor {
-  #applied: SqlStatement[] = [];
+  #pending: SqlStatement[] = [];
+  #catalog?: Catalog;
 
-  constructor(private readonly context: RuleContext) {}
+  constructor(private readonly context: RuleContext) {
+    timelineOf(context).visit(context);
+  }
 
   /** Records that `statement` has run. */
   advance(statement: SqlStatement): void {
-    this.#applied.push(statement);
+    this.#pending.push(statement);
   }
 
-  /** The catalog before the current statement, built from the sources that mention every one of `mentions` plus this file so far. */
-  current(...mentions: string[]): Catalog {
-    const catalog = baseCatalog(this.context, mentions).clone();
-    for (const statement of this.#applied) catalog.apply(statement);
-    return catalog;
+  /** The catalog before the current statement: the history's model before this file, plus this file so far. */
+  current(): Catalog {
+    // Copied on first use only: a file without lookups costs nothing.
+    this.#catalog ??= baseCatalog(this.context).clone();
+    for (const statement of this.#pending) this.#catalog.apply(statement);
+    this.#pending = [];
+    return this.#catalog;
   }
 }
