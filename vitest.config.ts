@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts', 'tools/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Hang guards, not time limits: heavy files run side by side on 2 cores.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     // Real-server suites create their own databases, so files may run side by side. Vitest's default
     // in run mode is one worker fewer than the cores: a single worker on 2 cores, which leaves a core
     // idle whenever a file waits on PostgreSQL, git or a child process. One per core halves the suite;
