@@ -28,7 +28,7 @@ import { listSchemaFiles } from '../shadow/schema-files.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
 import { CHECK_RULES, type CheckRuleId } from './rules.js';
-import { withoutSuppressed } from '../lint/suppress-findings.js';
+import { withoutSuppressed, workspaceText } from '../lint/suppress-findings.js';
 import { proofCacheKey, readProof, writeProof, type ProvedSchema } from './proof-cache.js';
 
 export interface CheckOptions {
@@ -298,7 +298,8 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
     }
   }
 
-  const readText = (file: string) => schemaFiles.find((schemaFile) => schemaFile.relPath === file)?.text ?? readTextOrUndefined(resolve(config.root, file));
+  const fromDisk = workspaceText(config.root);
+  const readText = (file: string) => schemaFiles.find((schemaFile) => schemaFile.relPath === file)?.text ?? fromDisk(file);
   return {
     findings: sortFindings(await withoutSuppressed(findings, readText)),
     files: [...schemaFiles.map((file) => file.relPath), ...migrations.map((migration) => migration.relPath)],
@@ -309,14 +310,6 @@ async function checkOnce(options: CheckOptions): Promise<CheckReport> {
     functions: { engine: proof.verify.engine, checked: proof.verify.checked, unchecked: proof.verify.unchecked.length },
     ...(live ? { live } : {}),
   };
-}
-
-function readTextOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function sortFindings(findings: Finding[]): Finding[] {

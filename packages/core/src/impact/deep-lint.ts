@@ -21,6 +21,7 @@ import { applyParsedFiles } from '../shadow/apply.js';
 import { buildShadow, shadowOptionsFromConfig } from '../shadow/build.js';
 import { definitionsOf } from '../shadow/definitions.js';
 import { readSqlFiles, type ShadowSourceFile } from '../shadow/schema-files.js';
+import { functionBodyFileLine } from '../shadow/lookup.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { regprocedureSignature, SourceMapBuilder } from '../shadow/source-map.js';
 import type { ApplyFailure, ShadowDatabase, SourceMapEntry } from '../shadow/types.js';
@@ -31,7 +32,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { appliedBefore, isExecutedMigration, reflectedInCurrentSchema } from './pending.js';
 import { DEEP_RULES, type DeepRuleId } from './rules.js';
-import { withoutSuppressed } from '../lint/suppress-findings.js';
+import { withoutSuppressed, workspaceText } from '../lint/suppress-findings.js';
 
 export interface DeepLintOptions {
   /** Files to check (any state); default: every migration that is not executed yet. */
@@ -216,13 +217,7 @@ export class DeepLinter {
     } finally {
       await shadow.close();
     }
-    const findings = await withoutSuppressed(this.sink.findings, (file) => {
-      try {
-        return readFileSync(resolve(config.root, file), 'utf8');
-      } catch {
-        return undefined;
-      }
-    });
+    const findings = await withoutSuppressed(this.sink.findings, workspaceText(config.root));
     return { findings, checked: targets.map((migration) => migration.relPath), functionsVerified, cache };
   }
 
@@ -263,7 +258,7 @@ export class DeepLinter {
         verified = result.checked;
         for (const defect of result.defects) {
           const entry = sources.find((source) => source.key === defect.function);
-          const line = entry?.bodyLine !== undefined && defect.bodyLine !== undefined ? entry.bodyLine + defect.bodyLine - 1 : (entry?.line ?? migration.bodyStartLine);
+          const line = (entry && defect.bodyLine !== undefined ? functionBodyFileLine(entry, defect.bodyLine) : undefined) ?? entry?.line ?? migration.bodyStartLine;
           this.sink.add(defect.rule, defect.severity, at(file.relPath, line, defect.column ?? 1), `${defect.function}: ${defect.message}`, defect.hint);
         }
       }

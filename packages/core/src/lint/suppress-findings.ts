@@ -4,6 +4,8 @@
  * TABLE), in the schema or migration file the finding points into. An ignore without a reason
  * silences nothing, so the finding stays visible until someone writes down why.
  */
+import { resolve } from 'node:path';
+import { readSourceFile } from '../migration/read-source-file.js';
 import type { Finding } from '../rules/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
 import { collectSuppressions, isSuppressed, type Suppression } from './suppressions.js';
@@ -21,4 +23,12 @@ export async function withoutSuppressed<T extends Pick<Finding, 'file' | 'line' 
     return found;
   };
   return findings.filter((finding) => !isSuppressed(suppressionsOf(finding.file), finding.rule, finding.line));
+}
+
+/** A finding's file (workspace-relative) read as lint reads it: nothing outside the workspace, nothing binary. */
+export function workspaceText(root: string): (file: string) => string | undefined {
+  return (file) => {
+    const source = readSourceFile(resolve(root, file), { root });
+    return source.ok ? source.text : undefined;
+  };
 }
