@@ -179,7 +179,7 @@ async function checkConsistency(config: PgwardenConfig, now: CatalogSnapshot, so
     // Without git: the executed migrations, replayed from the preset alone, must give current_schema/.
     description = 'executed migrations (no git base)';
     baseFiles = [];
-    migrations = history.filter((migration) => executedBy(migration, config.baseline) !== undefined);
+    migrations = history.filter((migration) => executedBy(migration, config) !== undefined);
   }
   const unchanged =
     migrations.length === 0 && baseFiles.length === nowFiles.length && baseFiles.every((file, index) => file.path === nowFiles[index]!.relPath && file.text === nowFiles[index]!.text);

@@ -11,7 +11,9 @@ import { SHADOW_RULE_IDS } from '../shadow/types.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 import { parseTypesConfig } from './types-config.js';
 import type { ApprovalRequirement, ApprovalVerification, EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
-import { BASELINE_VERSION } from '../migration/execution-state.js';
+import { BASELINE_VERSION, recordsExecutions } from '../migration/execution-state.js';
+
+export { recordsExecutions };
 
 /** A configuration problem: the CLI prints it and exits 2. Invisible characters in it are spelled out. */
 export class ConfigError extends Error {
@@ -296,9 +298,6 @@ export function approvalRequirement(env: EnvironmentConfig | undefined, kind: 'p
 }
 
 /** Whether `migrate` writes execution records into the headers here: `record`, else only for `production`. */
-export function recordsExecutions(env: EnvironmentConfig): boolean {
-  return env.record ?? env.production === true;
-}
 
 /** Whether `pgwarden rollback` may run here: `allowRollback`, else only `local` and the embedded database. */
 export function allowsRollback(envName: string, env: EnvironmentConfig): boolean {

@@ -175,13 +175,13 @@ export class DeepLinter {
     const paths = sortByVersion(await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir)));
     const history = paths.map((path) => parseMigration({ path, relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
     const named = new Set((this.options.paths ?? []).map((path) => resolve(config.root, path)));
-    const targets = named.size ? history.filter((migration) => named.has(migration.path)) : history.filter((migration) => !isExecutedMigration(migration, config.baseline));
+    const targets = named.size ? history.filter((migration) => named.has(migration.path)) : history.filter((migration) => !isExecutedMigration(migration, config));
     // Named files outside the history folder are proved too, after the history's pending ones.
     for (const path of named) if (!history.some((migration) => migration.path === path)) targets.push(parseMigration({ path, relPath: toRelPath(config.root, path), text: readFileSync(path, 'utf8') }));
     const targetPaths = new Set(targets.map((migration) => migration.path));
     // The schema a target meets: current_schema/ plus the earlier migrations it does not reflect yet
     // (replaying reflected ones would bring back what later migrations removed).
-    const needed = new Set(targets.flatMap((target) => appliedBefore(history, target, config.baseline)));
+    const needed = new Set(targets.flatMap((target) => appliedBefore(history, target, config)));
     const sequence = history.filter((migration) => targetPaths.has(migration.path) || needed.has(migration));
     for (const target of targets) if (!sequence.includes(target)) sequence.push(target);
 
@@ -194,7 +194,7 @@ export class DeepLinter {
     try {
       for (const migration of sequence) {
         const [file] = await readSqlFiles(config.root, [migration.path]);
-        const reflected = reflectedInCurrentSchema(migration, this.config.baseline);
+        const reflected = reflectedInCurrentSchema(migration, this.config);
         if (!targetPaths.has(migration.path)) {
           await applyParsedFiles(shadow, [file!]);
           carried.push(file!);
@@ -244,7 +244,7 @@ export class DeepLinter {
       // The header saying so (source of truth ticked) means the same: later migrations may have changed
       // what this one created, so the schema before it is not known either.
       const unchanged = changes.length === 0 && first.failures.length === 0;
-      const reflected = unchanged || reflectedInCurrentSchema(migration, this.config.baseline);
+      const reflected = unchanged || reflectedInCurrentSchema(migration, this.config);
 
       // 3. Overloads: a replace that left the old signature beside the new one.
       if (!unchanged) this.reportOverloads(file, before, after, sources);

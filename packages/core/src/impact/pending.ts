@@ -5,15 +5,15 @@
  * policy, a dropped column). Only migrations that current_schema/ does not reflect yet are
  * applied before the one being proved.
  */
-import { executedBy } from '../migration/execution-state.js';
+import { executedBy, type HistorySettings } from '../migration/execution-state.js';
 import type { Migration } from '../migration/types.js';
 
 /**
  * Executed, as lint decides it (migration/execution-state.ts): an execution record, the
  * convention's completion marks, or at or before the configured `baseline`.
  */
-export function isExecutedMigration(migration: Migration, baseline?: string): boolean {
-  return executedBy(migration, baseline) !== undefined;
+export function isExecutedMigration(migration: Migration, settings: HistorySettings = {}): boolean {
+  return executedBy(migration, settings) !== undefined;
 }
 
 /**
@@ -21,8 +21,8 @@ export function isExecutedMigration(migration: Migration, baseline?: string): bo
  * least one source-of-truth file and every such entry is ticked (`[X]`) or not applicable. An
  * executed migration is reflected by the convention's invariant.
  */
-export function reflectedInCurrentSchema(migration: Migration, baseline?: string): boolean {
-  if (isExecutedMigration(migration, baseline)) return true;
+export function reflectedInCurrentSchema(migration: Migration, settings: HistorySettings = {}): boolean {
+  if (isExecutedMigration(migration, settings)) return true;
   const refs = migration.header?.sourceOfTruth ?? [];
   return refs.length > 0 && refs.every((ref) => ref.checkbox !== undefined && ref.checkbox.state !== 'open');
 }
@@ -31,8 +31,8 @@ export function reflectedInCurrentSchema(migration: Migration, baseline?: string
  * The migrations to apply to current_schema/, in version order, before `target`: the earlier
  * ones that current_schema/ does not reflect yet.
  */
-export function appliedBefore(history: readonly Migration[], target: Migration, baseline?: string): Migration[] {
+export function appliedBefore(history: readonly Migration[], target: Migration, settings: HistorySettings = {}): Migration[] {
   const version = target.name.version;
-  if (version === undefined) return history.filter((migration) => migration !== target && !reflectedInCurrentSchema(migration, baseline));
-  return history.filter((migration) => migration !== target && (migration.name.version ?? '') < version && !reflectedInCurrentSchema(migration, baseline));
+  if (version === undefined) return history.filter((migration) => migration !== target && !reflectedInCurrentSchema(migration, settings));
+  return history.filter((migration) => migration !== target && (migration.name.version ?? '') < version && !reflectedInCurrentSchema(migration, settings));
 }

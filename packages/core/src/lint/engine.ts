@@ -121,7 +121,7 @@ function lintOne(
 
   const onlyRule = deleted ? 'executed-immutable' : readError ? 'readable-file' : undefined;
   // An executed migration is history: only integrity rules judge it (its conventions, locks and references are past).
-  const executed = onlyRule ? undefined : executedBy(migration, config.baseline);
+  const executed = onlyRule ? undefined : executedBy(migration, config);
   const applicable = rules.filter((rule) =>
     onlyRule ? rule.meta.id === onlyRule : appliesTo(rule, config.postgresVersion) && (!executed || appliesToExecuted(rule.meta.id, executed)),
   );

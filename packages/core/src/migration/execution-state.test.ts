@@ -28,9 +28,31 @@ describe('executedBy', () => {
 
   it('counts versions at or before the baseline, by version order', () => {
     const migration = parse(['-- Migration: Add archived flag'], '2025-10-08_9_add_archived_flag.sql');
-    expect(executedBy(migration, '2025-10-08_10')).toBe('baseline');
-    expect(executedBy(migration, '2025-10-08_9')).toBe('baseline');
-    expect(executedBy(migration, '2025-10-08_08')).toBeUndefined();
-    expect(executedBy(parse(['-- Migration: x'], 'legacy.sql'), '2030-01-01_99')).toBeUndefined();
+    expect(executedBy(migration, { baseline: '2025-10-08_10' })).toBe('baseline');
+    expect(executedBy(migration, { baseline: '2025-10-08_9' })).toBe('baseline');
+    expect(executedBy(migration, { baseline: '2025-10-08_08' })).toBeUndefined();
+    expect(executedBy(parse(['-- Migration: x'], 'legacy.sql'), { baseline: '2030-01-01_99' })).toBeUndefined();
+  });
+
+  it('a record from a configured environment that does not record (an old local run) is not an execution; production, a recording one and unknown names are', () => {
+    const environments = { local: { approvals: 0 }, staging: { record: false }, qa: { record: true }, production: { production: true } };
+    const recordOf = (env: string) => parse(['-- Migration: Add archived flag', '-- MIGRATION EXECUTED:', `--   [X] ${env} 2025-10-09 by maria (12 ms)`]);
+    expect(executedBy(recordOf('local'), { environments })).toBeUndefined();
+    expect(executedBy(recordOf('staging'), { environments })).toBeUndefined();
+    expect(executedBy(recordOf('qa'), { environments })).toBe('record');
+    expect(executedBy(recordOf('production'), { environments })).toBe('record');
+    // A name the configuration does not know (another team's environment) still counts.
+    expect(executedBy(recordOf('eu-prod'), { environments })).toBe('record');
+    // A local record next to a production one: executed.
+    const both = parse(['-- Migration: x', '-- MIGRATION EXECUTED:', '--   [X] local 2025-10-08 by maria (12 ms)', '--   [X] production 2025-10-09 by ci (40 ms)']);
+    expect(executedBy(both, { environments })).toBe('record');
+    // Every other box ticked: the local record's box and date are still no mark of execution.
+    const ticked = parse(['-- Migration: x', '-- DOWNSTREAM UPDATES:', '--   [X] Types updated', '-- MIGRATION EXECUTED:', '--   [X] local 2025-10-08 by maria (12 ms)']);
+    expect(executedBy(ticked, { environments })).toBeUndefined();
+    expect(executedBy(ticked)).toBe('record');
+    const written = parse(['-- Migration: x', '-- DOWNSTREAM UPDATES:', '--   [X] Types updated', '-- MIGRATION EXECUTED:', '--   [X] local 2025-10-08 by maria (12 ms)', '--   Applied in production on 2025-10-09.']);
+    expect(executedBy(written, { environments })).toBe('completion-marks');
+    // The hand-written record counts whatever the configuration says.
+    expect(executedBy(parse(['-- Migration: x', '-- MIGRATION EXECUTED:', '--   [X] Executed 2025-10-09']), { environments })).toBe('record');
   });
 });

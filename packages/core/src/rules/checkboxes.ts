@@ -1,4 +1,4 @@
-import { recordsExecutions } from '../config/load.js';
+import { countsAsExecution } from '../migration/execution-state.js';
 import { iterateLines } from '../migration/lines.js';
 import type { SourceRange } from '../sql/types.js';
 import { describeExecutions } from './support/executions.js';
@@ -55,10 +55,7 @@ export const rule: Rule = {
 
     // Complete only from a recording environment's record: a record naming a configured
     // environment that does not record (an old local run) does not finalise the header.
-    const executions = header.executions.filter((execution) => {
-      const environment = context.config.environments[execution.env];
-      return !environment || recordsExecutions(environment);
-    });
+    const executions = header.executions.filter((execution) => countsAsExecution(execution, context.config.environments));
     if (executions.length === 0) return;
     const executed = describeExecutions(executions);
     const open = header.checkboxes.filter((box) => box.state === 'open');

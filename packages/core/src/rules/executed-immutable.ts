@@ -38,7 +38,7 @@ export const rule: Rule = {
     const { previous, migration } = context;
     const executions = previous?.header?.executions ?? [];
     // Executed as its header records, by the convention's completion marks, or at or before the configured baseline.
-    const executedAs = previous && executedBy(previous, context.config.baseline);
+    const executedAs = previous && executedBy(previous, context.config);
     if (!previous || !executedAs) return;
     const executed =
       executions.length > 0
