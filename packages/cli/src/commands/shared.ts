@@ -4,7 +4,8 @@ import { loadHistory, requireMigrationsFolder, resolveTarget, type DatabaseTarge
 import { UsageError } from '../command.js';
 
 // Shared with the Nx executors: one implementation in core.
-export { currentUser, formatDuration, openTarget, table } from '@pgwarden/core/workspace/index';
+export { formatDuration, openTarget, table } from '@pgwarden/core/workspace/index';
+export { currentUser } from '@pgwarden/core/runner/index';
 
 /** Options every database command takes. */
 export const DATABASE_OPTIONS = {

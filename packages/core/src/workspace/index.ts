@@ -1,6 +1,5 @@
 export * from './history.js';
 export * from './target.js';
-export * from './current-user.js';
 export * from './migrations-folder.js';
 export * from './migrate-target.js';
 export * from './report.js';
