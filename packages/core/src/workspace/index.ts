@@ -8,3 +8,4 @@ export * from './changed-files.js';
 export * from './status-target.js';
 export * from './approval-git.js';
 export * from './rollback-target.js';
+export * from './committed-files.js';
