@@ -1,46 +1,39 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { readSourceFile } from '@pgwarden/core/migration/index';
 import { FORMATTERS, lint } from '@pgwarden/core/lint/index';
 import { changedMigrationFiles, committedVersions, requireMigrationsFolder, type CommittedVersions } from '@pgwarden/core/workspace/lint-inputs';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
 
-const USAGE = `Usage: pgwarden lint [paths...] [options]
-
-Checks migration files against the convention. Without paths, lints the whole history;
+export const spec: CommandSpec = {
+  usage: ['pgwarden lint [paths...] [options]'],
+  about: `Checks migration files against the convention. Without paths, lints the whole history;
 with paths (as lint-staged passes them) lints those files, still checking cross-file rules
-(sequence numbers) against the rest of the history.
-
-Options:
-  --format stylish|json|github|sarif   output format (default: stylish)
-  --config FILE                        pgwarden.config.json to use (default: found upwards)
-  --since REV                          compare with the committed version at REV: executed migrations are append-only
-  --deep                               also apply the pending migrations (or the named files) to a shadow of current_schema/:
-                                       failing statements, functions verified, overloads, idempotency and rollback proved
-  --changed [REV]                      lint only the migration files added or modified since REV (default: the
-                                       merge-base with the default branch: origin/HEAD, main or master), with the
-                                       whole history as context
-  --hook                               run as the commit hook: adds --deep when the config sets "hook": { "deep": true }
-  --max-warnings N                     also fail when there are more than N warnings
-  --no-color                           plain output`;
+(sequence numbers) against the rest of the history.`,
+  options: {
+    format: { type: 'string', value: 'stylish|json|github|sarif', default: 'stylish', description: 'output format' },
+    config: { type: 'string', value: 'FILE', description: 'pgwarden.config.json to use (default: found upwards)' },
+    since: { type: 'string', value: 'REV', description: 'compare with the committed version at REV: executed migrations are append-only' },
+    deep: {
+      type: 'boolean',
+      description: 'also apply the pending migrations (or the named files) to a shadow of current_schema/:\nfailing statements, functions verified, overloads, idempotency and rollback proved',
+    },
+    changed: {
+      type: 'string',
+      value: 'REV',
+      optionalValue: true,
+      description:
+        'lint only the migration files added or modified since REV (default: the\nmerge-base with the default branch: origin/HEAD, main or master), with the\nwhole history as context',
+    },
+    hook: { type: 'boolean', description: 'run as the commit hook: adds --deep when the config sets "hook": { "deep": true }' },
+    'max-warnings': { type: 'string', value: 'N', description: 'also fail when there are more than N warnings' },
+    'no-color': { type: 'boolean', description: 'plain output' },
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const { rest, changed } = takeChanged(argv);
-  const args = parseCommandArgs(
-    rest,
-    {
-      format: { type: 'string', default: 'stylish' },
-      config: { type: 'string' },
-      since: { type: 'string' },
-      deep: { type: 'boolean' },
-      hook: { type: 'boolean' },
-      'max-warnings': { type: 'string' },
-      'no-color': { type: 'boolean' },
-    },
-    USAGE,
-  );
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
   const format = FORMATTERS[args.values.format as string];
   if (!format) throw new UsageError(`unknown format "${args.values.format}" (stylish, json, github, sarif)`);
@@ -51,9 +44,10 @@ export async function run(argv: string[]): Promise<number> {
   requireMigrationsFolder(config);
   let paths = args.positionals.map((path) => resolve(path));
   let changedBase: string | undefined;
-  if (changed) {
+  const changed = args.values.changed as string | undefined;
+  if (changed !== undefined) {
     if (paths.length > 0) throw new UsageError('--changed picks the files itself: give either paths or --changed');
-    const found = changedMigrationFiles(config.root, config.migrationsDir, changed.rev);
+    const found = changedMigrationFiles(config.root, config.migrationsDir, changed || undefined);
     if (found.paths.length === 0) {
       // Nothing was checked: say so rather than "no problems".
       process.stderr.write(`pgwarden: no migration file added or modified since ${found.base}; nothing to lint\n`);
@@ -107,30 +101,4 @@ function sortByPosition<T extends { file: string; line: number; column: number }
 function readTextOrUndefined(root: string, path: string): string | undefined {
   const source = readSourceFile(path, { root });
   return source.ok ? source.text : undefined;
-}
-
-/**
- * `--changed` takes an optional revision, which node's parseArgs cannot express: `--changed=REV`,
- * or `--changed REV` when the next word is not an option and not a path that exists.
- */
-function takeChanged(argv: string[]): { rest: string[]; changed?: { rev?: string } } {
-  const rest: string[] = [];
-  let changed: { rev?: string } | undefined;
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index]!;
-    if (arg.startsWith('--changed=')) {
-      changed = { rev: arg.slice('--changed='.length) || undefined };
-    } else if (arg === '--changed') {
-      const next = argv[index + 1];
-      if (next !== undefined && !next.startsWith('-') && !existsSync(resolve(next))) {
-        changed = { rev: next };
-        index++;
-      } else {
-        changed = {};
-      }
-    } else {
-      rest.push(arg);
-    }
-  }
-  return changed ? { rest, changed } : { rest };
 }
