@@ -1,17 +1,39 @@
 #!/usr/bin/env node
 /**
  * Compiles packages/core/pgwarden.schema.json into a standalone ajv validator,
- * packages/core/src/config/schema-validator.generated.ts, so the CLI validates its config from
- * the shipped schema without loading or compiling ajv at start-up. The generated code imports
- * nothing: ajv stays a devDependency. `npm run generate` rewrites it; a test fails while it is stale.
+ * packages/core/generated/config-validator.js (with its .d.ts), so the CLI validates its config
+ * from the shipped schema without loading or compiling ajv at start-up. The generated code imports
+ * nothing: ajv stays a devDependency. It is plain JavaScript outside src/ because tsc would
+ * re-print the one-line module three times larger; load.ts reaches it by the same relative path
+ * from src/ and dist/. `npm run generate` rewrites it; a test fails while it is stale.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../packages/core/pgwarden.schema.json', import.meta.url));
-export const OUTPUT_PATH = fileURLToPath(new URL('../../packages/core/src/config/schema-validator.generated.ts', import.meta.url));
+export const OUTPUT_PATH = fileURLToPath(new URL('../../packages/core/generated/config-validator.js', import.meta.url));
+export const DECLARATION_PATH = fileURLToPath(new URL('../../packages/core/generated/config-validator.d.ts', import.meta.url));
+
+const HEADER = '// Generated from packages/core/pgwarden.schema.json by tools/codegen/config-validator.mjs (npm run generate): do not edit.';
+
+/** The types of the generated module, written beside it. */
+export const CONFIG_VALIDATOR_DECLARATION = `${HEADER}
+export interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  propertyName?: string;
+  message?: string;
+}
+/** True when the value matches pgwarden.schema.json; otherwise \`validate.errors\` says where it does not. */
+export declare const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
+/** The schema the validator was compiled from. */
+export declare const schema: unknown;
+`;
 
 /** The text of the generated module for `schema` (the parsed pgwarden.schema.json). */
 export function configValidatorSource(schema) {
@@ -33,8 +55,7 @@ export function configValidatorSource(schema) {
   const embedded = /^"use strict";.*?const (schema\d+) = /.exec(code)?.[1];
   if (!embedded) throw new Error('the generated validator does not embed its schema where expected');
   return [
-    '// @ts-nocheck',
-    '// Generated from packages/core/pgwarden.schema.json by tools/codegen/config-validator.mjs (npm run generate): do not edit.',
+    HEADER,
     code,
     `export { ${embedded} as schema };`,
     '',
@@ -42,6 +63,8 @@ export function configValidatorSource(schema) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  mkdirSync(dirname(OUTPUT_PATH), { recursive: true });
   writeFileSync(OUTPUT_PATH, configValidatorSource(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'))));
-  console.log(`wrote ${OUTPUT_PATH}`);
+  writeFileSync(DECLARATION_PATH, CONFIG_VALIDATOR_DECLARATION);
+  console.log(`wrote ${OUTPUT_PATH} and ${DECLARATION_PATH}`);
 }

@@ -404,9 +404,13 @@ describe('pgwarden.schema.json, its generated validator and the loader', () => {
   }
 
   it('the committed validator is the one the schema compiles to today (npm run generate rewrites it)', async () => {
-    const generator = (await import(pathToFileURL(join(REPO_ROOT, 'tools/codegen/config-validator.mjs')).href)) as { configValidatorSource(schema: unknown): string };
-    const committed = readFileSync(fileURLToPath(new URL('./schema-validator.generated.ts', import.meta.url)), 'utf8');
-    expect(committed === generator.configValidatorSource(schema), 'schema-validator.generated.ts is stale: run npm run generate').toBe(true);
+    const generator = (await import(pathToFileURL(join(REPO_ROOT, 'tools/codegen/config-validator.mjs')).href)) as {
+      configValidatorSource(schema: unknown): string;
+      CONFIG_VALIDATOR_DECLARATION: string;
+    };
+    const committed = readFileSync(join(REPO_ROOT, 'packages/core/generated/config-validator.js'), 'utf8');
+    expect(committed === generator.configValidatorSource(schema), 'generated/config-validator.js is stale: run npm run generate').toBe(true);
+    expect(readFileSync(join(REPO_ROOT, 'packages/core/generated/config-validator.d.ts'), 'utf8')).toBe(generator.CONFIG_VALIDATOR_DECLARATION);
     // It stands alone: ajv is a devDependency, nothing is imported at run time.
     expect(committed).not.toMatch(/\brequire\(|^\s*import\s/m);
   });

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseTimeoutDuration } from '../migration/duration.js';
 import { showInvisible } from './show-invisible.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
-import { schema as embeddedSchema, validate as validateGenerated } from './schema-validator.generated.js';
+// Outside src/ (plain JavaScript, not re-printed by tsc): the same relative path from src/ and dist/.
+import { schema as embeddedSchema, validate as validateConfigSchema, type SchemaError } from '../../generated/config-validator.js';
 import { mergeTypesConfig } from './types-config.js';
 import type { ApprovalRequirement, EnvironmentConfig, PgwardenConfig } from './types.js';
 
@@ -129,16 +130,6 @@ function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]
   for (const key of keys) if (object[key] !== undefined) picked[key] = object[key];
   return picked;
 }
-
-interface SchemaError {
-  instancePath: string;
-  schemaPath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  propertyName?: string;
-}
-
-const validateConfigSchema = validateGenerated as unknown as ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
 /**
  * The key and message of the schema's first complaint. ajv reports a failed `oneOf` or
