@@ -27,11 +27,10 @@ export interface SchemaError {
   keyword: string;
   params: Record<string, unknown>;
   propertyName?: string;
-  message?: string;
 }
 /** True when the value matches pgwarden.schema.json; otherwise \`validate.errors\` says where it does not. */
 export declare const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
-/** The schema the validator was compiled from. */
+/** The schema it was compiled from. */
 export declare const schema: unknown;
 `;
 
@@ -42,6 +41,8 @@ export function configValidatorSource(schema) {
     // .length instead of ajv's ucs2length helper, which the module would have to import at run
     // time; the schema only asks for minLength 1, where both agree.
     unicode: false,
+    // pgwarden words its own messages from the schema (config/load.ts).
+    messages: false,
     strict: true,
     // Only the unicode option's deprecation notice is silenced.
     logger: { log: console.log, warn: (message) => (String(message).includes('option unicode') ? undefined : console.warn(message)), error: console.error },
@@ -50,16 +51,11 @@ export function configValidatorSource(schema) {
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
   const code = standaloneCode.default(ajv, ajv.compile(schema));
   if (/\brequire\(|^\s*import\s/m.test(code)) throw new Error('the generated validator imports a module: it must stand alone');
-  // ajv embeds the schema it compiled; exported, error messages read the failing keyword's schema
-  // from the very schema the validator checks.
+  // ajv embeds the schema it compiled (its errors point into it); exported, config/load.ts words
+  // its messages from the very schema the validator checks.
   const embedded = /^"use strict";.*?const (schema\d+) = /.exec(code)?.[1];
   if (!embedded) throw new Error('the generated validator does not embed its schema where expected');
-  return [
-    HEADER,
-    code,
-    `export { ${embedded} as schema };`,
-    '',
-  ].join('\n');
+  return [HEADER, code, `export { ${embedded} as schema };`, ''].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -5,9 +5,8 @@ export interface SchemaError {
   keyword: string;
   params: Record<string, unknown>;
   propertyName?: string;
-  message?: string;
 }
 /** True when the value matches pgwarden.schema.json; otherwise `validate.errors` says where it does not. */
 export declare const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
-/** The schema the validator was compiled from. */
+/** The schema it was compiled from. */
 export declare const schema: unknown;

@@ -4,7 +4,7 @@ import { parseTimeoutDuration } from '../migration/duration.js';
 import { showInvisible } from './show-invisible.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 // Outside src/ (plain JavaScript, not re-printed by tsc): the same relative path from src/ and dist/.
-import { schema as embeddedSchema, validate as validateConfigSchema, type SchemaError } from '../../generated/config-validator.js';
+import { schema, validate as validateConfigSchema, type SchemaError } from '../../generated/config-validator.js';
 import { mergeTypesConfig } from './types-config.js';
 import type { ApprovalRequirement, EnvironmentConfig, PgwardenConfig } from './types.js';
 
@@ -200,7 +200,7 @@ function describe(node: SchemaNode): string {
 
 /** The schema node a JSON pointer such as `#/properties/migrate/properties/lockTimeout` names. */
 function schemaAt(pointer: string): SchemaNode {
-  let node: unknown = embeddedSchema;
+  let node: unknown = schema;
   for (const segment of pointerSegments(pointer.replace(/^#/, ''))) node = (node as Record<string, unknown>)[segment];
   return (node ?? {}) as SchemaNode;
 }
