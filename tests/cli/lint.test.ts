@@ -264,7 +264,9 @@ describe.concurrent('pgwarden lint', () => {
   describe('configuration errors exit 2 naming the file and the bad key', () => {
     const cases: Array<[string, (config: Record<string, unknown>) => unknown, string]> = [
       ['an unknown key', (config) => ({ ...config, migrationDir: 'migration_history' }), '"migrationDir" is not a known setting; see pgwarden.schema.json'],
-      ['a bad severity', (config) => ({ ...config, rules: { 'no-emoji': 'fatal' } }), '"rules.no-emoji" must be one of error, warning, info, off'],
+      ['a bad severity', (config) => ({ ...config, rules: { 'no-emoji': 'fatal' } }), '"rules.no-emoji" must be one of "error", "warning", "info", "off"'],
+      ['an unknown rule id', (config) => ({ ...config, rules: { 'no-emojis': 'off' } }), '"rules.no-emojis" is not a known rule id (see docs/rules/README.md)'],
+      ['an unknown nested key', (config) => ({ ...config, types: { outputs: [{ path: 'db.ts', format: 'zod', colour: true }] } }), '"types.outputs[0].colour" is not a known setting (path, format, schemas, postgrestVersion, stringScalars, checkUnions, viewNullability, jsdoc)'],
       [
         'a bad nested value',
         (config) => ({ ...config, environments: { ...(config.environments as object), staging: { urlEnv: 'STAGING_DATABASE_URL', approvals: 'two' } } }),
@@ -309,7 +311,7 @@ describe.concurrent('pgwarden lint', () => {
       ws.write('configs/strict.json', JSON.stringify({ migrationsDir: 'migration_history', rules: { 'verification-query': 'loud' } }));
       const result = await ws.run(['lint', '--config', 'configs/strict.json']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toBe(`pgwarden: configuration error: ${ws.path('configs/strict.json')}: "rules.verification-query" must be one of error, warning, info, off\n`);
+      expect(result.stderr).toBe(`pgwarden: configuration error: ${ws.path('configs/strict.json')}: "rules.verification-query" must be one of "error", "warning", "info", "off"\n`);
       ws.cleanup();
     });
 

@@ -1,7 +1,7 @@
 import { showInvisible } from '@pgwarden/core/config/index';
 import { UsageError, type CommandModule } from './command.js';
 
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   lint: () => import('./commands/lint.js'),
   new: () => import('./commands/new.js'),
   approve: () => import('./commands/approve.js'),

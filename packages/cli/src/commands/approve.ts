@@ -4,24 +4,29 @@ import { lint, toRelPath } from '@pgwarden/core/lint/index';
 import { addApproval, parseMigration, readSourceFile, writeFileAtomically } from '@pgwarden/core/migration/index';
 import { approvalFileName, approvalState } from '@pgwarden/core/runner/index';
 import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { commandHelp, parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { requireOne, today } from './shared.js';
 
-const USAGE = `Usage: pgwarden approve <file> --by NAME [--config FILE]
-
-Records a review in the header: "-- APPROVED: NAME DATE sha256:CHECKSUM for FILE", bound to the
+export const spec: CommandSpec = {
+  usage: ['pgwarden approve <file> --by NAME [--config FILE]'],
+  about: `Records a review in the header: "-- APPROVED: NAME DATE sha256:CHECKSUM for FILE", bound to the
 SQL body and the file's version and name. Any later change to the body voids the approval; header
 edits do not; a copy under another name is not approved. NAME is a person (alice) or a review bot
 (bot:review-assistant). A file with lint errors cannot be approved, and a reviewer approves a
-version once. Where an environment verifies approvals against git, commit the line as NAME.`;
+version once. Where an environment verifies approvals against git, commit the line as NAME.`,
+  options: {
+    by: { type: 'string', value: 'NAME', description: 'the reviewer: a person (alice) or a review bot (bot:review-assistant)' },
+    config: { type: 'string', value: 'FILE', description: 'pgwarden.config.json to use (default: found upwards)' },
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(argv, { by: { type: 'string' }, config: { type: 'string' } }, USAGE);
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
   const by = (args.values.by as string | undefined)?.trim();
-  if (!by || /\s/.test(by)) throw new UsageError(`approve needs --by NAME (one word, e.g. alice, dr.smith or bot:review-assistant)\n\n${USAGE}`);
-  if (/^bot:$/i.test(by) || (by.includes(':') && !/^bot:[^:]+$/i.test(by))) throw new UsageError(`--by ${by}: a reviewer is NAME (a person) or bot:NAME (a review bot)\n\n${USAGE}`);
-  const path = resolve(requireOne(args.positionals, 'migration file', USAGE));
+  if (!by || /\s/.test(by)) throw new UsageError(`approve needs --by NAME (one word, e.g. alice, dr.smith or bot:review-assistant)\n\n${commandHelp(spec)}`);
+  if (/^bot:$/i.test(by) || (by.includes(':') && !/^bot:[^:]+$/i.test(by))) throw new UsageError(`--by ${by}: a reviewer is NAME (a person) or bot:NAME (a review bot)\n\n${commandHelp(spec)}`);
+  const path = resolve(requireOne(args.positionals, 'migration file', spec));
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   requireMigrationsFolder(config);
 

@@ -4,44 +4,31 @@ import { loadConfig } from '@pgwarden/core/config/index';
 import { FORMATTERS } from '@pgwarden/core/lint/index';
 import { readSourceFile } from '@pgwarden/core/migration/index';
 import { resolveTarget } from '@pgwarden/core/workspace/index';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { commandHelp, parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
 import { openTarget } from './shared.js';
 
-const USAGE = `Usage: pgwarden check [options]
-
-Proves that current_schema/ is the source of truth: it builds an empty database with no failed
+export const spec: CommandSpec = {
+  usage: ['pgwarden check [options]'],
+  about: `Proves that current_schema/ is the source of truth: it builds an empty database with no failed
 statement, it matches current_schema/ at the base revision plus the migrations added since, its
 catalog passes the catalog lints, and every function verifies. Offline: PGlite by default, or the
-server in "shadow.url".
-
-Options:
-  --base REV                           compare with current_schema/ at REV (default: merge-base with the default branch)
-  --fix                                write the history's changes into current_schema/, then check again
-  --live                               also compare a live database (--env NAME or --database-url URL) with current_schema/
-  --env NAME                           environment for --live
-  --database-url URL                   database for --live
-  --engine auto|plpgsql_check|builtin  function verifier (default: auto)
-  --format stylish|json|github|sarif   output format (default: stylish)
-  --config FILE                        pgwarden.config.json to use (default: found upwards)
-  --no-color                           plain output`;
+server in "shadow.url".`,
+  options: {
+    base: { type: 'string', value: 'REV', description: 'compare with current_schema/ at REV (default: merge-base with the default branch)' },
+    fix: { type: 'boolean', description: "write the history's changes into current_schema/, then check again" },
+    live: { type: 'boolean', description: 'also compare a live database (--env NAME or --database-url URL) with current_schema/' },
+    env: { type: 'string', value: 'NAME', description: 'environment for --live' },
+    'database-url': { type: 'string', value: 'URL', description: 'database for --live' },
+    engine: { type: 'string', value: 'auto|plpgsql_check|builtin', default: 'auto', description: 'function verifier' },
+    format: { type: 'string', value: 'stylish|json|github|sarif', default: 'stylish', description: 'output format' },
+    config: { type: 'string', value: 'FILE', description: 'pgwarden.config.json to use (default: found upwards)' },
+    'no-color': { type: 'boolean', description: 'plain output' },
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(
-    argv,
-    {
-      base: { type: 'string' },
-      fix: { type: 'boolean' },
-      live: { type: 'boolean' },
-      env: { type: 'string' },
-      'database-url': { type: 'string' },
-      engine: { type: 'string', default: 'auto' },
-      format: { type: 'string', default: 'stylish' },
-      config: { type: 'string' },
-      'no-color': { type: 'boolean' },
-    },
-    USAGE,
-  );
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
   const formatName = args.values.format as string;
   const format = FORMATTERS[formatName];
@@ -51,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!args.values.live && (args.values.env !== undefined || args.values['database-url'] !== undefined)) {
     throw new UsageError('--env and --database-url choose the database of --live: add --live');
   }
-  if (args.positionals.length > 0) throw new UsageError(`check takes no paths (got ${args.positionals[0]})\n\n${USAGE}`);
+  if (args.positionals.length > 0) throw new UsageError(`check takes no paths (got ${args.positionals[0]})\n\n${commandHelp(spec)}`);
 
   const config = loadConfig({ configPath: args.values.config as string | undefined });
   let live: { database: Awaited<ReturnType<typeof openTarget>>; label: string } | undefined;

@@ -1,45 +1,36 @@
 import type { MigrateEvent } from '@pgwarden/core/runner/index';
 import { migrateEventLine, migrateResultLines, migrateTarget, type ReportLine } from '@pgwarden/core/workspace/index';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
 import { DATABASE_OPTIONS, prepareDatabaseCommand } from './shared.js';
 
-const USAGE = `Usage: pgwarden migrate [options]
-
-Applies pending migrations in version order: one transaction per file (or statement by
+export const spec: CommandSpec = {
+  usage: ['pgwarden migrate [options]'],
+  about: `Applies pending migrations in version order: one transaction per file (or statement by
 statement for "-- pgwarden:no-transaction" files), under an advisory lock, with lock and
 statement timeouts, the VERIFY query, and the history row written in the same transaction.
-Refuses tampered history, lint errors, missing approvals and skipped promotion steps.
-
-Options:
-  --env NAME              environment from pgwarden.config.json (default: defaultEnv)
-  --database-url URL      a server URL (default: the environment's variable, else the embedded database);
-                          refused without --env when it is another environment's database
-  --dry-run               show what would run; change nothing
-  --sql                   with --dry-run: also print the SQL each file would run
-  --to VERSION            stop after this version (YYYY-MM-DD_NN)
-  --allow-out-of-order    apply a pending migration older than the newest applied one
-  --no-finalize           do not write execution records into the headers (only environments that
-                          record write them: production, or "record": true; never the embedded one)
-  --preset supabase|none  what the platform provides before the first migration (default: the
-                          config's "preset", supabase): created only where it is missing, e.g. on a
-                          plain Postgres standing in for Supabase; a real Supabase already has it
-  --config FILE           pgwarden.config.json to use`;
+Refuses tampered history, lint errors, missing approvals and skipped promotion steps.`,
+  options: {
+    ...DATABASE_OPTIONS,
+    'dry-run': { type: 'boolean', description: 'show what would run; change nothing' },
+    sql: { type: 'boolean', description: 'with --dry-run: also print the SQL each file would run' },
+    to: { type: 'string', value: 'VERSION', description: 'stop after this version (YYYY-MM-DD_NN)' },
+    'allow-out-of-order': { type: 'boolean', description: 'apply a pending migration older than the newest applied one' },
+    'no-finalize': {
+      type: 'boolean',
+      description: 'do not write execution records into the headers (only environments that\nrecord write them: production, or "record": true; never the embedded one)',
+    },
+    preset: {
+      type: 'string',
+      value: 'supabase|none',
+      description:
+        "what the platform provides before the first migration (default: the\nconfig's \"preset\", supabase): created only where it is missing, e.g. on a\nplain Postgres standing in for Supabase; a real Supabase already has it",
+    },
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(
-    argv,
-    {
-      ...DATABASE_OPTIONS,
-      'dry-run': { type: 'boolean' },
-      sql: { type: 'boolean' },
-      to: { type: 'string' },
-      'allow-out-of-order': { type: 'boolean' },
-      'no-finalize': { type: 'boolean' },
-      preset: { type: 'string' },
-    },
-    USAGE,
-  );
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
   const { config, target, history } = await prepareDatabaseCommand(args.values);
   for (const file of history.unreadable) console.error(`pgwarden: ${file.relPath}: ${file.message}`);

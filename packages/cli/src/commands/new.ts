@@ -3,22 +3,25 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { isCalendarDate, newMigrationFile } from '@pgwarden/core/migration/index';
 import { loadHistory, requireMigrationsFolder } from '@pgwarden/core/workspace/index';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { requireOne, today } from './shared.js';
 
-const USAGE = `Usage: pgwarden new <slug> [--date YYYY-MM-DD] [--dir SUBFOLDER] [--title TEXT] [--config FILE]
-
-Creates migration_history/YYYY-MM-DD_NN_<slug>.sql with the next sequence number and the
-header template. The slug is lower-case snake_case, e.g. add_processing_time_minutes.`;
+export const spec: CommandSpec = {
+  usage: ['pgwarden new <slug> [--date YYYY-MM-DD] [--dir SUBFOLDER] [--title TEXT] [--config FILE]'],
+  about: `Creates migration_history/YYYY-MM-DD_NN_<slug>.sql with the next sequence number and the
+header template. The slug is lower-case snake_case, e.g. add_processing_time_minutes.`,
+  options: {
+    date: { type: 'string', value: 'YYYY-MM-DD', description: "the migration's date (default: today)" },
+    dir: { type: 'string', value: 'SUBFOLDER', description: 'a sub-folder of the migrations folder to create it in' },
+    title: { type: 'string', value: 'TEXT', description: "the header's title (default: from the slug)" },
+    config: { type: 'string', value: 'FILE', description: 'pgwarden.config.json to use (default: found upwards)' },
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(
-    argv,
-    { date: { type: 'string' }, dir: { type: 'string' }, title: { type: 'string' }, config: { type: 'string' } },
-    USAGE,
-  );
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
-  const slug = requireOne(args.positionals, 'slug', USAGE);
+  const slug = requireOne(args.positionals, 'slug', spec);
   const date = (args.values.date as string | undefined) ?? today();
   if (!isCalendarDate(date)) throw new UsageError(`--date ${date} is not a real YYYY-MM-DD date`);
   const config = loadConfig({ configPath: args.values.config as string | undefined });

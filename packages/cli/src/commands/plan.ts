@@ -2,36 +2,31 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { parseMigration, toRelPath, writeFileAtomically } from '@pgwarden/core/migration/index';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { commandHelp, parseCommand, UsageError, type CommandSpec } from '../command.js';
 
-const USAGE = `Usage: pgwarden plan <file> [options]
-
-Touchpoint 1 impact analysis of one migration, proved on a shadow of current_schema/: for each
+export const spec: CommandSpec = {
+  usage: ['pgwarden plan <file> [options]'],
+  about: `Touchpoint 1 impact analysis of one migration, proved on a shadow of current_schema/: for each
 statement its lock and tables, rewrites and scans on the configured Postgres version, the objects
 it touches and the views and functions that depend on them, where each affected table is defined
 in current_schema/, idempotency and rollback proved, destructive statements, and the
-current_schema/ edits needed after execution.
-
-Options:
-  --format md|json    output format (default: md)
-  --write             fill the header's AFFECTED TABLES and SOURCE OF TRUTH SCHEMA UPDATED entries
-                      (the SQL body is not changed, so its checksum and approvals stay valid)
-  --config FILE       pgwarden.config.json to use (default: found upwards)`;
+current_schema/ edits needed after execution.`,
+  options: {
+    format: { type: 'string', value: 'md|json', default: 'md', description: 'output format' },
+    write: {
+      type: 'boolean',
+      description: "fill the header's AFFECTED TABLES and SOURCE OF TRUTH SCHEMA UPDATED entries\n(the SQL body is not changed, so its checksum and approvals stay valid)",
+    },
+    config: { type: 'string', value: 'FILE', description: 'pgwarden.config.json to use (default: found upwards)' },
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(
-    argv,
-    {
-      format: { type: 'string', default: 'md' },
-      write: { type: 'boolean' },
-      config: { type: 'string' },
-    },
-    USAGE,
-  );
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
   const format = args.values.format as string;
   if (format !== 'md' && format !== 'json') throw new UsageError(`unknown format "${format}" (md, json)`);
-  if (args.positionals.length !== 1) throw new UsageError(`plan takes exactly one migration file\n\n${USAGE}`);
+  if (args.positionals.length !== 1) throw new UsageError(`plan takes exactly one migration file\n\n${commandHelp(spec)}`);
   const path = resolve(args.positionals[0]!);
   if (!existsSync(path)) throw new UsageError(`${args.positionals[0]}: no such file`);
 

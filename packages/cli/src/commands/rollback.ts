@@ -1,29 +1,28 @@
 import { rollbackTarget } from '@pgwarden/core/workspace/index';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { commandHelp, parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
 import { currentUser, DATABASE_OPTIONS, formatDuration, prepareDatabaseCommand, requireOne } from './shared.js';
 
-const USAGE = `Usage: pgwarden rollback VERSION [--by NAME] [--reason TEXT] [--env NAME] [--database-url URL]
-
-Runs the rollback script of the applied migration VERSION (the header's "Rollback Script"
+export const spec: CommandSpec = {
+  usage: ['pgwarden rollback VERSION [--by NAME] [--reason TEXT] [--env NAME] [--database-url URL]'],
+  about: `Runs the rollback script of the applied migration VERSION (the header's "Rollback Script"
 section, commented or in a /* */ block) in one transaction that also removes its history row
 and logs it in pgwarden.rollback_log (who, why, when). Only where the environment allows it
 ("allowRollback"; by default local and the embedded database). Refused for a migration without
 a rollback script, one that is not applied, one changed since it ran, or one a later applied
-migration builds on.
-
-Options:
-  --by NAME        who rolls it back (default: PGWARDEN_USER, else the OS user)
-  --reason TEXT    why, for the log
-  --env NAME       environment from pgwarden.config.json (default: defaultEnv)
-  --database-url URL
-  --config FILE`;
+migration builds on.`,
+  options: {
+    by: { type: 'string', value: 'NAME', description: 'who rolls it back (default: PGWARDEN_USER, else the OS user)' },
+    reason: { type: 'string', value: 'TEXT', description: 'why, for the log' },
+    ...DATABASE_OPTIONS,
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(argv, { ...DATABASE_OPTIONS, by: { type: 'string' }, reason: { type: 'string' } }, USAGE);
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
-  const version = requireOne(args.positionals, 'VERSION (YYYY-MM-DD_NN)', USAGE);
-  if (!/^\d{4}-\d{2}-\d{2}_\d+$/.test(version)) throw new UsageError(`rollback ${version}: expected a version YYYY-MM-DD_NN\n\n${USAGE}`);
+  const version = requireOne(args.positionals, 'VERSION (YYYY-MM-DD_NN)', spec);
+  if (!/^\d{4}-\d{2}-\d{2}_\d+$/.test(version)) throw new UsageError(`rollback ${version}: expected a version YYYY-MM-DD_NN\n\n${commandHelp(spec)}`);
   const { config, target, history } = await prepareDatabaseCommand(args.values);
   const by = ((args.values.by as string | undefined) ?? currentUser()).trim();
   const result = await rollbackTarget({

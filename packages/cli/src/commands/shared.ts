@@ -1,17 +1,22 @@
 import { loadConfig, type PgwardenConfig } from '@pgwarden/core/config/index';
 import { localDate } from '@pgwarden/core/runner/index';
 import { loadHistory, requireMigrationsFolder, resolveTarget, type DatabaseTarget, type LoadedHistory } from '@pgwarden/core/workspace/index';
-import { UsageError } from '../command.js';
+import { commandHelp, UsageError, type CommandSpec, type OptionSpecs } from '../command.js';
 
 // Shared with the Nx executors: one implementation in core.
-export { currentUser, formatDuration, openTarget, table } from '@pgwarden/core/workspace/index';
+export { formatDuration, openTarget, table } from '@pgwarden/core/workspace/index';
+export { currentUser } from '@pgwarden/core/runner/index';
 
 /** Options every database command takes. */
 export const DATABASE_OPTIONS = {
-  env: { type: 'string' },
-  'database-url': { type: 'string' },
-  config: { type: 'string' },
-} as const;
+  env: { type: 'string', value: 'NAME', description: 'environment from pgwarden.config.json (default: defaultEnv)' },
+  'database-url': {
+    type: 'string',
+    value: 'URL',
+    description: "a server URL (default: the environment's variable, else the embedded database);\nrefused without --env when it is another environment's database",
+  },
+  config: { type: 'string', value: 'FILE', description: 'pgwarden.config.json to use (default: found upwards)' },
+} satisfies OptionSpecs;
 
 export interface DatabaseCommandContext {
   config: PgwardenConfig;
@@ -32,7 +37,7 @@ export function today(): string {
   return localDate();
 }
 
-export function requireOne(positionals: string[], what: string, usage: string): string {
-  if (positionals.length !== 1) throw new UsageError(`expected exactly one ${what}\n\n${usage}`);
+export function requireOne(positionals: string[], what: string, spec: CommandSpec): string {
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one ${what}\n\n${commandHelp(spec)}`);
   return positionals[0];
 }

@@ -1,18 +1,20 @@
 import { statusNeedsAttention, statusReport, targetStatus } from '@pgwarden/core/workspace/index';
-import { parseCommandArgs } from '../command.js';
+import { parseCommand, type CommandSpec } from '../command.js';
 import { DATABASE_OPTIONS, prepareDatabaseCommand } from './shared.js';
 
-const USAGE = `Usage: pgwarden status [--env NAME] [--database-url URL] [--json]
-
-Lists every migration: applied (when, by whom), pending, failed, tampered (the applied SQL
+export const spec: CommandSpec = {
+  usage: ['pgwarden status [--env NAME] [--database-url URL] [--json]'],
+  about: `Lists every migration: applied (when, by whom), pending, failed, tampered (the applied SQL
 changed), missing-file, running (a runner is at work), interrupted (a no-transaction run
 that stopped midway), unreadable (the file cannot be read, listed with the reason and never
 the content); and its approvals against what the environment requires. Never creates the
-embedded database.
-Exits 1 when any migration is tampered, failed, interrupted, unreadable or missing its file.`;
+embedded database.`,
+  options: { ...DATABASE_OPTIONS, json: { type: 'boolean', description: 'the rows as JSON' } },
+  notes: 'Exits 1 when any migration is tampered, failed, interrupted, unreadable or missing its file.',
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(argv, { ...DATABASE_OPTIONS, json: { type: 'boolean' } }, USAGE);
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
   const { target, history } = await prepareDatabaseCommand(args.values);
   const { label, note, rows } = await targetStatus(target, history);

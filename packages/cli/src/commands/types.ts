@@ -1,21 +1,26 @@
 import { loadConfig } from '@pgwarden/core/config/index';
 import { checkTypesFreshness, runTypes } from '@pgwarden/core/typegen/index';
-import { parseCommandArgs } from '../command.js';
+import { parseCommand, type CommandSpec } from '../command.js';
 
-const USAGE = `Usage: pgwarden types [--check] [--env NAME] [--config FILE]
-       pgwarden types --fresh
-
-Generates the configured outputs (types.outputs: supabase, json-schema, zod) from the shadow
+export const spec: CommandSpec = {
+  usage: ['pgwarden types [--check] [--env NAME] [--config FILE]', 'pgwarden types --fresh'],
+  about: `Generates the configured outputs (types.outputs: supabase, json-schema, zod) from the shadow
 built from the schema folder, or from the database of --env NAME. A file is written only when
-its text changes. Overlays (types.overlays) are merged into json-schema and zod and verified.
-
-  --check   write nothing; exit 1 listing stale files and overlay findings
-  --fresh   fingerprints only (no database, milliseconds): exit 1 when a generated file is older
-            than the schema files, overlays, configuration or pgwarden version (the commit hook)
-Exit codes: 0 up to date, 1 stale files or overlay findings, 2 usage or configuration error.`;
+its text changes. Overlays (types.overlays) are merged into json-schema and zod and verified.`,
+  options: {
+    check: { type: 'boolean', description: 'write nothing; exit 1 listing stale files and overlay findings' },
+    fresh: {
+      type: 'boolean',
+      description: 'fingerprints only (no database, milliseconds): exit 1 when a generated file is older\nthan the schema files, overlays, configuration or pgwarden version (the commit hook)',
+    },
+    env: { type: 'string', value: 'NAME', description: 'generate from the database of this environment instead of the shadow' },
+    config: { type: 'string', value: 'FILE', description: 'pgwarden.config.json to use (default: found upwards)' },
+  },
+  notes: 'Exit codes: 0 up to date, 1 stale files or overlay findings, 2 usage or configuration error.',
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(argv, { check: { type: 'boolean' }, fresh: { type: 'boolean' }, env: { type: 'string' }, config: { type: 'string' } }, USAGE);
+  const args = parseCommand(argv, spec);
   if (!args) return 0;
   const config = loadConfig({ configPath: args.values.config as string | undefined });
 

@@ -1,10 +1,18 @@
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
 import { applyConfig, ConfigError, findWorkspaceRoot, loadConfig, requiredApprovals } from './load.js';
+import { CATALOG_LINT_IDS } from '../catalog/lints/registry.js';
+import { CHECK_RULES } from '../check/rules.js';
+import { DEEP_RULES } from '../impact/rules.js';
+import { RULE_IDS } from '../rules/registry.js';
+import { SHADOW_RULE_IDS } from '../shadow/types.js';
+import { VERIFY_RULE_IDS } from '../verify/rules.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 let base: string;
 
@@ -151,7 +159,7 @@ describe('loadConfig: validation errors name the file and the key', () => {
   it('a bad rule setting', () => {
     const error = configError({ rules: { 'idempotent-create': 'fatal' } });
     expect(error.key).toBe('rules.idempotent-create');
-    expect(error.message).toContain('"rules.idempotent-create" must be one of error, warning, info, off');
+    expect(error.message).toContain('"rules.idempotent-create" must be one of "error", "warning", "info", "off"');
   });
 
   it('an unknown rule id (a typo would otherwise silently do nothing)', () => {
@@ -245,7 +253,7 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(staging.message).toContain('names "staging", which does not record');
     expect(configError({ environments: { local: { record: true } } }).message).toContain('"environments.local.record" is true on an environment without urlEnv');
     expect(configError({ environments: { local: { approvals: { human: 1, robots: 1 } } } }).key).toBe('environments.local.approvals.robots');
-    expect(configError({ environments: { local: { approvals: { verify: 'gpg' } } } }).message).toContain('"environments.local.approvals.verify" must be one of none, git, git-signed');
+    expect(configError({ environments: { local: { approvals: { verify: 'gpg' } } } }).message).toContain('"environments.local.approvals.verify" must be one of "none", "git", "git-signed"');
     expect(configError({ environments: { local: { approvals: { human: -1 } } } }).key).toBe('environments.local.approvals.human');
     expect(configError({ environments: { local: { production: 'yes' } } }).message).toContain('must be true or false');
     expect(configError({ reviewers: { 'dr smith': ['x'] } }).key).toBe('reviewers.dr smith');
@@ -269,7 +277,7 @@ describe('loadConfig: validation errors name the file and the key', () => {
     expect(configError({ types: { out: 'x' } }).key).toBe('types.out');
     expect(configError({ types: { schemas: 'public' } }).key).toBe('types.schemas');
     expect(configError({ preset: 'firebase' }).key).toBe('preset');
-    expect(configError({ exposedSchemas: ['public', ''] }).key).toBe('exposedSchemas');
+    expect(configError({ exposedSchemas: ['public', ''] })).toMatchObject({ key: 'exposedSchemas[1]', message: expect.stringContaining('"exposedSchemas[1]" must be a non-empty string') });
     expect(configError({ migrationsDir: '' }).key).toBe('migrationsDir');
   });
 
@@ -376,9 +384,8 @@ describe('requiredApprovals', () => {
   });
 });
 
-describe('pgwarden.schema.json and the loader stay in sync', () => {
+describe('pgwarden.schema.json, its generated validator and the loader', () => {
   const schemaPath = fileURLToPath(new URL('../../pgwarden.schema.json', import.meta.url));
-  const loaderPath = fileURLToPath(new URL('./load.ts', import.meta.url));
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as {
     additionalProperties: boolean;
     properties: Record<string, { default?: unknown; type?: string; enum?: unknown[]; properties?: Record<string, { default?: unknown }>; additionalProperties?: unknown }>;
@@ -396,12 +403,48 @@ describe('pgwarden.schema.json and the loader stay in sync', () => {
     throw new Error(`no sample for ${name}`);
   }
 
-  it('the top-level keys of the schema are exactly the cases of the loader', () => {
-    const loader = readFileSync(loaderPath, 'utf8');
-    const body = loader.slice(loader.indexOf('export function applyConfig'), loader.indexOf('type Fail ='));
-    const cases = new Set([...body.matchAll(/^ {6}case '([^']+)':/gm)].map((match) => match[1]));
-    expect(schema.additionalProperties).toBe(false);
-    expect([...cases].sort()).toEqual(Object.keys(schema.properties).sort());
+  it('the committed validator is the one the schema compiles to today (npm run generate rewrites it)', async () => {
+    const generator = (await import(pathToFileURL(join(REPO_ROOT, 'tools/codegen/config-validator.mjs')).href)) as {
+      configValidatorSource(schema: unknown): string;
+      CONFIG_VALIDATOR_DECLARATION: string;
+    };
+    const committed = readFileSync(join(REPO_ROOT, 'packages/core/generated/config-validator.js'), 'utf8');
+    expect(committed === generator.configValidatorSource(schema), 'generated/config-validator.js is stale: run npm run generate').toBe(true);
+    expect(readFileSync(join(REPO_ROOT, 'packages/core/generated/config-validator.d.ts'), 'utf8')).toBe(generator.CONFIG_VALIDATOR_DECLARATION);
+    // It stands alone: ajv is a devDependency, nothing is imported at run time.
+    expect(committed).not.toMatch(/\brequire\(|^\s*import\s/m);
+  });
+
+  it('the rule ids the schema accepts in "rules" are exactly the ids pgwarden reports', () => {
+    const rules = schema.properties.rules as unknown as { propertyNames: { enum: string[] } };
+    const reported = [...RULE_IDS, ...CATALOG_LINT_IDS, ...VERIFY_RULE_IDS, ...Object.keys(CHECK_RULES), ...Object.keys(DEEP_RULES), ...SHADOW_RULE_IDS];
+    expect([...rules.propertyNames.enum].sort()).toEqual([...new Set(reported)].sort());
+  });
+
+  it('every top-level setting of the schema reaches the loaded configuration', () => {
+    // A value other than the default for each key: a key the loader dropped would show the default.
+    const settings: Record<string, unknown> = {
+      $schema: './node_modules/@pgwarden/core/pgwarden.schema.json',
+      migrationsDir: 'db/migrations',
+      schemaDir: 'db/schema',
+      postgresVersion: 17,
+      exposedSchemas: ['api'],
+      rules: { 'no-emoji': 'off' },
+      defaultEnv: 'dev',
+      environments: { dev: { approvals: 2 } },
+      reviewers: { alice: ['alice@example.com'] },
+      embeddedDir: '.pgwarden/dev',
+      migrate: { lockTimeout: '2s', statementTimeout: '1h', lockRetries: 5, advisoryLockTimeoutMs: 10 },
+      baseline: '2025-10-08_18',
+      preset: 'none',
+      shadow: { urlEnv: 'SHADOW_URL', preset: 'supabase' },
+      hook: { deep: true },
+      types: { outputs: [{ path: 'db.ts', format: 'zod' }], overlays: 'overlays', outDir: 'gen', schemas: ['api'] },
+    };
+    expect(Object.keys(settings).sort()).toEqual(Object.keys(schema.properties).sort());
+    const config = applyConfig(defaultConfig('/r'), settings, 'c.json');
+    const { $schema: _schema, migrate, types, ...direct } = settings;
+    expect(config).toMatchObject({ ...direct, ...(migrate as object), types: { ...(types as object), outputs: [{ path: 'db.ts', format: 'zod', schemas: ['public'] }] } });
   });
 
   it('every schema key (and nested key) is accepted with a valid value; anything else is refused', () => {

@@ -1,17 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isCatalogLintId } from '../catalog/lints/registry.js';
 import { parseTimeoutDuration } from '../migration/duration.js';
 import { showInvisible } from './show-invisible.js';
-import { isRuleId } from '../rules/registry.js';
-import { isVerifyRuleId } from '../verify/rules.js';
-import { CHECK_RULES } from '../check/rules.js';
-import { DEEP_RULES } from '../impact/rules.js';
-import { SHADOW_RULE_IDS } from '../shadow/types.js';
 import { CONFIG_FILE_NAME, defaultConfig } from './defaults.js';
-import { parseTypesConfig } from './types-config.js';
-import type { ApprovalRequirement, ApprovalVerification, EnvironmentConfig, PgwardenConfig, RuleSetting } from './types.js';
-import { BASELINE_VERSION, recordsExecutions } from '../migration/execution-state.js';
+// Outside src/ (plain JavaScript, not re-printed by tsc): the same relative path from src/ and dist/.
+import { schema, validate as validateConfigSchema, type SchemaError } from '../../generated/config-validator.js';
+import { mergeTypesConfig } from './types-config.js';
+import type { ApprovalRequirement, EnvironmentConfig, PgwardenConfig } from './types.js';
+import { recordsExecutions } from '../migration/execution-state.js';
 
 export { recordsExecutions };
 
@@ -26,8 +22,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 
 /** Walks up from `start` to the nearest folder holding the config file, else the git root, else `start`. */
 export function findWorkspaceRoot(start: string): { root: string; configPath?: string } {
@@ -71,130 +65,31 @@ function readConfigFile(root: string, configPath: string): PgwardenConfig {
   return { ...applyConfig(defaultConfig(root), raw, configPath), configPath };
 }
 
-/** Validates `raw` key by key (mirrors pgwarden.schema.json) and merges it over the defaults. */
+/**
+ * Validates `raw` against pgwarden.schema.json (its precompiled validator), then what a JSON Schema
+ * cannot say (durations Postgres accepts, environments that exist and record, output paths), and
+ * merges it over `base`. The first problem is a ConfigError naming the file and the key.
+ */
 export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): PgwardenConfig {
   const fail = (key: string, message: string): never => {
     throw new ConfigError(`"${key}" ${message}`, file, key);
   };
-  const config: PgwardenConfig = { ...base, types: { ...base.types }, shadow: { ...base.shadow }, hook: { ...base.hook }, environments: { ...base.environments } };
-  const top = asObject(raw, '(root)', fail);
-  for (const [key, value] of Object.entries(top)) {
-    switch (key) {
-      case '$schema':
-        asString(value, key, fail);
-        break;
-      case 'migrationsDir':
-      case 'schemaDir':
-      case 'embeddedDir':
-      case 'defaultEnv':
-        config[key] = asString(value, key, fail);
-        break;
-      case 'postgresVersion': {
-        const version = value;
-        if (typeof version !== 'number' || !Number.isInteger(version) || version < 12 || version > 18) {
-          fail(key, 'must be a Postgres major version from 12 to 18');
-        }
-        config.postgresVersion = version as number;
-        break;
-      }
-      case 'exposedSchemas':
-        config.exposedSchemas = asStringArray(value, key, fail);
-        break;
-      case 'rules': {
-        const rules = asObject(value, key, fail);
-        for (const [id, setting] of Object.entries(rules)) {
-          if (!isRuleId(id) && !isCatalogLintId(id) && !isVerifyRuleId(id) && !(id in CHECK_RULES) && !(id in DEEP_RULES) && !(SHADOW_RULE_IDS as readonly string[]).includes(id)) fail(`rules.${id}`, 'is not a known rule id (see docs/rules/README.md)');
-          if (!RULE_SETTINGS.includes(setting as RuleSetting)) {
-            fail(`rules.${id}`, `must be one of ${RULE_SETTINGS.join(', ')}`);
-          }
-        }
-        config.rules = rules as Record<string, RuleSetting>;
-        break;
-      }
-      case 'environments': {
-        const environments = asObject(value, key, fail);
-        config.environments = {};
-        for (const [name, env] of Object.entries(environments)) {
-          config.environments[name] = parseEnvironment(env, `environments.${name}`, fail);
-        }
-        break;
-      }
-      case 'reviewers': {
-        const reviewers = asObject(value, key, fail);
-        config.reviewers = {};
-        for (const [name, identities] of Object.entries(reviewers)) {
-          if (/\s/.test(name)) fail(`reviewers.${name}`, 'must name a reviewer as pgwarden approve --by writes it: one word (bot:NAME for a review bot)');
-          config.reviewers[name] = asStringArray(identities, `reviewers.${name}`, fail);
-        }
-        break;
-      }
-      case 'migrate': {
-        const migrate = asObject(value, key, fail);
-        for (const [sub, setting] of Object.entries(migrate)) {
-          const path = `migrate.${sub}`;
-          if (sub === 'lockTimeout' || sub === 'statementTimeout') {
-            const duration = asString(setting, path, fail);
-            const checked = parseTimeoutDuration(duration);
-            if (!checked.ok) fail(path, `is '${duration}', which ${checked.reason}`);
-            config[sub] = duration;
-          } else if (sub === 'lockRetries' || sub === 'advisoryLockTimeoutMs') {
-            if (typeof setting !== 'number' || !Number.isInteger(setting) || setting < 0) {
-              fail(path, 'must be a non-negative integer');
-            }
-            config[sub] = setting as number;
-          } else {
-            fail(path, 'is not a known setting (lockTimeout, statementTimeout, lockRetries, advisoryLockTimeoutMs)');
-          }
-        }
-        break;
-      }
-      case 'baseline': {
-        const version = asString(value, key, fail);
-        if (!BASELINE_VERSION.test(version)) fail(key, 'must be a migration version YYYY-MM-DD_NN (the last executed migration), e.g. "2025-10-08_18"');
-        config.baseline = version;
-        break;
-      }
-      case 'preset':
-        if (value !== 'supabase' && value !== 'none') fail(key, 'must be "supabase" or "none"');
-        config.preset = value as PgwardenConfig['preset'];
-        break;
-      case 'shadow': {
-        const shadow = asObject(value, key, fail);
-        for (const [sub, setting] of Object.entries(shadow)) {
-          const path = `shadow.${sub}`;
-          if (sub === 'url') {
-            const url = asString(setting, path, fail);
-            if (!/^postgres(ql)?:\/\//i.test(url)) fail(path, 'must be a postgres:// or postgresql:// URL');
-            config.shadow.url = url;
-          } else if (sub === 'urlEnv') {
-            const name = asString(setting, path, fail);
-            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(path, 'must be an environment variable name');
-            config.shadow.urlEnv = name;
-          } else if (sub === 'preset') {
-            if (setting !== 'supabase' && setting !== 'none') fail(path, 'must be "supabase" or "none"');
-            config.shadow.preset = setting as 'supabase' | 'none';
-          } else {
-            fail(path, 'is not a known setting (url, urlEnv, preset)');
-          }
-        }
-        break;
-      }
-      case 'hook': {
-        const hook = asObject(value, key, fail);
-        for (const [sub, setting] of Object.entries(hook)) {
-          if (sub !== 'deep') fail(`hook.${sub}`, 'is not a known setting (deep)');
-          if (typeof setting !== 'boolean') fail('hook.deep', 'must be true or false');
-          config.hook.deep = setting as boolean;
-        }
-        break;
-      }
-      case 'types': {
-        config.types = parseTypesConfig(value, config.types, fail);
-        break;
-      }
-      default:
-        fail(key, 'is not a known setting; see pgwarden.schema.json');
-    }
+  if (!validateConfigSchema(raw)) {
+    const problem = schemaProblem(validateConfigSchema.errors ?? [], raw);
+    return fail(problem.key, durationProblem(raw as ConfigFile, problem.key) ?? problem.message);
+  }
+  const settings = raw as ConfigFile;
+  const config: PgwardenConfig = {
+    ...base,
+    ...pick(settings, ['migrationsDir', 'schemaDir', 'postgresVersion', 'exposedSchemas', 'rules', 'defaultEnv', 'environments', 'reviewers', 'embeddedDir', 'baseline', 'preset']),
+    ...settings.migrate,
+    shadow: { ...base.shadow, ...settings.shadow },
+    hook: { ...base.hook, ...settings.hook },
+    types: mergeTypesConfig(base.types, settings.types, fail),
+  };
+  for (const key of DURATION_KEYS) {
+    const problem = durationProblem(settings, `migrate.${key}`);
+    if (problem) fail(`migrate.${key}`, problem);
   }
   if (!config.environments[config.defaultEnv]) {
     fail('defaultEnv', `names "${config.defaultEnv}", which is not in "environments"`);
@@ -215,68 +110,135 @@ export function applyConfig(base: PgwardenConfig, raw: unknown, file: string): P
   return config;
 }
 
-type Fail = (key: string, message: string) => never;
+/** pgwarden.config.json as the schema admits it. */
+type ConfigFile = Partial<Omit<PgwardenConfig, 'root' | 'configPath' | 'lockTimeout' | 'statementTimeout' | 'lockRetries' | 'advisoryLockTimeoutMs' | 'types'>> & {
+  migrate?: Partial<Pick<PgwardenConfig, 'lockTimeout' | 'statementTimeout' | 'lockRetries' | 'advisoryLockTimeoutMs'>>;
+  types?: Partial<PgwardenConfig['types']>;
+};
 
-function parseEnvironment(raw: unknown, path: string, fail: Fail): EnvironmentConfig {
-  const env: EnvironmentConfig = {};
-  for (const [key, value] of Object.entries(asObject(raw, path, fail))) {
-    if (key === 'urlEnv') {
-      const name = asString(value, `${path}.urlEnv`, fail);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${path}.urlEnv`, 'must be an environment variable name');
-      env.urlEnv = name;
-    } else if (key === 'approvals') {
-      env.approvals = parseApprovals(value, `${path}.approvals`, fail);
-    } else if (key === 'requires') {
-      env.requires = asStringArray(value, `${path}.requires`, fail);
-    } else if (key === 'production' || key === 'record' || key === 'allowRollback') {
-      if (typeof value !== 'boolean') fail(`${path}.${key}`, 'must be true or false');
-      env[key] = value as boolean;
-    } else if (key === 'recordKeyEnv') {
-      const name = asString(value, `${path}.recordKeyEnv`, fail);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${path}.recordKeyEnv`, 'must be an environment variable name');
-      env.recordKeyEnv = name;
-    } else {
-      fail(`${path}.${key}`, 'is not a known setting (urlEnv, approvals, requires, production, record, recordKeyEnv, allowRollback)');
+/** The settings a timeout duration takes, checked against what Postgres accepts beyond the schema's pattern. */
+const DURATION_KEYS = ['lockTimeout', 'statementTimeout'] as const;
+
+/** Why a duration setting is refused (not a duration, beyond what Postgres takes, rounds to 0 ms), if it is. */
+function durationProblem(settings: ConfigFile, key: string): string | undefined {
+  const name = DURATION_KEYS.find((candidate) => key === `migrate.${candidate}`);
+  const duration = name ? settings.migrate?.[name] : undefined;
+  if (typeof duration !== 'string') return undefined;
+  const checked = parseTimeoutDuration(duration);
+  return checked.ok ? undefined : `is '${duration}', which ${checked.reason}`;
+}
+
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) if (object[key] !== undefined) picked[key] = object[key];
+  return picked;
+}
+
+/**
+ * The key and message of the schema's first complaint. ajv reports a failed `oneOf` or
+ * `propertyNames` after the errors inside it; of a `oneOf`, the branch of the value's own type
+ * explains the problem best (an approvals object with an unknown key, not "must be an integer").
+ */
+export function schemaProblem(errors: readonly SchemaError[], data: unknown): { key: string; message: string } {
+  let error = errors[errors.length - 1];
+  if (!error) return { key: '(root)', message: 'does not match pgwarden.schema.json' };
+  if (error.keyword === 'oneOf') {
+    const branches = schemaAt(error.schemaPath) as { type?: string }[];
+    const value = valueAt(data, error.instancePath);
+    const branch = branches.findIndex((candidate) => candidate.type === jsonType(value));
+    const inner = branch === -1 ? undefined : errors.find((candidate) => candidate.schemaPath.startsWith(`${error!.schemaPath}/${branch}/`));
+    if (!inner) return { key: keyPath(data, error.instancePath), message: describe(schemaAt(parentPath(error.schemaPath))) };
+    error = inner;
+  }
+  const at = keyPath(data, error.instancePath);
+  const join = (name: unknown) => (at === '(root)' ? String(name) : `${at}.${String(name)}`);
+  switch (error.keyword) {
+    case 'propertyNames':
+      return { key: join(error.params.propertyName), message: describe(schemaAt(error.schemaPath)) };
+    case 'additionalProperties': {
+      const known = Object.keys((schemaAt(parentPath(error.schemaPath)) as { properties?: object }).properties ?? {});
+      const message = error.instancePath === '' ? 'is not a known setting; see pgwarden.schema.json' : `is not a known setting (${known.join(', ')})`;
+      return { key: join(error.params.additionalProperty), message };
     }
+    case 'required':
+      return { key: join(error.params.missingProperty), message: 'is required' };
+    default:
+      return { key: at, message: describe(schemaAt(parentPath(error.schemaPath))) };
   }
-  return env;
 }
 
-const VERIFICATIONS: readonly ApprovalVerification[] = ['none', 'git', 'git-signed'];
+type SchemaNode = {
+  type?: string;
+  enum?: unknown[];
+  minLength?: number;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  items?: SchemaNode;
+  errorMessage?: string;
+};
 
-function parseApprovals(value: unknown, path: string, fail: Fail): number | Partial<ApprovalRequirement> {
-  const count = (n: unknown, key: string): number => {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail(key, 'must be a non-negative integer');
-    return n as number;
-  };
-  if (typeof value === 'number') return count(value, path);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a non-negative integer or an object { "human": N, "bot": N, "verify": "git" }');
-  const requirement: Partial<ApprovalRequirement> = {};
-  for (const [key, setting] of Object.entries(asObject(value, path, fail))) {
-    if (key === 'human' || key === 'bot') requirement[key] = count(setting, `${path}.${key}`);
-    else if (key === 'verify') {
-      if (!VERIFICATIONS.includes(setting as ApprovalVerification)) fail(`${path}.verify`, `must be one of ${VERIFICATIONS.join(', ')}`);
-      requirement.verify = setting as ApprovalVerification;
-    } else fail(`${path}.${key}`, 'is not a known setting (human, bot, verify)');
+/** What a value must be, from the schema that refused it: its errorMessage, else said from its type. */
+function describe(node: SchemaNode): string {
+  if (node.errorMessage) return node.errorMessage;
+  if (node.enum) return `must be one of ${node.enum.map((value) => JSON.stringify(value)).join(', ')}`;
+  switch (node.type) {
+    case 'object':
+      return 'must be an object';
+    case 'boolean':
+      return 'must be true or false';
+    case 'string':
+      return node.minLength ? 'must be a non-empty string' : 'must be a string';
+    case 'integer':
+      if (node.minimum !== undefined && node.maximum !== undefined) return `must be an integer from ${node.minimum} to ${node.maximum}`;
+      return node.minimum === 0 ? 'must be a non-negative integer' : 'must be an integer';
+    case 'array': {
+      const items = node.items?.type === 'string' ? (node.items.minLength ? 'non-empty strings' : 'strings') : node.items?.type === 'object' ? 'objects' : 'values';
+      return `must be ${node.minItems ? 'a non-empty array' : 'an array'} of ${items}`;
+    }
+    default:
+      return 'does not match pgwarden.schema.json';
   }
-  return requirement;
 }
 
-function asObject(value: unknown, key: string, fail: Fail): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(key, 'must be an object');
-  return value as Record<string, unknown>;
+/** The schema node a JSON pointer such as `#/properties/migrate/properties/lockTimeout` names. */
+function schemaAt(pointer: string): SchemaNode {
+  let node: unknown = schema;
+  for (const segment of pointerSegments(pointer.replace(/^#/, ''))) node = (node as Record<string, unknown>)[segment];
+  return (node ?? {}) as SchemaNode;
 }
 
-function asString(value: unknown, key: string, fail: Fail): string {
-  if (typeof value !== 'string' || value.length === 0) fail(key, 'must be a non-empty string');
-  return value as string;
+/** The pointer without its last segment: the schema holding a keyword. */
+function parentPath(pointer: string): string {
+  return pointer.slice(0, pointer.lastIndexOf('/'));
 }
 
-function asStringArray(value: unknown, key: string, fail: Fail): string[] {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.length === 0)) {
-    fail(key, 'must be an array of non-empty strings');
+function valueAt(data: unknown, pointer: string): unknown {
+  let value = data;
+  for (const segment of pointerSegments(pointer)) value = (value as Record<string, unknown>)[segment];
+  return value;
+}
+
+/** `/environments/local/approvals` as `environments.local.approvals`, array items as `outputs[0]`; the whole file as `(root)`. */
+function keyPath(data: unknown, pointer: string): string {
+  let path = '';
+  let value = data;
+  for (const segment of pointerSegments(pointer)) {
+    path += Array.isArray(value) ? `[${segment}]` : path ? `.${segment}` : segment;
+    value = (value as Record<string, unknown>)[segment];
   }
-  return value as string[];
+  return path || '(root)';
+}
+
+function pointerSegments(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
 }
 
 /** Approvals an environment requires in all (any kind): an explicit setting, else 1 for a server and 0 for the embedded database. */

@@ -30,3 +30,4 @@ export { compareVersions, type MigrationRef } from './ordering.js';
 export { finalizeHeader, localDate, reconcileExecutionRecords, type ExecutionStamp } from './finalize.js';
 export { verificationProblem } from './verification.js';
 export { rollback, type RollbackOptions, type RollbackResult } from './rollback.js';
+export { currentUser } from './current-user.js';

@@ -19,7 +19,6 @@
  * `dryRun` takes no lock and writes nothing: it reads the history (when present) and plans.
  */
 
-import { userInfo } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Database, DatabaseKind, DbSession } from '../db/types.js';
 import { DatabaseError, hasUserMessage } from '../db/errors.js';
@@ -27,6 +26,7 @@ import type { Migration } from '../migration/types.js';
 import { applyWithoutTransaction } from './apply-no-transaction.js';
 import { applyInTransaction } from './apply-transactional.js';
 import { MigrationFailure, rollbackQuietly, type ApplyContext } from './apply-context.js';
+import { currentUser } from './current-user.js';
 import { finalizeHeader, localDate, reconcileExecutionRecords } from './finalize.js';
 import { ensureHistory, readHistory, recordFailed, type HistoryRow } from './history.js';
 import { invalidIndexesOfFile } from './index-validity.js';
@@ -381,10 +381,3 @@ async function prepareSession(db: Database, session: DbSession): Promise<{ pid?:
   return { pid: row?.pid, version: row?.version };
 }
 
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
-}

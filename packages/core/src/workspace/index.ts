@@ -1,6 +1,5 @@
 export * from './history.js';
 export * from './target.js';
-export * from './current-user.js';
 export * from './migrations-folder.js';
 export * from './migrate-target.js';
 export * from './report.js';
@@ -9,3 +8,4 @@ export * from './changed-files.js';
 export * from './status-target.js';
 export * from './approval-git.js';
 export * from './rollback-target.js';
+export * from './committed-files.js';

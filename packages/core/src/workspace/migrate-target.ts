@@ -11,7 +11,7 @@ import { dryRun, migrate } from '../runner/migrate.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult } from '../runner/migrate-types.js';
 import { presetStep } from '../shadow/presets.js';
 import { gitApprovalVerifier } from './approval-git.js';
-import { currentUser } from './current-user.js';
+import { currentUser } from '../runner/current-user.js';
 import type { DatabaseTarget } from './target.js';
 
 export interface MigrateTargetOptions {

@@ -3,6 +3,8 @@ export interface LintExecutorSchema {
   format?: 'stylish' | 'json' | 'github' | 'sarif';
   /** Also fail when there are more than this many warnings. */
   maxWarnings?: number;
+  /** Compare with the committed versions at this revision (as `pgwarden lint --since`); name a commit id when cached. */
+  since?: string;
   /** pgwarden.config.json to use, relative to the workspace root (default: the project's own). */
   config?: string;
 }

@@ -11,7 +11,12 @@ export interface MigrateExecutorSchema {
   to?: string;
   /** Apply a pending migration older than the newest applied one. */
   allowOutOfOrder?: boolean;
-  /** Write the execution record into the headers (default true). */
+  /**
+   * Where the environment records executions ("record": true, or "production": true without "record";
+   * never the embedded database): write each applied file's execution record into its header (signed
+   * with recordKeyEnv) and fill in records a killed run left out (default true). false writes none.
+   * An environment that does not record is never written to.
+   */
   finalize?: boolean;
   /** What the platform provides before the first migration (default: the config's preset). */
   preset?: 'supabase' | 'none';

@@ -1,0 +1,143 @@
+/**
+ * The committed versions of migration files at a revision (`pgwarden lint --since REV`, `--changed`,
+ * the Nx lint executor's `since`), so that executed migrations stay append-only: git's blobs read
+ * in one `cat-file --batch`, and moved or renamed files paired with what they were.
+ */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { discoverMigrationsIfPresent, toRelPath } from '../migration/read-migration-file.js';
+
+/** A one-line, user-facing failure (exit code 2: the revision or the repository is the problem). */
+export class CommittedFilesError extends Error {
+  override name = 'CommittedFilesError';
+  readonly exitCode = 2;
+  get userMessage(): string {
+    return this.message;
+  }
+}
+
+export interface CommittedVersions {
+  /**
+   * The files to lint: the paths given; without any, every migration present plus the ones deleted
+   * since the revision (a renamed file is judged under its new name, so its old name is not deleted).
+   */
+  paths: string[];
+  /** Absolute path -> its text at the revision. */
+  previousText: Map<string, string>;
+  /** Absolute path -> where that text was at the revision (workspace-relative). */
+  previousPath: Map<string, string>;
+}
+
+/**
+ * What `lint` compares with at `rev`. A path new at `rev` may be a moved or renamed migration: it is
+ * compared with the file git reports it was renamed from, else the committed file of the same base
+ * name, else of the same version (YYYY-MM-DD_NN), when exactly one such file exists. HEAD in a
+ * repository without commits yet has nothing committed; any other unknown revision is an error.
+ */
+export async function committedVersions(root: string, migrationsDir: string, rev: string, paths: readonly string[]): Promise<CommittedVersions> {
+  const committedFiles = committedMigrationFiles(root, migrationsDir, rev);
+  const renames = committedFiles.length > 0 ? renamedSince(root, migrationsDir, rev) : new Map<string, string>();
+  let compared = [...paths];
+  if (compared.length === 0) {
+    const present = await discoverMigrationsIfPresent(resolve(root, migrationsDir));
+    const renamedFrom = new Set(renames.values());
+    const presentSet = new Set(present);
+    const deleted = committedFiles.filter((rel) => !renamedFrom.has(rel)).map((rel) => resolve(root, rel)).filter((path) => !presentSet.has(path));
+    compared = [...present, ...deleted];
+  }
+  return { paths: compared, ...readCommitted(root, committedFiles, renames, compared, rev) };
+}
+
+function readCommitted(
+  root: string,
+  committedFiles: string[],
+  renames: ReadonlyMap<string, string>,
+  paths: string[],
+  rev: string,
+): Pick<CommittedVersions, 'previousText' | 'previousPath'> {
+  const previousText = new Map<string, string>();
+  const previousPath = new Map<string, string>();
+  if (paths.length === 0 || committedFiles.length === 0) return { previousText, previousPath };
+  const present = new Set(committedFiles);
+  const wanted = paths.flatMap((path) => {
+    const source = committedSource(toRelPath(root, path), present, committedFiles, renames);
+    return source ? [{ source, path }] : [];
+  });
+  if (wanted.length === 0) return { previousText, previousPath };
+  // "./": relative to cwd (the workspace root), which need not be the repository's root.
+  const output = git(root, ['cat-file', '--batch'], rev, wanted.map(({ source }) => `${rev}:./${source}`).join('\n') + '\n');
+  // Output: "<sha> blob <size>\n<content>\n" per found object, "<name> missing\n" otherwise.
+  let offset = 0;
+  for (const { path, source } of wanted) {
+    const headerEnd = output.indexOf(0x0a, offset);
+    const header = output.subarray(offset, headerEnd).toString('utf8');
+    offset = headerEnd + 1;
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!match) continue;
+    const size = Number(match[2]);
+    if (match[1] === 'blob') {
+      previousText.set(path, output.subarray(offset, offset + size).toString('utf8'));
+      previousPath.set(path, source);
+    }
+    offset += size + 1;
+  }
+  return { previousText, previousPath };
+}
+
+/** The committed file a workspace-relative path is compared with, if any. */
+function committedSource(rel: string, present: ReadonlySet<string>, committedFiles: string[], renames: ReadonlyMap<string, string>): string | undefined {
+  if (present.has(rel)) return rel;
+  const renamedFrom = renames.get(rel);
+  if (renamedFrom && present.has(renamedFrom)) return renamedFrom;
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  const version = /^\d{4}-\d{2}-\d{2}_\d+_/.exec(base)?.[0];
+  const sameName = committedFiles.filter((file) => file === base || file.endsWith(`/${base}`));
+  if (sameName.length === 1) return sameName[0];
+  const sameVersion = version ? committedFiles.filter((file) => file.slice(file.lastIndexOf('/') + 1).startsWith(version)) : [];
+  return sameVersion.length === 1 ? sameVersion[0] : undefined;
+}
+
+/**
+ * Migration files git sees as renamed since `rev` (new -> old, workspace-relative), comparing `rev`
+ * with the working tree: staged renames (the commit hook) and committed ones. Git pairs them by
+ * content, so a rename that also changes the version is found.
+ */
+function renamedSince(root: string, migrationsDir: string, rev: string): Map<string, string> {
+  const output = git(root, ['diff', '-z', '-M', '--name-status', '--diff-filter=R', '--relative', rev, '--', `./${migrationsDir}`], rev).toString('utf8');
+  const fields = output.split('\0');
+  const renames = new Map<string, string>();
+  // "R<score>\0<old>\0<new>\0" per rename.
+  for (let index = 0; index + 2 < fields.length; index += 3) {
+    const [status, from, to] = [fields[index]!, fields[index + 1]!, fields[index + 2]!];
+    if (status.startsWith('R') && from.endsWith('.sql') && to.endsWith('.sql')) renames.set(to, from);
+  }
+  return renames;
+}
+
+/** Workspace-relative paths of the migration files at `rev` (none in a repository without commits yet). */
+function committedMigrationFiles(root: string, migrationsDir: string, rev: string): string[] {
+  if (!revisionExists(root, rev)) return [];
+  const listing = git(root, ['ls-tree', '-r', '--name-only', rev, '--', `./${migrationsDir}`], rev);
+  return listing.toString('utf8').split('\n').filter((file) => file.endsWith('.sql'));
+}
+
+/** False for HEAD in a repository without commits yet (everything is new); an unknown revision is an error. */
+function revisionExists(root: string, rev: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: root, stdio: 'pipe' });
+    return true;
+  } catch {
+    git(root, ['rev-parse', '--git-dir'], rev); // not a repository: an error naming git's reason
+    if (rev === 'HEAD') return false;
+    throw new CommittedFilesError(`--since ${rev}: no such revision in the repository at ${root}`);
+  }
+}
+
+function git(root: string, args: string[], rev: string, input?: string): Buffer {
+  try {
+    return execFileSync('git', args, { cwd: root, input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    const reason = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] || (error as Error).message.split('\n')[0];
+    throw new CommittedFilesError(`--since ${rev}: git could not read the repository (${reason})`);
+  }
+}
