@@ -14,8 +14,8 @@ Exits 1 when any migration is tampered, failed, interrupted, unreadable or missi
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, { ...DATABASE_OPTIONS, json: { type: 'boolean' } }, USAGE);
   if (!args) return 0;
-  const { target, history } = await prepareDatabaseCommand(args.values);
-  const { label, note, rows } = await targetStatus(target, history);
+  const { config, target, history } = await prepareDatabaseCommand(args.values);
+  const { label, note, rows } = await targetStatus(target, history, config);
   console.log(args.values.json ? JSON.stringify(rows, null, 2) : statusReport(rows, label, target.envName, note));
   // Why a file could not be read also goes to stderr, whole (the table shows its first line).
   if (!args.values.json) for (const row of rows) if (row.state === 'unreadable') console.error(`pgwarden: ${row.relPath} ${row.error ?? 'cannot be read'}`);
