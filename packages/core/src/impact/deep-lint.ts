@@ -373,6 +373,13 @@ function functionBaseName(statement: SqlStatement): string {
   return names.length > 1 ? `${names[names.length - 2]}.${names[names.length - 1]}` : `public.${names[0]}`;
 }
 
+/** What `lint --deep` says it did (stderr of the CLI and the Nx lint target): never silent when it proved nothing. */
+export function deepLintSummary(report: DeepLintReport, schemaDir: string): string {
+  return report.checked.length === 0
+    ? 'deep: no pending migration to prove (every migration is executed); name files to prove them anyway'
+    : `deep: ${report.checked.length} migration(s) applied to a shadow of ${schemaDir} (cache: ${report.cache}), ${report.functionsVerified} function(s) verified`;
+}
+
 export function deepLint(config: PgwardenConfig, options: DeepLintOptions = {}): Promise<DeepLintReport> {
   return new DeepLinter(config, options).run();
 }

@@ -1,19 +1,33 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { FORMATTERS, lint } from '@pgwarden/core/lint/index';
+import { FORMATTERS, lint, sortFindings } from '@pgwarden/core/lint/index';
+import { readSourceFile } from '@pgwarden/core/migration/index';
 import { loadProjectConfig, pluginVersion, runExecutor, type ExecutorResult } from '../../utils/executor-support.js';
 import type { LintExecutorSchema } from './schema.js';
 
-/** `pgwarden lint` over the project's whole history; cacheable: it reads only the declared inputs. */
+/**
+ * `pgwarden lint` over the project's whole history, and with `deep` (the inferred target's
+ * default) `lint --deep` on its pending migrations. Cacheable: it reads only the declared inputs
+ * (the shadow is built from current_schema/; its on-disk cache is keyed by those files).
+ */
 export default async function lintExecutor(options: LintExecutorSchema, context: ExecutorContext): Promise<ExecutorResult> {
   return runExecutor(async () => {
     const config = loadProjectConfig(options, context);
     const format = FORMATTERS[options.format ?? 'stylish'];
     const result = await lint(config, {});
+    if (options.deep) {
+      // Loaded only when asked: the shadow brings PGlite.
+      const { deepLint, deepLintSummary } = await import('@pgwarden/core/impact/index');
+      const deep = await deepLint(config, { engine: options.engine ?? 'auto' });
+      result.findings = sortFindings([...result.findings, ...deep.findings]);
+      console.error(deepLintSummary(deep, config.schemaDir));
+    }
     process.stdout.write(
       format(result.findings, {
-        source: (file) => readText(resolve(config.root, file)),
+        source: (file) => {
+          const source = readSourceFile(resolve(config.root, file), { root: config.root });
+          return source.ok ? source.text : undefined;
+        },
         color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
         filesLinted: result.filesLinted,
         toolVersion: pluginVersion(),
@@ -23,12 +37,4 @@ export default async function lintExecutor(options: LintExecutorSchema, context:
     const warnings = result.findings.filter((finding) => finding.severity === 'warning').length;
     return errors === 0 && warnings <= (options.maxWarnings ?? Infinity);
   });
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
