@@ -1,7 +1,5 @@
-import { resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { FORMATTERS, lint, sortFindings } from '@pgwarden/core/lint/index';
-import { readSourceFile } from '@pgwarden/core/migration/index';
+import { FORMATTERS, lint, sortFindings, workspaceText } from '@pgwarden/core/lint/index';
 import { loadProjectConfig, pluginVersion, runExecutor, type ExecutorResult } from '../../utils/executor-support.js';
 import type { LintExecutorSchema } from './schema.js';
 
@@ -24,10 +22,7 @@ export default async function lintExecutor(options: LintExecutorSchema, context:
     }
     process.stdout.write(
       format(result.findings, {
-        source: (file) => {
-          const source = readSourceFile(resolve(config.root, file), { root: config.root });
-          return source.ok ? source.text : undefined;
-        },
+        source: workspaceText(config.root),
         color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
         filesLinted: result.filesLinted,
         toolVersion: pluginVersion(),
