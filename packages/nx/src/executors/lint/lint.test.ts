@@ -3,7 +3,9 @@
  * inferred target's `deep` adds the shadow proofs of the pending migrations to lint's findings;
  * without it (the `shallow` configuration) they are absent.
  */
+import { readFileSync } from 'node:fs';
 import type { TargetConfiguration } from '@nx/devkit';
+import { combineOptionsForExecutor } from 'nx/src/utils/params';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captured, FixtureWorkspace } from '../__fixtures__/workspace.js';
 import lintExecutor from './lint.js';
@@ -41,5 +43,17 @@ describe('@pgwarden/nx:lint', () => {
     expect(positions).toEqual([...positions].sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1]));
     expect(stderr).toContain('deep: 2 migration(s) applied to a shadow of current_schema');
     expect(result).toEqual({ success: false });
+  });
+});
+
+describe('options, as Nx combines and validates them for `nx run`', () => {
+  const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8'));
+  const combine = (commandLine: Record<string, unknown>, configuration = '') => combineOptionsForExecutor(commandLine, configuration, TARGETS.lint!, schema, 'database', '');
+
+  it('the inferred target is deep; its shallow configuration and --deep=false are not', () => {
+    expect(combine({}).deep).toBe(true);
+    expect(combine({}, 'shallow').deep).toBe(false);
+    expect(combine({ deep: 'false' }).deep).toBe(false);
+    expect(() => combine({ engine: 'fast' })).toThrow(/engine/);
   });
 });

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 import { parseMigration } from '@pgwarden/core/migration/index';
+import { combineOptionsForExecutor } from 'nx/src/utils/params';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captured, FixtureWorkspace } from '../__fixtures__/workspace.js';
 import planExecutor from './plan.js';
@@ -78,5 +79,20 @@ describe('@pgwarden/nx:plan', () => {
     const { result, stderr } = await captured(() => planExecutor({ files: ['migration_history/nope.sql'] }, ws.context('plan')));
     expect(result).toEqual({ success: false });
     expect(stderr).toBe('pgwarden: migration_history/nope.sql: no such file (files are relative to the workspace root)\n');
+  });
+});
+
+describe('options, as Nx combines and validates them for `nx run`', () => {
+  const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8'));
+  const combine = (commandLine: Record<string, unknown>, target: string) => combineOptionsForExecutor(commandLine, '', TARGETS[target]!, schema, 'database', '');
+
+  it('--files takes a comma-separated list; plan-write brings write; defaults fill the rest', () => {
+    expect(combine({ files: 'a.sql,b.sql' }, 'plan')).toEqual({ files: ['a.sql', 'b.sql'], format: 'md', write: false });
+    expect(combine({ format: 'json' }, 'plan-write')).toEqual({ format: 'json', write: true });
+  });
+
+  it('an unknown format or option is refused before the executor runs', () => {
+    expect(() => combine({ format: 'html' }, 'plan')).toThrow(/format/);
+    expect(() => combine({ env: 'staging' }, 'plan')).toThrow(/env/);
   });
 });
