@@ -91,9 +91,9 @@ type RowsEnvironment = StatusEnvironment & StatusOptions & { kind: DatabaseKind;
 export async function verifiedStatusRows(history: readonly HistoryRow[], migrations: readonly Migration[], env: RowsEnvironment, verify: ApprovalVerifier | undefined): Promise<StatusRow[]> {
   const requirement = approvalRequirement(env.config, env.kind);
   const applied = new Set(history.filter((row) => row.status === 'applied').map(keyOf));
-  const gated = migrations.filter((m) => !applied.has(keyOf(refOf(m))));
-  const found = await Promise.all(gated.map((m) => rejectedApprovals(m, requirement, verify)));
-  const rejected = new Map(gated.map((m, index) => [m.relPath, found[index]!]));
+  const rejected = new Map<string, ReadonlyMap<number, string>>();
+  // One git blame per file at a time: a fresh database may have the whole history pending.
+  for (const m of migrations) if (!applied.has(keyOf(refOf(m)))) rejected.set(m.relPath, await rejectedApprovals(m, requirement, verify));
   return statusRows(history, migrations, { ...env, rejected });
 }
 
@@ -106,7 +106,7 @@ export function statusRows(
   migrations: readonly Migration[],
   env: RowsEnvironment & { rejected?: ReadonlyMap<string, ReadonlyMap<number, string>> },
 ): StatusRow[] {
-  // The environment's requirement as the gate reads it (kinds, bound approvals), without git verification.
+  // The environment's requirement as the gate reads it (kinds, bound approvals); git's verdicts come in `rejected`.
   const requirement = approvalRequirement(env.config, env.kind);
   const required = requiredApprovals(env.config, env.kind);
   const rows = new Map(history.map((r) => [keyOf(r), r]));
