@@ -53,8 +53,6 @@ interface TargetSpec {
   /** Files the target writes (cached and restored by Nx). */
   outputs?: (layout: ProjectLayout) => string[];
   example: (layout: ProjectLayout) => Record<string, unknown>;
-  /** The CLI command whose help the target's metadata points to (default: `key`). */
-  command?: string;
 }
 
 /**
@@ -101,7 +99,6 @@ const TARGETS: readonly TargetSpec[] = [
     key: 'planWrite',
     name: 'plan-write',
     executor: 'plan',
-    command: 'plan',
     description: "plan, then fill each header's AFFECTED TABLES and SOURCE OF TRUTH SCHEMA UPDATED entries. Never cached: a replay from the cache would not write the headers.",
     cache: false,
     options: { write: true },
@@ -171,7 +168,7 @@ function buildProject(
     `{workspaceRoot}/${layout.configFile}`,
     `{workspaceRoot}/${layout.migrationsDir}/**/*.sql`,
     `{workspaceRoot}/${layout.schemaDir}/**/*.sql`,
-    // A shadow built on a server (shadow.urlEnv) verifies what that server offers (plpgsql_check); Nx hashes the value, never prints it.
+    // A shadow built on a server (shadow.urlEnv) verifies what that server offers (plpgsql_check); Nx keeps a hash of the value, not the URL.
     ...(layout.shadowUrlEnv ? [{ env: layout.shadowUrlEnv }] : []),
     ...engine,
   ];
@@ -187,7 +184,7 @@ function buildProject(
       metadata: {
         technologies: ['pgwarden', 'postgres'],
         description: spec.description,
-        help: { command: `npx pgwarden ${spec.command ?? spec.key} --help`, example: { options: spec.example(layout) } },
+        help: { command: `npx pgwarden ${executor} --help`, example: { options: spec.example(layout) } },
       },
     };
     if (spec.configurations) target.configurations = spec.configurations;
