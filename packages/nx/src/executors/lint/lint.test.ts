@@ -48,7 +48,7 @@ describe('@pgwarden/nx:lint', () => {
 
 describe('options, as Nx combines and validates them for `nx run`', () => {
   const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8'));
-  const combine = (commandLine: Record<string, unknown>, configuration = '') => combineOptionsForExecutor(commandLine, configuration, TARGETS.lint!, schema, 'database', '');
+  const combine = (commandLine: Parameters<typeof combineOptionsForExecutor>[0], configuration = '') => combineOptionsForExecutor(commandLine, configuration, TARGETS.lint!, schema, 'database', '');
 
   it('the inferred target is deep; its shallow configuration and --deep=false are not', () => {
     expect(combine({}).deep).toBe(true);

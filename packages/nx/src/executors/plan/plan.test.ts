@@ -84,7 +84,7 @@ describe('@pgwarden/nx:plan', () => {
 
 describe('options, as Nx combines and validates them for `nx run`', () => {
   const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8'));
-  const combine = (commandLine: Record<string, unknown>, target: string) => combineOptionsForExecutor(commandLine, '', TARGETS[target]!, schema, 'database', '');
+  const combine = (commandLine: Parameters<typeof combineOptionsForExecutor>[0], target: string) => combineOptionsForExecutor(commandLine, '', TARGETS[target]!, schema, 'database', '');
 
   it('--files takes a comma-separated list; plan-write brings write; defaults fill the rest', () => {
     expect(combine({ files: 'a.sql,b.sql' }, 'plan')).toEqual({ files: ['a.sql', 'b.sql'], format: 'md', write: false });
