@@ -3,7 +3,8 @@
  * `npm pack`, installed from the tarballs into a fresh Nx 22.7.12 workspace in a temporary
  * folder (one `npm install`, from the registry or npm's cache), and used as a new team would:
  * `nx g @pgwarden/nx:init` with the database project in a sub-folder, commits through the
- * real husky + lint-staged hook, `nx run db:migrate` on the embedded database and (with
+ * real husky + lint-staged hook, `nx run db:lint` (deep) and `nx run db:plan` from the cache on
+ * their second run, `nx run db:migrate` on the embedded database and (with
  * PostgreSQL at TEST_DATABASE_URL, in its own database) on a server through `--env`, and
  * `nx show projects --affected` and `nx affected -t typecheck` after a schema change. Steps
  * run in order and share the workspace. Without a server the real-server step is skipped
@@ -199,9 +200,20 @@ describe('pgwarden in a new Nx workspace, from the packed tarballs', { timeout: 
     expect(ok('git', ['rev-parse', 'HEAD'])).not.toBe(head);
   });
 
-  it('nx run db:lint is cacheable: the second run comes from the cache', () => {
-    expect(ok('npx', ['--no-install', 'nx', 'run', 'db:lint'])).toContain('0 errors');
+  it('nx run db:lint runs deep and is cacheable: the second run comes from the cache', () => {
+    const first = ok('npx', ['--no-install', 'nx', 'run', 'db:lint']);
+    expect(first).toContain('0 errors');
+    expect(first).toContain('deep: 1 migration(s) applied to a shadow of current_schema');
     expect(ok('npx', ['--no-install', 'nx', 'run', 'db:lint'])).toContain('read the output from the cache');
+  });
+
+  // Two Nx runs only (each costs Nx's start-up): write refusal and option errors are the executor test's.
+  it('nx run db:plan reports the pending migration and is cached', () => {
+    const report = ok('npx', ['--no-install', 'nx', 'run', 'db:plan']);
+    expect(report).toContain('# Impact of migration_history/2025-10-01_01_add_notes.sql');
+    expect(report).toContain('- Idempotent: yes');
+    expect(ok('npx', ['--no-install', 'nx', 'run', 'db:plan'])).toContain('read the output from the cache');
+    expect(ok('git', ['status', '--porcelain']).trim()).toBe('');
   });
 
   it('nx run db:migrate applies the migration to the embedded database and changes no tracked file', () => {

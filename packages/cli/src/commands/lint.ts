@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { readSourceFile } from '@pgwarden/core/migration/index';
-import { FORMATTERS, lint } from '@pgwarden/core/lint/index';
+import { FORMATTERS, lint, sortFindings } from '@pgwarden/core/lint/index';
 import { changedMigrationFiles, committedVersions, requireMigrationsFolder, type CommittedVersions } from '@pgwarden/core/workspace/lint-inputs';
 import { parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -65,14 +65,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const result = await lint(config, { paths, previousText: previous?.previousText, previousPath: previous?.previousPath });
   if (args.values.deep || (args.values.hook && config.hook.deep)) {
-    const { deepLint } = await import('@pgwarden/core/impact/index');
+    const { deepLint, deepLintSummary } = await import('@pgwarden/core/impact/index');
     const deep = await deepLint(config, { paths: args.positionals.map((path) => resolve(path)) });
-    result.findings = sortByPosition([...result.findings, ...deep.findings]);
-    process.stderr.write(
-      deep.checked.length === 0
-        ? 'deep: no pending migration to prove (every migration is executed); name files to prove them anyway\n'
-        : `deep: ${deep.checked.length} migration(s) applied to a shadow of ${config.schemaDir} (cache: ${deep.cache}), ${deep.functionsVerified} function(s) verified\n`,
-    );
+    result.findings = sortFindings([...result.findings, ...deep.findings]);
+    process.stderr.write(`${deepLintSummary(deep, config.schemaDir)}\n`);
   }
 
   const sources = new Map<string, string | undefined>();
@@ -92,10 +88,6 @@ export async function run(argv: string[]): Promise<number> {
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }
 
-
-function sortByPosition<T extends { file: string; line: number; column: number }>(findings: T[]): T[] {
-  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
-}
 
 /** The text for a code frame: the same checks as the lint itself, so nothing outside the workspace is ever shown. */
 function readTextOrUndefined(root: string, path: string): string | undefined {

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
-import { parseMigration, toRelPath, writeFileAtomically } from '@pgwarden/core/migration/index';
 import { commandHelp, parseCommand, UsageError, type CommandSpec } from '../command.js';
 
 export const spec: CommandSpec = {
@@ -31,17 +30,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(path)) throw new UsageError(`${args.positionals[0]}: no such file`);
 
   const config = loadConfig({ configPath: args.values.config as string | undefined });
-  const { impactReport, impactMarkdown, writeImpactIntoHeader } = await import('@pgwarden/core/impact/index');
+  const { impactReport, impactMarkdown, writeImpactIntoFile } = await import('@pgwarden/core/impact/index');
   const report = await impactReport(config, path);
   process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : impactMarkdown(report));
 
   if (args.values.write) {
-    const text = readFileSync(path, 'utf8');
-    const relPath = toRelPath(config.root, path);
-    if (!parseMigration({ path, relPath, text }).header) throw new UsageError(`${relPath}: no header block to fill (start the file with the template's '-- ====' header)`);
-    const updated = writeImpactIntoHeader(text, report);
-    if (updated !== text) await writeFileAtomically(path, updated);
-    process.stderr.write(updated === text ? `${relPath}: header already up to date\n` : `${relPath}: header updated (AFFECTED TABLES, SOURCE OF TRUTH SCHEMA UPDATED)\n`);
+    const written = await writeImpactIntoFile(config, path, report);
+    if (written === 'no-header') throw new UsageError(`${report.file}: no header block to fill (start the file with the template's '-- ====' header)`);
+    process.stderr.write(written === 'unchanged' ? `${report.file}: header already up to date\n` : `${report.file}: header updated (AFFECTED TABLES, SOURCE OF TRUTH SCHEMA UPDATED)\n`);
   }
   return report.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
 }

@@ -16,8 +16,8 @@ embedded database.`,
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommand(argv, spec);
   if (!args) return 0;
-  const { target, history } = await prepareDatabaseCommand(args.values);
-  const { label, note, rows } = await targetStatus(target, history);
+  const { config, target, history } = await prepareDatabaseCommand(args.values);
+  const { label, note, rows } = await targetStatus(target, history, config);
   console.log(args.values.json ? JSON.stringify(rows, null, 2) : statusReport(rows, label, target.envName, note));
   // Why a file could not be read also goes to stderr, whole (the table shows its first line).
   if (!args.values.json) for (const row of rows) if (row.state === 'unreadable') console.error(`pgwarden: ${row.relPath} ${row.error ?? 'cannot be read'}`);

@@ -185,6 +185,8 @@ export class DeepLinter {
     const sequence = history.filter((migration) => targetPaths.has(migration.path) || needed.has(migration));
     for (const target of targets) if (!sequence.includes(target)) sequence.push(target);
 
+    // Nothing to prove (every migration executed): no shadow to build.
+    if (targets.length === 0) return { findings: [], checked: [], functionsVerified: 0, cache: 'off' };
     const options = shadowOptionsFromConfig(config);
     let shadow = await buildShadow(options);
     const cache = shadow.cache;
@@ -371,6 +373,13 @@ const DATA_STATEMENTS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'Copy
 function functionBaseName(statement: SqlStatement): string {
   const names: string[] = (statement.node.funcname ?? []).map((item: { String?: { sval: string } }) => item.String?.sval ?? '');
   return names.length > 1 ? `${names[names.length - 2]}.${names[names.length - 1]}` : `public.${names[0]}`;
+}
+
+/** What `lint --deep` says it did (stderr of the CLI and the Nx lint target): never silent when it proved nothing. */
+export function deepLintSummary(report: DeepLintReport, schemaDir: string): string {
+  return report.checked.length === 0
+    ? 'deep: no pending migration to prove (every migration is executed); name files to prove them anyway'
+    : `deep: ${report.checked.length} migration(s) applied to a shadow of ${schemaDir} (cache: ${report.cache}), ${report.functionsVerified} function(s) verified`;
 }
 
 export function deepLint(config: PgwardenConfig, options: DeepLintOptions = {}): Promise<DeepLintReport> {

@@ -14,7 +14,7 @@ import { statementObjects } from '../check/statement-objects.js';
 import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
 import { lintSource } from '../lint/engine.js';
-import { parseMigration, toRelPath } from '../migration/index.js';
+import { parseMigration, toRelPath, writeFileAtomically } from '../migration/index.js';
 import { setHeaderSection } from '../migration/rewrite.js';
 import { accessExclusiveLocks } from '../rules/access-exclusive-lock.js';
 import type { Finding } from '../rules/types.js';
@@ -359,4 +359,19 @@ export function writeImpactIntoHeader(text: string, report: ImpactReport): strin
     result = setHeaderSection(result, 'SOURCE OF TRUTH SCHEMA UPDATED', '', entries);
   }
   return result;
+}
+
+/**
+ * `plan --write` (CLI and Nx): fills the header of the migration at `path` from its report,
+ * atomically, leaving the body (so the checksum and approvals) as it is. 'no-header': the file has
+ * no header block to fill, and nothing is written.
+ */
+export async function writeImpactIntoFile(config: PgwardenConfig, path: string, report: ImpactReport): Promise<'updated' | 'unchanged' | 'no-header'> {
+  const absolute = resolve(config.root, path);
+  const text = readFileSync(absolute, 'utf8');
+  if (!parseMigration({ path: absolute, relPath: toRelPath(config.root, absolute), text }).header) return 'no-header';
+  const updated = writeImpactIntoHeader(text, report);
+  if (updated === text) return 'unchanged';
+  await writeFileAtomically(absolute, updated);
+  return 'updated';
 }

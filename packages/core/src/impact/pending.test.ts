@@ -5,7 +5,7 @@
  * the first. Replaying the baseline would bring the old policy back and make the replacement's
  * rollback look incomplete.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ async function history() {
 describe('the schema a pending migration meets', () => {
   it('counts a migration with every source-of-truth entry ticked as reflected in current_schema/', async () => {
     const migrations = await history();
-    expect(migrations.map(reflectedInCurrentSchema)).toEqual([true, true, false, false]);
+    expect(migrations.map((migration) => reflectedInCurrentSchema(migration))).toEqual([true, true, false, false]);
     expect(appliedBefore(migrations, migrations[3]!).map((migration) => migration.name.version)).toEqual(['2025-03-01_03']);
     expect(appliedBefore(migrations, migrations[1]!)).toEqual([]);
   });
@@ -51,5 +51,23 @@ describe('the schema a pending migration meets', () => {
     const report = await deepLint(loadConfig({ cwd: workspace }), { paths: [join(workspace, 'migration_history/2025-03-02_04_index_note_title.sql')] });
     expect(report.checked).toEqual(['migration_history/2025-03-02_04_index_note_title.sql']);
     expect(report.findings).toEqual([]);
+  }, 600_000);
+});
+
+describe('nothing pending', () => {
+  it('with every migration at or before the baseline, deepLint proves nothing and builds no shadow (near miss: the last one pending is proved on one)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'pgwarden-nothing-pending-'));
+    try {
+      cpSync(FIXTURE, folder, { recursive: true });
+      writeFileSync(join(folder, 'pgwarden.config.json'), JSON.stringify({ preset: 'none', exposedSchemas: ['public'], baseline: '2025-03-02_04' }));
+      const none = await deepLint(loadConfig({ cwd: folder }));
+      expect(none).toEqual({ findings: [], checked: [], functionsVerified: 0, cache: 'off' });
+      writeFileSync(join(folder, 'pgwarden.config.json'), JSON.stringify({ preset: 'none', exposedSchemas: ['public'], baseline: '2025-03-01_03' }));
+      const one = await deepLint(loadConfig({ cwd: folder }));
+      expect(one.checked).toEqual(['migration_history/2025-03-02_04_index_note_title.sql']);
+      expect(one.cache).not.toBe('off');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 600_000);
 });

@@ -198,7 +198,8 @@ function toFinding(config: PgwardenConfig, file: string, rule: Rule, reported: R
   };
 }
 
-function sortFindings(findings: Finding[]): Finding[] {
+/** File, line, column, then rule order: lint's order, also for findings merged in from elsewhere (lint --deep). */
+export function sortFindings<T extends Finding>(findings: T[]): T[] {
   const order = new Map<string, number>(RULE_IDS.map((id, index) => [id, index]));
   return findings.sort(
     (a, b) =>

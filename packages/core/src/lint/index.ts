@@ -1,5 +1,5 @@
 export * from './engine.js';
 export * from './suppressions.js';
-export { withoutSuppressed } from './suppress-findings.js';
+export { withoutSuppressed, workspaceText } from './suppress-findings.js';
 export * from './formatters/index.js';
 export * from './gate.js';

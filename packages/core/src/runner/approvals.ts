@@ -6,7 +6,7 @@
  */
 
 import { approvalRequirement } from '../config/load.js';
-import type { EnvironmentConfig } from '../config/types.js';
+import type { ApprovalVerification, EnvironmentConfig } from '../config/types.js';
 import type { DatabaseKind } from '../db/types.js';
 import type { Approval, ExecutionRecord, Migration } from '../migration/types.js';
 import { recordSignatureValid } from './record-signature.js';
@@ -26,6 +26,25 @@ export interface ApprovalState {
   /** Approvals that failed verification against git, with the reason. */
   rejected: Array<{ approval: Approval; reason: string }>;
   requirement: Requirement;
+}
+
+/**
+ * Checks approvals against git (environments with `verify: "git"` or `"git-signed"`): the reason
+ * each failing approval does not count, by its header line.
+ */
+export type ApprovalVerifier = (migration: Migration, approvals: readonly Approval[], verify: Exclude<ApprovalVerification, 'none'>) => Promise<ReadonlyMap<number, string>>;
+
+/**
+ * The approvals of a migration that git verification rejects, by header line: only where the
+ * requirement asks for it, and only for the approvals that would otherwise count. Without a
+ * verifier every such approval is rejected (nothing was verified). `migrate` gates on it and
+ * `status` reports it, so both say the same.
+ */
+export async function rejectedApprovals(migration: Migration, requirement: Requirement, verify: ApprovalVerifier | undefined): Promise<ReadonlyMap<number, string>> {
+  const candidates = approvalState(migration, requirement).valid;
+  if (requirement.verify === 'none' || candidates.length === 0) return new Map();
+  if (!verify) return new Map(candidates.map((a) => [a.line, `the approval by ${a.by} could not be verified against git (this run has no git verifier)`]));
+  return verify(migration, candidates, requirement.verify);
 }
 
 /** The environment's `approvals`, else 1 on a server and 0 on the embedded database. */

@@ -10,7 +10,7 @@ export type {
   RunnerSettings,
   SkippedMigration,
 } from './migrate-types.js';
-export { PROBLEM_STATES, status, statusRows, type MigrationState, type StatusEnvironment, type StatusOptions, type StatusRow } from './status.js';
+export { PROBLEM_STATES, status, statusRows, verifiedStatusRows, type MigrationState, type StatusEnvironment, type StatusOptions, type StatusRow } from './status.js';
 export { repair, type RepairAction, type RepairOptions, type RepairResult } from './repair.js';
 export { buildPlan, type ApprovalVerifier, type LintErrors, type LintGate, type Plan, type PlannedMigration, type Refusal, type RefusalKind } from './plan.js';
 export {

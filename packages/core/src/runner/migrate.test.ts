@@ -306,8 +306,8 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     expect(rows[0]!.appliedBy).toBe('tester');
     expect(rows[0]!.appliedAt).toBeInstanceOf(Date);
     expect(rows[1]!.relPath).toBe('');
-    expect(rows[3]!.approvals).toEqual({ valid: 1, required: 1, voided: false });
-    expect(rows[4]!.approvals).toEqual({ valid: 0, required: 1, voided: true });
+    expect(rows[3]!.approvals).toEqual({ valid: 1, required: 1, voided: false, rejected: [] });
+    expect(rows[4]!.approvals).toEqual({ valid: 0, required: 1, voided: true, rejected: [] });
   });
 
   it('status reports a failed attempt with its error', async () => {

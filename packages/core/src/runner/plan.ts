@@ -9,9 +9,7 @@ import type { EnvironmentConfig } from '../config/types.js';
 import type { DatabaseKind } from '../db/types.js';
 import type { Migration } from '../migration/types.js';
 import { approvalRequirement } from '../config/load.js';
-import type { ApprovalVerification } from '../config/types.js';
-import type { Approval } from '../migration/types.js';
-import { approvalProblem, approvalState, promotionProblem } from './approvals.js';
+import { approvalProblem, approvalState, promotionProblem, rejectedApprovals, type ApprovalVerifier } from './approvals.js';
 import type { HistoryRow } from './history.js';
 import { checkIntegrity } from './integrity.js';
 import { compareKeys, compareVersions, keyOf, refOf, sortForExecution, type MigrationRef } from './ordering.js';
@@ -65,7 +63,7 @@ export interface Plan {
   refusals: Refusal[];
 }
 
-export type ApprovalVerifier = (migration: Migration, approvals: readonly Approval[], verify: Exclude<ApprovalVerification, 'none'>) => Promise<ReadonlyMap<number, string>>;
+export type { ApprovalVerifier };
 
 export interface PlanInput {
   migrations: readonly Migration[];
@@ -149,14 +147,7 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
       refuse('lint', m, `${m.relPath}: has lint errors, fix them first: ${lint.join('; ')}`);
     }
 
-    // Git verification only where the environment asks for it, and only for the approvals that would count.
-    const candidatesOf = approvalState(m, requirement);
-    const rejected: ReadonlyMap<number, string> =
-      requirement.verify === 'none' || candidatesOf.valid.length === 0
-        ? new Map()
-        : input.verifyApprovals
-          ? await input.verifyApprovals(m, candidatesOf.valid, requirement.verify)
-          : new Map(candidatesOf.valid.map((a) => [a.line, `the approval by ${a.by} could not be verified against git (this run has no git verifier)`]));
+    const rejected = await rejectedApprovals(m, requirement, input.verifyApprovals);
     const approval = approvalProblem(m, approvalState(m, requirement, rejected), input.envName);
     if (approval) refuse('approval', m, approval);
 

@@ -12,7 +12,7 @@ import type { Database, DatabaseKind } from '../db/types.js';
 import { parseFileName } from '../migration/file-name.js';
 import type { Migration } from '../migration/types.js';
 import { approvalRequirement } from '../config/load.js';
-import { approvalState, requiredApprovals } from './approvals.js';
+import { approvalState, rejectedApprovals, requiredApprovals, type ApprovalVerifier } from './approvals.js';
 import { readHistory, type HistoryRow } from './history.js';
 import { findLockHolder } from './lock.js';
 import { compareKeys, keyOf, refOf } from './ordering.js';
@@ -43,6 +43,11 @@ export interface StatusRow {
     required: number;
     /** An approval exists for an earlier version of the SQL. */
     voided: boolean;
+    /**
+     * Approvals that git verification rejects (environments with `verify`), with the reason
+     * `migrate` would give when refusing; checked for the migrations not applied here.
+     */
+    rejected: { by: string; line: number; reason: string }[];
   };
 }
 
@@ -54,6 +59,8 @@ export interface StatusEnvironment {
 export interface StatusOptions {
   /** Files of the history that could not be read (LoadedHistory.unreadable). */
   unreadable?: ReadonlyArray<{ relPath: string; message: string }>;
+  /** The git verifier `migrate` gates with; without it an environment with `verify` has every approval rejected, as `migrate` would. */
+  verifyApprovals?: ApprovalVerifier;
 }
 
 export async function status(
@@ -72,7 +79,22 @@ export async function status(
   } finally {
     await session.close();
   }
-  return statusRows(history, migrations, { ...env, kind: db.kind, runnerActive, unreadable: options.unreadable });
+  return verifiedStatusRows(history, migrations, { ...env, kind: db.kind, runnerActive, unreadable: options.unreadable }, options.verifyApprovals);
+}
+
+type RowsEnvironment = StatusEnvironment & StatusOptions & { kind: DatabaseKind; runnerActive?: boolean };
+
+/**
+ * statusRows with the approvals of each migration not applied here verified as `migrate`'s gate
+ * verifies them (runner/plan.ts), so status reports every approval that migrate would not count.
+ */
+export async function verifiedStatusRows(history: readonly HistoryRow[], migrations: readonly Migration[], env: RowsEnvironment, verify: ApprovalVerifier | undefined): Promise<StatusRow[]> {
+  const requirement = approvalRequirement(env.config, env.kind);
+  const applied = new Set(history.filter((row) => row.status === 'applied').map(keyOf));
+  const rejected = new Map<string, ReadonlyMap<number, string>>();
+  // One git blame per file at a time: a fresh database may have the whole history pending.
+  for (const m of migrations) if (!applied.has(keyOf(refOf(m)))) rejected.set(m.relPath, await rejectedApprovals(m, requirement, verify));
+  return statusRows(history, migrations, { ...env, rejected });
 }
 
 /**
@@ -82,9 +104,9 @@ export async function status(
 export function statusRows(
   history: readonly HistoryRow[],
   migrations: readonly Migration[],
-  env: StatusEnvironment & StatusOptions & { kind: DatabaseKind; runnerActive?: boolean },
+  env: RowsEnvironment & { rejected?: ReadonlyMap<string, ReadonlyMap<number, string>> },
 ): StatusRow[] {
-  // The environment's requirement as the gate reads it (kinds, bound approvals), without git verification.
+  // The environment's requirement as the gate reads it (kinds, bound approvals); git's verdicts come in `rejected`.
   const requirement = approvalRequirement(env.config, env.kind);
   const required = requiredApprovals(env.config, env.kind);
   const rows = new Map(history.map((r) => [keyOf(r), r]));
@@ -94,14 +116,19 @@ export function statusRows(
     const ref = refOf(m);
     const row = ref.version ? rows.get(keyOf(ref)) : undefined;
     if (row) rows.delete(keyOf(ref));
-    const approvals = approvalState(m, requirement);
+    const approvals = approvalState(m, requirement, env.rejected?.get(m.relPath));
     out.push({
       version: ref.version,
       name: ref.name,
       relPath: m.relPath,
       state: stateOf(row, m, env.runnerActive === true),
       ...fromHistory(row),
-      approvals: { valid: approvals.valid.length, required, voided: approvals.voided.length > 0 },
+      approvals: {
+        valid: approvals.valid.length,
+        required,
+        voided: approvals.voided.length > 0,
+        rejected: approvals.rejected.map(({ approval, reason }) => ({ by: approval.by, line: approval.line, reason })),
+      },
     });
   }
   for (const row of rows.values()) {
@@ -111,7 +138,7 @@ export function statusRows(
       relPath: '',
       state: 'missing-file',
       ...fromHistory(row),
-      approvals: { valid: 0, required, voided: false },
+      approvals: { valid: 0, required, voided: false, rejected: [] },
     });
   }
   out.sort(compareKeys);
@@ -123,7 +150,7 @@ export function statusRows(
       relPath: file.relPath,
       state: 'unreadable',
       error: file.message,
-      approvals: { valid: 0, required, voided: false },
+      approvals: { valid: 0, required, voided: false, rejected: [] },
     });
   }
   return out;

@@ -199,4 +199,18 @@ describe('findings print with the lint formatters', () => {
     expect(json[0]).toMatchObject({ file: 'cascade/01_broken.sql', line: 4, rule: 'shadow-statement-failed' });
     expect(json[0]!.message).toContain('4 more statements failed because of it');
   });
+
+  it('json and sarif carry the statements counted under a root cause, not only their number', () => {
+    const cascade = shadow('cascade').findings;
+    const context = { source: (file: string) => readFileSync(join(ROOT, file), 'utf8'), color: false, filesLinted: 1, toolVersion: 'test' };
+    const [json] = JSON.parse(FORMATTERS.json!(cascade, context)) as { counted: { file: string; line: number }[] }[];
+    expect(json!.counted.map((statement) => `${statement.file}:${statement.line}`)).toEqual(['cascade/01_broken.sql:7', 'cascade/01_broken.sql:9', 'cascade/01_broken.sql:11', 'cascade/01_broken.sql:13']);
+    const sarif = JSON.parse(FORMATTERS.sarif!(cascade, context)) as { runs: { results: { relatedLocations: { physicalLocation: { region: { startLine: number } } }[]; properties: { countedStatements: number } }[] }[] };
+    const [result] = sarif.runs[0]!.results;
+    expect(result!.relatedLocations.map((location) => location.physicalLocation.region.startLine)).toEqual([7, 9, 11, 13]);
+    expect(result!.properties.countedStatements).toBe(4);
+    // A finding that is not a root cause (the fk cycle counts nothing under it) has an empty list, never someone else's.
+    const [cycle] = JSON.parse(FORMATTERS.json!(shadow('fk-cycle').findings, context)) as { counted: unknown[] }[];
+    expect(cycle!.counted).toEqual([]);
+  });
 });

@@ -14,6 +14,8 @@ import { addApproval } from '../migration/rewrite.js';
 import { parseMigration } from '../migration/parse-migration.js';
 import { loadHistory } from './history.js';
 import { migrateTarget } from './migrate-target.js';
+import { statusReport } from './report.js';
+import { targetStatus } from './status-target.js';
 import { resolveTarget } from './target.js';
 
 const REPO = resolve(import.meta.dirname, '../../../..');
@@ -91,7 +93,17 @@ class Repo {
     const result = await migrateTarget({ config, target: resolveTarget(config, {}, {}), migrations: history.migrations, dryRun: true });
     return result.refused.find((r) => r.relPath === FILE_19 && r.kind === 'approval')?.message;
   }
+  /** `pgwarden status` on the local (embedded) environment: the rows and the printed table. */
+  async status(): Promise<{ row19: StatusRowOf; rows: StatusRowOf[]; text: string }> {
+    const config = loadConfig({ cwd: this.root });
+    const history = await loadHistory(config);
+    const target = resolveTarget(config, {}, {});
+    const { label, note, rows } = await targetStatus(target, history, config);
+    return { row19: rows.find((row) => row.relPath === FILE_19)!, rows, text: statusReport(rows, label, target.envName, note) };
+  }
 }
+
+type StatusRowOf = Awaited<ReturnType<typeof targetStatus>>['rows'][number];
 
 describe('approvals verified against git', () => {
   it('genuine: the human and the bot each committed their own line, and neither wrote the SQL: accepted', async () => {
@@ -190,4 +202,57 @@ describe('approvals verified against git', () => {
     repo.write('pgwarden.config.json', JSON.stringify({ environments: { local: { approvals: 1 } } }));
     expect(await repo.refusal()).toBeUndefined();
   });
+});
+
+describe('status reports the approvals git voids, as migrate refuses them', () => {
+  it('forged: the approval committed by someone else is rejected with the reason migrate gives, and not counted', async () => {
+    const repo = new Repo('git');
+    repo.approve('bot:review-assistant');
+    repo.commitAll('bot', 'bot review of 19');
+    repo.approve('carol');
+    repo.commitAll('mallory', 'approve 19 as carol');
+    const refusal = await repo.refusal();
+    const { row19, text } = await repo.status();
+    expect(row19.state).toBe('pending');
+    expect(row19.approvals.valid).toBe(1);
+    expect(row19.approvals.required).toBe(2);
+    expect(row19.approvals.rejected).toHaveLength(1);
+    const [rejected] = row19.approvals.rejected;
+    expect(rejected).toMatchObject({ by: 'carol', line: expect.any(Number) });
+    // Word for word what migrate refuses with.
+    expect(refusal).toContain(`${rejected!.reason} (line ${rejected!.line})`);
+    expect(text).toMatch(new RegExp(`\\npending\\s+${basename(FILE_19)}\\s+1/2 \\(1 rejected by git\\)\\s+approval by carol was added in commit [0-9a-f]{7} by Mallory <mallory@example.com>, not by carol \\(line ${rejected!.line}\\)\\n`));
+  });
+
+  it('genuine approvals: nothing rejected, both counted (near miss of the forged case)', async () => {
+    const repo = new Repo('git');
+    repo.approve('alice');
+    repo.commitAll('alice', 'approve 19');
+    repo.approve('bot:review-assistant');
+    repo.commitAll('bot', 'bot review of 19');
+    expect(await repo.refusal()).toBeUndefined();
+    const { row19, text } = await repo.status();
+    expect(row19.approvals).toEqual({ valid: 2, required: 2, voided: false, rejected: [] });
+    expect(text).not.toContain('rejected by git');
+  });
+
+  it('on an existing database: applied migrations are not re-verified, the pending one is', async () => {
+    const repo = new Repo('git');
+    const gated = repo.read('pgwarden.config.json');
+    // Apply 1-18 under a plain count of zero (the demo's approval lines were committed by bob, so git would reject them).
+    repo.write('pgwarden.config.json', JSON.stringify({ ...JSON.parse(gated), environments: { local: { approvals: 0 } } }));
+    const config = loadConfig({ cwd: repo.root });
+    const history = await loadHistory(config);
+    const applied = await migrateTarget({ config, target: resolveTarget(config, {}, {}), migrations: history.migrations, to: '2025-08-26_18', finalize: false });
+    expect(applied.refused).toEqual([]);
+    expect(applied.applied).toHaveLength(18);
+    repo.write('pgwarden.config.json', gated);
+    repo.approve('carol');
+    repo.commitAll('mallory', 'approve 19 as carol');
+    const { rows, row19 } = await repo.status();
+    expect(rows.filter((row) => row.state === 'applied')).toHaveLength(18);
+    for (const row of rows.filter((row) => row.state === 'applied')) expect(row.approvals.rejected).toEqual([]);
+    expect(row19.state).toBe('pending');
+    expect(row19.approvals.rejected.map((rejected) => rejected.by)).toEqual(['carol']);
+  }, 300_000);
 });

@@ -91,7 +91,7 @@ export function statusReport(rows: readonly StatusRow[], label: string, envName:
     row.state === 'unreadable' ? row.relPath : row.name,
     row.appliedAt ? row.appliedAt.toISOString().replace('T', ' ').slice(0, 19) : '',
     row.appliedBy ?? '',
-    row.state === 'unreadable' ? '' : `${row.approvals.valid}/${row.approvals.required}${row.approvals.voided ? ' (voided by an edit)' : ''}`,
+    row.state === 'unreadable' ? '' : `${row.approvals.valid}/${row.approvals.required}${approvalNotes(row).join('')}`,
     statusNote(row),
   ]);
   const count = (state: string) => rows.filter((row) => row.state === state).length;
@@ -104,11 +104,18 @@ export function statusReport(rows: readonly StatusRow[], label: string, envName:
   ].join('\n');
 }
 
+function approvalNotes(row: StatusRow): string[] {
+  const rejected = row.approvals.rejected.length;
+  return [row.approvals.voided ? ' (voided by an edit)' : '', rejected ? ` (${rejected} rejected by git)` : ''];
+}
+
 function statusNote(row: StatusRow): string {
   if (row.state === 'interrupted') {
     return `stopped after ${row.statementsApplied ?? 0} statements: rerun pgwarden migrate to resume, or see pgwarden repair --help`;
   }
-  return row.error ? row.error.split('\n')[0]! : '';
+  if (row.error) return row.error.split('\n')[0]!;
+  // The reasons migrate gives when it refuses these approvals.
+  return row.approvals.rejected.map((rejected) => `${rejected.reason} (line ${rejected.line})`).join('; ');
 }
 
 /** Exit status of `status`: tampered, failed, interrupted, unreadable or missing files need attention. */

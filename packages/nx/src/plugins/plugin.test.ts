@@ -40,7 +40,7 @@ describe('createNodesV2', () => {
     const project = projects['packages/database'];
     expect(project.root).toBe('packages/database');
     expect(project.name).toBe('database');
-    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['check', 'lint', 'migrate', 'status', 'types']);
+    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['check', 'lint', 'migrate', 'plan', 'plan-write', 'status', 'types']);
     const lint = project.targets!.lint;
     expect(lint.executor).toBe('@pgwarden/nx:lint');
     expect(lint.cache).toBe(true);
@@ -53,7 +53,7 @@ describe('createNodesV2', () => {
     expect(lint.outputs).toEqual([]);
     expect(lint.metadata?.description).toMatch(/convention/);
     expect(lint.metadata?.technologies).toContain('pgwarden');
-    for (const name of ['migrate', 'status']) {
+    for (const name of ['migrate', 'status', 'plan-write']) {
       expect(project.targets![name].cache).toBe(false);
       expect(project.targets![name].inputs).toBeUndefined();
     }
@@ -79,9 +79,20 @@ describe('createNodesV2', () => {
 
   it('target and project names come from the plugin options', async () => {
     write('db/pgwarden.config.json', '{}');
-    const project = (await infer(['db/pgwarden.config.json'], { projectName: 'warehouse', lintTargetName: 'lint-migrations', migrateTargetName: 'db-migrate', checkTargetName: 'prove-schema' }))['db'];
+    const project = (
+      await infer(['db/pgwarden.config.json'], {
+        projectName: 'warehouse',
+        lintTargetName: 'lint-migrations',
+        migrateTargetName: 'db-migrate',
+        checkTargetName: 'prove-schema',
+        planTargetName: 'impact',
+        planWriteTargetName: 'impact-write',
+      })
+    )['db'];
     expect(project.name).toBe('warehouse');
-    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['db-migrate', 'lint-migrations', 'prove-schema', 'status', 'types']);
+    expect(Object.keys(project.targets ?? {}).sort()).toEqual(['db-migrate', 'impact', 'impact-write', 'lint-migrations', 'prove-schema', 'status', 'types']);
+    expect(project.targets!.impact.executor).toBe('@pgwarden/nx:plan');
+    expect(project.targets!['impact-write'].executor).toBe('@pgwarden/nx:plan');
   });
 
   it('a folder that is already a project keeps its own name', async () => {
@@ -90,11 +101,58 @@ describe('createNodesV2', () => {
     expect((await infer(['packages/database/pgwarden.config.json']))['packages/database'].name).toBeUndefined();
   });
 
-  it('infers a target only for a shipped executor (check, types and plan appear when theirs land)', async () => {
+  it('every shipped executor backs an inferred target, and every inferred target a shipped executor', async () => {
     write('pgwarden.config.json', '{}');
     const targets = (await infer(['pgwarden.config.json']))['.'].targets ?? {};
-    expect(Object.keys(targets).sort()).toEqual([...SHIPPED].sort());
-    for (const target of Object.values(targets)) expect(SHIPPED).toContain(target.executor!.split(':')[1]);
+    expect([...new Set(Object.values(targets).map((target) => target.executor!.split(':')[1]))].sort()).toEqual([...SHIPPED].sort());
+  });
+
+  it('lint runs deep (as CI should) with the same exact inputs; its shallow configuration skips the shadow', async () => {
+    write('packages/database/pgwarden.config.json', '{}');
+    const lint = (await infer(['packages/database/pgwarden.config.json']))['packages/database'].targets!.lint;
+    expect(lint.options).toEqual({ deep: true });
+    expect(lint.configurations).toEqual({ shallow: { deep: false } });
+    expect(lint.cache).toBe(true);
+    expect(lint.inputs).toEqual([
+      '{workspaceRoot}/packages/database/pgwarden.config.json',
+      '{workspaceRoot}/packages/database/migration_history/**/*.sql',
+      '{workspaceRoot}/packages/database/current_schema/**/*.sql',
+    ]);
+    // The executor's schema knows the option the target sets (Nx validates options against it).
+    const schema = JSON.parse(readFileSync(new URL('../executors/lint/schema.json', import.meta.url), 'utf8'));
+    expect(schema.properties.deep).toMatchObject({ type: 'boolean', default: false });
+  });
+
+  it('plan is cached on exactly the inputs lint reads, with no outputs; plan-write runs the same executor uncached with write', async () => {
+    write('packages/database/pgwarden.config.json', JSON.stringify({ migrationsDir: 'history' }));
+    const targets = (await infer(['packages/database/pgwarden.config.json']))['packages/database'].targets!;
+    const plan = targets.plan;
+    expect(plan.executor).toBe('@pgwarden/nx:plan');
+    expect(plan.cache).toBe(true);
+    expect(plan.options).toEqual({});
+    expect(plan.inputs).toEqual(targets.lint.inputs);
+    expect(plan.inputs).toContain('{workspaceRoot}/packages/database/history/**/*.sql');
+    expect(plan.inputs).not.toContainEqual({ runtime: 'git rev-parse HEAD' });
+    expect(plan.outputs).toEqual([]);
+    expect(plan.metadata).toMatchObject({
+      technologies: ['pgwarden', 'postgres'],
+      description: expect.stringMatching(/impact analysis/i),
+      help: { command: 'npx pgwarden plan --help', example: { options: { files: ['packages/database/history/2025-10-01_01_add_notes.sql'], format: 'json' } } },
+    });
+    const planWrite = targets['plan-write'];
+    expect(planWrite).toMatchObject({ executor: '@pgwarden/nx:plan', cache: false, options: { write: true } });
+    expect(planWrite.metadata?.help?.command).toBe('npx pgwarden plan --help');
+  });
+
+  it('a shadow built on a server (shadow.urlEnv) makes that variable an input of the cached targets, never of migrate', async () => {
+    write('pgwarden.config.json', JSON.stringify({ shadow: { urlEnv: 'SHADOW_DATABASE_URL' } }));
+    const targets = (await infer(['pgwarden.config.json']))['.'].targets!;
+    for (const name of ['lint', 'check', 'types', 'plan']) expect(targets[name].inputs, name).toContainEqual({ env: 'SHADOW_DATABASE_URL' });
+    expect(targets.migrate.inputs).toBeUndefined();
+    // Near miss: without shadow.urlEnv there is no env input.
+    write('pgwarden.config.json', '{}');
+    const plain = (await infer(['pgwarden.config.json']))['.'].targets!;
+    expect(plain.plan.inputs!.some((input) => typeof input === 'object' && 'env' in input)).toBe(false);
   });
 
   it('check is cached on the schema, migrations, config, engine and the git commit its history comparison reads', async () => {

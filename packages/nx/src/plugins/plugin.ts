@@ -28,13 +28,22 @@ export interface PgwardenPluginOptions {
   checkTargetName?: string;
   typesTargetName?: string;
   planTargetName?: string;
+  /** The plan target that fills the headers (`write`), never cached (default: `plan-write`). */
+  planWriteTargetName?: string;
 }
 
-type TargetKey = 'lint' | 'migrate' | 'status' | 'check' | 'types' | 'plan';
+type TargetKey = 'lint' | 'migrate' | 'status' | 'check' | 'types' | 'plan' | 'planWrite';
 
 interface TargetSpec {
   key: TargetKey;
+  /** Target name unless the plugin options give one (default: the key). */
+  name?: string;
+  /** This package's executor (default: the key). */
+  executor?: string;
   description: string;
+  /** The target's options, and named sets of them (`nx run db:lint:shallow`); both are part of Nx's task hash. */
+  options?: Record<string, unknown>;
+  configurations?: Record<string, Record<string, unknown>>;
   /** Cacheable targets declare exact inputs; database targets never cache (the database is state). */
   cache: boolean;
   /** Extra inputs beyond the migration, schema and config files. */
@@ -43,25 +52,33 @@ interface TargetSpec {
   syncGenerators?: string[];
   /** Files the target writes (cached and restored by Nx). */
   outputs?: (layout: ProjectLayout) => string[];
-  example: Record<string, unknown>;
+  example: (layout: ProjectLayout) => Record<string, unknown>;
 }
 
 /**
  * The targets pgwarden can infer. One is inferred only when its executor ships in this package's
- * executors.json, so `check`, `types` and `plan` appear as soon as their executors land: adding a
- * capability is its executor folder, its executors.json entry and (when new) one entry here.
+ * executors.json: adding a capability is its executor folder, its executors.json entry and (when
+ * new) one entry here. One executor may back two targets that differ in caching (plan, plan-write).
  */
 const TARGETS: readonly TargetSpec[] = [
-  { key: 'lint', description: 'Check the migrations against the convention (as the commit hook does).', cache: true, example: { format: 'github' } },
-  { key: 'migrate', description: 'Apply pending approved migrations to an environment.', cache: false, example: { env: 'staging', dryRun: true } },
-  { key: 'status', description: 'Applied / pending / approved / tampered migrations of an environment.', cache: false, example: { env: 'staging' } },
+  {
+    key: 'lint',
+    description: 'Check the migrations against the convention and prove the pending ones on a shadow of current_schema/ (lint --deep, as CI runs it). The shallow configuration skips the shadow, as the commit hook does.',
+    cache: true,
+    // Deep by default, as issue 13 asks of CI and this target; the deep proofs read only the declared inputs.
+    options: { deep: true },
+    configurations: { shallow: { deep: false } },
+    example: () => ({ format: 'github' }),
+  },
+  { key: 'migrate', description: 'Apply pending approved migrations to an environment.', cache: false, example: () => ({ env: 'staging', dryRun: true }) },
+  { key: 'status', description: 'Applied / pending / approved / tampered migrations of an environment, approvals verified as migrate verifies them.', cache: false, example: () => ({ env: 'staging' }) },
   {
     key: 'check',
     description: 'Prove current_schema/ builds, matches current_schema/ at the base revision plus the migrations since, passes the catalog lints, and its functions verify.',
     cache: true,
     // The history comparison reads current_schema/ at the merge-base with the default branch: the commit is part of the result.
     extraInputs: () => [{ runtime: 'git rev-parse HEAD' }],
-    example: { format: 'github' },
+    example: () => ({ format: 'github' }),
   },
   {
     key: 'types',
@@ -70,9 +87,23 @@ const TARGETS: readonly TargetSpec[] = [
     outputs: (layout) => layout.typesOutputs.map((path) => `{workspaceRoot}/${path}`),
     syncGenerators: ['@pgwarden/nx:types-sync'],
     extraInputs: (layout) => (layout.typesOverlays ? [{ fileset: `{workspaceRoot}/${layout.typesOverlays}/**/*.json` }] : []),
-    example: { check: true },
+    example: () => ({ check: true }),
   },
-  { key: 'plan', description: 'Impact analysis of a migration.', cache: false, example: {} },
+  {
+    key: 'plan',
+    description: 'Impact analysis of the pending migrations (or the named files), proved on a shadow of current_schema/: locks, rewrites and scans, dependent objects, idempotency and rollback, destructive statements, current_schema/ edits. Cached: a report of the declared inputs.',
+    cache: true,
+    example: (layout) => ({ files: [`${layout.migrationsDir}/2025-10-01_01_add_notes.sql`], format: 'json' }),
+  },
+  {
+    key: 'planWrite',
+    name: 'plan-write',
+    executor: 'plan',
+    description: "plan, then fill each header's AFFECTED TABLES and SOURCE OF TRUTH SCHEMA UPDATED entries. Never cached: a replay from the cache would not write the headers.",
+    cache: false,
+    options: { write: true },
+    example: (layout) => ({ files: [`${layout.migrationsDir}/2025-10-01_01_add_notes.sql`] }),
+  },
 ];
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -92,7 +123,8 @@ export const createNodesV2: CreateNodesV2<PgwardenPluginOptions> = [
   async (configFiles, options, context) => {
     const executors = shippedExecutors();
     const engine = engineInput(context.workspaceRoot);
-    const optionsHash = hashArray([JSON.stringify(options ?? {}), [...executors].join(','), JSON.stringify(engine)]);
+    // The target specs are part of the key: a project cached by another build of this plugin is not reused.
+    const optionsHash = hashArray([JSON.stringify(options ?? {}), [...executors].join(','), JSON.stringify(engine), JSON.stringify(TARGETS)]);
     const cachePath = join(workspaceDataDirectory, `pgwarden-${optionsHash}.hash`);
     const cache = new PluginCache<CachedProject>(cachePath);
     try {
@@ -136,22 +168,26 @@ function buildProject(
     `{workspaceRoot}/${layout.configFile}`,
     `{workspaceRoot}/${layout.migrationsDir}/**/*.sql`,
     `{workspaceRoot}/${layout.schemaDir}/**/*.sql`,
+    // A shadow built on a server (shadow.urlEnv) verifies what that server offers (plpgsql_check); Nx keeps a hash of the value, not the URL.
+    ...(layout.shadowUrlEnv ? [{ env: layout.shadowUrlEnv }] : []),
     ...engine,
   ];
   const targets: Record<string, TargetConfiguration> = {};
   for (const spec of TARGETS) {
-    if (!executors.has(spec.key)) continue;
-    const name = options[`${spec.key}TargetName`] ?? spec.key;
+    const executor = spec.executor ?? spec.key;
+    if (!executors.has(executor)) continue;
+    const name = options[`${spec.key}TargetName`] ?? spec.name ?? spec.key;
     const target: TargetConfiguration = {
-      executor: `${PACKAGE_NAME}:${spec.key}`,
-      options: {},
+      executor: `${PACKAGE_NAME}:${executor}`,
+      options: { ...spec.options },
       cache: spec.cache,
       metadata: {
         technologies: ['pgwarden', 'postgres'],
         description: spec.description,
-        help: { command: `npx pgwarden ${spec.key} --help`, example: { options: spec.example } },
+        help: { command: `npx pgwarden ${executor} --help`, example: { options: spec.example(layout) } },
       },
     };
+    if (spec.configurations) target.configurations = spec.configurations;
     if (spec.syncGenerators) target.syncGenerators = spec.syncGenerators;
     if (spec.cache) {
       target.inputs = [...inputs, ...(spec.extraInputs?.(layout) ?? [])];

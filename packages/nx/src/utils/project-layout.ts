@@ -15,6 +15,8 @@ export interface ProjectLayout {
   typesOutputs: string[];
   /** `types.overlays`: the curated per-table JSON merged into the generated schemas (a types input). */
   typesOverlays?: string;
+  /** `shadow.urlEnv`: the variable naming the server the shadow is built on (its value decides what the shadow can verify). */
+  shadowUrlEnv?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export function readProjectLayout(workspaceRoot: string, configFile: string): Pr
   }
   const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.length > 0 ? value : fallback);
   const types = (raw.types && typeof raw.types === 'object' ? raw.types : {}) as { outDir?: unknown; outputs?: unknown; overlays?: unknown };
+  const shadow = (raw.shadow && typeof raw.shadow === 'object' ? raw.shadow : {}) as { urlEnv?: unknown };
   const outputs = Array.isArray(types.outputs)
     ? types.outputs.flatMap((output) => (output && typeof output === 'object' && typeof (output as { path?: unknown }).path === 'string' ? [(output as { path: string }).path] : []))
     : [];
@@ -45,5 +48,6 @@ export function readProjectLayout(workspaceRoot: string, configFile: string): Pr
     schemaDir: inRoot(text(raw.schemaDir, defaults.schemaDir)),
     typesOutputs: [...(typeof types.outDir === 'string' || outputs.length === 0 ? [inRoot(text(types.outDir, defaults.types.outDir))] : []), ...outputs.map(inRoot)],
     ...(typeof types.overlays === 'string' && types.overlays ? { typesOverlays: inRoot(types.overlays) } : {}),
+    ...(typeof shadow.urlEnv === 'string' && shadow.urlEnv ? { shadowUrlEnv: shadow.urlEnv } : {}),
   };
 }

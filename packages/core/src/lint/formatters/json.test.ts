@@ -34,6 +34,29 @@ describe('json', () => {
     expect(Object.keys(parsed!)).toHaveLength(10);
   });
 
+  it('a shadow root cause carries the statements counted under it as `counted`; a lint finding has no such key', () => {
+    const rootCause = {
+      ...WITH_HINT,
+      file: 'current_schema/01_broken.sql',
+      rule: 'shadow-statement-failed',
+      statements: [
+        { file: 'current_schema/01_broken.sql', line: 7, column: 1 },
+        { file: 'current_schema/02_more.sql', line: 3, column: 5 },
+      ],
+      workedAround: false,
+    } as Finding;
+    const [shadow, lint] = JSON.parse(json([rootCause, WITH_HINT], context)) as Record<string, unknown>[];
+    expect(shadow!.counted).toEqual([
+      { file: 'current_schema/01_broken.sql', line: 7, column: 1 },
+      { file: 'current_schema/02_more.sql', line: 3, column: 5 },
+    ]);
+    expect(Object.keys(shadow!).at(-1)).toBe('counted');
+    expect(lint).not.toHaveProperty('counted');
+    // A root cause with nothing counted under it says so (an empty list), rather than leaving the key out.
+    const [alone] = JSON.parse(json([{ ...rootCause, statements: [] } as Finding], context)) as Record<string, unknown>[];
+    expect(alone!.counted).toEqual([]);
+  });
+
   it('carries a structured suggestion', () => {
     const withSuggestion: Finding = { ...WITH_HINT, suggestion: { sql: 'CREATE TABLE IF NOT EXISTS public.visits (id int)' } };
     const [parsed] = JSON.parse(json([withSuggestion], context)) as Record<string, unknown>[];

@@ -128,3 +128,24 @@ describe('sarif for findings that are not lint rules', () => {
     expect(run.results.map((result: { ruleIndex: number }) => result.ruleIndex)).toEqual([0, 1]);
   });
 });
+
+describe('sarif for shadow root causes', () => {
+  it('lists the statements counted under a root cause as related locations, with their number in properties', () => {
+    const rootCause = {
+      ...finding({ file: 'current_schema/01_broken.sql', line: 4, column: 3, endLine: 4, endColumn: 3, rule: 'shadow-statement-failed' }),
+      statements: [
+        { file: 'current_schema/01_broken.sql', line: 7, column: 1 },
+        { file: 'current_schema/02_more.sql', line: 3, column: 5 },
+      ],
+      workedAround: false,
+    } as Finding;
+    const [result, plain] = parse([rootCause, finding()]).runs[0]!.results as Record<string, any>[];
+    expect(result!.relatedLocations).toEqual([
+      { id: 1, physicalLocation: { artifactLocation: { uri: 'current_schema/01_broken.sql' }, region: { startLine: 7, startColumn: 1 } }, message: { text: 'failed only because of this finding (current_schema/01_broken.sql:4)' } },
+      { id: 2, physicalLocation: { artifactLocation: { uri: 'current_schema/02_more.sql' }, region: { startLine: 3, startColumn: 5 } }, message: { text: 'failed only because of this finding (current_schema/01_broken.sql:4)' } },
+    ]);
+    expect(result!.properties).toEqual({ countedStatements: 2 });
+    expect(plain).not.toHaveProperty('relatedLocations');
+    expect(plain).not.toHaveProperty('properties');
+  });
+});

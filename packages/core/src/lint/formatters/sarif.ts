@@ -1,5 +1,6 @@
 import { RULE_IDS } from '../../rules/registry.js';
 import type { Finding } from '../../rules/types.js';
+import { countedStatements } from './counted.js';
 import type { Formatter } from './types.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -8,7 +9,11 @@ function region(finding: Finding) {
   return { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn };
 }
 
-/** SARIF 2.1.0, for code-scanning uploads; a suggestion becomes a `fixes` entry replacing the finding's region. */
+/**
+ * SARIF 2.1.0, for code-scanning uploads; a suggestion becomes a `fixes` entry replacing the
+ * finding's region. A shadow root cause lists the statements counted under it as related locations
+ * (and their number in `properties.countedStatements`), so a code-scanning view links to each.
+ */
 export const sarif: Formatter = (findings, context) => {
   // Lint rules in registry order, then the ids of check, lint --deep and the shadow build.
   const lintIds: string[] = RULE_IDS.filter((id) => findings.some((finding) => finding.rule === id));
@@ -41,6 +46,7 @@ export const sarif: Formatter = (findings, context) => {
               },
             },
           ],
+          ...related(finding),
           ...(finding.suggestion
             ? {
                 fixes: [
@@ -62,3 +68,20 @@ export const sarif: Formatter = (findings, context) => {
   };
   return JSON.stringify(log, null, 2) + '\n';
 };
+
+function related(finding: Finding): { relatedLocations?: object[]; properties?: { countedStatements: number } } {
+  const statements = countedStatements(finding);
+  if (!statements) return {};
+  return {
+    ...(statements.length
+      ? {
+          relatedLocations: statements.map((statement, index) => ({
+            id: index + 1,
+            physicalLocation: { artifactLocation: { uri: statement.file }, region: { startLine: statement.line, startColumn: statement.column } },
+            message: { text: `failed only because of this finding (${finding.file}:${finding.line})` },
+          })),
+        }
+      : {}),
+    properties: { countedStatements: statements.length },
+  };
+}

@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { runCheck } from '@pgwarden/core/check/index';
-import { FORMATTERS } from '@pgwarden/core/lint/index';
-import { readSourceFile } from '@pgwarden/core/migration/index';
+import { FORMATTERS, workspaceText } from '@pgwarden/core/lint/index';
 import { loadProjectConfig, pluginVersion, runExecutor, type ExecutorResult } from '../../utils/executor-support.js';
 import type { CheckExecutorSchema } from './schema.js';
 
@@ -17,10 +15,7 @@ export default async function checkExecutor(options: CheckExecutorSchema, contex
     const format = FORMATTERS[options.format ?? 'stylish'];
     process.stdout.write(
       format(report.findings, {
-        source: (file) => {
-          const source = readSourceFile(resolve(config.root, file), { root: config.root });
-          return source.ok ? source.text : undefined;
-        },
+        source: workspaceText(config.root),
         color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
         filesLinted: report.files.length,
         toolVersion: pluginVersion(),

@@ -1,73 +1,59 @@
 /**
- * The Nx lint executor with `since`: the same committed-version reading as `pgwarden lint --since`
- * (core's committedVersions), in a real temporary git repository holding the demo history.
+ * The lint executor on a real fixture workspace (the impact fixture as `packages/database`): the
+ * inferred target's `deep` adds the shadow proofs of the pending migrations to lint's findings;
+ * without it (the `shallow` configuration) they are absent.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { TargetConfiguration } from '@nx/devkit';
+import { combineOptionsForExecutor } from 'nx/src/utils/params';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captured, FixtureWorkspace } from '../__fixtures__/workspace.js';
 import lintExecutor from './lint.js';
 
-const REPO = resolve(import.meta.dirname, '../../../../..');
-const FILE = 'migration_history/2025-02-10_09_add_vital_signs_bmi.sql';
-const roots: string[] = [];
+const TARGETS: Record<string, TargetConfiguration> = {
+  lint: { executor: '@pgwarden/nx:lint', cache: true, options: { deep: true }, configurations: { shallow: { deep: false } } },
+};
+const NICKNAME = 'migration_history/2025-10-02_02_add_nickname.sql';
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+let ws: FixtureWorkspace;
+beforeAll(() => {
+  ws = new FixtureWorkspace('plan', TARGETS);
+});
+afterAll(() => ws.remove());
+
+interface JsonFinding {
+  file: string;
+  line: number;
+  rule: string;
+}
+
+describe('@pgwarden/nx:lint', () => {
+  it('shallow: the convention rules only, and no word about a shadow (near miss of the deep run)', async () => {
+    const { stdout, stderr } = await captured(() => lintExecutor({ format: 'json', deep: false }, ws.context('lint')));
+    const rules = (JSON.parse(stdout) as JsonFinding[]).map((finding) => finding.rule);
+    expect(rules).not.toContain('deep-not-idempotent');
+    expect(stderr).not.toContain('deep:');
+  });
+
+  it('deep: the pending migrations are proved on the shadow, merged in position order, and the task fails on the deep error', async () => {
+    const { result, stdout, stderr } = await captured(() => lintExecutor({ format: 'json', deep: true }, ws.context('lint')));
+    const findings = JSON.parse(stdout) as JsonFinding[];
+    expect(findings).toContainEqual(expect.objectContaining({ file: NICKNAME, line: 10, rule: 'deep-not-idempotent' }));
+    const positions = findings.map((finding) => [finding.file, finding.line] as const);
+    expect(positions).toEqual([...positions].sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1]));
+    expect(stderr).toContain('deep: 2 migration(s) applied to a shadow of current_schema');
+    expect(result).toEqual({ success: false });
+  });
 });
 
-/** A repository whose committed file 09 records an execution on staging, then edited in its SQL body. */
-function executedThenEdited(): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'pgwarden-nx-lint-')));
-  roots.push(root);
-  for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json']) cpSync(join(REPO, entry), join(root, entry), { recursive: true });
-  const edit = (from: string, to: string) => {
-    const text = readFileSync(join(root, FILE), 'utf8');
-    expect(text).toContain(from);
-    writeFileSync(join(root, FILE), text.replace(from, to));
-  };
-  edit('--   [ ] Not yet executed', '--   [X] staging 2025-02-11 by ops (7012 ms)');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'pipe' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'history');
-  edit('(height_cm / 100.0)), 2)', '(height_cm / 100.0)), 1)');
-  return root;
-}
+describe('options, as Nx combines and validates them for `nx run`', () => {
+  const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8'));
+  const combine = (commandLine: Parameters<typeof combineOptionsForExecutor>[0], configuration = '') => combineOptionsForExecutor(commandLine, configuration, TARGETS.lint!, schema, 'database', '');
 
-function context(root: string): ExecutorContext {
-  return { root, cwd: root, isVerbose: false, projectName: 'db', projectsConfigurations: { version: 2, projects: { db: { root: '.' } } } } as unknown as ExecutorContext;
-}
-
-async function runLint(root: string, since?: string): Promise<{ success: boolean; rules: [string, string][] }> {
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const { success } = await lintExecutor({ format: 'json', ...(since ? { since } : {}) }, context(root));
-  vi.restoreAllMocks();
-  const findings = JSON.parse(out) as { file: string; rule: string; severity: string }[];
-  return { success, rules: findings.filter((finding) => finding.severity === 'error').map((finding) => [finding.file, finding.rule]) };
-}
-
-describe('Nx lint executor: since', () => {
-  it('an edit to an executed migration since the revision fails, as pgwarden lint --since reports it', async () => {
-    const root = executedThenEdited();
-    expect(await runLint(root, 'HEAD')).toEqual({ success: false, rules: [[FILE, 'executed-immutable']] });
-    // Near miss: without since there is nothing to compare with.
-    expect(await runLint(root)).toEqual({ success: true, rules: [] });
-  });
-
-  it('an unknown revision is a one-line failure, not a crash', async () => {
-    const root = executedThenEdited();
-    const errors: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
-    const result = await lintExecutor({ since: 'no-such-branch' }, context(root));
-    expect(result).toEqual({ success: false });
-    expect(errors).toEqual([`pgwarden: --since no-such-branch: no such revision in the repository at ${root}`]);
+  it('the inferred target is deep; its shallow configuration and --deep=false are not', () => {
+    expect(combine({}).deep).toBe(true);
+    expect(combine({}, 'shallow').deep).toBe(false);
+    expect(combine({ deep: 'false' }).deep).toBe(false);
+    expect(() => combine({ engine: 'fast' })).toThrow(/engine/);
   });
 });

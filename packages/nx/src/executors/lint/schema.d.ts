@@ -5,6 +5,10 @@ export interface LintExecutorSchema {
   maxWarnings?: number;
   /** Compare with the committed versions at this revision (as `pgwarden lint --since`); name a commit id when cached. */
   since?: string;
+  /** Also prove the pending migrations on a shadow of current_schema/ (`pgwarden lint --deep`); the inferred target sets it. */
+  deep?: boolean;
+  /** Function verifier of the deep proofs (default auto). */
+  engine?: 'auto' | 'plpgsql_check' | 'builtin';
   /** pgwarden.config.json to use, relative to the workspace root (default: the project's own). */
   config?: string;
 }

@@ -9,7 +9,7 @@ export default async function statusExecutor(options: StatusExecutorSchema, cont
     const config = loadProjectConfig(options, context);
     const target = databaseTarget(config, options);
     const history = await loadHistory(config);
-    const { label, note, rows } = await targetStatus(target, history);
+    const { label, note, rows } = await targetStatus(target, history, config);
     console.log(options.json ? JSON.stringify(rows, null, 2) : statusReport(rows, label, target.envName, note));
     return !statusNeedsAttention(rows);
   });
