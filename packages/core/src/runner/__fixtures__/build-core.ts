@@ -6,7 +6,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,5 +51,8 @@ export function buildCoreForChildProcess(): BuiltCore {
     throw new Error(`building core for the child process failed: no ${join(out, 'runner', 'index.js')}`);
   }
   symlinkSync(join(workspaceRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // The config validator is generated JavaScript beside src/ (packages/core/generated): the same
+  // relative place beside out/.
+  cpSync(join(coreSrc, '..', 'generated'), join(dir, 'generated'), { recursive: true });
   return { dir: out, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
