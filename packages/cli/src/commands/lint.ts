@@ -66,7 +66,9 @@ export async function run(argv: string[]): Promise<number> {
   let previous: Committed | undefined;
   // --changed compares with its base too: an executed migration modified since then is reported.
   const since = (args.values.since as string | undefined) ?? changedBase;
-  if (since) {
+  // The commit hook's case first: every named file is committed at `since`, so one git call reads them all.
+  if (since) previous = paths.length > 0 ? readCommittedWhenAllPresent(config.root, config.migrationsDir, paths, since) : undefined;
+  if (since && !previous) {
     const committedFiles = committedMigrationFiles(config.root, config.migrationsDir, since);
     const renames = committedFiles.length ? renamedSince(config.root, config.migrationsDir, since) : new Map<string, string>();
     // Without paths the whole history is compared, including files deleted since then (a renamed
@@ -191,6 +193,39 @@ function readCommitted(root: string, committedFiles: string[], renames: Readonly
       committed.relPath.set(path, source);
     }
     offset += size + 1;
+  }
+  return committed;
+}
+
+/**
+ * The committed text of each path at `rev` in one `git cat-file --batch` call, or undefined when
+ * that is not the whole answer: `rev` is not a commit, or a path is not a committed migration
+ * there (new, moved or renamed: readCommitted then matches it with the listing and git's renames).
+ */
+function readCommittedWhenAllPresent(root: string, migrationsDir: string, paths: string[], rev: string): Committed | undefined {
+  const prefix = `${migrationsDir.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')}/`;
+  const rels = paths.map((path) => toRelPath(root, path));
+  if (!rels.every((rel) => rel.startsWith(prefix) && rel.endsWith('.sql'))) return undefined;
+  let output: Buffer;
+  try {
+    output = git(root, ['cat-file', '--batch'], [`${rev}^{commit}`, ...rels.map((rel) => `${rev}:./${rel}`)].join('\n') + '\n');
+  } catch {
+    return undefined; // not a repository: readCommitted's path says so
+  }
+  const committed: Committed = { text: new Map(), relPath: new Map() };
+  // Output: "<sha> <type> <size>\n<content>\n" per found object, "<name> missing\n" otherwise.
+  let offset = 0;
+  for (let index = -1; index < rels.length; index++) {
+    const headerEnd = output.indexOf(0x0a, offset);
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(output.subarray(offset, headerEnd).toString('utf8'));
+    if (!match || match[1] !== (index === -1 ? 'commit' : 'blob')) return undefined;
+    const start = headerEnd + 1;
+    const size = Number(match[2]);
+    if (index >= 0) {
+      committed.text.set(paths[index]!, output.subarray(start, start + size).toString('utf8'));
+      committed.relPath.set(paths[index]!, rels[index]!);
+    }
+    offset = start + size + 1;
   }
   return committed;
 }

@@ -79,11 +79,17 @@ function createdTables(file: SchemaFile): Map<string, { from: number; to: number
   return tables;
 }
 
+// One pattern per short token, not one per line tested (a reference that misses searches the whole file).
+const standalonePatterns = new Map<string, RegExp>();
+
 function mentions(line: string, token: string): boolean {
-  const lower = line.toLowerCase();
   // Short tokens (id, uid) must stand alone; longer ones may be part of an identifier (status in document_status).
-  if (token.length < 4) return new RegExp(`(?<![A-Za-z0-9_$])${token.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'i').test(line);
-  return lower.includes(token);
+  if (token.length < 4) {
+    let pattern = standalonePatterns.get(token);
+    if (!pattern) standalonePatterns.set(token, (pattern = new RegExp(`(?<![A-Za-z0-9_$])${token.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'i')));
+    return pattern.test(line);
+  }
+  return line.toLowerCase().includes(token);
 }
 
 function lineCount(file: SchemaFile): number {
