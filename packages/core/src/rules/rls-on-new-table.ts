@@ -1,5 +1,5 @@
 import type { Migration } from '../migration/types.js';
-import { parseSql } from '../sql/index.js';
+import { parseSqlMatching } from '../sql/index.js';
 import type { ParsedSql, PgNode, SqlStatement } from '../sql/types.js';
 import { earlierMigrations } from './support/history-facts.js';
 import { relationKey } from './support/names.js';
@@ -155,6 +155,7 @@ export const rule: Rule = {
 
 const API_ROLES = ['anon', 'authenticated'];
 
+const ROW_LEVEL_SECURITY = /row\s+level\s+security/i;
 const rlsCache = new WeakMap<Migration, [string, boolean][]>();
 
 /**
@@ -165,8 +166,9 @@ function rlsChanges(migration: Migration, parsed?: ParsedSql): [string, boolean]
   let changes = rlsCache.get(migration);
   if (changes) return changes;
   changes = [];
-  if (/row\s+level\s+security/i.test(migration.text)) {
-    parsed ??= parseSql(migration.text);
+  if (ROW_LEVEL_SECURITY.test(migration.text)) {
+    // Another file of the history: only its statements that name row level security are parsed.
+    parsed ??= parseSqlMatching(migration.text, ROW_LEVEL_SECURITY);
     for (const statement of [...parsed.statements, ...parsed.nested]) {
       if (statement.kind !== 'AlterTableStmt' || !statement.node.relation) continue;
       const subtypes = ((statement.node.cmds ?? []) as PgNode[]).map((cmd) => cmd.AlterTableCmd?.subtype);
