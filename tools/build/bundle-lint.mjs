@@ -47,4 +47,4 @@ if (outsideDist.length) {
   process.exit(1);
 }
 writeLintBundleManifest(pathToFileURL(DIST + sep), inputs);
-console.log(`bundle-lint: ${relative(ROOT, join(DIST, LINT_BUNDLE))} from ${inputs.length} modules`);
+console.error(`bundle-lint: ${relative(ROOT, join(DIST, LINT_BUNDLE))} from ${inputs.length} modules`);
