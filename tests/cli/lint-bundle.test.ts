@@ -53,6 +53,18 @@ describe('pgwarden lint from its bundle', () => {
     expect(bundled.code).toBe(unbundled.code);
   });
 
+  it('runs dist/ when the bundle itself cannot load (a truncated copy)', () => {
+    const bundle = join(root, 'packages/cli/dist/lint.bundle.js');
+    const text = readFileSync(bundle, 'utf8');
+    writeFileSync(bundle, text.slice(0, text.length / 2));
+    try {
+      expect(dispatchedFrom()).toBe('main.js');
+      expect(lint(['--format', 'json']).code).toBe(lint(['--format', 'json'], { PGWARDEN_NO_BUNDLE: '1' }).code);
+    } finally {
+      writeFileSync(bundle, text);
+    }
+  });
+
   it('runs dist/ once tsc rewrites a file the bundle was built from', () => {
     const engine = join(root, 'packages/core/dist/lint/engine.js');
     // A changed message in core, as an edited rule or engine would be after `tsc -b`.
