@@ -40,7 +40,9 @@ export async function lint(config: PgwardenConfig, options: LintOptions = {}): P
   const historyPaths = known ? known.map((migration) => migration.path) : await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir));
   const targets = options.paths?.length ? options.paths.map((path) => resolve(config.root, path)) : historyPaths;
   const history = new Map<string, HistoryEntry>((known ?? []).map((migration) => [migration.path, migration]));
-  for (const path of new Set([...historyPaths, ...targets])) if (!history.has(path)) history.set(path, readMigrationFile(config.root, path));
+  // Files linted are parsed now; the rest of the history, context for cross-file rules, when a rule reads more than name and text.
+  const linted = new Set(targets);
+  for (const path of new Set([...historyPaths, ...targets])) if (!history.has(path)) history.set(path, readMigrationFile(config.root, path, !linted.has(path)));
   const [rules] = await ready;
   const historyList = sortHistory([...history.values()].filter((entry): entry is Migration => 'checksum' in entry));
   const schemaFiles = new LazySchemaIndex(config);
