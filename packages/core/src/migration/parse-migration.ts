@@ -44,6 +44,25 @@ export function parseMigration(input: MigrationSource): Migration {
   }
 }
 
+/** What parseMigration derives from the text; the lazy variant computes it on first access. */
+const DERIVED = ['header', 'directives', 'body', 'bodyStartLine', 'bodyOffset', 'checksum', 'directiveProblems', 'verification', 'verificationSection', 'verifications', 'rollback', 'rollbackHeadingLine'] as const;
+
+/**
+ * parseMigration, deferred: path, name and text at once, the header, body and checksum on first
+ * access (then the object holds exactly what parseMigration returns). For the rest of the history
+ * a one-file lint reads as context: most rules only need other files' names and text.
+ */
+export function parseMigrationLazily(input: MigrationSource): Migration {
+  const migration = { path: input.path, relPath: input.relPath, text: input.text, name: parseFileName(input.path || input.relPath) } as Migration;
+  const parse = () => {
+    const parsed = parseMigration(input);
+    for (const key of DERIVED) delete (migration as Partial<Migration>)[key];
+    return Object.assign(migration, parsed);
+  };
+  for (const key of DERIVED) Object.defineProperty(migration, key, { get: () => parse()[key], enumerable: true, configurable: true });
+  return migration;
+}
+
 function parseText(input: MigrationSource, name: Migration['name']): Migration {
   const { text } = input;
   const location = locateHeader(text);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { discoverMigrations } from './discover.js';
-import { parseMigration } from './parse-migration.js';
+import { parseMigration, parseMigrationLazily } from './parse-migration.js';
 import { readSourceFile, type SourceFileFailure } from './read-source-file.js';
 import type { Migration } from './types.js';
 
@@ -21,11 +21,12 @@ export function toRelPath(root: string, path: string): string {
   return rel.split(sep).join('/');
 }
 
-export function readMigrationFile(root: string, path: string): Migration | UnreadableMigrationFile {
+/** `deferParse`: header and body parsed on first access (parseMigrationLazily), for files read only as context. */
+export function readMigrationFile(root: string, path: string, deferParse = false): Migration | UnreadableMigrationFile {
   const relPath = toRelPath(root, path);
   const source = readSourceFile(path, { root });
   if (!source.ok) return { path, relPath, readError: { reason: source.reason, message: source.message, line: source.line } };
-  return parseMigration({ path, relPath, text: source.text });
+  return (deferParse ? parseMigrationLazily : parseMigration)({ path, relPath, text: source.text });
 }
 
 /** The migration files under `dir` (see discoverMigrations); none when the folder does not exist. */

@@ -72,8 +72,9 @@ function outsideWorkspace(root: string, path: string): string | undefined {
     const rel = relative(base, target);
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   };
-  const realRoot = realpathSync(root);
-  if (inside(realRoot, realpathSync(path))) return undefined;
+  // The native call: one realpath(3) instead of an lstat per path component, for every file of the history.
+  const realRoot = realpathSync.native(root);
+  if (inside(realRoot, realpathSync.native(path))) return undefined;
   return inside(resolve(root), resolve(path)) || inside(realRoot, resolve(path))
     ? 'is a symbolic link that resolves outside the workspace, so it was not read (pgwarden reads only files inside the workspace)'
     : 'is outside the workspace, so it was not read (pgwarden reads only files inside the workspace)';

@@ -79,11 +79,27 @@ function createdTables(file: SchemaFile): Map<string, { from: number; to: number
   return tables;
 }
 
-function mentions(line: string, token: string): boolean {
-  const lower = line.toLowerCase();
+// One pattern per short token, not one per line tested (a reference that misses searches the whole file).
+const standalonePatterns = new Map<string, RegExp>();
+
+// A schema file's lines in lower case, made once: every reference into the file searches them.
+const loweredCache = new WeakMap<SchemaFile, string[]>();
+
+function loweredLines(file: SchemaFile): string[] {
+  let lowered = loweredCache.get(file);
+  if (!lowered) loweredCache.set(file, (lowered = file.lines.map((line) => line.toLowerCase())));
+  return lowered;
+}
+
+/** Whether line `index` of the file mentions `token` (lower case). */
+function mentions(file: SchemaFile, index: number, token: string): boolean {
   // Short tokens (id, uid) must stand alone; longer ones may be part of an identifier (status in document_status).
-  if (token.length < 4) return new RegExp(`(?<![A-Za-z0-9_$])${token.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'i').test(line);
-  return lower.includes(token);
+  if (token.length < 4) {
+    let pattern = standalonePatterns.get(token);
+    if (!pattern) standalonePatterns.set(token, (pattern = new RegExp(`(?<![A-Za-z0-9_$])${token.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'i')));
+    return pattern.test(file.lines[index]!);
+  }
+  return loweredLines(file)[index]!.includes(token);
 }
 
 function lineCount(file: SchemaFile): number {
@@ -140,19 +156,19 @@ function checkLine(
   const { tokens, tableTokens } = mentionTokens(lineRef.description, knownTables);
   if (tokens.length === 0) return;
   const referenced = file.lines.slice(lineRef.from - 1, lineRef.to);
-  if (referenced.some((line) => tokens.some((token) => mentions(line, token)))) return;
+  if (referenced.some((_, offset) => tokens.some((token) => mentions(file, lineRef.from - 1 + offset, token)))) return;
   // A line inside the right CREATE TABLE need not repeat the table's name.
   const inside = (table: string) => (tables.get(table) ?? []).some((block) => block.from <= lineRef.to && lineRef.from <= block.to);
   if (tableTokens.some(inside)) return;
 
   const wanted = tokens.length === 1 ? tokens[0]! : `any of ${tokens.join(', ')}`;
-  const elsewhere = file.lines.findIndex((line) => tokens.some((token) => mentions(line, token)));
+  const elsewhere = file.lines.findIndex((_, index) => tokens.some((token) => mentions(file, index, token)));
   context.report({
     message: `${file.relPath} ${label} ${lineRef.from === lineRef.to ? 'does' : 'do'} not mention ${wanted}: line ${lineRef.from} reads ${quote(referenced[0] ?? '')}`,
     range,
     hint:
       elsewhere >= 0
-        ? `${tokens.find((token) => mentions(file.lines[elsewhere]!, token))} first appears on line ${elsewhere + 1} of ${file.relPath}: correct the reference (Line ${elsewhere + 1}: ...)`
+        ? `${tokens.find((token) => mentions(file, elsewhere, token))} first appears on line ${elsewhere + 1} of ${file.relPath}: correct the reference (Line ${elsewhere + 1}: ...)`
         : `${file.relPath} never mentions ${wanted}: update it so that it holds the change, or correct the reference`,
   });
 }

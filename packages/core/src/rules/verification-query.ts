@@ -118,7 +118,10 @@ export const rule: Rule = {
     if (verifications.length > 0) {
       const lines = new Map<number, { text: string; start: number }>();
       const wanted = new Set(verifications.map((verification) => verification.line));
-      for (const line of iterateLines(migration.text)) if (wanted.has(line.number)) lines.set(line.number, line);
+      for (const line of iterateLines(migration.text)) {
+        if (wanted.has(line.number)) lines.set(line.number, line);
+        if (lines.size === wanted.size) break; // not the rest of the file
+      }
 
       for (const verification of verifications) {
         const line = lines.get(verification.line);

@@ -1,6 +1,6 @@
 export * from './types.js';
 export { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, LineIndex } from './positions.js';
-export { loadParser, parseSql } from './parser.js';
+export { loadParser, parseSql, parseSqlMatching } from './parser.js';
 export { nameList, relationsOf } from './relations.js';
 export { forceQuoteIdent, quoteIdent, quoteLiteral } from './quote.js';
 export { describeStatement } from './statement-kind.js';

@@ -18,7 +18,16 @@ export function nameList(node: PgNode | undefined): string[] {
  * The tables and views a statement touches, read from its AST, each (name, action) once.
  * Tables only referenced (foreign-key targets, names inside policy expressions) are not included.
  */
-export function relationsOf(statement: SqlStatement): RelationRef[] {
+export function relationsOf(statement: SqlStatement): readonly RelationRef[] {
+  let relations = relationsCache.get(statement);
+  if (!relations) relationsCache.set(statement, (relations = collectRelations(statement)));
+  return relations;
+}
+
+// A statement's relations are asked for more than once per lint (affected-tables: what it touches, what it mentions).
+const relationsCache = new WeakMap<SqlStatement, readonly RelationRef[]>();
+
+function collectRelations(statement: SqlStatement): RelationRef[] {
   const found = new RelationCollector(statement);
   const { node } = statement;
   switch (statement.kind) {

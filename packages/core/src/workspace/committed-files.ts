@@ -35,6 +35,9 @@ export interface CommittedVersions {
  * repository without commits yet has nothing committed; any other unknown revision is an error.
  */
 export async function committedVersions(root: string, migrationsDir: string, rev: string, paths: readonly string[]): Promise<CommittedVersions> {
+  // The commit hook's case first: every named file is committed at `rev`, so one git call reads them all.
+  const allPresent = paths.length > 0 ? readCommittedWhenAllPresent(root, migrationsDir, [...paths], rev) : undefined;
+  if (allPresent) return { paths: [...paths], ...allPresent };
   const committedFiles = committedMigrationFiles(root, migrationsDir, rev);
   const renames = committedFiles.length > 0 ? renamedSince(root, migrationsDir, rev) : new Map<string, string>();
   let compared = [...paths];
@@ -80,6 +83,45 @@ function readCommitted(
       previousPath.set(path, source);
     }
     offset += size + 1;
+  }
+  return { previousText, previousPath };
+}
+
+/**
+ * The committed text of each path at `rev` in one `git cat-file --batch` call, or undefined when
+ * that is not the whole answer: `rev` is not a commit, or a path is not a committed migration
+ * there (new, moved or renamed: the listing and git's renames then pair it).
+ */
+function readCommittedWhenAllPresent(root: string, migrationsDir: string, paths: string[], rev: string): Pick<CommittedVersions, 'previousText' | 'previousPath'> | undefined {
+  const prefix = `${migrationsDir.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')}/`;
+  const rels = paths.map((path) => toRelPath(root, path));
+  if (!rels.every((rel) => rel.startsWith(prefix) && rel.endsWith('.sql'))) return undefined;
+  let output: Buffer;
+  try {
+    output = execFileSync('git', ['cat-file', '--batch'], {
+      cwd: root,
+      input: [`${rev}^{commit}`, ...rels.map((rel) => `${rev}:./${rel}`)].join('\n') + '\n',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  } catch {
+    return undefined; // not a repository: the listing's path says so
+  }
+  const previousText = new Map<string, string>();
+  const previousPath = new Map<string, string>();
+  // Output: "<sha> <type> <size>\n<content>\n" per found object, "<name> missing\n" otherwise.
+  let offset = 0;
+  for (let index = -1; index < rels.length; index++) {
+    const headerEnd = output.indexOf(0x0a, offset);
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(output.subarray(offset, headerEnd).toString('utf8'));
+    if (!match || match[1] !== (index === -1 ? 'commit' : 'blob')) return undefined;
+    const start = headerEnd + 1;
+    const size = Number(match[2]);
+    if (index >= 0) {
+      previousText.set(paths[index]!, output.subarray(start, start + size).toString('utf8'));
+      previousPath.set(paths[index]!, rels[index]!);
+    }
+    offset = start + size + 1;
   }
   return { previousText, previousPath };
 }

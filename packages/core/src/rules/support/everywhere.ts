@@ -69,17 +69,28 @@ export interface FunctionCall {
  * function of the same name in another schema is not the built-in).
  */
 export function builtinCalls(sql: ParsedSql, names: ReadonlySet<string>): FunctionCall[] {
-  const calls: FunctionCall[] = [];
+  return callsOfBuiltins(sql).filter((call) => names.has(call.name));
+}
+
+// Several rules ask for built-in calls of the same file: the tree is walked once per file.
+const builtinCallsCache = new WeakMap<ParsedSql, FunctionCall[]>();
+
+/** Every call that can be a built-in (unqualified or pg_catalog), in file order. */
+function callsOfBuiltins(sql: ParsedSql): FunctionCall[] {
+  let calls = builtinCallsCache.get(sql);
+  if (calls) return calls;
+  calls = [];
   for (const site of allSites(sql)) {
     walk(site.node, (type, node) => {
       if (type !== 'FuncCall') return;
       const parts: string[] = (node.funcname ?? []).map((part: PgNode) => String(part.String?.sval ?? '').toLowerCase());
       const name = parts.at(-1);
-      if (!name || !names.has(name)) return;
+      if (!name) return;
       if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) return;
-      calls.push({ name, call: node, site, range: locateIn(site, node.location) });
+      calls!.push({ name, call: node, site, range: locateIn(site, node.location) });
     });
   }
+  builtinCallsCache.set(sql, calls);
   return calls;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { iterateLines } from '../../migration/lines.js';
 import { fileStartRange, lineRange, sourceLine } from './line-ranges.js';
 
 const TEXT = 'first\r\n  second line\nthird';
@@ -7,6 +8,15 @@ describe('line ranges', () => {
   it('finds a line by number', () => {
     expect(sourceLine(TEXT, 2)).toMatchObject({ number: 2, text: '  second line', start: 7 });
     expect(sourceLine(TEXT, 4)).toBeUndefined();
+  });
+
+  it('finds every line as the line iterator numbers it, whatever the line endings', () => {
+    for (const text of ['a\r\nb\rc\n\nd', 'a\n', '\r\r\n\n', 'only', '', 'x\r']) {
+      const lines = [...iterateLines(text)];
+      for (const line of lines) expect(sourceLine(text, line.number)).toEqual(line);
+      expect(sourceLine(text, lines.length + 1)).toBeUndefined();
+      expect(sourceLine(text, 0)).toBeUndefined();
+    }
   });
 
   it('covers the rest of the line, or the columns asked for', () => {

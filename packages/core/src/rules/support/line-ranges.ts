@@ -4,8 +4,16 @@ import type { SourceRange } from '../../sql/types.js';
 
 /** Line `line` (1-based) of `text`; undefined past the last line. */
 export function sourceLine(text: string, line: number): SourceLine | undefined {
-  for (const source of iterateLines(text)) if (source.number === line) return source;
-  return undefined;
+  if (line < 1) return undefined;
+  // Skip to the line's start without copying out the lines before it (a finding deep in a large file).
+  let start = 0;
+  for (let number = 1; number < line; number++) {
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    if (end >= text.length) return undefined;
+    start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+  return iterateLines(text, start, line).next().value ?? undefined;
 }
 
 /** From 1-based column `start` of the line up to (not including) column `end`, by default the end of the line. */

@@ -277,7 +277,7 @@ class CatalogTimeline {
   private schemaCatalog(): Catalog {
     if (!this.#schemaCatalog) {
       this.#schemaCatalog = new Catalog();
-      const files = [...this.schemaFiles.values()].sort((a, b) => a.relPath.localeCompare(b.relPath));
+      const files = [...this.schemaFiles.values()].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
       for (const file of files) for (const statement of executedStatementsOf(file.lines.join('\n'))) this.#schemaCatalog.apply(statement);
     }
     return this.#schemaCatalog;

@@ -1,0 +1,83 @@
+/*
+ * The lint bundle's guard: the bin runs dist/lint.bundle.js only while the dist/ files it was built
+ * from are unchanged, so a `tsc -b` without a new bundle can never run old code. Real files in a
+ * temporary folder laid out as packages/cli/dist beside packages/core/dist.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LINT_BUNDLE, LINT_BUNDLE_MANIFEST, lintBundleFor, lintBundleIsFresh, writeLintBundleManifest } from './lint-bundle.js';
+
+let root: string;
+let dist: string;
+let distUrl: URL;
+const INPUTS = ['cli.js', 'commands/lint.js', '../../core/dist/lint/engine.js'];
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'pgwarden-lint-bundle-'));
+  dist = join(root, 'packages/cli/dist');
+  mkdirSync(join(dist, 'commands'), { recursive: true });
+  mkdirSync(join(root, 'packages/core/dist/lint'), { recursive: true });
+  for (const input of INPUTS) writeFileSync(join(dist, input), `// ${input}\nexport const x = 1;\n`);
+  writeFileSync(join(dist, LINT_BUNDLE), '// the bundle\n');
+  distUrl = pathToFileURL(`${dist}/`);
+  writeLintBundleManifest(distUrl, INPUTS);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** Moves a file's modification time `seconds` past the manifest's, as a later tsc run would. */
+function rewriteLater(path: string, text: string, seconds = 5): void {
+  writeFileSync(path, text);
+  const later = statSync(join(dist, LINT_BUNDLE_MANIFEST)).mtimeMs / 1000 + seconds;
+  utimesSync(path, later, later);
+}
+
+describe('lint bundle guard', () => {
+  it('runs the bundle for lint while every input is as it was built', () => {
+    expect(lintBundleIsFresh(distUrl)).toBe(true);
+    expect(lintBundleFor(['lint'], distUrl)).toBe(new URL(LINT_BUNDLE, distUrl).href);
+    expect(lintBundleFor(['--debug', 'lint', 'migration_history/x.sql', '--since', 'HEAD'], distUrl)).toBe(new URL(LINT_BUNDLE, distUrl).href);
+  });
+
+  it('near miss: other commands, and lint --deep (shadow database code from dist/), never use it', () => {
+    expect(lintBundleFor(['migrate'], distUrl)).toBeUndefined();
+    expect(lintBundleFor(['check', 'lint'], distUrl)).toBeUndefined();
+    expect(lintBundleFor(['lint', '--deep'], distUrl)).toBeUndefined();
+    expect(lintBundleFor([], distUrl)).toBeUndefined();
+  });
+
+  it('is stale once tsc rewrites an input, even with the same size', () => {
+    rewriteLater(join(root, 'packages/core/dist/lint/engine.js'), '// ../../core/dist/lint/engine.js\nexport const y = 2;\n');
+    expect(statSync(join(root, 'packages/core/dist/lint/engine.js')).size).toBe(
+      Buffer.byteLength('// ../../core/dist/lint/engine.js\nexport const x = 1;\n'),
+    );
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+    expect(lintBundleFor(['lint'], distUrl)).toBeUndefined();
+  });
+
+  it('is stale when an input changes size, even with an old time (a copy that kept times)', () => {
+    writeFileSync(join(dist, 'commands/lint.js'), '// changed\n');
+    utimesSync(join(dist, 'commands/lint.js'), 1, 1);
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+  });
+
+  it('is stale when an input, the bundle or the manifest is missing', () => {
+    rmSync(join(dist, 'cli.js'));
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+    writeFileSync(join(dist, 'cli.js'), '// cli.js\nexport const x = 1;\n');
+    writeLintBundleManifest(distUrl, INPUTS);
+    expect(lintBundleIsFresh(distUrl)).toBe(true);
+    rmSync(join(dist, LINT_BUNDLE));
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+    writeFileSync(join(dist, LINT_BUNDLE), '// the bundle\n');
+    rmSync(join(dist, LINT_BUNDLE_MANIFEST));
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+  });
+
+  it('is fresh in an installed package, where npm gives every file the same time', () => {
+    for (const path of [...INPUTS.map((input) => join(dist, input)), join(dist, LINT_BUNDLE), join(dist, LINT_BUNDLE_MANIFEST)]) utimesSync(path, 499162500, 499162500);
+    expect(lintBundleIsFresh(distUrl)).toBe(true);
+  });
+});

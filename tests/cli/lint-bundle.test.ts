@@ -1,0 +1,79 @@
+/*
+ * `pgwarden lint` from its bundle, end to end: a copy of the built packages in a temporary folder,
+ * bundled with the real build script (tools/build/bundle-lint.mjs), then run. The bundle gives the
+ * same output as dist/; once a dist/ file it was built from is rewritten (a `tsc -b` without a new
+ * bundle), the bin runs dist/ again. Which code ran shows in the stack of a forced internal error.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, REPO_ROOT } from '../support/cli-workspace.js';
+
+let root: string;
+let bin: string;
+
+beforeAll(() => {
+  assertBuilt();
+  root = mkdtempSync(join(tmpdir(), 'pgwarden-bundle-e2e-'));
+  for (const pkg of ['core', 'cli']) {
+    cpSync(join(REPO_ROOT, 'packages', pkg, 'dist'), join(root, 'packages', pkg, 'dist'), { recursive: true, filter: (source) => !source.endsWith('.map') && !source.includes('lint.bundle') });
+    cpSync(join(REPO_ROOT, 'packages', pkg, 'package.json'), join(root, 'packages', pkg, 'package.json'));
+  }
+  mkdirSync(join(root, 'node_modules/@pgwarden'), { recursive: true });
+  symlinkSync(join(root, 'packages/core'), join(root, 'node_modules/@pgwarden/core'));
+  symlinkSync(join(REPO_ROOT, 'node_modules/libpg-query'), join(root, 'node_modules/libpg-query'));
+  for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json']) cpSync(join(REPO_ROOT, entry), join(root, 'demo', entry), { recursive: true });
+  bin = join(root, 'packages/cli/dist/bin.js');
+  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/build/bundle-lint.mjs'), '--root', root], { encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function lint(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, 'lint', ...args], { cwd: join(root, 'demo'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The file whose `run` dispatched the command, from the stack of a forced internal error. */
+function dispatchedFrom(): string {
+  const result = lint(['--debug'], { PGWARDEN_TEST_INTERNAL_ERROR: '1' });
+  expect(result.code).toBe(1);
+  return /at run \(file:\/\/.*\/packages\/cli\/dist\/([\w.]+\.js):\d+/.exec(result.stderr)?.[1] ?? result.stderr;
+}
+
+describe('pgwarden lint from its bundle', () => {
+  it('runs the bundle when it is fresh, with the same findings and exit code as dist/', () => {
+    expect(dispatchedFrom()).toBe('lint.bundle.js');
+    const bundled = lint(['--format', 'json']);
+    const unbundled = lint(['--format', 'json'], { PGWARDEN_NO_BUNDLE: '1' });
+    expect(JSON.parse(bundled.stdout).length).toBeGreaterThan(0);
+    expect(bundled.stdout).toBe(unbundled.stdout);
+    expect(bundled.code).toBe(unbundled.code);
+  });
+
+  it('runs dist/ when the bundle itself cannot load (a truncated copy)', () => {
+    const bundle = join(root, 'packages/cli/dist/lint.bundle.js');
+    const text = readFileSync(bundle, 'utf8');
+    writeFileSync(bundle, text.slice(0, text.length / 2));
+    try {
+      expect(dispatchedFrom()).toBe('main.js');
+      expect(lint(['--format', 'json']).code).toBe(lint(['--format', 'json'], { PGWARDEN_NO_BUNDLE: '1' }).code);
+    } finally {
+      writeFileSync(bundle, text);
+    }
+  });
+
+  it('runs dist/ once tsc rewrites a file the bundle was built from', () => {
+    const engine = join(root, 'packages/core/dist/lint/engine.js');
+    // A changed message in core, as an edited rule or engine would be after `tsc -b`.
+    const text = readFileSync(engine, 'utf8');
+    const edited = text.replace('internal error in rule ${rule.meta.id}', 'internal error (edited) in rule ${rule.meta.id}');
+    expect(edited).not.toBe(text);
+    writeFileSync(engine, edited);
+    const later = statSync(join(root, 'packages/cli/dist/lint.bundle.json')).mtimeMs / 1000 + 5;
+    utimesSync(engine, later, later);
+    expect(dispatchedFrom()).toBe('main.js');
+  });
+});
