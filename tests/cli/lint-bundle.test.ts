@@ -21,6 +21,8 @@ beforeAll(() => {
     cpSync(join(REPO_ROOT, 'packages', pkg, 'dist'), join(root, 'packages', pkg, 'dist'), { recursive: true, filter: (source) => !source.endsWith('.map') && !source.includes('lint.bundle') });
     cpSync(join(REPO_ROOT, 'packages', pkg, 'package.json'), join(root, 'packages', pkg, 'package.json'));
   }
+  // The config validator generated from the JSON Schema sits beside core's dist/.
+  cpSync(join(REPO_ROOT, 'packages/core/generated'), join(root, 'packages/core/generated'), { recursive: true });
   mkdirSync(join(root, 'node_modules/@pgwarden'), { recursive: true });
   symlinkSync(join(root, 'packages/core'), join(root, 'node_modules/@pgwarden/core'));
   symlinkSync(join(REPO_ROOT, 'node_modules/libpg-query'), join(root, 'node_modules/libpg-query'));
