@@ -8,6 +8,7 @@
  * root cause.
  */
 import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
 import type { SqlErrorFields } from '../runner/errors.js';
@@ -80,7 +81,7 @@ export async function buildShadow(options: BuildShadowOptions): Promise<ShadowDa
   }
   const target = await freshPgliteTarget(preset, useCache ? cacheDir : undefined, extensions);
   return finishBuild(target, files, undefined, useCache ? 'miss' : 'off', async (build) => {
-    if (useCache) await writeCachedBuild(cacheDir, key, await target.pglite!.dumpDataDir('gzip'), build);
+    if (useCache) await writeCachedBuild(cacheDir, key, await dumpForLoading(target.pglite!), build);
   }, key);
 }
 
@@ -101,7 +102,7 @@ async function freshPgliteTarget(preset: ShadowPreset, cacheDir: string | undefi
   const target = await createPgliteTarget(undefined, extensions);
   try {
     if (preset !== 'none') await (await target.database.session()).exec(presetSql(preset));
-    const dump = await target.pglite!.dumpDataDir('gzip');
+    const dump = await dumpForLoading(target.pglite!);
     baseDumps.set(key, dump);
     if (cacheDir) await writeBaseDump(cacheDir, key, dump);
     return target;
@@ -109,6 +110,23 @@ async function freshPgliteTarget(preset: ShadowPreset, cacheDir: string | undefi
     await target.dispose();
     throw error;
   }
+}
+
+/**
+ * The data directory as a tar that loads fast: PGlite writes every file of it into its in-memory
+ * file system and then starts Postgres, so the template databases (half the files; a shadow never
+ * creates a database: CREATE DATABASE cannot run in the transaction a migration is applied in) are
+ * dropped and a checkpoint is taken (else every start replays the WAL since the last one).
+ * Uncompressed: gunzip cost more than reading the larger file (docs/benchmarks.md).
+ */
+async function dumpForLoading(pglite: PGlite): Promise<Blob> {
+  const { rows } = await pglite.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname IN ('template0', 'template1') ORDER BY datname");
+  for (const { datname } of rows) {
+    await pglite.exec(`ALTER DATABASE ${datname} IS_TEMPLATE false`);
+    await pglite.exec(`DROP DATABASE ${datname}`);
+  }
+  await pglite.exec('CHECKPOINT');
+  return pglite.dumpDataDir('none');
 }
 
 async function finishBuild(

@@ -23,7 +23,7 @@ describe('shadow cache', () => {
     await cold.close();
     expect(cold.cache).toBe('miss');
     const stored = readdirSync(join(root, '.pgwarden/cache')).sort();
-    expect(stored).toEqual(expect.arrayContaining([`shadow-${cold.cacheKey}.json`, `shadow-${cold.cacheKey}.tar.gz`]));
+    expect(stored).toEqual(expect.arrayContaining([`shadow-${cold.cacheKey}.json`, `shadow-${cold.cacheKey}.tar`]));
     expect(stored.filter((name) => name.endsWith('.tmp'))).toEqual([]);
 
     const warm = await buildShadow({ root });

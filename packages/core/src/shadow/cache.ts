@@ -1,7 +1,8 @@
 /**
  * Content-addressed cache of built PGlite shadows under `.pgwarden/cache/`: the key hashes the
  * schema files, the preset, the extension set and the PGlite and pgwarden versions; the value
- * is the dumped data directory plus the build's findings, source map and statistics beside it.
+ * is the dumped data directory (an uncompressed tar: loading it skips a gunzip of tens of MB,
+ * see docs/benchmarks.md) plus the build's findings, source map and statistics beside it.
  * Both files are written to a unique temporary name and renamed, the JSON last: a reader sees
  * a whole entry or none.
  */
@@ -15,7 +16,7 @@ import type { ShadowSourceFile } from './schema-files.js';
 import type { ShadowBuildStats, ShadowFinding, SourceMapEntry } from './types.js';
 
 /** Bumped when what the builder stores or how it builds changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface CachedBuild {
   findings: ShadowFinding[];
@@ -65,7 +66,7 @@ export function baseCacheKey(preset: string): string {
 }
 
 export function readBaseDump(cacheDir: string, key: string): Blob | undefined {
-  const path = join(cacheDir, `base-${key}.tar.gz`);
+  const path = join(cacheDir, `base-${key}.tar`);
   try {
     return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
   } catch {
@@ -75,11 +76,11 @@ export function readBaseDump(cacheDir: string, key: string): Blob | undefined {
 
 export async function writeBaseDump(cacheDir: string, key: string, dump: Blob): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
-  writeAtomically(join(cacheDir, `base-${key}.tar.gz`), new Uint8Array(await dump.arrayBuffer()));
+  writeAtomically(join(cacheDir, `base-${key}.tar`), new Uint8Array(await dump.arrayBuffer()));
 }
 
 function entryPaths(cacheDir: string, key: string): { dump: string; meta: string } {
-  return { dump: join(cacheDir, `shadow-${key}.tar.gz`), meta: join(cacheDir, `shadow-${key}.json`) };
+  return { dump: join(cacheDir, `shadow-${key}.tar`), meta: join(cacheDir, `shadow-${key}.json`) };
 }
 
 export function readCachedBuild(cacheDir: string, key: string): { dump: Blob; build: CachedBuild } | undefined {
