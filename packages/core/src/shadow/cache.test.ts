@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildShadow } from './build.js';
-import { shadowCacheKey } from './cache.js';
+import { shadowCacheKey, toolVersions } from './cache.js';
+import { workspaceSnapshot } from './snapshot.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
 const root = mkdtempSync(join(tmpdir(), 'pgwarden-shadow-cache-'));
@@ -19,6 +20,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('shadow cache', () => {
   it('misses, then hits with the same findings and source map, then misses when a file changes', async () => {
     const cold = await buildShadow({ root });
+    const coldSnapshot = await cold.builtSnapshot();
+    expect(coldSnapshot.tables.map((table) => table.key)).toContain('public.notes');
     const coldResult = { findings: cold.findings, sourceMap: cold.sourceMap, stats: cold.stats };
     await cold.close();
     expect(cold.cache).toBe('miss');
@@ -35,6 +38,8 @@ describe('shadow cache', () => {
       const session = await warm.database.session();
       const { rows } = await session.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_policies WHERE tablename = 'notes'");
       expect(rows[0]!.n).toBe(2);
+      // The snapshot kept in the entry is the one the loaded database gives (the cold build stored it when asked).
+      expect(await warm.builtSnapshot()).toEqual(await workspaceSnapshot(warm.database, 'supabase'));
     } finally {
       await warm.close();
     }
@@ -58,5 +63,9 @@ describe('shadow cache', () => {
     expect(shadowCacheKey([{ ...files[0]!, text: 'CREATE TABLE a (id bigint);' }], 'supabase')).not.toBe(key);
     expect(shadowCacheKey([{ ...files[0]!, relPath: 'current_schema/02.sql' }], 'supabase')).not.toBe(key);
     expect(shadowCacheKey(files, 'supabase', ['vector'])).not.toBe(key);
+    // Another pgwarden (or PGlite) version builds and snapshots with other code: another entry.
+    expect(shadowCacheKey(files, 'supabase', [], toolVersions())).toBe(key);
+    expect(shadowCacheKey(files, 'supabase', [], { ...toolVersions(), pgwarden: '0.0.0-other' })).not.toBe(key);
+    expect(shadowCacheKey(files, 'supabase', [], { ...toolVersions(), pglite: '0.0.0-other' })).not.toBe(key);
   });
 });

@@ -10,18 +10,23 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { CATALOG_SNAPSHOT_VERSION, type CatalogSnapshot } from '../catalog/types.js';
 import { PGLITE_EXTENSIONS } from './extensions.js';
 import { presetSql, type PresetName } from './presets.js';
 import type { ShadowSourceFile } from './schema-files.js';
 import type { ShadowBuildStats, ShadowFinding, SourceMapEntry } from './types.js';
 
 /** Bumped when what the builder stores or how it builds changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export interface CachedBuild {
   findings: ShadowFinding[];
   sourceMap: SourceMapEntry[];
   stats: ShadowBuildStats;
+  /** The extension bundles the stored database needs (those the files create, plus the ones asked for). */
+  extensions: string[];
+  /** The workspace snapshot of the built schema, stored the first time a caller asks for it (ShadowDatabase.builtSnapshot). */
+  snapshot?: CatalogSnapshot;
 }
 
 let versions: { pglite: string; pgwarden: string } | undefined;
@@ -47,11 +52,18 @@ export function toolVersions(): { pglite: string; pgwarden: string } {
   return versions;
 }
 
-/** `extensions`: the bundles registered on the shadow (the dump must be loaded with the same ones). */
-export function shadowCacheKey(files: readonly Pick<ShadowSourceFile, 'relPath' | 'text'>[], preset: string, extensions: readonly string[] = []): string {
+/**
+ * `extensions`: the bundles asked for besides those the files create (which follow from the files'
+ * text, so a warm hit needs no parse; the entry lists the whole set to load the dump with).
+ */
+export function shadowCacheKey(
+  files: readonly Pick<ShadowSourceFile, 'relPath' | 'text'>[],
+  preset: string,
+  extensions: readonly string[] = [],
+  { pglite, pgwarden }: { pglite: string; pgwarden: string } = toolVersions(),
+): string {
   const hash = createHash('sha256');
-  const { pglite, pgwarden } = toolVersions();
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, preset, extensions, available: PGLITE_EXTENSIONS, pglite, pgwarden }));
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, snapshot: CATALOG_SNAPSHOT_VERSION, preset, extensions, available: PGLITE_EXTENSIONS, pglite, pgwarden }));
   for (const file of files) {
     hash.update('\u0000file\u0000').update(file.relPath).update('\u0000').update(file.text);
   }
@@ -110,4 +122,11 @@ export async function writeCachedBuild(cacheDir: string, key: string, dump: Blob
   const paths = entryPaths(cacheDir, key);
   writeAtomically(paths.dump, new Uint8Array(await dump.arrayBuffer()));
   writeAtomically(paths.meta, JSON.stringify(build));
+}
+
+/** Adds the built schema's snapshot to a stored entry (whose data directory is unchanged). */
+export function writeCachedSnapshot(cacheDir: string, key: string, build: CachedBuild, snapshot: CatalogSnapshot): void {
+  const paths = entryPaths(cacheDir, key);
+  if (!existsSync(paths.dump)) return;
+  writeAtomically(paths.meta, JSON.stringify({ ...build, snapshot }));
 }
