@@ -3,12 +3,12 @@
  * findings and source map; changing a file (or the preset) changes the key and rebuilds.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildShadow } from './build.js';
-import { shadowCacheKey, toolVersions } from './cache.js';
+import { KEPT_SHADOW_ENTRIES, readCachedBuild, shadowCacheKey, toolVersions, writeCachedBuild } from './cache.js';
 import { workspaceSnapshot } from './snapshot.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
@@ -67,5 +67,30 @@ describe('shadow cache', () => {
     expect(shadowCacheKey(files, 'supabase', [], toolVersions())).toBe(key);
     expect(shadowCacheKey(files, 'supabase', [], { ...toolVersions(), pgwarden: '0.0.0-other' })).not.toBe(key);
     expect(shadowCacheKey(files, 'supabase', [], { ...toolVersions(), pglite: '0.0.0-other' })).not.toBe(key);
+  });
+
+  it('keeps the most recently used entries and drops earlier formats when it stores one', async () => {
+    const cacheDir = join(root, 'prune-cache');
+    mkdirSync(cacheDir, { recursive: true });
+    const key = (n: number) => n.toString(16).padStart(64, '0');
+    // Five older entries, written one minute apart, and a gzip entry of cache format 1 with its JSON.
+    for (let n = 1; n <= 5; n++) {
+      for (const ext of ['tar', 'json']) {
+        const path = join(cacheDir, `shadow-${key(n)}.${ext}`);
+        writeFileSync(path, ext === 'json' ? '{}' : 'data');
+        utimesSync(path, new Date(2026, 0, 1, 0, n), new Date(2026, 0, 1, 0, n));
+      }
+    }
+    writeFileSync(join(cacheDir, `shadow-${key(9)}.tar.gz`), 'old');
+    writeFileSync(join(cacheDir, `shadow-${key(9)}.json`), '{}');
+    writeFileSync(join(cacheDir, `base-${key(9)}.tar.gz`), 'old');
+    writeFileSync(join(cacheDir, 'check-unrelated.json'), '{}');
+    // The oldest entry is read (a warm hit): it becomes the most recently used of the five.
+    expect(readCachedBuild(cacheDir, key(1))).toBeDefined();
+
+    await writeCachedBuild(cacheDir, key(6), new Blob(['new']), { findings: [], sourceMap: [], stats: { files: 0, statements: 0, failedStatements: 0, recoveredStatements: 0, executions: 0, retryPasses: 0 }, extensions: [] });
+
+    const kept = [6, 1, 5, 4].slice(0, KEPT_SHADOW_ENTRIES).flatMap((n) => [`shadow-${key(n)}.json`, `shadow-${key(n)}.tar`]);
+    expect(readdirSync(cacheDir).sort()).toEqual(['check-unrelated.json', ...kept].sort());
   });
 });

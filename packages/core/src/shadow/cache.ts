@@ -7,7 +7,7 @@
  * a whole entry or none.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CATALOG_SNAPSHOT_VERSION, type CatalogSnapshot } from '../catalog/types.js';
@@ -100,9 +100,21 @@ export function readCachedBuild(cacheDir: string, key: string): { dump: Blob; bu
   if (!existsSync(paths.meta) || !existsSync(paths.dump)) return undefined;
   try {
     const build = JSON.parse(readFileSync(paths.meta, 'utf8')) as CachedBuild;
-    return { dump: new Blob([readFileSync(paths.dump)]), build };
+    const dump = new Blob([readFileSync(paths.dump)]);
+    markUsed(paths.dump);
+    return { dump, build };
   } catch {
     return undefined; // unreadable entry: rebuild and overwrite it
+  }
+}
+
+/** The entry's last use, which pruning goes by (a read-only cache folder simply keeps its entries). */
+function markUsed(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // not ours to change: nothing is pruned that we cannot mark either
   }
 }
 
@@ -117,11 +129,38 @@ function writeAtomically(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** Shadow entries kept per cache folder (the most recently used): a few branches' schemas, about 30 MB each for the demo. */
+export const KEPT_SHADOW_ENTRIES = 4;
+
 export async function writeCachedBuild(cacheDir: string, key: string, dump: Blob, build: CachedBuild): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const paths = entryPaths(cacheDir, key);
   writeAtomically(paths.dump, new Uint8Array(await dump.arrayBuffer()));
   writeAtomically(paths.meta, JSON.stringify(build));
+  pruneShadowEntries(cacheDir);
+}
+
+/**
+ * Removes all but the KEPT_SHADOW_ENTRIES most recently used shadow entries, and the data
+ * directories of earlier cache formats (gzip tars). A reader that loses an entry to this rebuilds it.
+ */
+function pruneShadowEntries(cacheDir: string): void {
+  const names = readdirSync(cacheDir);
+  for (const name of names) {
+    const legacy = /^(shadow|base)-[0-9a-f]{64}\.tar\.gz$/.test(name);
+    // An entry's JSON is written after its data directory: one without it is an earlier format's.
+    const orphan = /^shadow-[0-9a-f]{64}\.json$/.test(name) && !names.includes(name.replace(/\.json$/, '.tar'));
+    if (legacy || orphan) rmSync(join(cacheDir, name), { force: true });
+  }
+  const entries = names
+    .filter((name) => /^shadow-[0-9a-f]{64}\.tar$/.test(name))
+    .map((name) => ({ key: name.slice('shadow-'.length, -'.tar'.length), written: statSync(join(cacheDir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.written - a.written);
+  for (const { key } of entries.slice(KEPT_SHADOW_ENTRIES)) {
+    const paths = entryPaths(cacheDir, key);
+    rmSync(paths.meta, { force: true });
+    rmSync(paths.dump, { force: true });
+  }
 }
 
 /** Adds the built schema's snapshot to a stored entry (whose data directory is unchanged). */
