@@ -193,17 +193,21 @@ export class DeepLinter {
     let functionsVerified = 0;
     // Migrations on the shadow that current_schema/ lacks: replayed when the shadow is rebuilt.
     const carried: ShadowSourceFile[] = [];
+    // Nothing applied yet: the schema is the built one, whose snapshot the shadow cache keeps.
+    let asBuilt = true;
     try {
       for (const migration of sequence) {
         const [file] = await readSqlFiles(config.root, [migration.path]);
         const reflected = reflectedInCurrentSchema(migration, this.config);
         if (!targetPaths.has(migration.path)) {
           await applyParsedFiles(shadow, [file!]);
+          asBuilt = false;
           carried.push(file!);
           continue;
         }
         await this.options.observe?.before?.(shadow, migration, file!);
-        const proof = await this.prove(shadow, migration, file!);
+        const proof = await this.prove(shadow, migration, file!, asBuilt);
+        asBuilt = false;
         functionsVerified += proof.verified;
         await this.options.observe?.after?.(shadow, proof);
         if (!reflected) {
@@ -214,6 +218,7 @@ export class DeepLinter {
           await shadow.close();
           shadow = await buildShadow(options);
           if (carried.length > 0) await applyParsedFiles(shadow, carried);
+          asBuilt = carried.length === 0;
         }
       }
     } finally {
@@ -224,10 +229,10 @@ export class DeepLinter {
   }
 
   /** Proves one migration on the shadow, leaving the shadow with the migration applied once. */
-  private async prove(shadow: ShadowDatabase, migration: Migration, file: ShadowSourceFile): Promise<MigrationProof & { verified: number }> {
+  private async prove(shadow: ShadowDatabase, migration: Migration, file: ShadowSourceFile, asBuilt: boolean): Promise<MigrationProof & { verified: number }> {
     const firstFinding = this.sink.findings.length;
     const preset = this.config.shadow.preset ?? this.config.preset;
-    const before = await workspaceSnapshot(shadow.database, preset);
+    const before = asBuilt ? await shadow.builtSnapshot() : await workspaceSnapshot(shadow.database, preset);
     const session = await shadow.database.session();
     try {
       // 1. Apply statement by statement.

@@ -8,17 +8,21 @@
  * root cause.
  */
 import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
 import type { SqlErrorFields } from '../runner/errors.js';
 import { quoteIdent } from '../sql/quote.js';
-import { baseCacheKey, readBaseDump, readCachedBuild, shadowCacheKey, writeBaseDump, writeCachedBuild, type CachedBuild } from './cache.js';
+import type { CatalogSnapshot } from '../catalog/types.js';
+import type { Database } from '../db/types.js';
+import { baseCacheKey, readBaseDump, readCachedBuild, shadowCacheKey, writeBaseDump, writeCachedBuild, writeCachedSnapshot, type CachedBuild } from './cache.js';
+import { workspaceSnapshot } from './snapshot.js';
 import { DefinitionIndex, inlineForeignKeys, tableKeyOf, type DefinedObject } from './definitions.js';
 import { runInSavepoint, type ExecutionCounter } from './execute.js';
 import { deferForeignKeys, type DeferredForeignKey } from './foreign-keys.js';
 import { presetSql } from './presets.js';
 import { missingObjectOf, newFinding, RootCauses } from './root-cause.js';
-import { listSchemaFiles, orderStatements, parseSources, readSqlFiles, type OrderedStatement, type ShadowSourceFile } from './schema-files.js';
+import { listSchemaFiles, orderStatements, parseSources, readSqlTexts, type OrderedStatement, type ShadowSourceFile } from './schema-files.js';
 import { SourceMapBuilder } from './source-map.js';
 import { createPgliteTarget, createServerTarget, type ShadowTarget } from './target.js';
 import { extensionsCreatedIn } from './extensions.js';
@@ -58,31 +62,43 @@ export function shadowOptionsFromConfig(config: PgwardenConfig, env: NodeJS.Proc
 /** Builds (or loads from the cache) the shadow of the schema folder. Close the result when done. */
 export async function buildShadow(options: BuildShadowOptions): Promise<ShadowDatabase> {
   const root = resolve(options.root);
-  const files = options.sources
-    ? await parseSources(options.sources)
-    : await readSqlFiles(root, options.files ?? listSchemaFiles(root, options.schemaDir ?? 'current_schema'));
+  const texts = options.sources
+    ? options.sources.map(({ relPath, text }) => ({ relPath, text }))
+    : readSqlTexts(root, options.files ?? listSchemaFiles(root, options.schemaDir ?? 'current_schema'));
   const preset = options.preset ?? 'supabase';
 
   if (options.url) {
     const target = await createServerTarget(options.url);
-    return finishBuild(target, files, preset === 'none' ? undefined : preset, 'off');
+    return finishBuild(target, await parseSources(texts), preset, preset === 'none' ? undefined : preset, 'off');
   }
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? join(root, '.pgwarden', 'cache');
-  const extensions = [...new Set([...extensionsCreatedIn(files), ...(options.extensions ?? [])])].sort();
-  const key = shadowCacheKey(files, preset, extensions);
+  const requested = [...new Set(options.extensions ?? [])].sort();
+  const key = shadowCacheKey(texts, preset, requested);
   if (useCache) {
     const cached = readCachedBuild(cacheDir, key);
     if (cached) {
-      const target = await createPgliteTarget(cached.dump, extensions);
-      return { ...cached.build, database: target.database, kind: 'pglite', cache: 'hit', cacheKey: key, close: () => target.dispose() };
+      const target = await createPgliteTarget(cached.dump, cached.build.extensions);
+      const { snapshot, ...build } = cached.build;
+      const builtSnapshot = snapshotOnce(target.database, preset, snapshot, (taken) => writeCachedSnapshot(cacheDir, key, build, taken));
+      return { ...build, database: target.database, kind: 'pglite', cache: 'hit', cacheKey: key, builtSnapshot, close: () => target.dispose() };
     }
   }
+  const files = await parseSources(texts);
+  const extensions = [...new Set([...extensionsCreatedIn(files), ...requested])].sort();
   const target = await freshPgliteTarget(preset, useCache ? cacheDir : undefined, extensions);
-  return finishBuild(target, files, undefined, useCache ? 'miss' : 'off', async (build) => {
-    if (useCache) await writeCachedBuild(cacheDir, key, await target.pglite!.dumpDataDir('gzip'), build);
-  }, key);
+  let stored: CachedBuild | undefined;
+  return finishBuild(target, files, preset, undefined, useCache ? 'miss' : 'off', async (build) => {
+    if (!useCache) return;
+    stored = { ...build, extensions };
+    await writeCachedBuild(cacheDir, key, await dumpForLoading(target.pglite!), stored);
+  }, key, (taken) => {
+    if (stored) writeCachedSnapshot(cacheDir, key, stored, taken);
+  });
 }
+
+/** What a build learns besides the database: stored in the cache entry. */
+type BuildResult = Pick<CachedBuild, 'findings' | 'sourceMap' | 'stats'>;
 
 const baseDumps = new Map<string, Blob>();
 
@@ -101,7 +117,7 @@ async function freshPgliteTarget(preset: ShadowPreset, cacheDir: string | undefi
   const target = await createPgliteTarget(undefined, extensions);
   try {
     if (preset !== 'none') await (await target.database.session()).exec(presetSql(preset));
-    const dump = await target.pglite!.dumpDataDir('gzip');
+    const dump = await dumpForLoading(target.pglite!);
     baseDumps.set(key, dump);
     if (cacheDir) await writeBaseDump(cacheDir, key, dump);
     return target;
@@ -111,25 +127,56 @@ async function freshPgliteTarget(preset: ShadowPreset, cacheDir: string | undefi
   }
 }
 
+/**
+ * The data directory as a tar that loads fast: PGlite writes every file of it into its in-memory
+ * file system and then starts Postgres, so the template databases (half the files; a shadow never
+ * creates a database: CREATE DATABASE cannot run in the transaction a migration is applied in) are
+ * dropped and a checkpoint is taken (else every start replays the WAL since the last one).
+ * Uncompressed: gunzip cost more than reading the larger file (docs/benchmarks.md).
+ */
+async function dumpForLoading(pglite: PGlite): Promise<Blob> {
+  const { rows } = await pglite.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname IN ('template0', 'template1') ORDER BY datname");
+  for (const { datname } of rows) {
+    await pglite.exec(`ALTER DATABASE ${datname} IS_TEMPLATE false`);
+    await pglite.exec(`DROP DATABASE ${datname}`);
+  }
+  await pglite.exec('CHECKPOINT');
+  return pglite.dumpDataDir('none');
+}
+
+/** ShadowDatabase.builtSnapshot: the known snapshot, else one introspection, handed to `store` once. */
+function snapshotOnce(database: Database, preset: ShadowPreset, known: CatalogSnapshot | undefined, store?: (snapshot: CatalogSnapshot) => void): () => Promise<CatalogSnapshot> {
+  let snapshot: Promise<CatalogSnapshot> | undefined = known ? Promise.resolve(known) : undefined;
+  return () =>
+    (snapshot ??= workspaceSnapshot(database, preset).then((taken) => {
+      store?.(taken);
+      return taken;
+    }));
+}
+
 async function finishBuild(
   target: ShadowTarget,
   files: ShadowSourceFile[],
+  /** The shadow's preset (what its snapshots leave out). */
+  preset: ShadowPreset,
   /** The preset to apply first (absent when the target already has it, or for `none`). */
-  preset: ShadowPreset | undefined,
+  applyPreset: ShadowPreset | undefined,
   cache: ShadowDatabase['cache'],
-  store?: (build: CachedBuild) => Promise<void>,
+  store?: (build: BuildResult) => Promise<void>,
   cacheKey?: string,
+  storeSnapshot?: (snapshot: CatalogSnapshot) => void,
 ): Promise<ShadowDatabase> {
   try {
     const session = await target.database.session();
-    let build: CachedBuild;
+    let build: BuildResult;
     try {
-      build = await new ShadowBuilder(session, files, target.kind).run(preset);
+      build = await new ShadowBuilder(session, files, target.kind).run(applyPreset);
     } finally {
       await session.close();
     }
     await store?.(build);
-    return { ...build, database: target.database, kind: target.kind, cache, ...(cacheKey ? { cacheKey } : {}), close: () => target.dispose() };
+    const builtSnapshot = snapshotOnce(target.database, preset, undefined, storeSnapshot);
+    return { ...build, database: target.database, kind: target.kind, cache, ...(cacheKey ? { cacheKey } : {}), builtSnapshot, close: () => target.dispose() };
   } catch (error) {
     await target.dispose().catch(() => {});
     throw error;
@@ -167,7 +214,7 @@ class ShadowBuilder {
     this.causes = new RootCauses(this.index, this.statements, kind);
   }
 
-  async run(preset: ShadowPreset | undefined): Promise<CachedBuild> {
+  async run(preset: ShadowPreset | undefined): Promise<BuildResult> {
     const { session } = this;
     if (preset === 'supabase') await session.exec(presetSql('supabase'));
     await session.exec('SET check_function_bodies = on');

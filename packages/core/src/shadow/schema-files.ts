@@ -42,19 +42,21 @@ export function relativePath(root: string, path: string): string {
   return relative(root, path).split('\\').join('/');
 }
 
-/** Reads and parses files; a path that cannot be read is a one-line error naming it. */
-export async function readSqlFiles(root: string, paths: readonly string[]): Promise<ShadowSourceFile[]> {
-  await loadParser();
+/** Reads files without parsing them; a path that cannot be read is a one-line error naming it. */
+export function readSqlTexts(root: string, paths: readonly string[]): { relPath: string; text: string }[] {
   return paths.map((path) => {
     const relPath = relativePath(root, resolve(root, path));
-    let text: string;
     try {
-      text = readFileSync(resolve(root, path), 'utf8');
+      return { relPath, text: readFileSync(resolve(root, path), 'utf8') };
     } catch (error) {
       throw new ShadowInputError(`${relPath}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    return { relPath, text, parsed: parseSql(text) };
   });
+}
+
+/** Reads and parses files; a path that cannot be read is a one-line error naming it. */
+export async function readSqlFiles(root: string, paths: readonly string[]): Promise<ShadowSourceFile[]> {
+  return parseSources(readSqlTexts(root, paths));
 }
 
 /** Parses in-memory sources (e.g. files read from a git revision). */

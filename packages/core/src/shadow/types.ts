@@ -1,3 +1,4 @@
+import type { CatalogSnapshot } from '../catalog/types.js';
 import type { ObjectKind } from '../catalog/identity.js';
 import type { Database } from '../db/types.js';
 import type { Finding } from '../rules/types.js';
@@ -82,6 +83,11 @@ export interface ShadowDatabase {
   readonly cache: 'hit' | 'miss' | 'off';
   /** Cache key (hex) of a PGlite build. */
   readonly cacheKey?: string;
+  /**
+   * The workspace snapshot (workspaceSnapshot) of the schema as built. Ask before applying anything:
+   * it is read once, then kept in the cache entry, so a warm shadow answers without a catalog query.
+   */
+  builtSnapshot(): Promise<CatalogSnapshot>;
   close(): Promise<void>;
 }
 
