@@ -6,7 +6,7 @@ import { indexTableFinder } from './support/index-tables.js';
 import { keyText, namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 /** A relation a statement locks in ACCESS EXCLUSIVE mode. */
 export interface Locked {
@@ -52,14 +52,11 @@ const AEL_RELOPTIONS = new Set(['user_catalog_table', 'security_barrier', 'secur
  * write (and queues all later queries behind the waiting lock). Relations created earlier in the
  * same file are skipped: nobody else can be using them yet.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'access-exclusive-lock',
-    category: 'locking',
-    defaultSeverity: 'info',
-    description: 'Names, once per migration, the tables its statements lock in ACCESS EXCLUSIVE mode, so that the migration is scheduled for a low-traffic window.',
-    docs: 'docs/rules/access-exclusive-lock.md',
-  },
+export const rule = defineRule({
+  id: 'access-exclusive-lock',
+  category: 'locking',
+  defaultSeverity: 'info',
+  description: 'Names, once per migration, the tables its statements lock in ACCESS EXCLUSIVE mode, so that the migration is scheduled for a low-traffic window.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const catalog = new CatalogCursor(context);
@@ -98,7 +95,7 @@ export const rule: Rule = {
       hint: hint(context),
     });
   },
-};
+});
 
 /** Statements listed in the one message of a migration; the rest are counted. */
 const MAX_LISTED = 5;

@@ -5,7 +5,7 @@ import type { PgNode, RelationAction, SqlStatement } from '../sql/types.js';
 import { indexTableFinder } from './support/index-tables.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
 import { namesKey, splitKey, strings } from './support/names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** What the migration does to a table that makes it an affected table, as the message says it. */
 const TOUCHING: Partial<Record<RelationAction, string>> = {
@@ -147,14 +147,11 @@ function mentionedIn(statement: SqlStatement, into: TableName[]): void {
   });
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'affected-tables',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: "The header's AFFECTED TABLES list matches the tables the SQL touches, as found in the parsed statements.",
-    docs: 'docs/rules/affected-tables.md',
-  },
+export const rule = defineRule({
+  id: 'affected-tables',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: "The header's AFFECTED TABLES list matches the tables the SQL touches, as found in the parsed statements.",
   check(context) {
     const { header, text } = context.migration;
     const section = header?.sections.find((candidate) => candidate.key === 'AFFECTED TABLES');
@@ -220,4 +217,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -7,7 +7,7 @@ import { namesText, strings } from './support/names.js';
 import { severityFor } from './support/severity.js';
 import { firstLine } from './support/statement-text.js';
 import { alterCommands, inDoBlock } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'concurrently-in-transaction';
 
@@ -65,15 +65,12 @@ function needsNoTransaction(statement: SqlStatement, postgresVersion: number): s
  * transactional file on PG 12+, a value added with ALTER TYPE ... ADD VALUE cannot be used before
  * the transaction commits.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'locking',
-    defaultSeverity: 'error',
-    description:
-      'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, ... run in a "-- pgwarden:no-transaction" file, which holds nothing that would leave partial state.',
-    docs: 'docs/rules/concurrently-in-transaction.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'locking',
+  defaultSeverity: 'error',
+  description:
+    'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, ... run in a "-- pgwarden:no-transaction" file, which holds nothing that would leave partial state.',
   check(context) {
     const model = fileModel(context.sql);
     const noTransaction = context.migration.directives.noTransaction;
@@ -127,7 +124,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function checkEnumValueUse(context: RuleContext, statement: SqlStatement, added: { type: string; value: string; statement: SqlStatement }[]): void {
   if (added.length === 0 || statement.kind === 'AlterEnumStmt' || statement.kind === 'CommentStmt') return;

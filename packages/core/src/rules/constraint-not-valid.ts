@@ -4,7 +4,7 @@ import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { namesText, relationKey, relationName, strings } from './support/names.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 interface NotValid {
   statement: SqlStatement;
@@ -18,15 +18,12 @@ interface NotValid {
  * which lets reads and writes go on, provided it runs in another transaction. UNIQUE and PRIMARY
  * KEY build an index under ACCESS EXCLUSIVE: build it CONCURRENTLY first and attach it USING INDEX.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'constraint-not-valid',
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description:
-      'CHECK and FOREIGN KEY constraints on existing tables are added NOT VALID and validated in a separate transaction; UNIQUE / PRIMARY KEY use a concurrently built index.',
-    docs: 'docs/rules/constraint-not-valid.md',
-  },
+export const rule = defineRule({
+  id: 'constraint-not-valid',
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description:
+    'CHECK and FOREIGN KEY constraints on existing tables are added NOT VALID and validated in a separate transaction; UNIQUE / PRIMARY KEY use a concurrently built index.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const notValid = new Map<string, NotValid>();
@@ -60,7 +57,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function reportAdd(context: RuleContext, statement: SqlStatement, table: string, constraint: PgNode): void {
   const name = constraint.conname ? quoteIdent(constraint.conname) : undefined;

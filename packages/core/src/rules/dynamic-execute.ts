@@ -1,6 +1,6 @@
 import type { PgNode, PlpgsqlExpression } from '../sql/types.js';
 import { whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Functions that quote their argument as an identifier or a literal: whatever it holds, it cannot become SQL. */
 const QUOTING = new Set(['quote_ident', 'quote_literal', 'quote_nullable']);
@@ -15,14 +15,11 @@ const FORMAT_SPEC = /%(?:(\d+)\$)?-?(?:\d+|\*(?:\d+\$)?)?([sIL%])/g;
  * constant format string whose %I and %L quote the arguments (a %s only of a constant); a variable
  * counts as safe when every assignment to it in the same body is. Values belong in USING.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'dynamic-execute',
-    category: 'security',
-    defaultSeverity: 'warning',
-    description: "No EXECUTE of a string built at run time unless it is quoted: format() with a constant format and %I/%L, quote_ident/quote_literal, or USING.",
-    docs: 'docs/rules/dynamic-execute.md',
-  },
+export const rule = defineRule({
+  id: 'dynamic-execute',
+  category: 'security',
+  defaultSeverity: 'warning',
+  description: "No EXECUTE of a string built at run time unless it is quoted: format() with a constant format and %I/%L, quote_ident/quote_literal, or USING.",
   check(context) {
     const expressions = context.sql.expressions;
     for (const expression of expressions) {
@@ -38,7 +35,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 /** Decides whether an expression can only produce quoted SQL, remembering why not. */
 class SafetyJudge {

@@ -3,7 +3,7 @@ import { functionNameKey, isSecurityDefiner } from './support/functions.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'grant-to-anon';
 
@@ -15,14 +15,11 @@ const WRITES = ['insert', 'update', 'delete', 'truncate'];
  * Writes to them are errors, reads are warnings (RLS must then decide which rows), and so is EXECUTE on a
  * SECURITY DEFINER function created in the same file (it bypasses RLS).
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No write privileges, and no EXECUTE on SECURITY DEFINER functions, for anon or PUBLIC; SELECT for them is a warning.',
-    docs: 'docs/rules/grant-to-anon.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No write privileges, and no EXECUTE on SECURITY DEFINER functions, for anon or PUBLIC; SELECT for them is a warning.',
   check(context) {
     const statements = executedStatements(context.sql);
     const definers = new Set<string>();
@@ -39,7 +36,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function checkGrant(context: RuleContext, statement: SqlStatement, grant: PgNode, definers: ReadonlySet<string>, defaults?: string[]): void {
   if (!grant.is_grant) return;

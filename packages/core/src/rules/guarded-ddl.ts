@@ -6,7 +6,7 @@ import { namesKey, namesText, relationKey, relationName, splitKey, strings } fro
 import { oneLine } from './support/statement-text.js';
 import { alterCommands } from './support/statements.js';
 import { typeNameKey, typeText } from './support/type-names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const ID = 'guarded-ddl';
 
@@ -26,15 +26,12 @@ const NO_IF = 'has no IF NOT EXISTS form: it fails when the migration runs a sec
  * IF EXISTS of the same object earlier in the file, or a DO block that checks for the object (or
  * catches duplicate_object). Statements inside a guarded DO block (IF [NOT] EXISTS, EXCEPTION) pass.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'idempotency',
-    defaultSeverity: 'error',
-    description:
-      'Statements with no IF form (CREATE POLICY, CREATE TYPE, ADD CONSTRAINT, RENAME, CREATE TRIGGER before PG 14, ...) follow a DROP ... IF EXISTS or sit in a DO-block guard.',
-    docs: 'docs/rules/guarded-ddl.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'idempotency',
+  defaultSeverity: 'error',
+  description:
+    'Statements with no IF form (CREATE POLICY, CREATE TYPE, ADD CONSTRAINT, RENAME, CREATE TRIGGER before PG 14, ...) follow a DROP ... IF EXISTS or sit in a DO-block guard.',
   check(context) {
     const model = fileModel(context.sql);
     for (const statement of model.statements) {
@@ -46,7 +43,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 /**
  * The whole corrected SQL when the hint is a mechanical fix of this statement: a DO-block guard

@@ -3,21 +3,18 @@ import { fileModel } from './support/file-model.js';
 import { relationKey, relationName, splitKey } from './support/names.js';
 import { oneLine } from './support/statement-text.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * Column-level changes that fail on a second run: ADD COLUMN without IF NOT EXISTS, RENAME COLUMN
  * (which has no IF form) and RENAME of a table without ALTER TABLE IF EXISTS, unless they sit in a
  * guarded DO block. ALTER COLUMN ... TYPE / SET DEFAULT / SET NOT NULL can simply run again.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'idempotent-alter-column',
-    category: 'idempotency',
-    defaultSeverity: 'error',
-    description: 'ADD COLUMN uses IF NOT EXISTS; RENAME COLUMN and RENAME TO sit in a DO block that checks the old name still exists.',
-    docs: 'docs/rules/idempotent-alter-column.md',
-  },
+export const rule = defineRule({
+  id: 'idempotent-alter-column',
+  category: 'idempotency',
+  defaultSeverity: 'error',
+  description: 'ADD COLUMN uses IF NOT EXISTS; RENAME COLUMN and RENAME TO sit in a DO block that checks the old name still exists.',
   check(context) {
     const model = fileModel(context.sql);
     for (const statement of model.statements) {
@@ -77,4 +74,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

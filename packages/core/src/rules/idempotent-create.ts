@@ -3,7 +3,7 @@ import type { PgNode, SqlStatement } from '../sql/types.js';
 import { fileModel } from './support/file-model.js';
 import { namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
 import { insertAfter, withInsertion } from './support/statement-text.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const NAME = String.raw`(?:"(?:[^"]|"")*"|[^\s."(]+)`;
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})*`;
@@ -29,14 +29,11 @@ interface Problem {
  * CREATE statements that have an idempotent form but do not use it. Statements without such a
  * form (CREATE POLICY, CREATE TYPE, ADD CONSTRAINT, CREATE TRIGGER before PG 14) are guarded-ddl's.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'idempotent-create',
-    category: 'idempotency',
-    defaultSeverity: 'error',
-    description: 'CREATE statements use IF NOT EXISTS or OR REPLACE, so that the migration can run twice.',
-    docs: 'docs/rules/idempotent-create.md',
-  },
+export const rule = defineRule({
+  id: 'idempotent-create',
+  category: 'idempotency',
+  defaultSeverity: 'error',
+  description: 'CREATE statements use IF NOT EXISTS or OR REPLACE, so that the migration can run twice.',
   check(context) {
     const model = fileModel(context.sql);
     for (const statement of model.statements) {
@@ -51,7 +48,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 /** The corrected first line for the hint and the corrected statement for the suggestion. */
 function fixOf(text: string, pattern: RegExp, insertion: string): { fix?: string; suggestion?: string } {

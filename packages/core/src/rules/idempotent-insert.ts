@@ -2,21 +2,18 @@ import type { PgNode, SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
 import { fileModel } from './support/file-model.js';
 import { relationKey, relationName } from './support/names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * An INSERT that runs twice inserts its rows twice (or fails on a unique key). Accepted: ON CONFLICT,
  * an anti-join guard against the target table (WHERE NOT EXISTS / NOT IN / LEFT JOIN ... IS NULL /
  * EXCEPT), a DELETE or TRUNCATE of the same table earlier in the file, or a guarded DO block.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'idempotent-insert',
-    category: 'idempotency',
-    defaultSeverity: 'warning',
-    description: 'INSERT uses ON CONFLICT or a NOT EXISTS guard, so that running the migration twice does not duplicate rows.',
-    docs: 'docs/rules/idempotent-insert.md',
-  },
+export const rule = defineRule({
+  id: 'idempotent-insert',
+  category: 'idempotency',
+  defaultSeverity: 'warning',
+  description: 'INSERT uses ON CONFLICT or a NOT EXISTS guard, so that running the migration twice does not duplicate rows.',
   check(context) {
     const model = fileModel(context.sql);
     const cleared = new Map<string, SqlStatement>();
@@ -43,7 +40,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 /** A test row: inserted, then deleted from the same table in the same DO block, so no row is left to duplicate. */
 function deletedLaterInSameBlock(insert: SqlStatement, key: string, later: readonly SqlStatement[]): boolean {

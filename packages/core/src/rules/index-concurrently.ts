@@ -6,21 +6,18 @@ import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationNam
 import { CatalogCursor } from './support/schema-catalog.js';
 import { insertAfter } from './support/statement-text.js';
 import { inDoBlock } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 /**
  * CREATE INDEX holds a SHARE lock (writes blocked) for the whole build and DROP INDEX an ACCESS
  * EXCLUSIVE lock on the table; their CONCURRENTLY forms do not block writes. Tables created in the
  * same file are empty and unused, so a plain CREATE INDEX on them is fine.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'index-concurrently',
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description: 'CREATE INDEX, DROP INDEX and REINDEX on existing tables use CONCURRENTLY (in a no-transaction migration).',
-    docs: 'docs/rules/index-concurrently.md',
-  },
+export const rule = defineRule({
+  id: 'index-concurrently',
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description: 'CREATE INDEX, DROP INDEX and REINDEX on existing tables use CONCURRENTLY (in a no-transaction migration).',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
@@ -51,7 +48,7 @@ export const rule: Rule = {
       cursor.advance(statement);
     }
   },
-};
+});
 
 function directiveAdvice(context: RuleContext, statement: SqlStatement): string {
   if (inDoBlock(statement)) return 'move it out of the DO block (CONCURRENTLY cannot run inside a function or DO block) into a migration whose header has "-- pgwarden:no-transaction"';

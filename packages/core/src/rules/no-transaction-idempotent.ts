@@ -2,7 +2,7 @@ import type { PgNode, SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
 import { fileModel } from './support/file-model.js';
 import { createdIndexKey, keyText, relationName } from './support/names.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'no-transaction-idempotent';
 
@@ -18,14 +18,11 @@ const ID = 'no-transaction-idempotent';
  *   an interrupted build leaves an INVALID index, and IF NOT EXISTS then skips it;
  * - SELECT nextval(...): a second run advances the sequence again.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'idempotency',
-    defaultSeverity: 'warning',
-    description: 'In a "-- pgwarden:no-transaction" file every statement is safe to run twice (a rerun after a crash repeats the unfinished one).',
-    docs: 'docs/rules/no-transaction-idempotent.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'idempotency',
+  defaultSeverity: 'warning',
+  description: 'In a "-- pgwarden:no-transaction" file every statement is safe to run twice (a rerun after a crash repeats the unfinished one).',
   check(context) {
     if (!context.migration.directives.noTransaction) return;
     const model = fileModel(context.sql);
@@ -55,7 +52,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function reportAccumulation(context: RuleContext, statement: SqlStatement, what: string): void {
   context.report({

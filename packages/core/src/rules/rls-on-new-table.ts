@@ -5,7 +5,7 @@ import { earlierMigrations } from './support/history-facts.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
-import type { Rule } from './types.js';
+import { defineRule, type Rule } from './types.js';
 
 const ID = 'rls-on-new-table';
 
@@ -25,14 +25,11 @@ interface CreatedTable {
  * A table created in an API-exposed schema must get row level security in the same migration.
  * Only statements the migration executes count: top level and DO blocks, not function bodies.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'A table created in an exposed schema enables row level security in the same migration; RLS is never disabled there.',
-    docs: 'docs/rules/rls-on-new-table.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'A table created in an exposed schema enables row level security in the same migration; RLS is never disabled there.',
   check(context) {
     const exposed = new Set(context.config.exposedSchemas.map((schema) => schema.toLowerCase()));
     const created: CreatedTable[] = [];
@@ -151,7 +148,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 const API_ROLES = ['anon', 'authenticated'];
 

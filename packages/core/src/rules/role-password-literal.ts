@@ -1,6 +1,6 @@
 import type { PgNode } from '../sql/types.js';
 import { allStatements, whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * A password written in a migration is committed to git for good: every clone, CI log and backup of
@@ -8,14 +8,11 @@ import type { Rule } from './types.js';
  * logs in as it is, and a SCRAM verifier can be attacked offline. PASSWORD NULL (no password) is fine.
  * The password itself is never printed.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'role-password-literal',
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No CREATE/ALTER ROLE or USER with a PASSWORD literal: it commits a secret to git.',
-    docs: 'docs/rules/role-password-literal.md',
-  },
+export const rule = defineRule({
+  id: 'role-password-literal',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No CREATE/ALTER ROLE or USER with a PASSWORD literal: it commits a secret to git.',
   check(context) {
     for (const statement of allStatements(context.sql)) {
       const { kind, node } = statement;
@@ -33,4 +30,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

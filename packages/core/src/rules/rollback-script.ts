@@ -3,7 +3,7 @@ import { createdEarlier } from './support/created-objects.js';
 import { droppedObjects } from './support/dropped-objects.js';
 import { relationKey } from './support/names.js';
 import { executedStatements } from './support/statements.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** DROP object types that destroy something; the value is how the message names the object kind. */
 const DROPPED_KINDS: Record<string, string> = {
@@ -202,14 +202,11 @@ function tableOfMember(key: string): string {
   return parts.length === 3 ? parts[1]! : '';
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'rollback-script',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'A migration with destructive statements (DROP, ALTER COLUMN TYPE, TRUNCATE, RENAME, ...) carries a rollback script.',
-    docs: 'docs/rules/rollback-script.md',
-  },
+export const rule = defineRule({
+  id: 'rollback-script',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'A migration with destructive statements (DROP, ALTER COLUMN TYPE, TRUNCATE, RENAME, ...) carries a rollback script.',
   check(context) {
     const { migration } = context;
     if (migration.rollback) return;
@@ -244,4 +241,4 @@ export const rule: Rule = {
       hint: `after the migration SQL, add a "-- Rollback Script" comment followed by commented SQL that undoes each change, e.g. "-- /* ${first.undo} */"; keep a backup table when data is lost`,
     });
   },
-};
+});

@@ -3,7 +3,7 @@ import { functionNameKey, isSecurityDefiner } from './support/functions.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'security-definer-search-path';
 
@@ -15,14 +15,11 @@ const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema']);
  * Follows the "Writing SECURITY DEFINER Functions Safely" section of the CREATE FUNCTION reference and Supabase
  * splinter's function_search_path_mutable and security_definer_view lints.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'SECURITY DEFINER functions set a fixed search_path; views in exposed schemas use security_invoker (PG 15+).',
-    docs: 'docs/rules/security-definer-search-path.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'SECURITY DEFINER functions set a fixed search_path; views in exposed schemas use security_invoker (PG 15+).',
   check(context) {
     const statements = executedStatements(context.sql);
     // Functions given a search_path anywhere in this file (CREATE ... SET or ALTER FUNCTION ... SET).
@@ -57,7 +54,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function checkSearchPath(context: RuleContext, statement: SqlStatement, what: string, options: PgNode[] | undefined, verb: 'CREATE' | 'ALTER' = 'CREATE'): void {
   const setting = searchPathOf(options);

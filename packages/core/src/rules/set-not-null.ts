@@ -6,7 +6,7 @@ import { relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { severityFor } from './support/severity.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'set-not-null';
 
@@ -15,14 +15,11 @@ const ID = 'set-not-null';
  * validated CHECK (col IS NOT NULL) already proves it. ADD COLUMN ... NOT NULL without a default
  * fails outright on a table that has rows.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description: 'SET NOT NULL on an existing table goes through a validated CHECK (col IS NOT NULL) constraint; ADD COLUMN ... NOT NULL has a default.',
-    docs: 'docs/rules/set-not-null.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description: 'SET NOT NULL on an existing table goes through a validated CHECK (col IS NOT NULL) constraint; ADD COLUMN ... NOT NULL has a default.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
@@ -49,7 +46,7 @@ export const rule: Rule = {
       cursor.advance(statement);
     }
   },
-};
+});
 
 function checkSetNotNull(context: RuleContext, statement: SqlStatement, column: string, cursor: CatalogCursor): void {
   const { node } = statement;

@@ -7,7 +7,7 @@ import { namesKey, relationKey, relationName, strings } from './support/names.js
 import { type Catalog, CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
 import { sameType, type TypeInfo, typeInfo, typeInfoText } from './support/type-names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** The catalog before the statement. */
 type Lookup = () => Catalog;
@@ -118,15 +118,12 @@ const NON_VOLATILE = new Set([
  * Statements that rewrite every row of an existing table (and rebuild its indexes) while holding
  * ACCESS EXCLUSIVE: the table is unavailable for as long as the copy takes.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'table-rewrite',
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description:
-      'Flags statements that rewrite a whole existing table: stored generated columns, volatile defaults, type changes that are not binary-coercible, SET LOGGED, VACUUM FULL, CLUSTER.',
-    docs: 'docs/rules/table-rewrite.md',
-  },
+export const rule = defineRule({
+  id: 'table-rewrite',
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description:
+    'Flags statements that rewrite a whole existing table: stored generated columns, volatile defaults, type changes that are not binary-coercible, SET LOGGED, VACUUM FULL, CLUSTER.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
@@ -147,7 +144,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 interface RewriteFinding {
   tables: { key?: string; text: string }[];

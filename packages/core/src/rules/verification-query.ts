@@ -3,7 +3,7 @@ import { parseSql } from '../sql/index.js';
 import type { PgNode, SourceRange, SqlStatement } from '../sql/types.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { relationKey } from './support/names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const WRITES: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT INTO', DeleteStmt: 'DELETE FROM' };
 const COMMAND_WORDS: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
@@ -102,15 +102,12 @@ function isCheckingDoBlock(statement: SqlStatement): boolean {
   return (raises && /\bIF\b/i.test(code)) || /\bASSERT\b/i.test(code);
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'verification-query',
-    category: 'convention',
-    defaultSeverity: 'info',
-    description:
-      'A migration that writes data or adds columns/constraints carries a verification ("-- VERIFY:" query, the template\'s Verification Query section, or a DO block that checks and raises); a VERIFY query is a single SELECT.',
-    docs: 'docs/rules/verification-query.md',
-  },
+export const rule = defineRule({
+  id: 'verification-query',
+  category: 'convention',
+  defaultSeverity: 'info',
+  description:
+    'A migration that writes data or adds columns/constraints carries a verification ("-- VERIFY:" query, the template\'s Verification Query section, or a DO block that checks and raises); a VERIFY query is a single SELECT.',
   check(context) {
     const { migration } = context;
     const verifications = migration.verifications ?? (migration.verification ? [migration.verification] : []);
@@ -177,4 +174,4 @@ export const rule: Rule = {
       hint: `add a machine-readable check after the SQL, e.g. "-- VERIFY: ${first.example};": one SELECT whose first column is true when the migration did its job; the runner runs it after the migration (a "-- Verification Query" section with a commented SELECT, or a DO block that RAISEs EXCEPTION when the check fails, count too)`,
     });
   },
-};
+});
