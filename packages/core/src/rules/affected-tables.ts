@@ -1,7 +1,8 @@
 import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
 import { relationsOf, walk } from '../sql/index.js';
-import type { PgNode, RelationAction, SqlStatement } from '../sql/types.js';
+import type { RelationAction, SqlStatement } from '../sql/types.js';
+import { nodesOf } from '../sql/nodes.js';
 import { indexTableFinder } from './support/index-tables.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
 import { namesKey, splitKey, strings } from './support/names.js';
@@ -197,8 +198,8 @@ export const rule = defineRule({
     const indexTable = indexTableFinder(context);
     for (const statement of [...context.sql.statements, ...context.sql.nested]) {
       if (statement.kind !== 'DropStmt' || statement.node.removeType !== 'OBJECT_INDEX') continue;
-      for (const object of (statement.node.objects ?? []) as PgNode[]) {
-        const table = indexTable(namesKey(strings(object.List?.items)));
+      for (const object of nodesOf(statement.node.objects, 'List')) {
+        const table = indexTable(namesKey(strings(object.items)));
         if (table) mentioned.push(tableName(splitKey(table).schema, splitKey(table).name));
       }
     }

@@ -1,4 +1,5 @@
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { nodeOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { relationKey, relationName, splitKey } from './support/names.js';
 import { oneLine } from './support/statement-text.js';
@@ -29,9 +30,9 @@ export const rule = defineRule({
           .filter(({ cmd, cmdIndex }) => {
             if (cmd.subtype !== 'AT_AddColumn' || cmd.missing_ok) return false;
             // DROP COLUMN IF EXISTS c earlier (or earlier in this statement) makes ADD COLUMN c re-runnable.
-            return !model.droppedBefore(`column:${tableKey}:${cmd.def?.ColumnDef?.colname}`, statement, cmdIndex);
+            return !model.droppedBefore(`column:${tableKey}:${nodeOf(cmd.def, 'ColumnDef')?.colname}`, statement, cmdIndex);
           })
-          .map(({ cmd }) => String(cmd.def?.ColumnDef?.colname));
+          .map(({ cmd }) => String(nodeOf(cmd.def, 'ColumnDef')?.colname));
         if (columns.length === 0) continue;
         const fixed = oneLine(statement.text, 200).replace(
           /\bADD\s+(?!(?:COLUMN\s+)?IF\s|CONSTRAINT\s|PRIMARY\s|UNIQUE\s|CHECK\s*\(|FOREIGN\s|EXCLUDE\s)(?:COLUMN\s+)?/gi,
@@ -45,16 +46,18 @@ export const rule = defineRule({
         continue;
       }
 
+      // The parser always names both columns or tables of a rename; the AST types leave them optional.
+      const [oldName, newName] = kind === 'RenameStmt' ? [node.subname ?? '', node.newname ?? ''] : ['', ''];
       if (kind === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN' && node.relation) {
         const table = relationName(node.relation);
         const { schema, name } = splitKey(relationKey(node.relation));
         context.report({
           statement,
-          message: `RENAME COLUMN ${quoteIdent(node.subname)} TO ${quoteIdent(node.newname)} on ${table} fails when the migration runs a second time (column ${quoteIdent(node.subname)} no longer exists); it has no IF EXISTS form`,
+          message: `RENAME COLUMN ${quoteIdent(oldName)} TO ${quoteIdent(newName)} on ${table} fails when the migration runs a second time (column ${quoteIdent(oldName)} no longer exists); it has no IF EXISTS form`,
           hint:
             `guard it: DO $$ BEGIN IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = ${quoteLiteral(schema)} ` +
-            `AND table_name = ${quoteLiteral(name)} AND column_name = ${quoteLiteral(node.subname)}) THEN ` +
-            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(node.subname)} TO ${quoteIdent(node.newname)}; END IF; END $$;`,
+            `AND table_name = ${quoteLiteral(name)} AND column_name = ${quoteLiteral(oldName)}) THEN ` +
+            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldName)} TO ${quoteIdent(newName)}; END IF; END $$;`,
         });
         continue;
       }
@@ -65,11 +68,11 @@ export const rule = defineRule({
         const regclass = (relname: string) => quoteLiteral(`${quoteIdent(schema)}.${quoteIdent(relname)}`);
         context.report({
           statement,
-          message: `ALTER TABLE ${table} RENAME TO ${quoteIdent(node.newname)} fails when the migration runs a second time (${table} no longer exists)`,
+          message: `ALTER TABLE ${table} RENAME TO ${quoteIdent(newName)} fails when the migration runs a second time (${table} no longer exists)`,
           hint:
-            `write "ALTER TABLE IF EXISTS ${table} RENAME TO ${quoteIdent(node.newname)}", or guard it: ` +
-            `DO $$ BEGIN IF to_regclass(${regclass(name)}) IS NOT NULL AND to_regclass(${regclass(node.newname)}) IS NULL THEN ` +
-            `ALTER TABLE ${table} RENAME TO ${quoteIdent(node.newname)}; END IF; END $$;`,
+            `write "ALTER TABLE IF EXISTS ${table} RENAME TO ${quoteIdent(newName)}", or guard it: ` +
+            `DO $$ BEGIN IF to_regclass(${regclass(name)}) IS NOT NULL AND to_regclass(${regclass(newName)}) IS NULL THEN ` +
+            `ALTER TABLE ${table} RENAME TO ${quoteIdent(newName)}; END IF; END $$;`,
         });
       }
     }

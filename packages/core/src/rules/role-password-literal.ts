@@ -1,4 +1,4 @@
-import type { PgNode } from '../sql/types.js';
+import { optionNamed } from '../sql/nodes.js';
 import { allStatements, whereNested } from './support/everywhere.js';
 import { defineRule } from './types.js';
 
@@ -17,11 +17,11 @@ export const rule = defineRule({
     for (const statement of allStatements(context.sql)) {
       const { kind, node } = statement;
       if (kind !== 'CreateRoleStmt' && kind !== 'AlterRoleStmt') continue;
-      const password: PgNode | undefined = (node.options ?? []).find((option: PgNode) => option.DefElem?.defname === 'password')?.DefElem;
+      const password = optionNamed(node.options, 'password');
       if (!password?.arg) continue; // PASSWORD NULL has no argument
       const role = kind === 'CreateRoleStmt' ? node.role : node.role?.rolename ?? 'CURRENT_USER';
       const verb = kind === 'CreateRoleStmt' ? (node.stmt_type === 'ROLESTMT_USER' ? 'CREATE USER' : 'CREATE ROLE') : 'ALTER ROLE';
-      const start = statement.locate?.(password.location);
+      const start = password.location === undefined ? undefined : statement.locate?.(password.location);
       context.report({
         statement,
         ...(start ? { range: { start, end: start } } : {}),

@@ -1,5 +1,7 @@
+import type { AlterTableStmt, ColumnDef } from 'libpg-query';
 import { quoteIdent } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
+import { nodeOf, nodesOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { relationKey, relationName, strings } from './support/names.js';
@@ -28,7 +30,7 @@ export const rule = defineRule({
     for (const statement of model.statements) {
       const { kind, node } = statement;
       if (kind === 'TruncateStmt') {
-        for (const item of (node.relations ?? []) as PgNode[]) if (item.RangeVar) emptied.add(relationKey(item.RangeVar));
+        for (const relation of nodesOf(node.relations, 'RangeVar')) emptied.add(relationKey(relation));
       } else if ((kind === 'InsertStmt' || kind === 'CopyStmt' || kind === 'MergeStmt') && node.relation) {
         emptied.delete(relationKey(node.relation));
       }
@@ -39,8 +41,8 @@ export const rule = defineRule({
         !emptied.has(relationKey(node.relation))
       ) {
         for (const cmd of alterCommands(node)) {
-          if (cmd.subtype === 'AT_SetNotNull') checkSetNotNull(context, statement, cmd.name, cursor);
-          else if (cmd.subtype === 'AT_AddColumn') checkAddColumn(context, statement, cmd.def?.ColumnDef);
+          if (cmd.subtype === 'AT_SetNotNull') checkSetNotNull(context, node, statement, cmd.name ?? '', cursor);
+          else if (cmd.subtype === 'AT_AddColumn') checkAddColumn(context, node, statement, nodeOf(cmd.def, 'ColumnDef'));
         }
       }
       cursor.advance(statement);
@@ -48,8 +50,7 @@ export const rule = defineRule({
   },
 });
 
-function checkSetNotNull(context: RuleContext, statement: SqlStatement, column: string, cursor: CatalogCursor): void {
-  const { node } = statement;
+function checkSetNotNull(context: RuleContext, node: AlterTableStmt, statement: SqlStatement, column: string, cursor: CatalogCursor): void {
   const table = relationName(node.relation);
   const tableKey = relationKey(node.relation);
   const col = quoteIdent(column);
@@ -75,21 +76,21 @@ function checkSetNotNull(context: RuleContext, statement: SqlStatement, column: 
   });
 }
 
-function checkAddColumn(context: RuleContext, statement: SqlStatement, column: PgNode | undefined): void {
+function checkAddColumn(context: RuleContext, node: AlterTableStmt, statement: SqlStatement, column: ColumnDef | undefined): void {
   if (!column) return;
-  const constraints: PgNode[] = (column.constraints ?? []).map((constraint: PgNode) => constraint.Constraint).filter(Boolean);
+  const constraints = nodesOf(column.constraints, 'Constraint');
   const notNull = constraints.some((constraint) => constraint.contype === 'CONSTR_NOTNULL' || constraint.contype === 'CONSTR_PRIMARY');
   if (!notNull) return;
   const filled = constraints.some(
     (constraint) =>
-      (constraint.contype === 'CONSTR_DEFAULT' && !constraint.raw_expr?.A_Const?.isnull) ||
+      (constraint.contype === 'CONSTR_DEFAULT' && !nodeOf(constraint.raw_expr, 'A_Const')?.isnull) ||
       constraint.contype === 'CONSTR_IDENTITY' ||
       constraint.contype === 'CONSTR_GENERATED',
   );
   const typeName = strings(column.typeName?.names).pop()?.toLowerCase() ?? '';
   if (filled || /^(small|big)?serial[248]?$/.test(typeName)) return;
-  const table = relationName(statement.node.relation);
-  const col = quoteIdent(column.colname);
+  const table = relationName(node.relation);
+  const col = quoteIdent(column.colname ?? '');
   context.report({
     statement,
     severity: severityFor(context, ID, 'error'),

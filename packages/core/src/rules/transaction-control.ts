@@ -9,7 +9,7 @@ export const rule = defineRule({
   description: 'No top-level BEGIN/COMMIT/ROLLBACK: the runner wraps each file in its own transaction.',
   check(context) {
     for (const statement of context.sql.statements) {
-      if (statement.kind !== 'TransactionStmt' || !CONTROL.has(statement.node.kind)) continue;
+      if (statement.kind !== 'TransactionStmt' || !CONTROL.has(statement.node.kind ?? '')) continue;
       const word = statement.text.trim().split(/\s+/)[0].toUpperCase();
       context.report({
         statement,

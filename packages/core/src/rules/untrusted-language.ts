@@ -1,4 +1,5 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { stringOf } from '../sql/nodes.js';
 import { allStatements, languageOf, whereNested } from './support/everywhere.js';
 import { defineRule } from './types.js';
 
@@ -55,5 +56,5 @@ function inspect(statement: SqlStatement): { message: string; hint: string } | u
 }
 
 function nameOf(parts: PgNode[] | undefined): string {
-  return (parts ?? []).map((part) => part.String?.sval).join('.');
+  return (parts ?? []).map(stringOf).join('.');
 }

@@ -1,0 +1,52 @@
+/**
+ * Typed reads of libpg-query nodes. The AST types (@pgsql/types) make every field optional and
+ * every list a `Node[]` of wrappers: these helpers narrow a wrapper to one node type instead of a cast.
+ */
+import type { DefElem } from 'libpg-query';
+import type { KindAndNode, NodeOf, NodeType, PgNode, SqlStatement, WrapperOf } from './types.js';
+
+/** True when `node` is the wrapper of a node of `type`, e.g. `isNode(item, 'String')`. */
+export function isNode<Type extends NodeType>(node: PgNode | undefined, type: Type): node is PgNode & WrapperOf<Type> {
+  return node !== undefined && type in node;
+}
+
+/** The inner node of `node` when it is of `type`: `nodeOf(item, 'RangeVar')?.relname`. */
+export function nodeOf<Type extends NodeType>(node: PgNode | undefined, type: Type): NodeOf<Type> | undefined {
+  return isNode(node, type) ? (node as unknown as Record<Type, NodeOf<Type>>)[type] : undefined;
+}
+
+/** The inner nodes of `type` in a list, in order (other node types skipped). */
+export function nodesOf<Type extends NodeType>(list: readonly PgNode[] | undefined, type: Type): NodeOf<Type>[] {
+  const found: NodeOf<Type>[] = [];
+  for (const item of list ?? []) {
+    const inner = nodeOf(item, type);
+    if (inner) found.push(inner);
+  }
+  return found;
+}
+
+/** The node type of a wrapper: its only key. */
+export function nodeType(node: PgNode): NodeType {
+  return Object.keys(node)[0] as NodeType;
+}
+
+/** A wrapper's node type and inner node, e.g. `{ kind: 'CreateStmt', node: {...} }`. */
+export function unwrap(wrapper: PgNode): KindAndNode {
+  const kind = nodeType(wrapper);
+  return { kind, node: (wrapper as Record<string, unknown>)[kind] } as KindAndNode;
+}
+
+/** True when the statement is of one of `kinds`; narrows `statement.node` for a helper taking a SqlStatement<Kind>. */
+export function isStatement<Kind extends NodeType>(statement: SqlStatement, ...kinds: Kind[]): statement is SqlStatement<Kind> {
+  return (kinds as NodeType[]).includes(statement.kind);
+}
+
+/** The `sval` of a `String` node: names in lists, DefElem string arguments. */
+export function stringOf(node: PgNode | undefined): string | undefined {
+  return nodeOf(node, 'String')?.sval;
+}
+
+/** The `DefElem` named `name` in an options list (`WITH (...)`, function options, role options). */
+export function optionNamed(options: readonly PgNode[] | undefined, name: string): DefElem | undefined {
+  return nodesOf(options, 'DefElem').find((option) => option.defname === name);
+}
