@@ -50,3 +50,11 @@ export function stringOf(node: PgNode | undefined): string | undefined {
 export function optionNamed(options: readonly PgNode[] | undefined, name: string): DefElem | undefined {
   return nodesOf(options, 'DefElem').find((option) => option.defname === name);
 }
+
+/**
+ * A boolean field that many statement types share (`if_not_exists`, `missing_ok`, `replace`), read
+ * off any statement's node: true only when the parser set it (it omits false values).
+ */
+export function sharedFlag(node: object, name: 'if_not_exists' | 'missing_ok' | 'replace' | 'concurrent'): boolean {
+  return (node as Partial<Record<typeof name, unknown>>)[name] === true;
+}

@@ -3,13 +3,7 @@ import { nodeOf, nodesOf, stringOf, unwrap } from './nodes.js';
 import type { PgQuery } from './parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
 import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, shortenNear, type SyntaxDiagnosis } from './syntax-hints.js';
-import type { PgNode, PlpgsqlExpression, SqlStatement, SqlSyntaxError } from './types.js';
-
-/**
- * A node of libpg-query's PL/pgSQL JSON (`{ PLpgSQL_stmt_if: {...} }`): @pgsql/types describes the
- * SQL AST only, so the PL/pgSQL tree is read as untyped JSON here, and only here.
- */
-type PlpgsqlNode = Record<string, any>;
+import type { PgNode, PlpgsqlExpression, PlpgsqlNode, SqlStatement, SqlSyntaxError } from './types.js';
 
 export interface SourceFile {
   /** The file as written. */

@@ -23,6 +23,12 @@ export interface SourceRange {
  */
 export type PgNode = Node;
 
+/**
+ * A node of libpg-query's PL/pgSQL JSON (`{ PLpgSQL_stmt_if: {...} }`). @pgsql/types describes the
+ * SQL AST only, so the PL/pgSQL tree (read by sql/plpgsql.ts and verify/body.ts) stays untyped JSON.
+ */
+export type PlpgsqlNode = Record<string, any>;
+
 /** Every node type name → its inner object, e.g. `NodeMap['CreateStmt']` is `CreateStmt`. */
 type NodeMap = { [Wrapper in Node as keyof Wrapper & string]: Wrapper[keyof Wrapper] };
 
