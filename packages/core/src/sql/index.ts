@@ -5,4 +5,4 @@ export { nameList, relationsOf } from './relations.js';
 export { forceQuoteIdent, quoteIdent, quoteLiteral } from './quote.js';
 export { describeStatement } from './statement-kind.js';
 export { walk, type VisitedNode } from './walk.js';
-export { isNode, isStatement, nodeOf, nodesOf, nodeType, stringOf, unwrap } from './nodes.js';
+export { isNode, nodeOf, nodesOf, optionNamed, stringOf } from './nodes.js';

@@ -1,9 +1,10 @@
 /**
- * Typed reads of libpg-query nodes. The AST types (@pgsql/types) make every field optional and
- * every list a `Node[]` of wrappers: these helpers narrow a wrapper to one node type instead of a cast.
+ * Typed reads of libpg-query nodes. The AST types (@pgsql/types) make every field optional (the
+ * parser's JSON omits false, zero and empty values) and every list a `Node[]` of wrappers: these
+ * helpers narrow a wrapper to one node type, so that rules need no cast.
  */
 import type { DefElem } from 'libpg-query';
-import type { KindAndNode, NodeOf, NodeType, PgNode, SqlStatement, WrapperOf } from './types.js';
+import type { KindAndNode, NodeOf, NodeType, PgNode, WrapperOf } from './types.js';
 
 /** True when `node` is the wrapper of a node of `type`, e.g. `isNode(item, 'String')`. */
 export function isNode<Type extends NodeType>(node: PgNode | undefined, type: Type): node is PgNode & WrapperOf<Type> {
@@ -25,20 +26,10 @@ export function nodesOf<Type extends NodeType>(list: readonly PgNode[] | undefin
   return found;
 }
 
-/** The node type of a wrapper: its only key. */
-export function nodeType(node: PgNode): NodeType {
-  return Object.keys(node)[0] as NodeType;
-}
-
-/** A wrapper's node type and inner node, e.g. `{ kind: 'CreateStmt', node: {...} }`. */
+/** A wrapper's node type (its only key) and inner node, e.g. `{ kind: 'CreateStmt', node: {...} }`. */
 export function unwrap(wrapper: PgNode): KindAndNode {
-  const kind = nodeType(wrapper);
+  const kind = Object.keys(wrapper)[0] as NodeType;
   return { kind, node: (wrapper as Record<string, unknown>)[kind] } as KindAndNode;
-}
-
-/** True when the statement is of one of `kinds`; narrows `statement.node` for a helper taking a SqlStatement<Kind>. */
-export function isStatement<Kind extends NodeType>(statement: SqlStatement, ...kinds: Kind[]): statement is SqlStatement<Kind> {
-  return (kinds as NodeType[]).includes(statement.kind);
 }
 
 /** The `sval` of a `String` node: names in lists, DefElem string arguments. */
@@ -55,6 +46,6 @@ export function optionNamed(options: readonly PgNode[] | undefined, name: string
  * A boolean field that many statement types share (`if_not_exists`, `missing_ok`, `replace`), read
  * off any statement's node: true only when the parser set it (it omits false values).
  */
-export function sharedFlag(node: object, name: 'if_not_exists' | 'missing_ok' | 'replace' | 'concurrent'): boolean {
+export function sharedFlag(node: object, name: 'if_not_exists' | 'missing_ok' | 'replace'): boolean {
   return (node as Partial<Record<typeof name, unknown>>)[name] === true;
 }

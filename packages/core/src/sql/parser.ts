@@ -16,8 +16,6 @@ interface Chunk {
   end: number;
 }
 
-export type { RawStmt as RawStatement } from 'libpg-query';
-
 let pgQuery: PgQuery | undefined;
 let loading: Promise<void> | undefined;
 
