@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type * as LibPgQuery from 'libpg-query';
-import type { RawStmt } from 'libpg-query';
 import { codeSpan, scanLayout, type SqlLayout } from './lexer.js';
 import { parseRoutineBody } from './plpgsql.js';
 import { codePointOffsetToIndex, leadingComments, LineIndex } from './positions.js';
@@ -152,11 +151,10 @@ class FileParser {
   }
 
   /** `baseByte`: byte offset of the parsed text in the file; `textEnd`: where that text ends. */
-  private addStatements(raws: RawStmt[], baseByte: number, textEnd: number): void {
+  private addStatements(raws: LibPgQuery.RawStmt[], baseByte: number, textEnd: number): void {
     const { lines } = this;
     for (const raw of raws) {
       if (!raw.stmt) continue; // the parser always sets it; the type leaves every field optional
-
       const startByte = baseByte + (raw.stmt_location ?? 0);
       const start = lines.indexOfByte(startByte);
       // The last statement has no length when no `;` follows it: it runs to the end of the text.
