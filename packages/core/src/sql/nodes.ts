@@ -4,16 +4,17 @@
  * helpers narrow a wrapper to one node type, so that rules need no cast.
  */
 import type { DefElem } from 'libpg-query';
-import type { KindAndNode, NodeOf, NodeType, PgNode, WrapperOf } from './types.js';
+import type { NodeOf, NodeType, PgNode, SqlStatement, StatementFields, WrapperOf } from './types.js';
 
 /** True when `node` is the wrapper of a node of `type`, e.g. `isNode(item, 'String')`. */
-export function isNode<Type extends NodeType>(node: PgNode | undefined, type: Type): node is PgNode & WrapperOf<Type> {
+export function isNode<Type extends NodeType>(node: PgNode | undefined, type: Type): node is Extract<PgNode, WrapperOf<Type>> {
   return node !== undefined && type in node;
 }
 
 /** The inner node of `node` when it is of `type`: `nodeOf(item, 'RangeVar')?.relname`. */
 export function nodeOf<Type extends NodeType>(node: PgNode | undefined, type: Type): NodeOf<Type> | undefined {
-  return isNode(node, type) ? (node as unknown as Record<Type, NodeOf<Type>>)[type] : undefined;
+  // Through unknown: narrowing the 270-member Node union by a generic type costs seconds of type-checking per call site.
+  return (node as unknown as Partial<WrapperOf<Type>> | undefined)?.[type];
 }
 
 /** The inner nodes of `type` in a list, in order (other node types skipped). */
@@ -26,10 +27,10 @@ export function nodesOf<Type extends NodeType>(list: readonly PgNode[] | undefin
   return found;
 }
 
-/** A wrapper's node type (its only key) and inner node, e.g. `{ kind: 'CreateStmt', node: {...} }`. */
-export function unwrap(wrapper: PgNode): KindAndNode {
+/** A statement from a parser wrapper (`{ CreateStmt: {...} }`: its only key is the kind) and the fields every statement has. */
+export function statementOf(wrapper: PgNode, fields: StatementFields): SqlStatement {
   const kind = Object.keys(wrapper)[0] as NodeType;
-  return { kind, node: (wrapper as Record<string, unknown>)[kind] } as KindAndNode;
+  return { kind, node: (wrapper as Record<string, unknown>)[kind], ...fields } as SqlStatement;
 }
 
 /** The `sval` of a `String` node: names in lists, DefElem string arguments. */

@@ -4,7 +4,7 @@ import { codeSpan, scanLayout, type SqlLayout } from './lexer.js';
 import { parseRoutineBody } from './plpgsql.js';
 import { codePointOffsetToIndex, leadingComments, LineIndex } from './positions.js';
 import { diagnoseSyntaxError, errorCursor, errorMessage } from './syntax-hints.js';
-import { unwrap } from './nodes.js';
+import { statementOf } from './nodes.js';
 import type { ParsedSql, SqlSyntaxError } from './types.js';
 
 export type PgQuery = Pick<typeof LibPgQuery, 'parseSync' | 'parsePlPgSQLSync'>;
@@ -159,13 +159,14 @@ class FileParser {
       const start = lines.indexOfByte(startByte);
       // The last statement has no length when no `;` follows it: it runs to the end of the text.
       const end = this.trimTrailingTrivia(start, raw.stmt_len ? lines.indexOfByte(startByte + raw.stmt_len) : textEnd);
-      this.result.statements.push({
-        ...unwrap(raw.stmt),
-        text: this.text.slice(start, end),
-        range: lines.rangeOf(start, end),
-        leadingComments: leadingComments(lines, start),
-        locate: (location) => lines.positionAt(lines.indexOfByte(baseByte + location)),
-      });
+      this.result.statements.push(
+        statementOf(raw.stmt, {
+          text: this.text.slice(start, end),
+          range: lines.rangeOf(start, end),
+          leadingComments: leadingComments(lines, start),
+          locate: (location) => lines.positionAt(lines.indexOfByte(baseByte + location)),
+        }),
+      );
     }
   }
 

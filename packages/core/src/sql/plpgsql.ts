@@ -1,5 +1,5 @@
 import { DOLLAR_TAG, dollarQuote, forEachToken } from './lexer.js';
-import { nodeOf, nodesOf, stringOf, unwrap } from './nodes.js';
+import { nodeOf, nodesOf, statementOf, stringOf } from './nodes.js';
 import type { PgQuery } from './parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
 import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, shortenNear, type SyntaxDiagnosis } from './syntax-hints.js';
@@ -326,23 +326,22 @@ class BodyParser {
       this.errors.push(this.toError(diagnoseSyntaxError(lines, span, errorAt, `${this.label}: ${errorMessage(error)}`)));
       return 'error';
     }
-    const parsed = wrapper && unwrap(wrapper);
+    const kind = wrapper && Object.keys(wrapper)[0];
     // Only statements that change something are nested statements; SELECT (and SELECT INTO) read.
-    if (!parsed || parsed.kind === 'SelectStmt') return 'select';
+    if (!wrapper || !kind || kind === 'SelectStmt') return 'select';
 
     const span = where
       ? { start: where.start, end: where.start + this.file.text.slice(where.start, where.end).trimEnd().length }
       : this.lineSpan(lineno);
     const range = lines.rangeOf(span.start, span.end);
-    const statement: SqlStatement = {
-      ...parsed,
+    const statement = statementOf(wrapper, {
       // Without a position in the file, the SQL as the parser saw it is the best text there is.
       text: where ? this.file.text.slice(span.start, span.end) : sql,
       range,
       parent: this.parent,
       leadingComments: where ? leadingComments(lines, span.start) : [],
       locate: where ? (location) => lines.positionAt(where.start + byteOffsetToIndex(sql, location)) : () => range.start,
-    };
+    });
     if (guard) statement.guard = guard;
     this.nested.push(statement);
     return 'added';
