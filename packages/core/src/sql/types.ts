@@ -62,11 +62,14 @@ export interface StatementFields {
   locate?: (location: number) => SourcePosition;
 }
 
-/** A node type name with its inner node: the discriminated part of a statement. */
-export type KindAndNode = { [Type in NodeType]: { kind: Type; node: NodeOf<Type> } }[NodeType];
+/** A statement's node type name with its inner node: the discriminated part of a statement. */
+export type KindAndNode = { [Type in StatementKind]: { kind: Type; node: NodeOf<Type> } }[StatementKind];
+
+/** Node types of statements: every statement node's name ends in `Stmt` (CreateStmt, DoStmt, SelectStmt...). */
+export type StatementKind = Extract<NodeType, `${string}Stmt`>;
 
 type StatementMap = {
-  [Type in NodeType]: StatementFields & {
+  [Type in StatementKind]: StatementFields & {
     /** Node type name, e.g. `CreateStmt`, `AlterTableStmt`, `DoStmt`. */
     kind: Type;
     /** The inner node (the value under `kind`). */
@@ -78,7 +81,7 @@ type StatementMap = {
  * A parsed statement: a union discriminated by `kind`, so `statement.kind === 'IndexStmt'` types
  * `statement.node` as an IndexStmt. `SqlStatement<'IndexStmt'>` is a statement of that kind only.
  */
-export type SqlStatement<Type extends NodeType = NodeType> = StatementMap[Type];
+export type SqlStatement<Type extends StatementKind = StatementKind> = StatementMap[Type];
 
 /**
  * A PL/pgSQL expression or query of a DO block or function body that is not one of the nested
