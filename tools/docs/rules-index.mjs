@@ -7,7 +7,7 @@
  *   node tools/docs/rules-index.mjs --check   exit 1 when the file is out of date
  *
  * Rule ids come from RULE_IDS in packages/core/src/rules/registry.ts (their order is the index
- * order); each rule's meta is read from packages/core/src/rules/<id>.ts with a small literal reader,
+ * order); each rule's meta is read from the defineRule({ ... }) of packages/core/src/rules/<id>.ts with a small literal reader,
  * so no build is needed. packages/core/src/rules/registry.test.ts checks that what this script reads
  * equals the meta the rule module really exports. Catalog lints (`pgwarden check`) are listed the
  * same way from CATALOG_LINT_IDS in packages/core/src/catalog/lints/registry.ts and
@@ -32,7 +32,7 @@ export const INDEX_PATH = join(ROOT, 'docs/rules/README.md');
 /** Rule ids in registry order, each with the `// group` comment written above it in RULE_IDS. */
 export function readRegistry(rulesDir = RULES_DIR, listName = 'RULE_IDS') {
   const source = readFileSync(join(rulesDir, 'registry.ts'), 'utf8');
-  const list = new RegExp(`${listName}\\s*=\\s*\\[([\\s\\S]*?)\\]\\s*as const`).exec(source);
+  const list = new RegExp(`${listName}\\s*=\\s*(?:\\w+\\()?\\[([\\s\\S]*?)\\]\\s*as const`).exec(source);
   if (!list) throw new Error(`${listName} not found in registry.ts`);
   const entries = [];
   let group = 'rules';
@@ -83,12 +83,21 @@ function metaField(meta, name) {
   return match ? readString(meta, match.index + match[0].length - 1) : undefined;
 }
 
+/** The id a rule file declares: a literal, or a `const NAME = '...'` of the same file. */
+function declaredId(source, meta) {
+  const literal = metaField(meta, 'id');
+  if (literal !== undefined) return literal;
+  const name = /\bid\s*:\s*([A-Za-z_$][\w$]*)/.exec(meta)?.[1];
+  const constant = name && new RegExp(`\\bconst\\s+${name}\\s*=\\s*(['"])`).exec(source);
+  return constant ? readString(source, constant.index + constant[0].length - 1) : undefined;
+}
+
 /** The meta of `rules/<id>.ts` as written in its source, or undefined when the file does not exist. */
 export function readRuleMeta(id, rulesDir = RULES_DIR) {
   const path = join(rulesDir, `${id}.ts`);
   if (!existsSync(path)) return undefined;
   const source = readFileSync(path, 'utf8');
-  const start = source.search(/\bmeta\s*:\s*\{/);
+  const start = source.search(/\bdefine(?:Rule|CatalogLint)\(\s*\{/); // the literal fields of defineRule({ id, category, ... })
   const meta = start >= 0 ? source.slice(start) : source;
   const postgres = /\bpostgres\s*:\s*\{([^}]*)\}/.exec(meta);
   const bound = (name) => {
@@ -97,6 +106,7 @@ export function readRuleMeta(id, rulesDir = RULES_DIR) {
   };
   return {
     id,
+    declaredId: declaredId(source, meta),
     category: metaField(meta, 'category'),
     defaultSeverity: metaField(meta, 'defaultSeverity'),
     description: metaField(meta, 'description'),
@@ -108,7 +118,7 @@ export function readRuleMeta(id, rulesDir = RULES_DIR) {
 export function readVerifyRules(path = VERIFY_RULES_PATH, listName = 'VERIFY_RULES') {
   if (!existsSync(path)) return [];
   const source = readFileSync(path, 'utf8');
-  const list = new RegExp(`${listName}\\s*=\\s*\\[([\\s\\S]*?)\\]\\s*as const`).exec(source);
+  const list = new RegExp(`${listName}\\s*=\\s*(?:\\w+\\()?\\[([\\s\\S]*?)\\]\\s*as const`).exec(source);
   if (!list) throw new Error(`${listName} not found in ${path}`);
   return [...list[1].matchAll(/\{([^{}]*)\}/g)].map((entry) => ({
     id: metaField(entry[1], 'id'),

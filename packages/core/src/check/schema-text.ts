@@ -3,6 +3,7 @@
  * comment lines) and ends (its `;` and line break), and the element list of a CREATE TABLE.
  */
 import { forEachToken } from '../sql/lexer.js';
+import { nodeOf } from '../sql/nodes.js';
 import type { SqlStatement } from '../sql/types.js';
 
 export interface TextSpan {
@@ -102,10 +103,10 @@ export function tableElements(text: string, statement: SqlStatement): { open: nu
     to,
   );
   if (open < 0 || close < 0) return undefined;
-  const columns = (statement.node.tableElts ?? []) as { ColumnDef?: { colname: string } }[];
+  const columns = statement.kind === 'CreateStmt' ? (statement.node.tableElts ?? []) : [];
   // Elements and tableElts are in the same order; LIKE clauses and constraints have no column.
   elements.forEach((element, index) => {
-    const column = columns[index]?.ColumnDef?.colname;
+    const column = nodeOf(columns[index], 'ColumnDef')?.colname;
     if (column) element.column = column;
   });
   return { open, close, elements };

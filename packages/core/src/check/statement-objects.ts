@@ -4,6 +4,8 @@
  * that produced a change and the statements of current_schema/ that must change with it.
  */
 import { functionKey, memberKey, qualifiedKey, type ObjectKind } from '../catalog/identity.js';
+import type { AlterTableStmt, CommentStmt, DropStmt, GrantStmt, ObjectWithArgs, RangeVar, TypeName } from 'libpg-query';
+import { nodeOf, nodesOf, stringOf } from '../sql/nodes.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 
 export interface StatementObject {
@@ -22,15 +24,15 @@ export interface StatementObjects {
 const NONE: StatementObjects = { defines: [], alters: [], drops: [] };
 
 function names(list: PgNode[] | undefined): string[] {
-  return (list ?? []).map((item) => item?.String?.sval).filter((value): value is string => typeof value === 'string');
+  return (list ?? []).map(stringOf).filter((value): value is string => typeof value === 'string');
 }
 
 function nameKey(list: string[]): string {
   return list.length > 1 ? qualifiedKey(list[list.length - 2], list[list.length - 1]!) : qualifiedKey(undefined, list[0] ?? '');
 }
 
-function relationKeyOf(relation: PgNode | undefined): string {
-  return relation ? qualifiedKey(relation.schemaname, relation.relname) : '';
+function relationKeyOf(relation: RangeVar | undefined): string {
+  return relation ? qualifiedKey(relation.schemaname, relation.relname ?? '') : '';
 }
 
 // format_type's spelling of the built-in types that SQL lets one write in several ways.
@@ -54,7 +56,7 @@ const TYPE_SPELLING: Record<string, string> = {
 };
 
 /** A type name as format_type prints it for a function argument (no typmods; schema kept only off pg_catalog/public). */
-export function argumentTypeText(typeName: PgNode | undefined): string {
+export function argumentTypeText(typeName: TypeName | undefined): string {
   if (!typeName) return '?';
   const parts = names(typeName.names);
   const last = parts[parts.length - 1] ?? '?';
@@ -83,20 +85,20 @@ function functionKeyOf(funcname: PgNode[] | undefined, parameters: PgNode[] | un
   const parts = names(funcname);
   const name = parts[parts.length - 1] ?? '';
   const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
-  const args = (parameters ?? [])
-    .map((parameter) => parameter.FunctionParameter ?? parameter)
-    .filter((parameter) => !['FUNC_PARAM_OUT', 'FUNC_PARAM_TABLE'].includes(parameter.mode))
+  const args = nodesOf(parameters, 'FunctionParameter')
+    .filter((parameter) => parameter.mode !== 'FUNC_PARAM_OUT' && parameter.mode !== 'FUNC_PARAM_TABLE')
     .map((parameter) => argumentTypeText(parameter.argType));
   return functionKey(schema, name, args);
 }
 
-function objectWithArgsKey(node: PgNode | undefined): string {
-  const owa = node?.ObjectWithArgs ?? node;
+/** The key of a function named with its arguments: a wrapped ObjectWithArgs (DROP, GRANT) or a bare one (ALTER FUNCTION). */
+function objectWithArgsKey(node: PgNode | ObjectWithArgs | undefined): string {
+  const owa = node && 'ObjectWithArgs' in node ? node.ObjectWithArgs : (node as ObjectWithArgs | undefined);
   const parts = names(owa?.objname);
   const name = parts[parts.length - 1] ?? '';
   const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
   if (owa?.args_unspecified) return qualifiedKey(schema, name);
-  const args = (owa?.objargs ?? []).map((arg: PgNode) => argumentTypeText(arg.TypeName ?? arg));
+  const args = (owa?.objargs ?? []).map((arg) => argumentTypeText(nodeOf(arg, 'TypeName')));
   return functionKey(schema, name, args);
 }
 
@@ -117,13 +119,13 @@ const DROP_KINDS: Record<string, ObjectKind> = {
   OBJECT_POLICY: 'policy',
 };
 
-function dropObjects(node: PgNode): StatementObject[] {
-  const kind = DROP_KINDS[node.removeType];
+function dropObjects(node: DropStmt): StatementObject[] {
+  const kind = node.removeType && DROP_KINDS[node.removeType];
   if (!kind) return [];
-  return (node.objects ?? []).map((object: PgNode): StatementObject => {
+  return (node.objects ?? []).map((object): StatementObject => {
     if (kind === 'function') return { kind, key: objectWithArgsKey(object) };
-    if (kind === 'schema' || kind === 'extension') return { kind, key: object.String?.sval ?? '' };
-    const parts = object.List ? names(object.List.items) : object.TypeName ? names(object.TypeName.names) : names([object]);
+    if (kind === 'schema' || kind === 'extension') return { kind, key: stringOf(object) ?? '' };
+    const parts = 'List' in object ? names(object.List.items) : 'TypeName' in object ? names(object.TypeName.names) : names([object]);
     if (kind === 'trigger' || kind === 'policy') {
       // [schema,] table, name
       const table = nameKey(parts.slice(0, -1));
@@ -133,30 +135,29 @@ function dropObjects(node: PgNode): StatementObject[] {
   });
 }
 
-function tableCommandObjects(node: PgNode): StatementObjects {
+function tableCommandObjects(node: AlterTableStmt): StatementObjects {
   const table = relationKeyOf(node.relation);
   const result: StatementObjects = { defines: [], alters: [], drops: [] };
   const isView = node.objtype === 'OBJECT_VIEW' || node.objtype === 'OBJECT_MATVIEW';
   const relation: StatementObject = { kind: isView ? (node.objtype === 'OBJECT_MATVIEW' ? 'materialized_view' : 'view') : 'table', key: table };
-  for (const wrapped of node.cmds ?? []) {
-    const cmd = wrapped.AlterTableCmd ?? wrapped;
+  for (const cmd of nodesOf(node.cmds, 'AlterTableCmd')) {
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
-        const column = cmd.def?.ColumnDef;
-        if (column) result.defines.push({ kind: 'column', key: memberKey(table, column.colname), table });
+        const column = nodeOf(cmd.def, 'ColumnDef');
+        if (column) result.defines.push({ kind: 'column', key: memberKey(table, column.colname ?? ''), table });
         break;
       }
       case 'AT_DropColumn':
-        result.drops.push({ kind: 'column', key: memberKey(table, cmd.name), table });
+        result.drops.push({ kind: 'column', key: memberKey(table, cmd.name ?? ''), table });
         break;
       case 'AT_AddConstraint': {
-        const name = cmd.def?.Constraint?.conname;
+        const name = nodeOf(cmd.def, 'Constraint')?.conname;
         if (name) result.defines.push({ kind: 'constraint', key: memberKey(table, name), table });
         else result.alters.push(relation);
         break;
       }
       case 'AT_DropConstraint':
-        result.drops.push({ kind: 'constraint', key: memberKey(table, cmd.name), table });
+        result.drops.push({ kind: 'constraint', key: memberKey(table, cmd.name ?? ''), table });
         break;
       case 'AT_AlterColumnType':
       case 'AT_ColumnDefault':
@@ -166,7 +167,7 @@ function tableCommandObjects(node: PgNode): StatementObjects {
       case 'AT_DropIdentity':
       case 'AT_SetExpression':
       case 'AT_DropExpression':
-        result.alters.push({ kind: 'column', key: memberKey(table, cmd.name), table });
+        result.alters.push({ kind: 'column', key: memberKey(table, cmd.name ?? ''), table });
         break;
       default:
         result.alters.push(relation);
@@ -198,15 +199,15 @@ export function statementObjects(statement: SqlStatement): StatementObjects {
     }
     case 'CreatePolicyStmt': {
       const table = relationKeyOf(node.table);
-      return { ...NONE, defines: [{ kind: 'policy', key: memberKey(table, node.policy_name), table }] };
+      return { ...NONE, defines: [{ kind: 'policy', key: memberKey(table, node.policy_name ?? ''), table }] };
     }
     case 'AlterPolicyStmt': {
       const table = relationKeyOf(node.table);
-      return { ...NONE, alters: [{ kind: 'policy', key: memberKey(table, node.policy_name), table }] };
+      return { ...NONE, alters: [{ kind: 'policy', key: memberKey(table, node.policy_name ?? ''), table }] };
     }
     case 'CreateTrigStmt': {
       const table = relationKeyOf(node.relation);
-      return { ...NONE, defines: [{ kind: 'trigger', key: memberKey(table, node.trigname), table }] };
+      return { ...NONE, defines: [{ kind: 'trigger', key: memberKey(table, node.trigname ?? ''), table }] };
     }
     case 'CreateFunctionStmt':
       return { ...NONE, defines: [{ kind: 'function', key: functionKeyOf(node.funcname, node.parameters) }] };
@@ -221,9 +222,9 @@ export function statementObjects(statement: SqlStatement): StatementObjects {
     case 'CompositeTypeStmt':
       return { ...NONE, defines: [{ kind: 'composite_type', key: relationKeyOf(node.typevar) }] };
     case 'CreateSchemaStmt':
-      return { ...NONE, defines: [{ kind: 'schema', key: node.schemaname }] };
+      return { ...NONE, defines: [{ kind: 'schema', key: node.schemaname ?? '' }] };
     case 'CreateExtensionStmt':
-      return { ...NONE, defines: [{ kind: 'extension', key: node.extname }] };
+      return { ...NONE, defines: [{ kind: 'extension', key: node.extname ?? '' }] };
     case 'AlterTableStmt':
       return tableCommandObjects(node);
     case 'DropStmt':
@@ -237,15 +238,15 @@ export function statementObjects(statement: SqlStatement): StatementObjects {
   }
 }
 
-function commentTarget(node: PgNode): StatementObject[] {
+function commentTarget(node: CommentStmt): StatementObject[] {
   const object = node.object;
   switch (node.objtype) {
     case 'OBJECT_TABLE':
     case 'OBJECT_VIEW':
     case 'OBJECT_MATVIEW':
-      return [{ kind: node.objtype === 'OBJECT_TABLE' ? 'table' : node.objtype === 'OBJECT_VIEW' ? 'view' : 'materialized_view', key: nameKey(names(object?.List?.items)) }];
+      return [{ kind: node.objtype === 'OBJECT_TABLE' ? 'table' : node.objtype === 'OBJECT_VIEW' ? 'view' : 'materialized_view', key: nameKey(names(nodeOf(object, 'List')?.items)) }];
     case 'OBJECT_COLUMN': {
-      const parts = names(object?.List?.items);
+      const parts = names(nodeOf(object, 'List')?.items);
       const table = nameKey(parts.slice(0, -1));
       return [{ kind: 'column', key: memberKey(table, parts[parts.length - 1]!), table }];
     }
@@ -253,16 +254,16 @@ function commentTarget(node: PgNode): StatementObject[] {
     case 'OBJECT_PROCEDURE':
       return [{ kind: 'function', key: objectWithArgsKey(object) }];
     case 'OBJECT_TYPE':
-      return [{ kind: 'enum', key: nameKey(names(object?.TypeName?.names)) }];
+      return [{ kind: 'enum', key: nameKey(names(nodeOf(object, 'TypeName')?.names)) }];
     default:
       return [];
   }
 }
 
-function grantTargets(node: PgNode): StatementObject[] {
+function grantTargets(node: GrantStmt): StatementObject[] {
   if (node.targtype !== 'ACL_TARGET_OBJECT') return [];
-  if (node.objtype === 'OBJECT_TABLE') return (node.objects ?? []).map((object: PgNode) => ({ kind: 'table' as const, key: relationKeyOf(object.RangeVar ?? object) }));
+  if (node.objtype === 'OBJECT_TABLE') return (node.objects ?? []).map((object) => ({ kind: 'table' as const, key: relationKeyOf(nodeOf(object, 'RangeVar')) }));
   if (node.objtype === 'OBJECT_FUNCTION' || node.objtype === 'OBJECT_PROCEDURE' || node.objtype === 'OBJECT_ROUTINE')
-    return (node.objects ?? []).map((object: PgNode) => ({ kind: 'function' as const, key: objectWithArgsKey(object) }));
+    return (node.objects ?? []).map((object) => ({ kind: 'function' as const, key: objectWithArgsKey(object) }));
   return [];
 }

@@ -26,6 +26,7 @@ import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { regprocedureSignature, SourceMapBuilder } from '../shadow/source-map.js';
 import type { ApplyFailure, ShadowDatabase, SourceMapEntry } from '../shadow/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
+import { stringOf } from '../sql/nodes.js';
 import type { SqlStatement } from '../sql/types.js';
 import { verifyFunctions } from '../verify/index.js';
 import { readFileSync } from 'node:fs';
@@ -375,8 +376,8 @@ export class DeepLinter {
 
 const DATA_STATEMENTS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CopyStmt', 'SelectStmt', 'MergeStmt']);
 
-function functionBaseName(statement: SqlStatement): string {
-  const names: string[] = (statement.node.funcname ?? []).map((item: { String?: { sval: string } }) => item.String?.sval ?? '');
+function functionBaseName(statement: SqlStatement<'CreateFunctionStmt'>): string {
+  const names = (statement.node.funcname ?? []).map((item) => stringOf(item) ?? '');
   return names.length > 1 ? `${names[names.length - 2]}.${names[names.length - 1]}` : `public.${names[0]}`;
 }
 

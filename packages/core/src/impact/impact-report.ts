@@ -22,7 +22,8 @@ import { findSource } from '../shadow/lookup.js';
 import { listSchemaFiles } from '../shadow/schema-files.js';
 import type { ShadowDatabase, SourceMapEntry } from '../shadow/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import { nodesOf } from '../sql/nodes.js';
+import type { SqlStatement } from '../sql/types.js';
 import { DeepLinter, type MigrationProof } from './deep-lint.js';
 import { statementLocks, type StatementLock } from './locks.js';
 
@@ -123,9 +124,7 @@ function destructiveReason(statement: SqlStatement, recreated: (key: string) => 
   if (kind === 'AlterTableStmt') {
     const reasons: string[] = [];
     const table = node.relation ? `${node.relation.schemaname ?? 'public'}.${node.relation.relname}` : '?';
-    for (const item of node.cmds ?? []) {
-      const cmd: PgNode = item.AlterTableCmd;
-      if (!cmd) continue;
+    for (const cmd of nodesOf(node.cmds, 'AlterTableCmd')) {
       if (cmd.subtype === 'AT_DropColumn') reasons.push(`drops column ${table}.${cmd.name} and its data`);
       if (cmd.subtype === 'AT_DropConstraint' && !recreated(`${table}.${cmd.name}`)) reasons.push(`drops constraint ${cmd.name}`);
       if (cmd.subtype === 'AT_AlterColumnType') {

@@ -4,7 +4,9 @@
  * knowledge: the report runs that rule and passes its verdict in. This file only names the lesser
  * modes of the statements that do not need it (Postgres' table-level lock table).
  */
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { Constraint, RangeVar } from 'libpg-query';
+import { nodeOf, nodesOf, stringOf } from '../sql/nodes.js';
+import type { SqlStatement } from '../sql/types.js';
 import { qualifiedKey } from '../catalog/identity.js';
 
 export type LockMode = 'ACCESS SHARE' | 'ROW EXCLUSIVE' | 'SHARE UPDATE EXCLUSIVE' | 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
@@ -15,12 +17,12 @@ export interface StatementLock {
   tables: string[];
 }
 
-const relationKey = (relation: PgNode | undefined): string | undefined => (relation?.relname ? qualifiedKey(relation.schemaname, relation.relname) : undefined);
+const relationKey = (relation: RangeVar | undefined): string | undefined => (relation?.relname ? qualifiedKey(relation.schemaname, relation.relname) : undefined);
 const keys = (...values: (string | undefined)[]) => [...new Set(values.filter((value): value is string => Boolean(value)))];
 
 /** Referenced tables of FOREIGN KEY constraints (they take SHARE ROW EXCLUSIVE too). */
-function referencedTables(constraints: PgNode[]): string[] {
-  return keys(...constraints.filter((constraint) => constraint?.contype === 'CONSTR_FOREIGN').map((constraint) => relationKey(constraint.pktable)));
+function referencedTables(constraints: (Constraint | undefined)[]): string[] {
+  return keys(...constraints.filter((constraint) => constraint?.contype === 'CONSTR_FOREIGN').map((constraint) => relationKey(constraint?.pktable)));
 }
 
 /**
@@ -39,8 +41,8 @@ export function statementLocks(statement: SqlStatement, exclusive: readonly stri
       add(node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE', keys(relationKey(node.relation)));
       break;
     case 'AlterTableStmt': {
-      const commands: PgNode[] = (node.cmds ?? []).map((item: PgNode) => item.AlterTableCmd).filter(Boolean);
-      const constraints = commands.filter((cmd) => cmd.subtype === 'AT_AddConstraint').map((cmd) => cmd.def?.Constraint);
+      const commands = nodesOf(node.cmds, 'AlterTableCmd');
+      const constraints = commands.filter((cmd) => cmd.subtype === 'AT_AddConstraint').map((cmd) => nodeOf(cmd.def, 'Constraint'));
       const foreign = referencedTables(constraints);
       const table = relationKey(node.relation);
       if (foreign.length || commands.some((cmd) => /Trig/.test(String(cmd.subtype)))) add('SHARE ROW EXCLUSIVE', keys(table, ...foreign));
@@ -49,7 +51,7 @@ export function statementLocks(statement: SqlStatement, exclusive: readonly stri
     }
     case 'CreateStmt':
       // A new table locks nothing others use, except the tables its foreign keys reference.
-      add('SHARE ROW EXCLUSIVE', referencedTables([...(node.constraints ?? []), ...(node.tableElts ?? []).flatMap((element: PgNode) => element.ColumnDef?.constraints ?? [])].map((item: PgNode) => item.Constraint)));
+      add('SHARE ROW EXCLUSIVE', referencedTables([...(node.constraints ?? []), ...(node.tableElts ?? []).flatMap((element) => nodeOf(element, 'ColumnDef')?.constraints ?? [])].map((item) => nodeOf(item, 'Constraint'))));
       break;
     case 'CreateTrigStmt':
       add('SHARE ROW EXCLUSIVE', keys(relationKey(node.relation)));
@@ -61,8 +63,8 @@ export function statementLocks(statement: SqlStatement, exclusive: readonly stri
       add('ROW EXCLUSIVE', keys(relationKey(node.relation)));
       break;
     case 'CommentStmt':
-      if (['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_VIEW', 'OBJECT_MATVIEW'].includes(node.objtype)) {
-        const names: string[] = (node.object?.List?.items ?? []).map((item: PgNode) => item.String?.sval);
+      if (node.objtype === 'OBJECT_TABLE' || node.objtype === 'OBJECT_COLUMN' || node.objtype === 'OBJECT_VIEW' || node.objtype === 'OBJECT_MATVIEW') {
+        const names = (nodeOf(node.object, 'List')?.items ?? []).map((item) => stringOf(item) ?? '');
         const relation = node.objtype === 'OBJECT_COLUMN' ? names.slice(0, -1) : names;
         add('SHARE UPDATE EXCLUSIVE', keys(relation.length > 1 ? qualifiedKey(relation[relation.length - 2], relation[relation.length - 1]!) : qualifiedKey(undefined, relation[0]!)));
       }
@@ -70,8 +72,8 @@ export function statementLocks(statement: SqlStatement, exclusive: readonly stri
     case 'DropStmt':
       if (node.removeType === 'OBJECT_INDEX' && node.concurrent) {
         // The lock is on the index's table, which only the catalog knows.
-        const indexes: string[] = (node.objects ?? []).map((object: PgNode) => {
-          const names: string[] = (object.List?.items ?? []).map((item: PgNode) => item.String?.sval);
+        const indexes = (node.objects ?? []).map((object) => {
+          const names = (nodeOf(object, 'List')?.items ?? []).map((item) => stringOf(item) ?? '');
           return names.length > 1 ? qualifiedKey(names[names.length - 2], names[names.length - 1]!) : qualifiedKey(undefined, names[0]!);
         });
         add('SHARE UPDATE EXCLUSIVE', keys(...indexes.map(indexTable)));
@@ -80,9 +82,8 @@ export function statementLocks(statement: SqlStatement, exclusive: readonly stri
     case 'RefreshMatViewStmt':
       if (node.concurrent) add('SHARE UPDATE EXCLUSIVE', keys(relationKey(node.relation)));
       break;
-    case 'VacuumStmt':
-    case 'AnalyzeStmt':
-      add('SHARE UPDATE EXCLUSIVE', keys(...(node.rels ?? []).map((item: PgNode) => relationKey(item.VacuumRelation?.relation))));
+    case 'VacuumStmt': // VACUUM and ANALYZE alike
+      add('SHARE UPDATE EXCLUSIVE', keys(...(node.rels ?? []).map((item) => relationKey(nodeOf(item, 'VacuumRelation')?.relation))));
       break;
     default:
       break;

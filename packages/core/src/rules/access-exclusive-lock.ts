@@ -1,12 +1,14 @@
+import type { AlterTableCmd, AlterTableStmt, RangeVar } from 'libpg-query';
 import { quoteIdent } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
+import { nodeOf, nodesOf, optionNamed } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { indexTableFinder } from './support/index-tables.js';
 import { keyText, namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 /** A relation a statement locks in ACCESS EXCLUSIVE mode. */
 export interface Locked {
@@ -25,7 +27,7 @@ export interface LockReport {
 }
 
 /** ALTER TABLE subcommands below ACCESS EXCLUSIVE (Postgres' AlterTableGetLockLevel). */
-const SHARE_UPDATE_EXCLUSIVE = new Set([
+const SHARE_UPDATE_EXCLUSIVE = new Set<string | undefined>([
   'AT_SetStatistics',
   'AT_ClusterOn',
   'AT_DropCluster',
@@ -34,7 +36,7 @@ const SHARE_UPDATE_EXCLUSIVE = new Set([
   'AT_ValidateConstraint',
   'AT_DetachPartitionFinalize',
 ]);
-const SHARE_ROW_EXCLUSIVE = new Set([
+const SHARE_ROW_EXCLUSIVE = new Set<string | undefined>([
   'AT_EnableTrig',
   'AT_EnableAlwaysTrig',
   'AT_EnableReplicaTrig',
@@ -45,21 +47,18 @@ const SHARE_ROW_EXCLUSIVE = new Set([
   'AT_DisableTrigUser',
 ]);
 /** Storage parameters that need ACCESS EXCLUSIVE; the others (fillfactor, autovacuum_*, ...) take SHARE UPDATE EXCLUSIVE. */
-const AEL_RELOPTIONS = new Set(['user_catalog_table', 'security_barrier', 'security_invoker', 'check_option']);
+const AEL_RELOPTIONS = new Set<string | undefined>(['user_catalog_table', 'security_barrier', 'security_invoker', 'check_option']);
 
 /**
  * Names the relations each statement locks in ACCESS EXCLUSIVE mode, which blocks every read and
  * write (and queues all later queries behind the waiting lock). Relations created earlier in the
  * same file are skipped: nobody else can be using them yet.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'access-exclusive-lock',
-    category: 'locking',
-    defaultSeverity: 'info',
-    description: 'Names, once per migration, the tables its statements lock in ACCESS EXCLUSIVE mode, so that the migration is scheduled for a low-traffic window.',
-    docs: 'docs/rules/access-exclusive-lock.md',
-  },
+export const rule = defineRule({
+  id: 'access-exclusive-lock',
+  category: 'locking',
+  defaultSeverity: 'info',
+  description: 'Names, once per migration, the tables its statements lock in ACCESS EXCLUSIVE mode, so that the migration is scheduled for a low-traffic window.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const catalog = new CatalogCursor(context);
@@ -98,7 +97,7 @@ export const rule: Rule = {
       hint: hint(context),
     });
   },
-};
+});
 
 /** Statements listed in the one message of a migration; the rest are counted. */
 const MAX_LISTED = 5;
@@ -120,7 +119,7 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-function rel(relation: PgNode | undefined): Locked {
+function rel(relation: RangeVar | undefined): Locked {
   return { key: relationKey(relation), text: relationName(relation) };
 }
 
@@ -129,11 +128,11 @@ function listKey(names: string[]): Locked {
 }
 
 /** Label of an ALTER TABLE subcommand for messages. */
-function label(cmd: PgNode): string {
+function label(cmd: AlterTableCmd): string {
   const column = cmd.name ? ` ${quoteIdent(cmd.name)}` : '';
   switch (cmd.subtype) {
     case 'AT_AddColumn':
-      return `ADD COLUMN ${quoteIdent(cmd.def?.ColumnDef?.colname ?? '?')}`;
+      return `ADD COLUMN ${quoteIdent(nodeOf(cmd.def, 'ColumnDef')?.colname ?? '?')}`;
     case 'AT_DropColumn':
       return `DROP COLUMN${column}`;
     case 'AT_AlterColumnType':
@@ -145,7 +144,7 @@ function label(cmd: PgNode): string {
     case 'AT_DropNotNull':
       return `ALTER COLUMN${column} DROP NOT NULL`;
     case 'AT_AddConstraint': {
-      const constraint = cmd.def?.Constraint;
+      const constraint = nodeOf(cmd.def, 'Constraint');
       return `ADD ${constraint?.conname ? `CONSTRAINT ${quoteIdent(constraint.conname)}` : String(constraint?.contype ?? '').replace(/^CONSTR_/, '')}`;
     }
     case 'AT_DropConstraint':
@@ -202,19 +201,19 @@ const OBJECT_WORD: Record<string, string> = {
   OBJECT_SEQUENCE: 'SEQUENCE',
 };
 
-function alterTable(node: PgNode, postgresVersion: number): LockReport | undefined {
-  const word = OBJECT_WORD[node.objtype];
+function alterTable(node: AlterTableStmt, postgresVersion: number): LockReport | undefined {
+  const word = node.objtype && OBJECT_WORD[node.objtype];
   if (!word) return undefined;
   const locked: Locked[] = [];
   const labels: string[] = [];
   let onTarget = false;
   for (const cmd of alterCommands(node)) {
-    const subtype: string = cmd.subtype;
+    const { subtype } = cmd;
     if (SHARE_UPDATE_EXCLUSIVE.has(subtype) || SHARE_ROW_EXCLUSIVE.has(subtype)) continue;
-    if (subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') continue; // SHARE ROW EXCLUSIVE on both tables
-    if ((subtype === 'AT_SetRelOptions' || subtype === 'AT_ResetRelOptions') && !(cmd.def?.List?.items ?? []).some((item: PgNode) => AEL_RELOPTIONS.has(item.DefElem?.defname))) continue;
+    if (subtype === 'AT_AddConstraint' && nodeOf(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN') continue; // SHARE ROW EXCLUSIVE on both tables
+    if ((subtype === 'AT_SetRelOptions' || subtype === 'AT_ResetRelOptions') && !(nodeOf(cmd.def, 'List')?.items ?? []).some((item) => AEL_RELOPTIONS.has(nodeOf(item, 'DefElem')?.defname))) continue;
     if (subtype === 'AT_AttachPartition' || subtype === 'AT_DetachPartition') {
-      const partition = cmd.def?.PartitionCmd;
+      const partition = nodeOf(cmd.def, 'PartitionCmd');
       const concurrent = subtype === 'AT_DetachPartition' && partition?.concurrent;
       if (concurrent) continue;
       if (partition?.name) locked.push(rel(partition.name));
@@ -246,12 +245,12 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
       return alterTable(node, postgresVersion);
     case 'RenameStmt': {
       if (!node.relation) return undefined;
-      const type: string = node.renameType;
+      const type = node.renameType ?? ''; // always set by the parser
       if (type === 'OBJECT_INDEX' && postgresVersion >= 12) return undefined; // SHARE UPDATE EXCLUSIVE since PG 12
       const target = relationName(node.relation);
       const sub = quoteIdent(node.subname ?? '?');
       const what: Record<string, string> = {
-        OBJECT_TABLE: `ALTER TABLE ${target} RENAME TO ${quoteIdent(node.newname)}`,
+        OBJECT_TABLE: `ALTER TABLE ${target} RENAME TO ${quoteIdent(node.newname ?? '')}`,
         OBJECT_COLUMN: `ALTER TABLE ${target} RENAME COLUMN ${sub}`,
         OBJECT_TABCONSTRAINT: `ALTER TABLE ${target} RENAME CONSTRAINT ${sub}`,
         OBJECT_TRIGGER: `ALTER TRIGGER ${sub} ON ${target} RENAME`,
@@ -266,45 +265,46 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
       return { locked: [rel(node.relation)], reason: what[type]! };
     }
     case 'AlterObjectSchemaStmt': {
-      if (!node.relation || !OBJECT_WORD[node.objectType]) return undefined;
-      return { locked: [rel(node.relation)], reason: `ALTER ${OBJECT_WORD[node.objectType]} ${relationName(node.relation)} SET SCHEMA` };
+      const word = node.objectType && OBJECT_WORD[node.objectType];
+      if (!node.relation || !word) return undefined;
+      return { locked: [rel(node.relation)], reason: `ALTER ${word} ${relationName(node.relation)} SET SCHEMA` };
     }
     case 'DropStmt': {
-      const type: string = node.removeType;
-      const objects: PgNode[] = node.objects ?? [];
+      const type = node.removeType ?? ''; // always set by the parser
+      const objects = (node.objects ?? []).map((object) => strings(nodeOf(object, 'List')?.items));
       if (type === 'OBJECT_TABLE' || type === 'OBJECT_MATVIEW' || type === 'OBJECT_VIEW' || type === 'OBJECT_FOREIGN_TABLE') {
-        const locked = objects.map((object) => listKey(strings(object.List?.items)));
+        const locked = objects.map((names) => listKey(names));
         return { locked, reason: `DROP ${OBJECT_WORD[type]}` };
       }
       if (type === 'OBJECT_INDEX' && !node.concurrent) {
-        const locked = objects.map((object) => {
-          const names = strings(object.List?.items);
+        const locked = objects.map((names) => {
           const table = indexTable(namesKey(names));
           return table
             ? { key: table, text: keyText(table) }
             : { text: `the table of index ${namesText(names)} (no CREATE INDEX ${namesText(names)} found in current_schema/ or the earlier migrations)` };
         });
-        return { locked, reason: `DROP INDEX ${objects.map((object) => namesText(strings(object.List?.items))).join(', ')}` };
+        return { locked, reason: `DROP INDEX ${objects.map(namesText).join(', ')}` };
       }
       if (type === 'OBJECT_TRIGGER' || type === 'OBJECT_POLICY' || type === 'OBJECT_RULE') {
-        const locked = objects.map((object) => listKey(strings(object.List?.items).slice(0, -1)));
-        const names = objects.map((object) => quoteIdent(strings(object.List?.items).pop() ?? '?'));
+        const locked = objects.map((names) => listKey(names.slice(0, -1)));
+        const names = objects.map((names) => quoteIdent(names.at(-1) ?? '?'));
         return { locked, reason: `DROP ${type.replace('OBJECT_', '')} ${names.join(', ')}` };
       }
       return undefined;
     }
     case 'TruncateStmt':
-      return { locked: (node.relations ?? []).map((item: PgNode) => rel(item.RangeVar)), reason: 'TRUNCATE' };
+      return { locked: (node.relations ?? []).map((item) => rel(nodeOf(item, 'RangeVar'))), reason: 'TRUNCATE' };
     case 'CreatePolicyStmt':
       return { locked: [rel(node.table)], reason: `CREATE POLICY "${node.policy_name}"` };
     case 'AlterPolicyStmt':
       return { locked: [rel(node.table)], reason: `ALTER POLICY "${node.policy_name}"` };
     case 'RuleStmt':
-      return { locked: [rel(node.relation)], reason: `CREATE RULE ${quoteIdent(node.rulename)}` };
+      return { locked: [rel(node.relation)], reason: `CREATE RULE ${quoteIdent(node.rulename ?? '')}` };
     case 'VacuumStmt': {
-      const full = (node.options ?? []).some((option: PgNode) => option.DefElem?.defname === 'full' && option.DefElem.arg?.Boolean?.boolval !== false);
+      const fullOption = optionNamed(node.options, 'full');
+      const full = fullOption !== undefined && nodeOf(fullOption.arg, 'Boolean')?.boolval !== false;
       if (!node.is_vacuumcmd || !full) return undefined;
-      const rels: PgNode[] = (node.rels ?? []).map((item: PgNode) => item.VacuumRelation?.relation).filter(Boolean);
+      const rels = nodesOf(node.rels, 'VacuumRelation').flatMap((item) => (item.relation ? [item.relation] : []));
       return { locked: rels.length ? rels.map(rel) : [{ text: 'every table of the database' }], reason: 'VACUUM FULL' };
     }
     case 'ClusterStmt':
@@ -314,10 +314,10 @@ function inspect(statement: SqlStatement, postgresVersion: number, indexTable: (
       return { locked: [rel(node.relation)], reason: 'REFRESH MATERIALIZED VIEW (without CONCURRENTLY)' };
     case 'LockStmt':
       if (node.mode !== undefined && node.mode !== 8) return undefined;
-      return { locked: (node.relations ?? []).map((item: PgNode) => rel(item.RangeVar)), reason: 'LOCK TABLE' };
+      return { locked: (node.relations ?? []).map((item) => rel(nodeOf(item, 'RangeVar'))), reason: 'LOCK TABLE' };
     case 'ReindexStmt': {
-      const concurrent = (node.params ?? []).some((param: PgNode) => param.DefElem?.defname === 'concurrently' && param.DefElem.arg?.Boolean?.boolval !== false);
-      if (concurrent) return undefined;
+      const concurrently = optionNamed(node.params, 'concurrently');
+      if (concurrently !== undefined && nodeOf(concurrently.arg, 'Boolean')?.boolval !== false) return undefined;
       if (node.kind === 'REINDEX_OBJECT_INDEX' && node.relation) {
         const table = indexTable(relationKey(node.relation));
         return {

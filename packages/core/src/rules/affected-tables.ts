@@ -1,11 +1,12 @@
 import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
 import { relationsOf, walk } from '../sql/index.js';
-import type { PgNode, RelationAction, SqlStatement } from '../sql/types.js';
+import type { RelationAction, SqlStatement } from '../sql/types.js';
+import { nodesOf } from '../sql/nodes.js';
 import { indexTableFinder } from './support/index-tables.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
 import { namesKey, splitKey, strings } from './support/names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** What the migration does to a table that makes it an affected table, as the message says it. */
 const TOUCHING: Partial<Record<RelationAction, string>> = {
@@ -147,14 +148,11 @@ function mentionedIn(statement: SqlStatement, into: TableName[]): void {
   });
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'affected-tables',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: "The header's AFFECTED TABLES list matches the tables the SQL touches, as found in the parsed statements.",
-    docs: 'docs/rules/affected-tables.md',
-  },
+export const rule = defineRule({
+  id: 'affected-tables',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: "The header's AFFECTED TABLES list matches the tables the SQL touches, as found in the parsed statements.",
   check(context) {
     const { header, text } = context.migration;
     const section = header?.sections.find((candidate) => candidate.key === 'AFFECTED TABLES');
@@ -200,8 +198,8 @@ export const rule: Rule = {
     const indexTable = indexTableFinder(context);
     for (const statement of [...context.sql.statements, ...context.sql.nested]) {
       if (statement.kind !== 'DropStmt' || statement.node.removeType !== 'OBJECT_INDEX') continue;
-      for (const object of (statement.node.objects ?? []) as PgNode[]) {
-        const table = indexTable(namesKey(strings(object.List?.items)));
+      for (const object of nodesOf(statement.node.objects, 'List')) {
+        const table = indexTable(namesKey(strings(object.items)));
         if (table) mentioned.push(tableName(splitKey(table).schema, splitKey(table).name));
       }
     }
@@ -220,4 +218,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,18 +1,15 @@
 import { allStatements, whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * ALTER SYSTEM writes postgresql.auto.conf: a server-wide setting that no transaction rolls back,
  * that current_schema/ cannot describe, and that applies to every database of the cluster.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'alter-system',
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No ALTER SYSTEM: it changes the whole server\'s configuration, outside any transaction and outside the schema.',
-    docs: 'docs/rules/alter-system.md',
-  },
+export const rule = defineRule({
+  id: 'alter-system',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No ALTER SYSTEM: it changes the whole server\'s configuration, outside any transaction and outside the schema.',
   check(context) {
     for (const statement of allStatements(context.sql)) {
       if (statement.kind !== 'AlterSystemStmt') continue;
@@ -25,4 +22,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

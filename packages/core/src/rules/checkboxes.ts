@@ -3,7 +3,7 @@ import { iterateLines } from '../migration/lines.js';
 import type { SourceRange } from '../sql/types.js';
 import { describeExecutions } from './support/executions.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const VALID_MARKS = new Set([' ', 'X', 'x', 'N/A']);
 /**
@@ -23,14 +23,11 @@ function suggestion(mark: string): string {
   return '[X] when done, [ ] when still to do, or [N/A] when it does not apply';
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'checkboxes',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'Header boxes are [ ], [X], [x] or [N/A], and an executed migration has no open box left.',
-    docs: 'docs/rules/checkboxes.md',
-  },
+export const rule = defineRule({
+  id: 'checkboxes',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'Header boxes are [ ], [X], [x] or [N/A], and an executed migration has no open box left.',
   check(context) {
     const { header, text } = context.migration;
     if (!header) return;
@@ -72,4 +69,4 @@ export const rule: Rule = {
       });
     });
   },
-};
+});

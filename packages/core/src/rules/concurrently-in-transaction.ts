@@ -1,13 +1,14 @@
 import { quoteLiteral } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
+import { nodeOf, optionNamed, stringOf } from '../sql/nodes.js';
 import { droppedObjects } from './support/dropped-objects.js';
 import { fileModel, type FileModel } from './support/file-model.js';
 import { namesText, strings } from './support/names.js';
 import { severityFor } from './support/severity.js';
 import { firstLine } from './support/statement-text.js';
 import { alterCommands, inDoBlock } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'concurrently-in-transaction';
 
@@ -23,7 +24,8 @@ function needsNoTransaction(statement: SqlStatement, postgresVersion: number): s
     case 'DropStmt':
       return node.removeType === 'OBJECT_INDEX' && node.concurrent ? `DROP INDEX CONCURRENTLY ${droppedObjects(statement).map((object) => object.text).join(', ')}` : undefined;
     case 'ReindexStmt': {
-      const concurrent = (node.params ?? []).some((param: PgNode) => param.DefElem?.defname === 'concurrently' && param.DefElem.arg?.Boolean?.boolval !== false);
+      const concurrently = optionNamed(node.params, 'concurrently');
+      const concurrent = concurrently !== undefined && nodeOf(concurrently.arg, 'Boolean')?.boolval !== false;
       if (concurrent) return 'REINDEX CONCURRENTLY';
       if (node.kind === 'REINDEX_OBJECT_SCHEMA' || node.kind === 'REINDEX_OBJECT_DATABASE' || node.kind === 'REINDEX_OBJECT_SYSTEM') {
         return `REINDEX ${String(node.kind).replace('REINDEX_OBJECT_', '')}`;
@@ -47,12 +49,12 @@ function needsNoTransaction(statement: SqlStatement, postgresVersion: number): s
     case 'ClusterStmt':
       return node.relation ? undefined : 'CLUSTER without a table name';
     case 'CreateSubscriptionStmt': {
-      const createSlot = (node.options ?? []).find((option: PgNode) => option.DefElem?.defname === 'create_slot')?.DefElem;
-      const value = String(createSlot?.arg?.String?.sval ?? createSlot?.arg?.Boolean?.boolval ?? 'true').toLowerCase();
+      const createSlot = optionNamed(node.options, 'create_slot');
+      const value = String(stringOf(createSlot?.arg) ?? nodeOf(createSlot?.arg, 'Boolean')?.boolval ?? 'true').toLowerCase();
       return ['false', 'off', '0'].includes(value) ? undefined : 'CREATE SUBSCRIPTION (it creates a replication slot)';
     }
     case 'AlterTableStmt':
-      return alterCommands(node).some((cmd) => cmd.subtype === 'AT_DetachPartition' && cmd.def?.PartitionCmd?.concurrent) ? 'DETACH PARTITION CONCURRENTLY' : undefined;
+      return alterCommands(node).some((cmd) => cmd.subtype === 'AT_DetachPartition' && nodeOf(cmd.def, 'PartitionCmd')?.concurrent) ? 'DETACH PARTITION CONCURRENTLY' : undefined;
     default:
       return undefined;
   }
@@ -65,15 +67,12 @@ function needsNoTransaction(statement: SqlStatement, postgresVersion: number): s
  * transactional file on PG 12+, a value added with ALTER TYPE ... ADD VALUE cannot be used before
  * the transaction commits.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'locking',
-    defaultSeverity: 'error',
-    description:
-      'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, ... run in a "-- pgwarden:no-transaction" file, which holds nothing that would leave partial state.',
-    docs: 'docs/rules/concurrently-in-transaction.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'locking',
+  defaultSeverity: 'error',
+  description:
+    'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, ALTER SYSTEM, ... run in a "-- pgwarden:no-transaction" file, which holds nothing that would leave partial state.',
   check(context) {
     const model = fileModel(context.sql);
     const noTransaction = context.migration.directives.noTransaction;
@@ -90,7 +89,7 @@ export const rule: Rule = {
 
       checkEnumValueUse(context, statement, addedValues);
       if (kind === 'AlterEnumStmt' && !node.oldVal && context.postgresVersion >= 12 && (!noTransaction || explicitBlock)) {
-        addedValues.push({ type: namesText(strings(node.typeName)), value: node.newVal, statement });
+        addedValues.push({ type: namesText(strings(node.typeName)), value: node.newVal ?? '', statement });
       }
 
       const what = needsNoTransaction(statement, context.postgresVersion);
@@ -127,7 +126,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function checkEnumValueUse(context: RuleContext, statement: SqlStatement, added: { type: string; value: string; statement: SqlStatement }[]): void {
   if (added.length === 0 || statement.kind === 'AlterEnumStmt' || statement.kind === 'CommentStmt') return;

@@ -1,14 +1,16 @@
+import type { AlterTableStmt, Constraint } from 'libpg-query';
 import { quoteIdent } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
+import { nodeOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { namesText, relationKey, relationName, strings } from './support/names.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 interface NotValid {
   statement: SqlStatement;
-  contype: string;
+  contype: Constraint['contype'];
 }
 
 /**
@@ -18,23 +20,21 @@ interface NotValid {
  * which lets reads and writes go on, provided it runs in another transaction. UNIQUE and PRIMARY
  * KEY build an index under ACCESS EXCLUSIVE: build it CONCURRENTLY first and attach it USING INDEX.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'constraint-not-valid',
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description:
-      'CHECK and FOREIGN KEY constraints on existing tables are added NOT VALID and validated in a separate transaction; UNIQUE / PRIMARY KEY use a concurrently built index.',
-    docs: 'docs/rules/constraint-not-valid.md',
-  },
+export const rule = defineRule({
+  id: 'constraint-not-valid',
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description:
+    'CHECK and FOREIGN KEY constraints on existing tables are added NOT VALID and validated in a separate transaction; UNIQUE / PRIMARY KEY use a concurrently built index.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const notValid = new Map<string, NotValid>();
     for (const statement of model.statements) {
       const { kind, node } = statement;
-      if (kind === 'AlterDomainStmt' && node.subtype === 'C' && node.def?.Constraint && !node.def.Constraint.skip_validation) {
+      const domainConstraint = kind === 'AlterDomainStmt' && node.subtype === 'C' ? nodeOf(node.def, 'Constraint') : undefined;
+      if (kind === 'AlterDomainStmt' && domainConstraint && !domainConstraint.skip_validation) {
         const domain = namesText(strings(node.typeName));
-        const name = node.def.Constraint.conname ? quoteIdent(node.def.Constraint.conname) : '<name>';
+        const name = domainConstraint.conname ? quoteIdent(domainConstraint.conname) : '<name>';
         context.report({
           statement,
           message: `ALTER DOMAIN ${domain} ADD CONSTRAINT without NOT VALID checks every column of type ${domain} in every table, under locks that block writes`,
@@ -49,20 +49,20 @@ export const rule: Rule = {
       for (const cmd of alterCommands(node)) {
         if (cmd.subtype === 'AT_ValidateConstraint') {
           const added = notValid.get(`${tableKey}:${cmd.name}`);
-          if (added && !isNew && !context.migration.directives.noTransaction) reportSameTransaction(context, statement, table, cmd.name, added);
+          if (added && !isNew && !context.migration.directives.noTransaction) reportSameTransaction(context, statement, table, cmd.name ?? '', added);
           continue;
         }
-        if (cmd.subtype !== 'AT_AddConstraint' || !cmd.def?.Constraint) continue;
-        const constraint: PgNode = cmd.def.Constraint;
+        const constraint = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
+        if (!constraint) continue;
         if (constraint.skip_validation && constraint.conname) notValid.set(`${tableKey}:${constraint.conname}`, { statement, contype: constraint.contype });
         if (isNew) continue;
-        reportAdd(context, statement, table, constraint);
+        reportAdd(context, node, statement, table, constraint);
       }
     }
   },
-};
+});
 
-function reportAdd(context: RuleContext, statement: SqlStatement, table: string, constraint: PgNode): void {
+function reportAdd(context: RuleContext, node: AlterTableStmt, statement: SqlStatement, table: string, constraint: Constraint): void {
   const name = constraint.conname ? quoteIdent(constraint.conname) : undefined;
   const shown = name ? `ADD CONSTRAINT ${name}` : 'ADD';
   const named = name ?? '<name>';
@@ -92,7 +92,7 @@ function reportAdd(context: RuleContext, statement: SqlStatement, table: string,
       if (constraint.indexname) return; // ADD CONSTRAINT ... USING INDEX: the index exists already
       const word = constraint.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
       const columns = strings(constraint.keys).map(quoteIdent).join(', ');
-      const relname = String(statement.node.relation?.relname ?? 'table');
+      const relname = String(node.relation?.relname ?? 'table');
       const indexName = quoteIdent((constraint.conname ?? `${relname}_${strings(constraint.keys).join('_')}_${constraint.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key'}`).slice(0, 63));
       context.report({
         statement,

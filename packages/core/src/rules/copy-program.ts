@@ -1,19 +1,16 @@
 import { allStatements, whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * COPY ... TO PROGRAM / FROM PROGRAM hands a command line to the server's shell, run as the
  * operating-system user that owns the cluster: code execution on the database host. A schema
  * migration has no reason to do that.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'copy-program',
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No COPY ... TO PROGRAM or FROM PROGRAM: it runs a shell command on the database server.',
-    docs: 'docs/rules/copy-program.md',
-  },
+export const rule = defineRule({
+  id: 'copy-program',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No COPY ... TO PROGRAM or FROM PROGRAM: it runs a shell command on the database server.',
   check(context) {
     for (const statement of allStatements(context.sql)) {
       if (statement.kind !== 'CopyStmt' || !statement.node.is_program) continue;
@@ -28,4 +25,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,6 +1,8 @@
+import type { FuncCall } from 'libpg-query';
 import type { PgNode, PlpgsqlExpression } from '../sql/types.js';
+import { isNode, nodeOf, stringOf } from '../sql/nodes.js';
 import { whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Functions that quote their argument as an identifier or a literal: whatever it holds, it cannot become SQL. */
 const QUOTING = new Set(['quote_ident', 'quote_literal', 'quote_nullable']);
@@ -15,20 +17,17 @@ const FORMAT_SPEC = /%(?:(\d+)\$)?-?(?:\d+|\*(?:\d+\$)?)?([sIL%])/g;
  * constant format string whose %I and %L quote the arguments (a %s only of a constant); a variable
  * counts as safe when every assignment to it in the same body is. Values belong in USING.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'dynamic-execute',
-    category: 'security',
-    defaultSeverity: 'warning',
-    description: "No EXECUTE of a string built at run time unless it is quoted: format() with a constant format and %I/%L, quote_ident/quote_literal, or USING.",
-    docs: 'docs/rules/dynamic-execute.md',
-  },
+export const rule = defineRule({
+  id: 'dynamic-execute',
+  category: 'security',
+  defaultSeverity: 'warning',
+  description: "No EXECUTE of a string built at run time unless it is quoted: format() with a constant format and %I/%L, quote_ident/quote_literal, or USING.",
   check(context) {
     const expressions = context.sql.expressions;
     for (const expression of expressions) {
       if (expression.kind !== 'dynamic-execute') continue;
       const assignments = (name: string) => expressions.filter((other) => other.parent === expression.parent && other.target === name);
-      const value = expression.node?.targetList?.[0]?.ResTarget?.val;
+      const value = nodeOf(expression.node?.targetList?.[0], 'ResTarget')?.val;
       const judge = new SafetyJudge(assignments);
       if (value && judge.isSafe(value)) continue;
       context.report({
@@ -38,7 +37,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 /** Decides whether an expression can only produce quoted SQL, remembering why not. */
 class SafetyJudge {
@@ -49,21 +48,21 @@ class SafetyJudge {
 
   isSafe(node: PgNode | undefined): boolean {
     if (!node) return false;
-    if (node.A_Const) return true;
-    if (node.TypeCast) return this.isSafe(node.TypeCast.arg);
-    const expr = node.A_Expr;
-    if (expr?.kind === 'AEXPR_OP' && expr.name?.[0]?.String?.sval === '||') return this.isSafe(expr.lexpr) && this.isSafe(expr.rexpr);
-    if (node.FuncCall) return this.isSafeCall(node.FuncCall);
-    const fields: PgNode[] | undefined = node.ColumnRef?.fields;
-    if (fields?.length === 1 && fields[0].String) return this.isSafeVariable(String(fields[0].String.sval).toLowerCase());
+    if ('A_Const' in node) return true;
+    if ('TypeCast' in node) return this.isSafe(node.TypeCast.arg);
+    const expr = nodeOf(node, 'A_Expr');
+    if (expr?.kind === 'AEXPR_OP' && stringOf(expr.name?.[0]) === '||') return this.isSafe(expr.lexpr) && this.isSafe(expr.rexpr);
+    if ('FuncCall' in node) return this.isSafeCall(node.FuncCall);
+    const fields = nodeOf(node, 'ColumnRef')?.fields;
+    if (fields?.length === 1 && isNode(fields[0], 'String')) return this.isSafeVariable(String(fields[0].String.sval).toLowerCase());
     return false;
   }
 
-  private isSafeCall(call: PgNode): boolean {
-    const parts: string[] = (call.funcname ?? []).map((part: PgNode) => String(part.String?.sval ?? '').toLowerCase());
+  private isSafeCall(call: FuncCall): boolean {
+    const parts = (call.funcname ?? []).map((part) => String(stringOf(part) ?? '').toLowerCase());
     const builtin = parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog');
     const name = builtin ? parts.at(-1) : undefined;
-    const args: PgNode[] = call.args ?? [];
+    const args = call.args ?? [];
     if (name && QUOTING.has(name)) return true;
     if (name === 'concat') return args.every((arg) => this.isSafe(arg));
     if (name !== 'format') return false;
@@ -97,7 +96,7 @@ class SafetyJudge {
     if (assigned.length === 0) return false;
     this.visiting.add(name);
     try {
-      return assigned.every((assignment) => this.isSafe(assignment.node?.targetList?.[0]?.ResTarget?.val));
+      return assigned.every((assignment) => this.isSafe(nodeOf(assignment.node?.targetList?.[0], 'ResTarget')?.val));
     } finally {
       this.visiting.delete(name);
     }
@@ -105,8 +104,9 @@ class SafetyJudge {
 }
 
 function constantString(node: PgNode | undefined): string | undefined {
-  if (node?.TypeCast) return constantString(node.TypeCast.arg);
-  const value = node?.A_Const?.sval?.sval;
+  const cast = nodeOf(node, 'TypeCast');
+  if (cast) return constantString(cast.arg);
+  const value = nodeOf(node, 'A_Const')?.sval?.sval;
   return typeof value === 'string' ? value : undefined;
 }
 

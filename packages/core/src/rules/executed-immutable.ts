@@ -3,7 +3,7 @@ import { executedBy } from '../migration/execution-state.js';
 import type { Migration } from '../migration/types.js';
 import { describeExecutions } from './support/executions.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 function bodyLines(migration: Migration): string[] {
   return migration.body.replace(/\r\n?/g, '\n').trimEnd().split('\n');
@@ -26,14 +26,11 @@ function shorten(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'executed-immutable',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'The SQL of a migration whose header records an execution never changes (header edits are fine).',
-    docs: 'docs/rules/executed-immutable.md',
-  },
+export const rule = defineRule({
+  id: 'executed-immutable',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'The SQL of a migration whose header records an execution never changes (header edits are fine).',
   check(context) {
     const { previous, migration } = context;
     const executions = previous?.header?.executions ?? [];
@@ -81,4 +78,4 @@ export const rule: Rule = {
       hint: 'executed migrations are append-only: restore the executed SQL (see "git show HEAD:<file>"; header edits may stay) and write the change as a new migration ("pgwarden new <slug>")',
     });
   },
-};
+});

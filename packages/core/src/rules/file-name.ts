@@ -1,13 +1,10 @@
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
-export const rule: Rule = {
-  meta: {
-    id: 'file-name',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'File names follow YYYY-MM-DD_NN_descriptive_name.sql with a real date and a snake_case slug.',
-    docs: 'docs/rules/file-name.md',
-  },
+export const rule = defineRule({
+  id: 'file-name',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'File names follow YYYY-MM-DD_NN_descriptive_name.sql with a real date and a snake_case slug.',
   check(context) {
     const { name } = context.migration;
     for (const problem of name.problems) {
@@ -19,4 +16,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,9 +1,11 @@
+import type { GrantStmt } from 'libpg-query';
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { nodeOf, optionNamed, stringOf } from '../sql/nodes.js';
 import { functionNameKey, isSecurityDefiner } from './support/functions.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'grant-to-anon';
 
@@ -15,14 +17,11 @@ const WRITES = ['insert', 'update', 'delete', 'truncate'];
  * Writes to them are errors, reads are warnings (RLS must then decide which rows), and so is EXECUTE on a
  * SECURITY DEFINER function created in the same file (it bypasses RLS).
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No write privileges, and no EXECUTE on SECURITY DEFINER functions, for anon or PUBLIC; SELECT for them is a warning.',
-    docs: 'docs/rules/grant-to-anon.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No write privileges, and no EXECUTE on SECURITY DEFINER functions, for anon or PUBLIC; SELECT for them is a warning.',
   check(context) {
     const statements = executedStatements(context.sql);
     const definers = new Set<string>();
@@ -34,19 +33,19 @@ export const rule: Rule = {
     for (const statement of statements) {
       if (statement.kind === 'GrantStmt') checkGrant(context, statement, statement.node, definers);
       else if (statement.kind === 'AlterDefaultPrivilegesStmt' && statement.node.action) {
-        const schemas: PgNode[] = statement.node.options?.find((option: PgNode) => option.DefElem?.defname === 'schemas')?.DefElem.arg?.List?.items ?? [];
-        checkGrant(context, statement, statement.node.action, definers, schemas.map((schema) => String(schema.String?.sval)));
+        const schemas = nodeOf(optionNamed(statement.node.options, 'schemas')?.arg, 'List')?.items ?? [];
+        checkGrant(context, statement, statement.node.action, definers, schemas.map((schema) => String(stringOf(schema))));
       }
     }
   },
-};
+});
 
-function checkGrant(context: RuleContext, statement: SqlStatement, grant: PgNode, definers: ReadonlySet<string>, defaults?: string[]): void {
+function checkGrant(context: RuleContext, statement: SqlStatement, grant: GrantStmt, definers: ReadonlySet<string>, defaults?: string[]): void {
   if (!grant.is_grant) return;
   const grantee = riskyGrantee(grant.grantees);
   if (!grantee) return;
   // ALL [PRIVILEGES] has no privilege list.
-  const privileges: string[] | undefined = grant.privileges?.map((privilege: PgNode) => String(privilege.AccessPriv?.priv_name).toLowerCase());
+  const privileges = grant.privileges?.map((privilege) => String(nodeOf(privilege, 'AccessPriv')?.priv_name).toLowerCase());
   const all = privileges === undefined;
   const target = defaults ? defaultsTarget(grant, defaults) : grantTarget(grant);
   const prefix = defaults ? 'ALTER DEFAULT PRIVILEGES ... ' : '';
@@ -71,7 +70,7 @@ function checkGrant(context: RuleContext, statement: SqlStatement, grant: PgNode
     return;
   }
 
-  const routine = ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(grant.objtype);
+  const routine = grant.objtype === 'OBJECT_FUNCTION' || grant.objtype === 'OBJECT_PROCEDURE' || grant.objtype === 'OBJECT_ROUTINE';
   if (!routine || !(all || privileges.includes('execute'))) return;
   if (defaults) {
     context.report({
@@ -93,7 +92,7 @@ function checkGrant(context: RuleContext, statement: SqlStatement, grant: PgNode
 
 /** `anon` or PUBLIC among the grantees. */
 function riskyGrantee(grantees: PgNode[] | undefined): { label: string; who: string } | undefined {
-  const roles = (grantees ?? []).map((grantee) => grantee.RoleSpec);
+  const roles = (grantees ?? []).map((grantee) => nodeOf(grantee, 'RoleSpec'));
   if (roles.some((role) => role?.roletype === 'ROLESPEC_CSTRING' && role.rolename === 'anon')) {
     return { label: 'anon', who: 'anyone holding the public anon key' };
   }
@@ -104,33 +103,33 @@ function riskyGrantee(grantees: PgNode[] | undefined): { label: string; who: str
 }
 
 /** The SECURITY DEFINER functions (created or altered in this file) a function GRANT reaches. */
-function securityDefinerTargets(grant: PgNode, definers: ReadonlySet<string>): string[] {
+function securityDefinerTargets(grant: GrantStmt, definers: ReadonlySet<string>): string[] {
   if (grant.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
-    const schemas = new Set((grant.objects ?? []).map((object: PgNode) => object.String?.sval as string));
+    const schemas = new Set((grant.objects ?? []).map(stringOf));
     return [...definers].filter((name) => schemas.has(name.slice(0, name.indexOf('.'))));
   }
   return (grant.objects ?? [])
-    .map((object: PgNode) => functionNameKey(object.ObjectWithArgs?.objname))
-    .filter((name: string) => definers.has(name));
+    .map((object) => functionNameKey(nodeOf(object, 'ObjectWithArgs')?.objname))
+    .filter((name) => definers.has(name));
 }
 
-function grantTarget(grant: PgNode): string {
-  const objects: PgNode[] = grant.objects ?? [];
+function grantTarget(grant: GrantStmt): string {
+  const objects = grant.objects ?? [];
   if (grant.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
     const kind = grant.objtype === 'OBJECT_TABLE' ? 'TABLES' : grant.objtype === 'OBJECT_PROCEDURE' ? 'PROCEDURES' : grant.objtype === 'OBJECT_ROUTINE' ? 'ROUTINES' : 'FUNCTIONS';
-    return `ALL ${kind} IN SCHEMA ${objects.map((object) => object.String?.sval).join(', ')}`;
+    return `ALL ${kind} IN SCHEMA ${objects.map(stringOf).join(', ')}`;
   }
   return objects
     .map((object) => {
-      if (object.RangeVar) return relationKey(object.RangeVar);
-      if (object.ObjectWithArgs) return functionNameKey(object.ObjectWithArgs.objname);
-      return String(object.String?.sval ?? '?');
+      if ('RangeVar' in object) return relationKey(object.RangeVar);
+      if ('ObjectWithArgs' in object) return functionNameKey(object.ObjectWithArgs.objname);
+      return String(stringOf(object) ?? '?');
     })
     .join(', ');
 }
 
 /** ALTER DEFAULT PRIVILEGES target: `TABLES` or `TABLES (IN SCHEMA public)`. */
-function defaultsTarget(grant: PgNode, schemas: string[]): string {
+function defaultsTarget(grant: GrantStmt, schemas: string[]): string {
   const kind = grant.objtype === 'OBJECT_TABLE' ? 'TABLES' : grant.objtype === 'OBJECT_SEQUENCE' ? 'SEQUENCES' : grant.objtype === 'OBJECT_TYPE' ? 'TYPES' : 'FUNCTIONS';
   return schemas.length ? `${kind} (IN SCHEMA ${schemas.join(', ')})` : kind;
 }

@@ -1,12 +1,14 @@
+import type { AlterTableStmt, Constraint, RangeVar, RenameStmt } from 'libpg-query';
 import { forceQuoteIdent, quoteIdent, quoteLiteral } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
+import { nodeOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { namesKey, namesText, relationKey, relationName, splitKey, strings } from './support/names.js';
 import { oneLine } from './support/statement-text.js';
 import { alterCommands } from './support/statements.js';
 import { typeNameKey, typeText } from './support/type-names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const ID = 'guarded-ddl';
 
@@ -26,15 +28,12 @@ const NO_IF = 'has no IF NOT EXISTS form: it fails when the migration runs a sec
  * IF EXISTS of the same object earlier in the file, or a DO block that checks for the object (or
  * catches duplicate_object). Statements inside a guarded DO block (IF [NOT] EXISTS, EXCEPTION) pass.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'idempotency',
-    defaultSeverity: 'error',
-    description:
-      'Statements with no IF form (CREATE POLICY, CREATE TYPE, ADD CONSTRAINT, RENAME, CREATE TRIGGER before PG 14, ...) follow a DROP ... IF EXISTS or sit in a DO-block guard.',
-    docs: 'docs/rules/guarded-ddl.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'idempotency',
+  defaultSeverity: 'error',
+  description:
+    'Statements with no IF form (CREATE POLICY, CREATE TYPE, ADD CONSTRAINT, RENAME, CREATE TRIGGER before PG 14, ...) follow a DROP ... IF EXISTS or sit in a DO-block guard.',
   check(context) {
     const model = fileModel(context.sql);
     for (const statement of model.statements) {
@@ -46,7 +45,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 /**
  * The whole corrected SQL when the hint is a mechanical fix of this statement: a DO-block guard
@@ -72,7 +71,7 @@ function doGuard(condition: string, statement: SqlStatement): string {
   return `DO $$ BEGIN IF ${condition} THEN ${oneLine(statement.text, 140)}; END IF; END $$;`;
 }
 
-function regclass(relation: PgNode): string {
+function regclass(relation: RangeVar | undefined): string {
   return `${quoteLiteral(relationName(relation))}::regclass`;
 }
 
@@ -98,7 +97,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       if (kind === 'DefineStmt' && (node.kind !== 'OBJECT_TYPE' || !node.definition)) return [];
       const names =
         kind === 'CompositeTypeStmt'
-          ? [node.typevar?.schemaname, node.typevar?.relname].filter(Boolean)
+          ? [node.typevar?.schemaname, node.typevar?.relname].filter((part): part is string => Boolean(part))
           : strings(kind === 'CreateDomainStmt' ? node.domainname : kind === 'DefineStmt' ? node.defnames : node.typeName);
       const word = kind === 'CreateDomainStmt' ? 'DOMAIN' : 'TYPE';
       const what = kind === 'CreateEnumStmt' ? 'enum type' : kind === 'CreateDomainStmt' ? 'domain' : kind === 'CompositeTypeStmt' ? 'composite type' : 'type';
@@ -112,11 +111,12 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       ];
     }
     case 'AlterTableStmt':
-      return alterTableProblems(statement);
+      return alterTableProblems(statement, node);
     case 'AlterDomainStmt': {
-      if (node.subtype !== 'C' || !node.def?.Constraint) return [];
+      const constraint = node.subtype === 'C' ? nodeOf(node.def, 'Constraint') : undefined;
+      if (!constraint) return [];
       const domain = namesText(strings(node.typeName));
-      const name = node.def.Constraint.conname;
+      const name = constraint.conname;
       if (!name) {
         return [{ message: `ALTER DOMAIN ${domain} ADD CONSTRAINT without a name adds another copy of the constraint on every run`, hint: 'name the constraint and guard it with a DO block that checks pg_constraint' }];
       }
@@ -129,20 +129,21 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       ];
     }
     case 'RenameStmt':
-      return renameProblems(statement);
+      return renameProblems(statement, node);
     case 'AlterEnumStmt': {
       if (!node.oldVal) return [];
       const type = namesText(strings(node.typeName));
+      const newVal = node.newVal ?? '';
       return [
         {
-          message: `ALTER TYPE ${type} RENAME VALUE ${quoteLiteral(node.oldVal)} TO ${quoteLiteral(node.newVal)} fails when the migration runs a second time (the old value is gone); it has no IF EXISTS form`,
+          message: `ALTER TYPE ${type} RENAME VALUE ${quoteLiteral(node.oldVal)} TO ${quoteLiteral(newVal)} fails when the migration runs a second time (the old value is gone); it has no IF EXISTS form`,
           hint: `guard it: ${doGuard(`EXISTS (SELECT 1 FROM pg_enum WHERE enumtypid = ${quoteLiteral(type)}::regtype AND enumlabel = ${quoteLiteral(node.oldVal)})`, statement)}`,
         },
       ];
     }
     case 'CreateTrigStmt': {
       const table = relationName(node.relation);
-      const trigger = quoteIdent(node.trigname);
+      const trigger = quoteIdent(node.trigname ?? '');
       if (node.replace && postgresVersion < 14) {
         return [
           {
@@ -163,7 +164,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       ];
     }
     case 'CreateEventTrigStmt': {
-      const name = quoteIdent(node.trigname);
+      const name = quoteIdent(node.trigname ?? '');
       return [
         {
           key: `event-trigger:${node.trigname}`,
@@ -173,12 +174,12 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       ];
     }
     case 'CreatePublicationStmt': {
-      const name = quoteIdent(node.pubname);
+      const name = quoteIdent(node.pubname ?? '');
       return [
         {
           key: `publication:${node.pubname}`,
           message: `CREATE PUBLICATION ${name} ${NO_IF}`,
-          hint: `guard it: ${doGuard(`NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(node.pubname)})`, statement)} (or DROP PUBLICATION IF EXISTS ${name} first)`,
+          hint: `guard it: ${doGuard(`NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(node.pubname ?? '')})`, statement)} (or DROP PUBLICATION IF EXISTS ${name} first)`,
         },
       ];
     }
@@ -187,8 +188,8 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       return [
         {
           key: `role:${node.role}`,
-          message: `CREATE ${word} ${quoteIdent(node.role)} ${NO_IF}`,
-          hint: `guard it: ${doGuard(`NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(node.role)})`, statement)}`,
+          message: `CREATE ${word} ${quoteIdent(node.role ?? '')} ${NO_IF}`,
+          hint: `guard it: ${doGuard(`NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(node.role ?? '')})`, statement)}`,
         },
       ];
     }
@@ -203,7 +204,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
       ];
     }
     case 'CreateSubscriptionStmt': {
-      const name = quoteIdent(node.subname);
+      const name = quoteIdent(node.subname ?? '');
       return [
         {
           key: `subscription:${node.subname}`,
@@ -217,19 +218,18 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem[] {
   }
 }
 
-function alterTableProblems(statement: SqlStatement): Problem[] {
-  const { node } = statement;
+function alterTableProblems(statement: SqlStatement, node: AlterTableStmt): Problem[] {
   if (node.objtype !== 'OBJECT_TABLE' && node.objtype !== 'OBJECT_FOREIGN_TABLE') return [];
   const table = relationName(node.relation);
   const tableKey = relationKey(node.relation);
   const problems: Problem[] = [];
   alterCommands(node).forEach((cmd, cmdIndex) => {
-    if (cmd.subtype !== 'AT_AddConstraint' || !cmd.def?.Constraint) return;
-    const constraint: PgNode = cmd.def.Constraint;
-    const name: string | undefined = constraint.conname;
+    const constraint = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
+    if (!constraint) return;
+    const name = constraint.conname;
     if (!name) {
       const primary = constraint.contype === 'CONSTR_PRIMARY';
-      const suggested = defaultConstraintName(node.relation?.relname, constraint);
+      const suggested = defaultConstraintName(String(node.relation?.relname), constraint);
       problems.push({
         key: `constraint:${tableKey}:${suggested}`,
         cmdIndex,
@@ -253,7 +253,7 @@ function alterTableProblems(statement: SqlStatement): Problem[] {
   return problems;
 }
 
-function constraintWord(constraint: PgNode): string {
+function constraintWord(constraint: Constraint): string {
   switch (constraint.contype) {
     case 'CONSTR_CHECK':
       return 'CHECK';
@@ -269,7 +269,7 @@ function constraintWord(constraint: PgNode): string {
 }
 
 /** The name Postgres would choose: <table>_pkey, <table>_<cols>_key, <table>_<cols>_fkey, <table>_<col>_check. */
-function defaultConstraintName(table: string, constraint: PgNode): string {
+function defaultConstraintName(table: string, constraint: Constraint): string {
   let name: string;
   switch (constraint.contype) {
     case 'CONSTR_PRIMARY':
@@ -296,7 +296,7 @@ function defaultConstraintName(table: string, constraint: PgNode): string {
 }
 
 /** Relation kinds whose ALTER ... IF EXISTS ... RENAME TO is re-runnable (the old name is gone on the second run). */
-const RELATION_RENAMES = new Set(['OBJECT_INDEX', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
+const RELATION_RENAMES = new Set<string>(['OBJECT_INDEX', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
 const RENAME_WORD: Record<string, string> = {
   OBJECT_INDEX: 'INDEX',
   OBJECT_VIEW: 'VIEW',
@@ -305,12 +305,13 @@ const RENAME_WORD: Record<string, string> = {
   OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
 };
 
-function renameProblems(statement: SqlStatement): Problem[] {
-  const { node } = statement;
-  const type: string = node.renameType;
+function renameProblems(statement: SqlStatement, node: RenameStmt): Problem[] {
+  const type = node.renameType ?? ''; // always set by the parser
+  // The old name of a column, constraint, trigger, policy, schema or role; set by the parser for those.
+  const subname = node.subname ?? '';
   // RENAME COLUMN and RENAME of a table are idempotent-alter-column's.
   if (type === 'OBJECT_COLUMN' || type === 'OBJECT_TABLE') return [];
-  const newName = quoteIdent(node.newname);
+  const newName = quoteIdent(node.newname ?? '');
   const second = 'fails when the migration runs a second time (the old name no longer exists)';
 
   if (RELATION_RENAMES.has(type)) {
@@ -326,8 +327,8 @@ function renameProblems(statement: SqlStatement): Problem[] {
       const table = relationName(node.relation);
       return [
         {
-          message: `ALTER TABLE ${table} RENAME CONSTRAINT ${quoteIdent(node.subname)} TO ${newName} ${second}; it has no IF EXISTS form`,
-          hint: guard(`EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(node.subname)} AND conrelid = ${regclass(node.relation)})`),
+          message: `ALTER TABLE ${table} RENAME CONSTRAINT ${quoteIdent(subname)} TO ${newName} ${second}; it has no IF EXISTS form`,
+          hint: guard(`EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(subname)} AND conrelid = ${regclass(node.relation)})`),
         },
       ];
     }
@@ -335,8 +336,8 @@ function renameProblems(statement: SqlStatement): Problem[] {
       const table = relationName(node.relation);
       return [
         {
-          message: `ALTER TRIGGER ${quoteIdent(node.subname)} ON ${table} RENAME TO ${newName} ${second}`,
-          hint: guard(`EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = ${quoteLiteral(node.subname)} AND tgrelid = ${regclass(node.relation)})`),
+          message: `ALTER TRIGGER ${quoteIdent(subname)} ON ${table} RENAME TO ${newName} ${second}`,
+          hint: guard(`EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = ${quoteLiteral(subname)} AND tgrelid = ${regclass(node.relation)})`),
         },
       ];
     }
@@ -345,13 +346,13 @@ function renameProblems(statement: SqlStatement): Problem[] {
       return [
         {
           message: `ALTER POLICY "${node.subname}" ON ${relationName(node.relation)} RENAME TO ${newName} ${second}`,
-          hint: guard(`EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = ${quoteLiteral(schema)} AND tablename = ${quoteLiteral(name)} AND policyname = ${quoteLiteral(node.subname)})`),
+          hint: guard(`EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = ${quoteLiteral(schema)} AND tablename = ${quoteLiteral(name)} AND policyname = ${quoteLiteral(subname)})`),
         },
       ];
     }
     case 'OBJECT_TYPE':
     case 'OBJECT_DOMAIN': {
-      const names = strings(node.object?.List?.items ?? node.object?.TypeName?.names);
+      const names = strings(nodeOf(node.object, 'List')?.items ?? nodeOf(node.object, 'TypeName')?.names);
       const old = namesText(names);
       return [
         {
@@ -363,7 +364,7 @@ function renameProblems(statement: SqlStatement): Problem[] {
     case 'OBJECT_FUNCTION':
     case 'OBJECT_PROCEDURE':
     case 'OBJECT_ROUTINE': {
-      const names = strings(node.object?.ObjectWithArgs?.objname);
+      const names = strings(nodeOf(node.object, 'ObjectWithArgs')?.objname);
       const { schema, name } = splitKey(namesKey(names));
       return [
         {
@@ -375,22 +376,22 @@ function renameProblems(statement: SqlStatement): Problem[] {
     case 'OBJECT_SCHEMA':
       return [
         {
-          message: `ALTER SCHEMA ${quoteIdent(node.subname)} RENAME TO ${newName} ${second}`,
-          hint: guard(`EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${quoteLiteral(node.subname)})`),
+          message: `ALTER SCHEMA ${quoteIdent(subname)} RENAME TO ${newName} ${second}`,
+          hint: guard(`EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${quoteLiteral(subname)})`),
         },
       ];
     case 'OBJECT_ROLE':
       return [
         {
-          message: `ALTER ROLE ${quoteIdent(node.subname)} RENAME TO ${newName} ${second}`,
-          hint: guard(`EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(node.subname)})`),
+          message: `ALTER ROLE ${quoteIdent(subname)} RENAME TO ${newName} ${second}`,
+          hint: guard(`EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(subname)})`),
         },
       ];
     default: {
       const what = type.replace(/^OBJECT_/, '').replace(/_/g, ' ');
       return [
         {
-          message: `RENAME of ${what.toLowerCase()} ${node.subname ? quoteIdent(node.subname) : ''} to ${newName} ${second}`.replace(/\s+/g, ' '),
+          message: `RENAME of ${what.toLowerCase()} ${node.subname ? quoteIdent(subname) : ''} to ${newName} ${second}`.replace(/\s+/g, ' '),
           hint: 'guard it with a DO block that checks that the old name still exists: DO $$ BEGIN IF EXISTS (...) THEN ...; END IF; END $$;',
         },
       ];

@@ -1,7 +1,7 @@
 import { isCalendarDate } from '../migration/file-name.js';
 import type { SourceRange } from '../sql/types.js';
 import { fileStartRange, lineRange, sourceLine } from './support/line-ranges.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Range of `value` on header line `line` (the whole line when the value cannot be found on it). */
 function valueRange(text: string, line: number, value: string): SourceRange {
@@ -33,14 +33,11 @@ function readableDate(value: string): string | undefined {
   return isCalendarDate(iso) ? iso : undefined;
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'header-date',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: "The header's Date is a real YYYY-MM-DD date equal to the date in the file name.",
-    docs: 'docs/rules/header-date.md',
-  },
+export const rule = defineRule({
+  id: 'header-date',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: "The header's Date is a real YYYY-MM-DD date equal to the date in the file name.",
   check(context) {
     const { header, name, text } = context.migration;
     const section = header?.sections.find((candidate) => candidate.key === 'DATE');
@@ -80,4 +77,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

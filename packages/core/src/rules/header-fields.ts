@@ -1,7 +1,7 @@
 import type { HeaderSection } from '../migration/types.js';
 import type { SourceRange } from '../sql/types.js';
 import { fileStartRange, lineRange, sourceLine } from './support/line-ranges.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Template fields in template order: section key -> how the template spells the label. */
 const REQUIRED: readonly (readonly [key: string, label: string])[] = [
@@ -62,14 +62,11 @@ function labelColumn(lineText: string): number {
   return (match?.[0].length ?? 0) + 1;
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'header-fields',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'Every template field of the header is present and filled in (no template placeholders left).',
-    docs: 'docs/rules/header-fields.md',
-  },
+export const rule = defineRule({
+  id: 'header-fields',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'Every template field of the header is present and filled in (no template placeholders left).',
   check(context) {
     const { header, text } = context.migration;
     // header-present reports a missing header.
@@ -115,4 +112,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,13 +1,10 @@
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
-export const rule: Rule = {
-  meta: {
-    id: 'header-present',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'Every migration starts with the structured header block.',
-    docs: 'docs/rules/header-present.md',
-  },
+export const rule = defineRule({
+  id: 'header-present',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'Every migration starts with the structured header block.',
   check(context) {
     const { header } = context.migration;
     if (header?.fenceless) {
@@ -23,4 +20,4 @@ export const rule: Rule = {
       hint: 'copy the template from docs/workflow.md or create the file with "pgwarden new <slug>"',
     });
   },
-};
+});

@@ -1,23 +1,21 @@
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { nodeOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { relationKey, relationName, splitKey } from './support/names.js';
 import { oneLine } from './support/statement-text.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * Column-level changes that fail on a second run: ADD COLUMN without IF NOT EXISTS, RENAME COLUMN
  * (which has no IF form) and RENAME of a table without ALTER TABLE IF EXISTS, unless they sit in a
  * guarded DO block. ALTER COLUMN ... TYPE / SET DEFAULT / SET NOT NULL can simply run again.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'idempotent-alter-column',
-    category: 'idempotency',
-    defaultSeverity: 'error',
-    description: 'ADD COLUMN uses IF NOT EXISTS; RENAME COLUMN and RENAME TO sit in a DO block that checks the old name still exists.',
-    docs: 'docs/rules/idempotent-alter-column.md',
-  },
+export const rule = defineRule({
+  id: 'idempotent-alter-column',
+  category: 'idempotency',
+  defaultSeverity: 'error',
+  description: 'ADD COLUMN uses IF NOT EXISTS; RENAME COLUMN and RENAME TO sit in a DO block that checks the old name still exists.',
   check(context) {
     const model = fileModel(context.sql);
     for (const statement of model.statements) {
@@ -32,9 +30,9 @@ export const rule: Rule = {
           .filter(({ cmd, cmdIndex }) => {
             if (cmd.subtype !== 'AT_AddColumn' || cmd.missing_ok) return false;
             // DROP COLUMN IF EXISTS c earlier (or earlier in this statement) makes ADD COLUMN c re-runnable.
-            return !model.droppedBefore(`column:${tableKey}:${cmd.def?.ColumnDef?.colname}`, statement, cmdIndex);
+            return !model.droppedBefore(`column:${tableKey}:${nodeOf(cmd.def, 'ColumnDef')?.colname}`, statement, cmdIndex);
           })
-          .map(({ cmd }) => String(cmd.def?.ColumnDef?.colname));
+          .map(({ cmd }) => String(nodeOf(cmd.def, 'ColumnDef')?.colname));
         if (columns.length === 0) continue;
         const fixed = oneLine(statement.text, 200).replace(
           /\bADD\s+(?!(?:COLUMN\s+)?IF\s|CONSTRAINT\s|PRIMARY\s|UNIQUE\s|CHECK\s*\(|FOREIGN\s|EXCLUDE\s)(?:COLUMN\s+)?/gi,
@@ -48,16 +46,18 @@ export const rule: Rule = {
         continue;
       }
 
+      // The parser always names both columns or tables of a rename; the AST types leave them optional.
+      const [oldName, newName] = kind === 'RenameStmt' ? [node.subname ?? '', node.newname ?? ''] : ['', ''];
       if (kind === 'RenameStmt' && node.renameType === 'OBJECT_COLUMN' && node.relation) {
         const table = relationName(node.relation);
         const { schema, name } = splitKey(relationKey(node.relation));
         context.report({
           statement,
-          message: `RENAME COLUMN ${quoteIdent(node.subname)} TO ${quoteIdent(node.newname)} on ${table} fails when the migration runs a second time (column ${quoteIdent(node.subname)} no longer exists); it has no IF EXISTS form`,
+          message: `RENAME COLUMN ${quoteIdent(oldName)} TO ${quoteIdent(newName)} on ${table} fails when the migration runs a second time (column ${quoteIdent(oldName)} no longer exists); it has no IF EXISTS form`,
           hint:
             `guard it: DO $$ BEGIN IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = ${quoteLiteral(schema)} ` +
-            `AND table_name = ${quoteLiteral(name)} AND column_name = ${quoteLiteral(node.subname)}) THEN ` +
-            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(node.subname)} TO ${quoteIdent(node.newname)}; END IF; END $$;`,
+            `AND table_name = ${quoteLiteral(name)} AND column_name = ${quoteLiteral(oldName)}) THEN ` +
+            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldName)} TO ${quoteIdent(newName)}; END IF; END $$;`,
         });
         continue;
       }
@@ -68,13 +68,13 @@ export const rule: Rule = {
         const regclass = (relname: string) => quoteLiteral(`${quoteIdent(schema)}.${quoteIdent(relname)}`);
         context.report({
           statement,
-          message: `ALTER TABLE ${table} RENAME TO ${quoteIdent(node.newname)} fails when the migration runs a second time (${table} no longer exists)`,
+          message: `ALTER TABLE ${table} RENAME TO ${quoteIdent(newName)} fails when the migration runs a second time (${table} no longer exists)`,
           hint:
-            `write "ALTER TABLE IF EXISTS ${table} RENAME TO ${quoteIdent(node.newname)}", or guard it: ` +
-            `DO $$ BEGIN IF to_regclass(${regclass(name)}) IS NOT NULL AND to_regclass(${regclass(node.newname)}) IS NULL THEN ` +
-            `ALTER TABLE ${table} RENAME TO ${quoteIdent(node.newname)}; END IF; END $$;`,
+            `write "ALTER TABLE IF EXISTS ${table} RENAME TO ${quoteIdent(newName)}", or guard it: ` +
+            `DO $$ BEGIN IF to_regclass(${regclass(name)}) IS NOT NULL AND to_regclass(${regclass(newName)}) IS NULL THEN ` +
+            `ALTER TABLE ${table} RENAME TO ${quoteIdent(newName)}; END IF; END $$;`,
         });
       }
     }
   },
-};
+});

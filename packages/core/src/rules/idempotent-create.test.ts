@@ -57,6 +57,16 @@ ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived';
     expect(findings[0]!.hint).toContain(fix);
   });
 
+  // Regression (found by the typed AST): the role of CREATE SCHEMA AUTHORIZATION was read from a wrapper the parser does not emit, so the schema was "?".
+  it('names a schema created after its role (CREATE SCHEMA AUTHORIZATION), and accepts it after DROP SCHEMA IF EXISTS of that name', async () => {
+    const findings = await lint('CREATE SCHEMA AUTHORIZATION joe;');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain('CREATE SCHEMA joe without IF NOT EXISTS');
+    expect(findings[0]!.hint).toContain('CREATE SCHEMA IF NOT EXISTS AUTHORIZATION joe');
+    expect(await lint('DROP SCHEMA IF EXISTS joe;\nCREATE SCHEMA AUTHORIZATION joe;')).toEqual([]);
+    expect(await lint('DROP SCHEMA IF EXISTS ann;\nCREATE SCHEMA AUTHORIZATION joe;')).toHaveLength(1);
+  });
+
   it('reports an unnamed index, which duplicates itself on each run', async () => {
     const [finding] = await lint('CREATE INDEX ON public.documents (owner_id);');
     expect(finding!.message).toBe('CREATE INDEX on public.documents has no name: every run creates another copy of the index');

@@ -1,9 +1,10 @@
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
+import { nodeOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
 import { insertAfter, withInsertion } from './support/statement-text.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const NAME = String.raw`(?:"(?:[^"]|"")*"|[^\s."(]+)`;
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})*`;
@@ -29,14 +30,11 @@ interface Problem {
  * CREATE statements that have an idempotent form but do not use it. Statements without such a
  * form (CREATE POLICY, CREATE TYPE, ADD CONSTRAINT, CREATE TRIGGER before PG 14) are guarded-ddl's.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'idempotent-create',
-    category: 'idempotency',
-    defaultSeverity: 'error',
-    description: 'CREATE statements use IF NOT EXISTS or OR REPLACE, so that the migration can run twice.',
-    docs: 'docs/rules/idempotent-create.md',
-  },
+export const rule = defineRule({
+  id: 'idempotent-create',
+  category: 'idempotency',
+  defaultSeverity: 'error',
+  description: 'CREATE statements use IF NOT EXISTS or OR REPLACE, so that the migration can run twice.',
   check(context) {
     const model = fileModel(context.sql);
     for (const statement of model.statements) {
@@ -51,7 +49,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 /** The corrected first line for the hint and the corrected statement for the suggestion. */
 function fixOf(text: string, pattern: RegExp, insertion: string): { fix?: string; suggestion?: string } {
@@ -98,7 +96,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem | un
       if (node.if_not_exists) return undefined;
       const table = relationName(node.relation);
       if (!node.idxname) {
-        const columns = (node.indexParams ?? []).map((param: PgNode) => param.IndexElem?.name ?? 'expr');
+        const columns = (node.indexParams ?? []).map((param) => nodeOf(param, 'IndexElem')?.name ?? 'expr');
         const suggested = `${node.relation?.relname}_${columns.join('_')}_${node.unique ? 'key' : 'idx'}`.slice(0, 63);
         return {
           what: `CREATE INDEX on ${table}`,
@@ -118,12 +116,13 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem | un
     }
     case 'CreateSchemaStmt': {
       if (node.if_not_exists) return undefined;
-      const name = node.schemaname ?? node.authrole?.RoleSpec?.rolename ?? '?';
+      // `CREATE SCHEMA AUTHORIZATION joe` names the schema after the role (authrole is a bare RoleSpec).
+      const name = node.schemaname ?? node.authrole?.rolename ?? '?';
       return ifNotExists(String.raw`CREATE\s+SCHEMA\s+`, `CREATE SCHEMA ${quoteIdent(name)}`, `schema:${name}`);
     }
     case 'CreateExtensionStmt': {
       if (node.if_not_exists) return undefined;
-      return ifNotExists(String.raw`CREATE\s+EXTENSION\s+`, `CREATE EXTENSION ${quoteIdent(node.extname)}`, `extension:${node.extname}`);
+      return ifNotExists(String.raw`CREATE\s+EXTENSION\s+`, `CREATE EXTENSION ${quoteIdent(node.extname ?? '')}`, `extension:${node.extname}`);
     }
     case 'CreateSeqStmt': {
       if (node.if_not_exists || node.sequence?.relpersistence === 't') return undefined;
@@ -136,7 +135,7 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem | un
     }
     case 'CreateForeignServerStmt': {
       if (node.if_not_exists) return undefined;
-      return ifNotExists(String.raw`CREATE\s+SERVER\s+`, `CREATE SERVER ${quoteIdent(node.servername)}`, `server:${node.servername}`);
+      return ifNotExists(String.raw`CREATE\s+SERVER\s+`, `CREATE SERVER ${quoteIdent(node.servername ?? '')}`, `server:${node.servername}`);
     }
     case 'DefineStmt': {
       const names = strings(node.defnames);
@@ -171,18 +170,18 @@ function inspect(statement: SqlStatement, postgresVersion: number): Problem | un
       if (node.replace || node.isconstraint || postgresVersion < 14) return undefined;
       const table = relationName(node.relation);
       return orReplace(
-        `CREATE TRIGGER ${quoteIdent(node.trigname)} ON ${table}`,
+        `CREATE TRIGGER ${quoteIdent(node.trigname ?? '')} ON ${table}`,
         `trigger:${relationKey(node.relation)}:${node.trigname}`,
-        `or run "DROP TRIGGER IF EXISTS ${quoteIdent(node.trigname)} ON ${table};" first`,
+        `or run "DROP TRIGGER IF EXISTS ${quoteIdent(node.trigname ?? '')} ON ${table};" first`,
       );
     }
     case 'RuleStmt': {
       if (node.replace) return undefined;
-      return orReplace(`CREATE RULE ${quoteIdent(node.rulename)} ON ${relationName(node.relation)}`, `rule:${relationKey(node.relation)}:${node.rulename}`);
+      return orReplace(`CREATE RULE ${quoteIdent(node.rulename ?? '')} ON ${relationName(node.relation)}`, `rule:${relationKey(node.relation)}:${node.rulename}`);
     }
     case 'CreatePLangStmt': {
       if (node.replace) return undefined;
-      return orReplace(`CREATE LANGUAGE ${quoteIdent(node.plname)}`, `language:${node.plname}`);
+      return orReplace(`CREATE LANGUAGE ${quoteIdent(node.plname ?? '')}`, `language:${node.plname}`);
     }
     case 'AlterEnumStmt': {
       // ALTER TYPE ... ADD VALUE has had IF NOT EXISTS since 9.3; RENAME VALUE has no IF form (guarded-ddl).

@@ -2,17 +2,14 @@ import { createdEarlier } from './support/created-objects.js';
 import { droppedObjects } from './support/dropped-objects.js';
 import { fileModel } from './support/file-model.js';
 import { insertAfter, withInsertion } from './support/statement-text.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** DROP statements and ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT without IF EXISTS. */
-export const rule: Rule = {
-  meta: {
-    id: 'idempotent-drop',
-    category: 'idempotency',
-    defaultSeverity: 'error',
-    description: 'DROP statements, DROP COLUMN and DROP CONSTRAINT use IF EXISTS, so that the migration can run twice.',
-    docs: 'docs/rules/idempotent-drop.md',
-  },
+export const rule = defineRule({
+  id: 'idempotent-drop',
+  category: 'idempotency',
+  defaultSeverity: 'error',
+  description: 'DROP statements, DROP COLUMN and DROP CONSTRAINT use IF EXISTS, so that the migration can run twice.',
   check(context) {
     const { statements } = fileModel(context.sql);
     const isCreatedEarlier = createdEarlier(statements);
@@ -47,4 +44,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,29 +1,27 @@
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
+import { nodeOf, nodesOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { relationKey, relationName } from './support/names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * An INSERT that runs twice inserts its rows twice (or fails on a unique key). Accepted: ON CONFLICT,
  * an anti-join guard against the target table (WHERE NOT EXISTS / NOT IN / LEFT JOIN ... IS NULL /
  * EXCEPT), a DELETE or TRUNCATE of the same table earlier in the file, or a guarded DO block.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'idempotent-insert',
-    category: 'idempotency',
-    defaultSeverity: 'warning',
-    description: 'INSERT uses ON CONFLICT or a NOT EXISTS guard, so that running the migration twice does not duplicate rows.',
-    docs: 'docs/rules/idempotent-insert.md',
-  },
+export const rule = defineRule({
+  id: 'idempotent-insert',
+  category: 'idempotency',
+  defaultSeverity: 'warning',
+  description: 'INSERT uses ON CONFLICT or a NOT EXISTS guard, so that running the migration twice does not duplicate rows.',
   check(context) {
     const model = fileModel(context.sql);
     const cleared = new Map<string, SqlStatement>();
     for (const statement of model.statements) {
       const { kind, node } = statement;
       if ((kind === 'DeleteStmt' && node.relation) || kind === 'TruncateStmt') {
-        const relations: PgNode[] = kind === 'DeleteStmt' ? [node.relation] : (node.relations ?? []).map((item: PgNode) => item.RangeVar);
+        const relations = kind === 'DeleteStmt' ? [node.relation] : nodesOf(node.relations, 'RangeVar');
         for (const relation of relations) if (relation) cleared.set(relationKey(relation), statement);
         continue;
       }
@@ -33,7 +31,7 @@ export const rule: Rule = {
       if (deletedLaterInSameBlock(statement, key, model.after(statement))) continue;
 
       const table = relationName(node.relation);
-      const values = Boolean(node.selectStmt?.SelectStmt?.valuesLists);
+      const values = Boolean(nodeOf(node.selectStmt, 'SelectStmt')?.valuesLists);
       context.report({
         statement,
         message: `INSERT INTO ${table} without ON CONFLICT or a NOT EXISTS guard inserts its rows again (or fails on a unique key) when the migration runs a second time`,
@@ -43,7 +41,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 /** A test row: inserted, then deleted from the same table in the same DO block, so no row is left to duplicate. */
 function deletedLaterInSameBlock(insert: SqlStatement, key: string, later: readonly SqlStatement[]): boolean {
@@ -52,7 +50,7 @@ function deletedLaterInSameBlock(insert: SqlStatement, key: string, later: reado
 }
 
 /** True when the query only inserts rows that are not yet in the target table. */
-function hasAntiJoinGuard(query: PgNode | undefined, target: string): boolean {
+function hasAntiJoinGuard(query: unknown, target: string): boolean {
   if (!query) return false;
   let guarded = false;
   walk(query, (type, node) => {
@@ -60,7 +58,7 @@ function hasAntiJoinGuard(query: PgNode | undefined, target: string): boolean {
     // NOT EXISTS (SELECT ... FROM target ...), NOT (x IN (SELECT ... FROM target))
     if (type === 'BoolExpr' && node.boolop === 'NOT_EXPR') {
       for (const arg of node.args ?? []) {
-        const sublink = arg.SubLink;
+        const sublink = nodeOf(arg, 'SubLink');
         if (sublink && (sublink.subLinkType === 'EXISTS_SUBLINK' || sublink.subLinkType === 'ANY_SUBLINK') && references(sublink.subselect, target)) guarded = true;
       }
     }
@@ -69,8 +67,8 @@ function hasAntiJoinGuard(query: PgNode | undefined, target: string): boolean {
     if (type !== 'SelectStmt') return;
     // ... LEFT JOIN target ON ... WHERE target.key IS NULL
     if (node.whereClause && hasNullTest(node.whereClause)) {
-      for (const from of node.fromClause ?? []) {
-        if (from.JoinExpr && (from.JoinExpr.jointype === 'JOIN_LEFT' || from.JoinExpr.jointype === 'JOIN_RIGHT') && references(from.JoinExpr, target)) guarded = true;
+      for (const join of nodesOf(node.fromClause, 'JoinExpr')) {
+        if ((join.jointype === 'JOIN_LEFT' || join.jointype === 'JOIN_RIGHT') && references(join, target)) guarded = true;
       }
     }
     // SELECT ... EXCEPT SELECT ... FROM target

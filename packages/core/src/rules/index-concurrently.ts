@@ -1,57 +1,57 @@
 import { quoteIdent } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
+import { nodeOf, optionNamed } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { createdIndexKey, keyText, namesKey, namesText, relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { insertAfter } from './support/statement-text.js';
 import { inDoBlock } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 /**
  * CREATE INDEX holds a SHARE lock (writes blocked) for the whole build and DROP INDEX an ACCESS
  * EXCLUSIVE lock on the table; their CONCURRENTLY forms do not block writes. Tables created in the
  * same file are empty and unused, so a plain CREATE INDEX on them is fine.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'index-concurrently',
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description: 'CREATE INDEX, DROP INDEX and REINDEX on existing tables use CONCURRENTLY (in a no-transaction migration).',
-    docs: 'docs/rules/index-concurrently.md',
-  },
+export const rule = defineRule({
+  id: 'index-concurrently',
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description: 'CREATE INDEX, DROP INDEX and REINDEX on existing tables use CONCURRENTLY (in a no-transaction migration).',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
     const createdIndexes = new Set<string>();
     for (const statement of model.statements) {
-      const { kind, node } = statement;
-      if (kind === 'IndexStmt') {
+      if (statement.kind === 'IndexStmt') {
+        const { node } = statement;
         const tableKey = relationKey(node.relation);
         if (node.idxname) createdIndexes.add(createdIndexKey(node));
         if (!node.concurrent && !model.createdBefore(tableKey, statement)) {
           const partitioned = cursor.current().isPartitioned(tableKey);
           reportCreate(context, statement, partitioned);
         }
-      } else if (kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX' && !node.concurrent) {
-        const existing = (node.objects ?? [])
-          .map((object: PgNode) => strings(object.List?.items))
-          .filter((names: string[]) => {
+      } else if (statement.kind === 'DropStmt' && statement.node.removeType === 'OBJECT_INDEX' && !statement.node.concurrent) {
+        const existing = (statement.node.objects ?? [])
+          .map((object) => strings(nodeOf(object, 'List')?.items))
+          .filter((names) => {
             const key = namesKey(names);
             const table = cursor.current().indexTable(key);
             return !createdIndexes.has(key) && !(table && model.createdBefore(table, statement));
           });
         if (existing.length) reportDrop(context, statement, existing, (key) => cursor.current().indexTable(key));
-      } else if (kind === 'ReindexStmt' && node.relation && (node.kind === 'REINDEX_OBJECT_TABLE' || node.kind === 'REINDEX_OBJECT_INDEX')) {
-        const concurrent = (node.params ?? []).some((param: PgNode) => param.DefElem?.defname === 'concurrently' && param.DefElem.arg?.Boolean?.boolval !== false);
+      } else if (statement.kind === 'ReindexStmt' && statement.node.relation && (statement.node.kind === 'REINDEX_OBJECT_TABLE' || statement.node.kind === 'REINDEX_OBJECT_INDEX')) {
+        const { node } = statement;
+        const concurrently = optionNamed(node.params, 'concurrently');
+        const concurrent = concurrently !== undefined && nodeOf(concurrently.arg, 'Boolean')?.boolval !== false;
         const tableKey = node.kind === 'REINDEX_OBJECT_TABLE' ? relationKey(node.relation) : cursor.current().indexTable(relationKey(node.relation));
         if (!concurrent && !(tableKey && model.createdBefore(tableKey, statement))) reportReindex(context, statement);
       }
       cursor.advance(statement);
     }
   },
-};
+});
 
 function directiveAdvice(context: RuleContext, statement: SqlStatement): string {
   if (inDoBlock(statement)) return 'move it out of the DO block (CONCURRENTLY cannot run inside a function or DO block) into a migration whose header has "-- pgwarden:no-transaction"';
@@ -60,7 +60,7 @@ function directiveAdvice(context: RuleContext, statement: SqlStatement): string 
     : 'CONCURRENTLY cannot run inside a transaction: put it in its own migration with "-- pgwarden:no-transaction" in the header';
 }
 
-function reportCreate(context: RuleContext, statement: SqlStatement, partitioned: boolean): void {
+function reportCreate(context: RuleContext, statement: SqlStatement<'IndexStmt'>, partitioned: boolean): void {
   const { node, text } = statement;
   const table = relationName(node.relation);
   const name = node.idxname ? `${quoteIdent(node.idxname)} ` : '';
@@ -81,7 +81,7 @@ function reportCreate(context: RuleContext, statement: SqlStatement, partitioned
   });
 }
 
-function reportDrop(context: RuleContext, statement: SqlStatement, indexes: string[][], indexTable: (key: string) => string | undefined): void {
+function reportDrop(context: RuleContext, statement: SqlStatement<'DropStmt'>, indexes: string[][], indexTable: (key: string) => string | undefined): void {
   const tables = indexes.map((names) => indexTable(namesKey(names))).filter((key): key is string => Boolean(key));
   const tableText = tables.length ? [...new Set(tables)].map(keyText).join(', ') : 'its table';
   const list = indexes.map(namesText);
@@ -95,7 +95,7 @@ function reportDrop(context: RuleContext, statement: SqlStatement, indexes: stri
   });
 }
 
-function reportReindex(context: RuleContext, statement: SqlStatement): void {
+function reportReindex(context: RuleContext, statement: SqlStatement<'ReindexStmt'>): void {
   const { node } = statement;
   const what = `${node.kind === 'REINDEX_OBJECT_TABLE' ? 'TABLE' : 'INDEX'} ${relationName(node.relation)}`;
   context.report({

@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 import { LineIndex } from '../sql/index.js';
 
 // Extended_Pictographic covers emoji proper (the check/cross marks people paste, U+2705, U+2714, U+274C, are in it),
@@ -11,14 +11,11 @@ const PICTOGRAPH = `(?:(?![${TEXT_SYMBOLS}])\\p{Extended_Pictographic}|[${TEXT_S
 const MODIFIERS = '(?:\\uFE0F|\\u20E3|[\\u{1F3FB}-\\u{1F3FF}])*';
 const EMOJI = new RegExp(`[0-9#*]\\uFE0F?\\u20E3|${PICTOGRAPH}${MODIFIERS}(?:\\u200D${PICTOGRAPH}${MODIFIERS})*|\\uFE0F`, 'gu');
 
-export const rule: Rule = {
-  meta: {
-    id: 'no-emoji',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'Migration files never contain emojis.',
-    docs: 'docs/rules/no-emoji.md',
-  },
+export const rule = defineRule({
+  id: 'no-emoji',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'Migration files never contain emojis.',
   check(context) {
     const { text } = context.migration;
     let index: LineIndex | undefined;
@@ -34,4 +31,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,8 +1,10 @@
+import type { RangeVar, SelectStmt } from 'libpg-query';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
+import { nodeOf, nodesOf, stringOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { createdIndexKey, keyText, relationName } from './support/names.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'no-transaction-idempotent';
 
@@ -18,14 +20,11 @@ const ID = 'no-transaction-idempotent';
  *   an interrupted build leaves an INVALID index, and IF NOT EXISTS then skips it;
  * - SELECT nextval(...): a second run advances the sequence again.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'idempotency',
-    defaultSeverity: 'warning',
-    description: 'In a "-- pgwarden:no-transaction" file every statement is safe to run twice (a rerun after a crash repeats the unfinished one).',
-    docs: 'docs/rules/no-transaction-idempotent.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'idempotency',
+  defaultSeverity: 'warning',
+  description: 'In a "-- pgwarden:no-transaction" file every statement is safe to run twice (a rerun after a crash repeats the unfinished one).',
   check(context) {
     if (!context.migration.directives.noTransaction) return;
     const model = fileModel(context.sql);
@@ -55,7 +54,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function reportAccumulation(context: RuleContext, statement: SqlStatement, what: string): void {
   context.report({
@@ -66,7 +65,7 @@ function reportAccumulation(context: RuleContext, statement: SqlStatement, what:
 }
 
 /** Operators and functions that add to a value: applied twice, they add twice. */
-const ACCUMULATING_OPERATORS = new Set(['+', '-', '*', '/', '||']);
+const ACCUMULATING_OPERATORS = new Set<string | undefined>(['+', '-', '*', '/', '||']);
 const ACCUMULATING_FUNCTIONS = new Set(['array_append', 'array_prepend', 'array_cat', 'concat', 'concat_ws']);
 
 /**
@@ -74,36 +73,36 @@ const ACCUMULATING_FUNCTIONS = new Set(['array_append', 'array_prepend', 'array_
  * ...`, `arr = array_append(arr, ...)`). Reading the column without accumulating (`name =
  * lower(name)`, `n = greatest(n, 5)`, `x = coalesce(x, 0)`) gives the same result twice: fine.
  */
-function selfReferencingTarget(targets: PgNode[] | undefined, relation: PgNode | undefined): string | undefined {
+function selfReferencingTarget(targets: PgNode[] | undefined, relation: RangeVar | undefined): string | undefined {
   const qualifiers = new Set([relation?.relname, relation?.alias?.aliasname].filter(Boolean).map((name) => String(name).toLowerCase()));
   const isColumn = (node: PgNode | undefined, column: string): boolean => {
     if (!node) return false;
-    if (node.TypeCast) return isColumn(node.TypeCast.arg, column);
-    if (node.CoalesceExpr) return (node.CoalesceExpr.args ?? []).some((arg: PgNode) => isColumn(arg, column));
+    if ('TypeCast' in node) return isColumn(node.TypeCast.arg, column);
+    if ('CoalesceExpr' in node) return (node.CoalesceExpr.args ?? []).some((arg) => isColumn(arg, column));
     if (accumulates(node, column)) return true;
-    const fields: string[] | undefined = node.ColumnRef?.fields?.map((field: PgNode) => String(field.String?.sval ?? '').toLowerCase());
+    const fields = nodeOf(node, 'ColumnRef')?.fields?.map((field) => String(stringOf(field) ?? '').toLowerCase());
     if (!fields) return false;
     const qualifier = fields.length > 1 ? fields.at(-2) : undefined;
     return fields.at(-1) === column && (qualifier === undefined || qualifiers.has(qualifier));
   };
   const accumulates = (node: PgNode | undefined, column: string): boolean => {
-    const expr = node?.A_Expr;
-    if (expr?.kind === 'AEXPR_OP' && ACCUMULATING_OPERATORS.has(expr.name?.at(-1)?.String?.sval)) return isColumn(expr.lexpr, column) || isColumn(expr.rexpr, column);
-    const call = node?.FuncCall;
-    if (call && ACCUMULATING_FUNCTIONS.has(String(call.funcname?.at(-1)?.String?.sval).toLowerCase())) return (call.args ?? []).some((arg: PgNode) => isColumn(arg, column));
+    const expr = nodeOf(node, 'A_Expr');
+    if (expr?.kind === 'AEXPR_OP' && ACCUMULATING_OPERATORS.has(stringOf(expr.name?.at(-1)))) return isColumn(expr.lexpr, column) || isColumn(expr.rexpr, column);
+    const call = nodeOf(node, 'FuncCall');
+    if (call && ACCUMULATING_FUNCTIONS.has(String(stringOf(call.funcname?.at(-1))).toLowerCase())) return (call.args ?? []).some((arg) => isColumn(arg, column));
     return false;
   };
-  for (const target of targets ?? []) {
-    const column: string | undefined = target.ResTarget?.name;
-    if (column && accumulates(target.ResTarget.val, column.toLowerCase())) return column;
+  for (const target of nodesOf(targets, 'ResTarget')) {
+    const column = target.name;
+    if (column && accumulates(target.val, column.toLowerCase())) return column;
   }
   return undefined;
 }
 
-function callsNextval(node: PgNode): boolean {
+function callsNextval(node: SelectStmt): boolean {
   let found = false;
   walk(node, (type, child) => {
-    if (type === 'FuncCall' && String(child.funcname?.at(-1)?.String?.sval).toLowerCase() === 'nextval') found = true;
+    if (type === 'FuncCall' && String(stringOf(child.funcname?.at(-1))).toLowerCase() === 'nextval') found = true;
   });
   return found;
 }

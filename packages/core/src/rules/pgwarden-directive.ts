@@ -1,7 +1,7 @@
 import type { HeaderProblem } from '../migration/types.js';
 import type { SourceRange } from '../sql/types.js';
 import { lineRange, sourceLine } from './support/line-ranges.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const KNOWN = '"-- pgwarden:no-transaction", "-- pgwarden:lock-timeout 5s" and "-- pgwarden:statement-timeout 30min"';
 
@@ -23,14 +23,11 @@ function trimmedLineRange(text: string, line: number): SourceRange | undefined {
   return source && lineRange(source, Math.max(0, source.text.search(/\S/)) + 1);
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'pgwarden-directive',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'Lines meant for pgwarden (-- pgwarden:<directive>, -- APPROVED:) are well formed and in the header.',
-    docs: 'docs/rules/pgwarden-directive.md',
-  },
+export const rule = defineRule({
+  id: 'pgwarden-directive',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'Lines meant for pgwarden (-- pgwarden:<directive>, -- APPROVED:) are well formed and in the header.',
   check(context) {
     const { migration } = context;
     // Directive problems (unknown, malformed, repeated, misplaced) and malformed pgwarden header lines (APPROVED:).
@@ -39,4 +36,4 @@ export const rule: Rule = {
       context.report({ message: problem.message, range: trimmedLineRange(migration.text, problem.line), hint: hintFor(problem) });
     }
   },
-};
+});

@@ -1,13 +1,10 @@
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
-export const rule: Rule = {
-  meta: {
-    id: 'psql-meta-command',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'No psql backslash commands: the runner sends SQL to the server, which cannot run them.',
-    docs: 'docs/rules/psql-meta-command.md',
-  },
+export const rule = defineRule({
+  id: 'psql-meta-command',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'No psql backslash commands: the runner sends SQL to the server, which cannot run them.',
   check(context) {
     for (const meta of context.sql.metaCommands) {
       context.report({
@@ -19,4 +16,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

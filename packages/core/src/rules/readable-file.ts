@@ -1,13 +1,10 @@
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
-export const rule: Rule = {
-  meta: {
-    id: 'readable-file',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'A migration is a UTF-8 text file of sensible size inside the workspace.',
-    docs: 'docs/rules/readable-file.md',
-  },
+export const rule = defineRule({
+  id: 'readable-file',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'A migration is a UTF-8 text file of sensible size inside the workspace.',
   check(context) {
     if (!context.readError) return;
     const hints: Record<string, string> = {
@@ -30,4 +27,4 @@ export const rule: Rule = {
       ...(context.readError.reason === 'outside-workspace' ? { severity: 'error' as const } : {}),
     });
   },
-};
+});

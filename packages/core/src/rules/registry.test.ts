@@ -25,7 +25,7 @@ const SECTIONS = ['## What it checks', '## Why', '## How to fix', '## Examples',
 
 interface IndexScript {
   readRuleIds(): string[];
-  readRuleMeta(id: string): { id: string; category?: string; defaultSeverity?: string; description?: string; postgres?: { min?: number; max?: number } } | undefined;
+  readRuleMeta(id: string): { id: string; declaredId?: string; category?: string; defaultSeverity?: string; description?: string; postgres?: { min?: number; max?: number } } | undefined;
   postgresLabel(range?: { min?: number; max?: number }): string;
   renderIndex(): string;
   readVerifyRules(): { id?: string; category?: string; defaultSeverity?: string; description?: string }[];
@@ -77,7 +77,7 @@ describe.each(RULE_IDS.map((id) => [id]))('rule %s', (id) => {
   it('has a module exporting `rule` with matching meta', async () => {
     expect(existsSync(join(RULES_DIR, `${id}.ts`)), `packages/core/src/rules/${id}.ts is missing`).toBe(true);
     const rule = await loadRule(id);
-    expect(rule, `rules/${id}.ts must export const rule: Rule`).toBeDefined();
+    expect(rule, `rules/${id}.ts must export const rule = defineRule({ ... })`).toBeDefined();
     expect(rule.meta.id).toBe(id);
     expect(rule.meta.docs).toBe(`docs/rules/${id}.md`);
     expect(CATEGORIES).toContain(rule.meta.category);
@@ -104,6 +104,7 @@ describe.each(RULE_IDS.map((id) => [id]))('rule %s', (id) => {
     const rule = await loadRule(id);
     const read = (await indexScript()).readRuleMeta(id);
     expect(read).toBeDefined();
+    expect(read!.declaredId, `rules/${id}.ts must declare defineRule({ id: '${id}', ... }): the id is the file's base name`).toBe(id);
     expect({ category: read!.category, defaultSeverity: read!.defaultSeverity, description: read!.description }).toEqual({
       category: rule.meta.category,
       defaultSeverity: rule.meta.defaultSeverity,

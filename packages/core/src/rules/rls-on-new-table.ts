@@ -1,11 +1,13 @@
+import type { RangeVar } from 'libpg-query';
 import type { Migration } from '../migration/types.js';
 import { parseSqlMatching } from '../sql/index.js';
-import type { ParsedSql, PgNode, SqlStatement } from '../sql/types.js';
+import type { ParsedSql, SqlStatement } from '../sql/types.js';
+import { nodeOf, nodesOf } from '../sql/nodes.js';
 import { earlierMigrations } from './support/history-facts.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
-import type { Rule } from './types.js';
+import { defineRule, type Rule } from './types.js';
 
 const ID = 'rls-on-new-table';
 
@@ -25,14 +27,11 @@ interface CreatedTable {
  * A table created in an API-exposed schema must get row level security in the same migration.
  * Only statements the migration executes count: top level and DO blocks, not function bodies.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'A table created in an exposed schema enables row level security in the same migration; RLS is never disabled there.',
-    docs: 'docs/rules/rls-on-new-table.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'A table created in an exposed schema enables row level security in the same migration; RLS is never disabled there.',
   check(context) {
     const exposed = new Set(context.config.exposedSchemas.map((schema) => schema.toLowerCase()));
     const created: CreatedTable[] = [];
@@ -48,12 +47,12 @@ export const rule: Rule = {
 
     for (const statement of executedStatements(context.sql)) {
       const { kind, node } = statement;
-      const newTable = createdRelation(kind, node);
+      const newTable = createdRelation(statement);
       if (newTable) {
         const key = relationKey(newTable);
         if (!byKey.has(key)) {
           const table: CreatedTable = { statement, key, names: new Set([key]), ifNotExists: kind === 'CreateStmt' && Boolean(node.if_not_exists) };
-          const parent: PgNode | undefined = kind === 'CreateStmt' && node.partbound ? node.inhRelations?.[0]?.RangeVar : undefined;
+          const parent = kind === 'CreateStmt' && node.partbound ? nodeOf(node.inhRelations?.[0], 'RangeVar') : undefined;
           if (parent) table.partitionOf = relationKey(parent);
           created.push(table);
           byKey.set(key, table);
@@ -65,10 +64,9 @@ export const rule: Rule = {
         continue;
       }
       if (kind === 'GrantStmt' && !node.is_grant && node.objtype === 'OBJECT_TABLE') {
-        const roles = ((node.grantees ?? []) as PgNode[]).map((grantee) => String(grantee.RoleSpec?.rolename ?? '').toLowerCase());
-        for (const object of (node.objects ?? []) as PgNode[]) {
-          if (!object.RangeVar) continue;
-          const key = relationKey(object.RangeVar);
+        const roles = (node.grantees ?? []).map((grantee) => String(nodeOf(grantee, 'RoleSpec')?.rolename ?? '').toLowerCase());
+        for (const object of nodesOf(node.objects, 'RangeVar')) {
+          const key = relationKey(object);
           const set = revoked.get(key) ?? new Set<string>();
           for (const role of roles) set.add(role);
           revoked.set(key, set);
@@ -78,7 +76,7 @@ export const rule: Rule = {
       if (kind === 'AlterTableStmt' && node.objtype === 'OBJECT_TABLE' && node.relation) {
         const key = relationKey(node.relation);
         for (const cmd of node.cmds ?? []) {
-          const subtype = cmd.AlterTableCmd?.subtype;
+          const subtype = nodeOf(cmd, 'AlterTableCmd')?.subtype;
           if (subtype === 'AT_EnableRowSecurity') {
             const table = byKey.get(key);
             for (const name of table?.names ?? [key]) if (!enabled.has(name)) enabled.set(name, statement);
@@ -153,7 +151,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 const API_ROLES = ['anon', 'authenticated'];
 
@@ -173,7 +171,7 @@ function rlsChanges(migration: Migration, parsed?: ParsedSql): [string, boolean]
     parsed ??= parseSqlMatching(migration.text, ROW_LEVEL_SECURITY);
     for (const statement of [...parsed.statements, ...parsed.nested]) {
       if (statement.kind !== 'AlterTableStmt' || !statement.node.relation) continue;
-      const subtypes = ((statement.node.cmds ?? []) as PgNode[]).map((cmd) => cmd.AlterTableCmd?.subtype);
+      const subtypes = (statement.node.cmds ?? []).map((cmd) => nodeOf(cmd, 'AlterTableCmd')?.subtype);
       const key = relationKey(statement.node.relation);
       if (subtypes.includes('AT_EnableRowSecurity')) changes.push([key, true]);
       if (subtypes.includes('AT_DisableRowSecurity')) changes.push([key, false]);
@@ -204,8 +202,9 @@ function earlierRlsTables(context: Parameters<Rule['check']>[0]): () => Readonly
 
 
 /** The table a statement creates (partitions included: queried directly, they bypass the parent's policies), unless it is temporary. */
-function createdRelation(kind: string, node: PgNode): PgNode | undefined {
-  let relation: PgNode | undefined;
+function createdRelation(statement: SqlStatement): RangeVar | undefined {
+  const { kind, node } = statement;
+  let relation: RangeVar | undefined;
   if (kind === 'CreateStmt') {
     relation = node.relation;
   } else if (kind === 'CreateTableAsStmt') {

@@ -1,6 +1,6 @@
-import type { PgNode } from '../sql/types.js';
+import { optionNamed } from '../sql/nodes.js';
 import { allStatements, whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * A password written in a migration is committed to git for good: every clone, CI log and backup of
@@ -8,23 +8,20 @@ import type { Rule } from './types.js';
  * logs in as it is, and a SCRAM verifier can be attacked offline. PASSWORD NULL (no password) is fine.
  * The password itself is never printed.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'role-password-literal',
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No CREATE/ALTER ROLE or USER with a PASSWORD literal: it commits a secret to git.',
-    docs: 'docs/rules/role-password-literal.md',
-  },
+export const rule = defineRule({
+  id: 'role-password-literal',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No CREATE/ALTER ROLE or USER with a PASSWORD literal: it commits a secret to git.',
   check(context) {
     for (const statement of allStatements(context.sql)) {
       const { kind, node } = statement;
       if (kind !== 'CreateRoleStmt' && kind !== 'AlterRoleStmt') continue;
-      const password: PgNode | undefined = (node.options ?? []).find((option: PgNode) => option.DefElem?.defname === 'password')?.DefElem;
+      const password = optionNamed(node.options, 'password');
       if (!password?.arg) continue; // PASSWORD NULL has no argument
       const role = kind === 'CreateRoleStmt' ? node.role : node.role?.rolename ?? 'CURRENT_USER';
       const verb = kind === 'CreateRoleStmt' ? (node.stmt_type === 'ROLESTMT_USER' ? 'CREATE USER' : 'CREATE ROLE') : 'ALTER ROLE';
-      const start = statement.locate?.(password.location);
+      const start = password.location === undefined ? undefined : statement.locate?.(password.location);
       context.report({
         statement,
         ...(start ? { range: { start, end: start } } : {}),
@@ -33,4 +30,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,9 +1,11 @@
+import type { RangeVar, RenameStmt } from 'libpg-query';
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { nodeOf, stringOf } from '../sql/nodes.js';
 import { createdEarlier } from './support/created-objects.js';
 import { droppedObjects } from './support/dropped-objects.js';
 import { relationKey } from './support/names.js';
-import { executedStatements } from './support/statements.js';
-import type { Rule } from './types.js';
+import { alterCommands, executedStatements } from './support/statements.js';
+import { defineRule } from './types.js';
 
 /** DROP object types that destroy something; the value is how the message names the object kind. */
 const DROPPED_KINDS: Record<string, string> = {
@@ -41,9 +43,6 @@ interface Destructive {
   destroys: string[];
 }
 
-function sval(node: PgNode | undefined): string | undefined {
-  return node?.String?.sval;
-}
 
 /** Lower-cased dotted name without the default `public.` schema. */
 function normalise(parts: readonly (string | undefined)[]): string {
@@ -52,21 +51,21 @@ function normalise(parts: readonly (string | undefined)[]): string {
   return kept.join('.');
 }
 
-function relationName(rangeVar: PgNode | undefined): string {
+function relationName(rangeVar: RangeVar | undefined): string {
   return normalise([rangeVar?.schemaname, rangeVar?.relname]);
 }
 
 function names(list: readonly PgNode[] | undefined): string[] {
-  return (list ?? []).map((item) => sval(item) ?? '').filter(Boolean);
+  return (list ?? []).map((item) => stringOf(item) ?? '').filter(Boolean);
 }
 
 /** `DROP <kind> <object>` objects: dotted names, policies and triggers as `name on table`. */
 function droppedObject(removeType: string, object: PgNode): { label: string; key: ReplaceKey } {
   let parts: string[] = [];
-  if (object.List) parts = names(object.List.items);
-  else if (object.String) parts = [object.String.sval];
-  else if (object.TypeName) parts = names(object.TypeName.names);
-  else if (object.ObjectWithArgs) parts = names(object.ObjectWithArgs.objname);
+  if ('List' in object) parts = names(object.List.items);
+  else if ('String' in object) parts = [object.String.sval ?? ''];
+  else if ('TypeName' in object) parts = names(object.TypeName.names);
+  else if ('ObjectWithArgs' in object) parts = names(object.ObjectWithArgs.objname);
   if ((removeType === 'OBJECT_POLICY' || removeType === 'OBJECT_TRIGGER' || removeType === 'OBJECT_RULE') && parts.length > 1) {
     const name = parts.at(-1)!;
     const table = normalise(parts.slice(0, -1));
@@ -79,17 +78,17 @@ function droppedObject(removeType: string, object: PgNode): { label: string; key
 
 function objectParts(object: PgNode | undefined): string[] {
   if (!object) return [];
-  if (object.String) return [object.String.sval];
-  if (object.List) return names(object.List.items);
-  if (object.ObjectWithArgs) return names(object.ObjectWithArgs.objname);
-  if (object.TypeName) return names(object.TypeName.names);
+  if ('String' in object) return [object.String.sval ?? ''];
+  if ('List' in object) return names(object.List.items);
+  if ('ObjectWithArgs' in object) return names(object.ObjectWithArgs.objname);
+  if ('TypeName' in object) return names(object.TypeName.names);
   return [];
 }
 
 /** `RENAME <kind> <object> TO <new>` and the statement that renames it back. */
-function describeRename(node: PgNode): { what: string; undo: string } {
+function describeRename(node: RenameStmt): { what: string; undo: string } {
   const kind = String(node.renameType ?? '').replace(/^OBJECT_/, '');
-  const { subname, newname } = node as { subname?: string; newname: string };
+  const { subname, newname } = node;
   if (kind === 'COLUMN' || kind === 'TABCONSTRAINT' || kind === 'POLICY' || kind === 'TRIGGER' || kind === 'RULE') {
     const table = relationName(node.relation);
     if (kind === 'COLUMN') {
@@ -114,9 +113,10 @@ function destructiveParts(statement: SqlStatement): Destructive[] {
   const add = (what: string, undo: string, replacedBy: ReplaceKey[] = [], destroys: string[] = []) => found.push({ statement, what, undo, replacedBy, destroys });
 
   if (kind === 'DropStmt') {
-    const label = DROPPED_KINDS[node.removeType as string];
+    const removeType = node.removeType ?? ''; // always set by the parser
+    const label = DROPPED_KINDS[removeType];
     if (!label) return found;
-    const objects = ((node.objects ?? []) as PgNode[]).map((object) => droppedObject(node.removeType, object));
+    const objects = (node.objects ?? []).map((object) => droppedObject(removeType, object));
     const cascade = node.behavior === 'DROP_CASCADE' ? ' CASCADE' : '';
     // A cascade takes dependent objects with it: re-creating the dropped object does not bring them back.
     add(
@@ -128,9 +128,7 @@ function destructiveParts(statement: SqlStatement): Destructive[] {
   } else if (kind === 'AlterTableStmt') {
     const table = relationName(node.relation);
     const tableKey = relationKey(node.relation);
-    for (const item of (node.cmds ?? []) as PgNode[]) {
-      const cmd = item.AlterTableCmd;
-      if (!cmd) continue;
+    for (const cmd of alterCommands(node)) {
       if (cmd.subtype === 'AT_DropColumn') {
         add(`DROP COLUMN ${table}.${cmd.name}`, `ALTER TABLE ${table} ADD COLUMN ${cmd.name} <type as before>;`, [], [`column:${tableKey}:${cmd.name}`]);
       } else if (cmd.subtype === 'AT_AlterColumnType') {
@@ -151,7 +149,7 @@ function destructiveParts(statement: SqlStatement): Destructive[] {
     const type = normalise(names(node.typeName));
     add(`ALTER TYPE ${type} RENAME VALUE '${node.oldVal}'`, `ALTER TYPE ${type} RENAME VALUE '${node.newVal}' TO '${node.oldVal}';`);
   } else if (kind === 'TruncateStmt') {
-    const relations = ((node.relations ?? []) as PgNode[]).map((relation) => relation.RangeVar);
+    const relations = (node.relations ?? []).map((relation) => nodeOf(relation, 'RangeVar'));
     const tables = relations.map(relationName);
     add(`TRUNCATE ${tables.join(', ')}`, `INSERT INTO ${tables[0]} SELECT * FROM <backup table>;`, [], relations.map((relation) => `table:${relationKey(relation)}`));
   } else if (kind === 'DeleteStmt' && !node.whereClause) {
@@ -185,10 +183,10 @@ function createdKeys(statement: SqlStatement): ReplaceKey[] {
       return node.objtype === 'OBJECT_MATVIEW' ? [`OBJECT_MATVIEW:${relationName(node.into?.rel)}`] : [];
     case 'AlterTableStmt': {
       const table = relationName(node.relation);
-      return ((node.cmds ?? []) as PgNode[])
-        .map((item) => item.AlterTableCmd)
-        .filter((cmd) => cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname)
-        .map((cmd) => `CONSTRAINT:${String(cmd.def.Constraint.conname).toLowerCase()}@${table}`);
+      return alterCommands(node)
+        .map((cmd) => (cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint')?.conname : undefined))
+        .filter((name) => name)
+        .map((name) => `CONSTRAINT:${String(name).toLowerCase()}@${table}`);
     }
     default:
       return [];
@@ -202,14 +200,11 @@ function tableOfMember(key: string): string {
   return parts.length === 3 ? parts[1]! : '';
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'rollback-script',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'A migration with destructive statements (DROP, ALTER COLUMN TYPE, TRUNCATE, RENAME, ...) carries a rollback script.',
-    docs: 'docs/rules/rollback-script.md',
-  },
+export const rule = defineRule({
+  id: 'rollback-script',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'A migration with destructive statements (DROP, ALTER COLUMN TYPE, TRUNCATE, RENAME, ...) carries a rollback script.',
   check(context) {
     const { migration } = context;
     if (migration.rollback) return;
@@ -244,4 +239,4 @@ export const rule: Rule = {
       hint: `after the migration SQL, add a "-- Rollback Script" comment followed by commented SQL that undoes each change, e.g. "-- /* ${first.undo} */"; keep a backup table when data is lost`,
     });
   },
-};
+});

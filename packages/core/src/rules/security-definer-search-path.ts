@@ -1,9 +1,11 @@
+import type { VariableSetStmt } from 'libpg-query';
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { nodeOf, nodesOf, optionNamed, stringOf } from '../sql/nodes.js';
 import { functionNameKey, isSecurityDefiner } from './support/functions.js';
 import { relationKey } from './support/names.js';
 import { cappedSeverity } from './support/severity.js';
 import { executedStatements } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'security-definer-search-path';
 
@@ -15,14 +17,11 @@ const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema']);
  * Follows the "Writing SECURITY DEFINER Functions Safely" section of the CREATE FUNCTION reference and Supabase
  * splinter's function_search_path_mutable and security_definer_view lints.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'SECURITY DEFINER functions set a fixed search_path; views in exposed schemas use security_invoker (PG 15+).',
-    docs: 'docs/rules/security-definer-search-path.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'SECURITY DEFINER functions set a fixed search_path; views in exposed schemas use security_invoker (PG 15+).',
   check(context) {
     const statements = executedStatements(context.sql);
     // Functions given a search_path anywhere in this file (CREATE ... SET or ALTER FUNCTION ... SET).
@@ -52,12 +51,12 @@ export const rule: Rule = {
         } else if (searchPathOf(node.actions)?.kind === 'VAR_SET_VALUE' && definers.has(name)) {
           checkSearchPath(context, statement, what, node.actions, 'ALTER');
         }
-      } else if (kind === 'ViewStmt' && context.postgresVersion >= 15) {
+      } else if (statement.kind === 'ViewStmt' && context.postgresVersion >= 15) {
         checkView(context, statements, statement);
       }
     }
   },
-};
+});
 
 function checkSearchPath(context: RuleContext, statement: SqlStatement, what: string, options: PgNode[] | undefined, verb: 'CREATE' | 'ALTER' = 'CREATE'): void {
   const setting = searchPathOf(options);
@@ -90,7 +89,7 @@ function checkSearchPath(context: RuleContext, statement: SqlStatement, what: st
     return;
   }
 
-  const schemas: string[] = (setting.args ?? []).map((arg: PgNode) => String(arg.A_Const?.sval?.sval ?? arg.A_Const?.ival?.ival ?? ''));
+  const schemas = (setting.args ?? []).map((arg) => nodeOf(arg, 'A_Const')).map((value) => String(value?.sval?.sval ?? value?.ival?.ival ?? ''));
   if (schemas.length === 1 && schemas[0] === '') return; // SET search_path = '': the strictest form.
 
   const problems: string[] = [];
@@ -120,10 +119,10 @@ function checkSearchPath(context: RuleContext, statement: SqlStatement, what: st
   }
 }
 
-function checkView(context: RuleContext, statements: readonly SqlStatement[], statement: SqlStatement): void {
+function checkView(context: RuleContext, statements: readonly SqlStatement[], statement: SqlStatement<'ViewStmt'>): void {
   const { view } = statement.node;
   if (!view || view.relpersistence === 't') return;
-  const schema = (view.schemaname ?? 'public') as string;
+  const schema = view.schemaname ?? 'public';
   if (!context.config.exposedSchemas.some((exposed) => exposed.toLowerCase() === schema.toLowerCase())) return;
   const key = relationKey(view);
   let invoker = invokerOption(statement.node.options);
@@ -132,10 +131,10 @@ function checkView(context: RuleContext, statements: readonly SqlStatement[], st
     if (later.range.start.offset <= statement.range.start.offset || later.kind !== 'AlterTableStmt' || later.node.objtype !== 'OBJECT_VIEW') continue;
     if (!later.node.relation || relationKey(later.node.relation) !== key) continue;
     for (const cmd of later.node.cmds ?? []) {
-      const { subtype, def } = cmd.AlterTableCmd ?? {};
-      const items: PgNode[] = def?.List?.items ?? [];
+      const { subtype, def } = nodeOf(cmd, 'AlterTableCmd') ?? {};
+      const items = nodeOf(def, 'List')?.items ?? [];
       if (subtype === 'AT_SetRelOptions' && invokerOption(items) !== undefined) invoker = invokerOption(items);
-      if (subtype === 'AT_ResetRelOptions' && items.some((item) => item.DefElem?.defname === 'security_invoker')) invoker = false;
+      if (subtype === 'AT_ResetRelOptions' && optionNamed(items, 'security_invoker')) invoker = false;
     }
   }
   if (invoker) return;
@@ -149,17 +148,17 @@ function checkView(context: RuleContext, statements: readonly SqlStatement[], st
 
 /** true/false when the options set security_invoker, undefined when they do not mention it. */
 function invokerOption(options: PgNode[] | undefined): boolean | undefined {
-  const option = options?.find((item) => item.DefElem?.defname === 'security_invoker')?.DefElem;
+  const option = optionNamed(options, 'security_invoker');
   if (!option) return undefined;
   if (!option.arg) return true; // WITH (security_invoker)
-  const value = String(option.arg.String?.sval ?? option.arg.Integer?.ival ?? option.arg.Boolean?.boolval ?? '').toLowerCase();
+  const value = String(stringOf(option.arg) ?? nodeOf(option.arg, 'Integer')?.ival ?? nodeOf(option.arg, 'Boolean')?.boolval ?? '').toLowerCase();
   return ['true', 'on', 'yes', '1'].includes(value);
 }
 
 /** The `SET search_path ...` clause of a function's options, if any (RESET search_path counts as one without a value). */
-function searchPathOf(options: PgNode[] | undefined): PgNode | undefined {
-  for (const option of options ?? []) {
-    const set = option.DefElem?.defname === 'set' ? option.DefElem.arg?.VariableSetStmt : undefined;
+function searchPathOf(options: PgNode[] | undefined): VariableSetStmt | undefined {
+  for (const option of nodesOf(options, 'DefElem')) {
+    const set = option.defname === 'set' ? nodeOf(option.arg, 'VariableSetStmt') : undefined;
     if (set?.name === 'search_path') return set;
   }
   return undefined;

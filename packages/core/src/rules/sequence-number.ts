@@ -1,5 +1,5 @@
 import type { Migration } from '../migration/types.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 interface SequenceIndex {
   /** Numbered files by date. */
@@ -67,14 +67,11 @@ function listFiles(files: readonly Migration[]): string {
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'sequence-number',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'The NN of YYYY-MM-DD_NN_name.sql is unique across the whole history and increases with the dates.',
-    docs: 'docs/rules/sequence-number.md',
-  },
+export const rule = defineRule({
+  id: 'sequence-number',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'The NN of YYYY-MM-DD_NN_name.sql is unique across the whole history and increases with the dates.',
   check(context) {
     const { migration } = context;
     const { sequence, date } = migration.name;
@@ -141,4 +138,4 @@ export const rule: Rule = {
       hint,
     });
   },
-};
+});

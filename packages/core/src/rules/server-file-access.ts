@@ -1,5 +1,5 @@
 import { allStatements, builtinCalls, whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** Built-in functions that read or write files of the database server (adminpack's included). */
 const FILE_FUNCTIONS: Record<string, string> = {
@@ -20,14 +20,11 @@ const FILE_FUNCTIONS: Record<string, string> = {
  * or overwrite server files. COPY ... FROM STDIN / TO STDOUT moves data through the client and is
  * fine; so are the large-object functions that do not touch files (lo_create, lo_unlink, ...).
  */
-export const rule: Rule = {
-  meta: {
-    id: 'server-file-access',
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No COPY to or from a server file, lo_import/lo_export or pg_read_file: they read and write files on the database server.',
-    docs: 'docs/rules/server-file-access.md',
-  },
+export const rule = defineRule({
+  id: 'server-file-access',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No COPY to or from a server file, lo_import/lo_export or pg_read_file: they read and write files on the database server.',
   check(context) {
     for (const statement of allStatements(context.sql)) {
       const { kind, node } = statement;
@@ -49,4 +46,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,12 +1,14 @@
+import type { AlterTableStmt, ColumnDef } from 'libpg-query';
 import { quoteIdent } from '../sql/quote.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { SqlStatement } from '../sql/types.js';
+import { nodeOf, nodesOf } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { relationKey, relationName, strings } from './support/names.js';
 import { CatalogCursor } from './support/schema-catalog.js';
 import { severityFor } from './support/severity.js';
 import { alterCommands } from './support/statements.js';
-import type { Rule, RuleContext } from './types.js';
+import { defineRule, type RuleContext } from './types.js';
 
 const ID = 'set-not-null';
 
@@ -15,14 +17,11 @@ const ID = 'set-not-null';
  * validated CHECK (col IS NOT NULL) already proves it. ADD COLUMN ... NOT NULL without a default
  * fails outright on a table that has rows.
  */
-export const rule: Rule = {
-  meta: {
-    id: ID,
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description: 'SET NOT NULL on an existing table goes through a validated CHECK (col IS NOT NULL) constraint; ADD COLUMN ... NOT NULL has a default.',
-    docs: 'docs/rules/set-not-null.md',
-  },
+export const rule = defineRule({
+  id: ID,
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description: 'SET NOT NULL on an existing table goes through a validated CHECK (col IS NOT NULL) constraint; ADD COLUMN ... NOT NULL has a default.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
@@ -31,7 +30,7 @@ export const rule: Rule = {
     for (const statement of model.statements) {
       const { kind, node } = statement;
       if (kind === 'TruncateStmt') {
-        for (const item of (node.relations ?? []) as PgNode[]) if (item.RangeVar) emptied.add(relationKey(item.RangeVar));
+        for (const relation of nodesOf(node.relations, 'RangeVar')) emptied.add(relationKey(relation));
       } else if ((kind === 'InsertStmt' || kind === 'CopyStmt' || kind === 'MergeStmt') && node.relation) {
         emptied.delete(relationKey(node.relation));
       }
@@ -42,17 +41,16 @@ export const rule: Rule = {
         !emptied.has(relationKey(node.relation))
       ) {
         for (const cmd of alterCommands(node)) {
-          if (cmd.subtype === 'AT_SetNotNull') checkSetNotNull(context, statement, cmd.name, cursor);
-          else if (cmd.subtype === 'AT_AddColumn') checkAddColumn(context, statement, cmd.def?.ColumnDef);
+          if (cmd.subtype === 'AT_SetNotNull') checkSetNotNull(context, node, statement, cmd.name ?? '', cursor);
+          else if (cmd.subtype === 'AT_AddColumn') checkAddColumn(context, node, statement, nodeOf(cmd.def, 'ColumnDef'));
         }
       }
       cursor.advance(statement);
     }
   },
-};
+});
 
-function checkSetNotNull(context: RuleContext, statement: SqlStatement, column: string, cursor: CatalogCursor): void {
-  const { node } = statement;
+function checkSetNotNull(context: RuleContext, node: AlterTableStmt, statement: SqlStatement, column: string, cursor: CatalogCursor): void {
   const table = relationName(node.relation);
   const tableKey = relationKey(node.relation);
   const col = quoteIdent(column);
@@ -78,21 +76,21 @@ function checkSetNotNull(context: RuleContext, statement: SqlStatement, column: 
   });
 }
 
-function checkAddColumn(context: RuleContext, statement: SqlStatement, column: PgNode | undefined): void {
+function checkAddColumn(context: RuleContext, node: AlterTableStmt, statement: SqlStatement, column: ColumnDef | undefined): void {
   if (!column) return;
-  const constraints: PgNode[] = (column.constraints ?? []).map((constraint: PgNode) => constraint.Constraint).filter(Boolean);
+  const constraints = nodesOf(column.constraints, 'Constraint');
   const notNull = constraints.some((constraint) => constraint.contype === 'CONSTR_NOTNULL' || constraint.contype === 'CONSTR_PRIMARY');
   if (!notNull) return;
   const filled = constraints.some(
     (constraint) =>
-      (constraint.contype === 'CONSTR_DEFAULT' && !constraint.raw_expr?.A_Const?.isnull) ||
+      (constraint.contype === 'CONSTR_DEFAULT' && !nodeOf(constraint.raw_expr, 'A_Const')?.isnull) ||
       constraint.contype === 'CONSTR_IDENTITY' ||
       constraint.contype === 'CONSTR_GENERATED',
   );
   const typeName = strings(column.typeName?.names).pop()?.toLowerCase() ?? '';
   if (filled || /^(small|big)?serial[248]?$/.test(typeName)) return;
-  const table = relationName(statement.node.relation);
-  const col = quoteIdent(column.colname);
+  const table = relationName(node.relation);
+  const col = quoteIdent(column.colname ?? '');
   context.report({
     statement,
     severity: severityFor(context, ID, 'error'),

@@ -1,7 +1,7 @@
 import { iterateLines } from '../migration/lines.js';
 import type { SourceOfTruthLineRef, SourceOfTruthRef } from '../migration/types.js';
 import type { SourceRange } from '../sql/types.js';
-import type { Rule, RuleContext, SchemaFile } from './types.js';
+import { defineRule, type RuleContext, type SchemaFile } from './types.js';
 
 /** Words of a description that name no schema object. */
 const COMMON = new Set(
@@ -173,14 +173,11 @@ function checkLine(
   });
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'source-of-truth-refs',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'Each current_schema/ file and line the header references exists, and the referenced lines mention the object.',
-    docs: 'docs/rules/source-of-truth-refs.md',
-  },
+export const rule = defineRule({
+  id: 'source-of-truth-refs',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'Each current_schema/ file and line the header references exists, and the referenced lines mention the object.',
   check(context) {
     const { header, text } = context.migration;
     if (!header || header.sourceOfTruth.length === 0) return;
@@ -238,4 +235,4 @@ export const rule: Rule = {
       for (const lineRef of ref.lines) checkLine(context, file, total, lineRef, updated, rangeAt(lineRef.line, lineRef.column), knownTables());
     }
   },
-};
+});

@@ -1,13 +1,10 @@
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
-export const rule: Rule = {
-  meta: {
-    id: 'syntax',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'The SQL parses with the real Postgres parser.',
-    docs: 'docs/rules/syntax.md',
-  },
+export const rule = defineRule({
+  id: 'syntax',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'The SQL parses with the real Postgres parser.',
   check(context) {
     for (const error of context.sql.errors) {
       context.report({
@@ -18,4 +15,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,13 +1,15 @@
+import type { AlterTableCmd, ColumnDef } from 'libpg-query';
 import { quoteIdent } from '../sql/quote.js';
 import type { PgNode, SqlStatement } from '../sql/types.js';
 import { walk } from '../sql/walk.js';
+import { nodeOf, nodesOf, optionNamed } from '../sql/nodes.js';
 import { fileModel } from './support/file-model.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { namesKey, relationKey, relationName, strings } from './support/names.js';
 import { type Catalog, CatalogCursor } from './support/schema-catalog.js';
 import { alterCommands } from './support/statements.js';
 import { sameType, type TypeInfo, typeInfo, typeInfoText } from './support/type-names.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /** The catalog before the statement. */
 type Lookup = () => Catalog;
@@ -118,15 +120,12 @@ const NON_VOLATILE = new Set([
  * Statements that rewrite every row of an existing table (and rebuild its indexes) while holding
  * ACCESS EXCLUSIVE: the table is unavailable for as long as the copy takes.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'table-rewrite',
-    category: 'locking',
-    defaultSeverity: 'warning',
-    description:
-      'Flags statements that rewrite a whole existing table: stored generated columns, volatile defaults, type changes that are not binary-coercible, SET LOGGED, VACUUM FULL, CLUSTER.',
-    docs: 'docs/rules/table-rewrite.md',
-  },
+export const rule = defineRule({
+  id: 'table-rewrite',
+  category: 'locking',
+  defaultSeverity: 'warning',
+  description:
+    'Flags statements that rewrite a whole existing table: stored generated columns, volatile defaults, type changes that are not binary-coercible, SET LOGGED, VACUUM FULL, CLUSTER.',
   check(context) {
     const model = fileModel(context.sql, tablesCreatedBefore(context));
     const cursor = new CatalogCursor(context);
@@ -147,7 +146,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 interface RewriteFinding {
   tables: { key?: string; text: string }[];
@@ -173,9 +172,10 @@ function inspect(statement: SqlStatement, postgresVersion: number, catalog: Look
     return causes.length ? [{ tables: [table], causes, may: may && !certain }] : [];
   }
   if (kind === 'VacuumStmt' && node.is_vacuumcmd) {
-    const full = (node.options ?? []).some((option: PgNode) => option.DefElem?.defname === 'full' && option.DefElem.arg?.Boolean?.boolval !== false);
+    const fullOption = optionNamed(node.options, 'full');
+    const full = fullOption !== undefined && nodeOf(fullOption.arg, 'Boolean')?.boolval !== false;
     if (!full) return [];
-    const rels: PgNode[] = (node.rels ?? []).map((item: PgNode) => item.VacuumRelation?.relation).filter(Boolean);
+    const rels = nodesOf(node.rels, 'VacuumRelation').flatMap((item) => (item.relation ? [item.relation] : []));
     const tables = rels.length ? rels.map((relation) => ({ key: relationKey(relation), text: relationName(relation) })) : [{ text: 'every table of the database' }];
     return [{ tables, causes: [{ text: 'VACUUM FULL writes a new copy of each table', hint: HINTS.repack }] }];
   }
@@ -186,10 +186,10 @@ function inspect(statement: SqlStatement, postgresVersion: number, catalog: Look
   return [];
 }
 
-function commandCause(cmd: PgNode, tableKey: string, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
+function commandCause(cmd: AlterTableCmd, tableKey: string, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
   switch (cmd.subtype) {
     case 'AT_AddColumn':
-      return addColumnCause(cmd.def?.ColumnDef, postgresVersion, catalog);
+      return addColumnCause(nodeOf(cmd.def, 'ColumnDef'), postgresVersion, catalog);
     case 'AT_AlterColumnType':
       return typeChangeCause(cmd, tableKey, postgresVersion, catalog);
     case 'AT_SetLogged':
@@ -198,18 +198,18 @@ function commandCause(cmd: PgNode, tableKey: string, postgresVersion: number, ca
     case 'AT_SetAccessMethod':
       return { text: `SET ACCESS METHOD ${cmd.name ?? 'DEFAULT'} writes the table anew`, hint: HINTS.offline };
     case 'AT_SetTableSpace':
-      return { text: `SET TABLESPACE ${quoteIdent(cmd.name)} copies every block of the table`, hint: HINTS.offline };
+      return { text: `SET TABLESPACE ${quoteIdent(cmd.name ?? '')} copies every block of the table`, hint: HINTS.offline };
     case 'AT_SetExpression':
-      return { text: `ALTER COLUMN ${quoteIdent(cmd.name)} SET EXPRESSION recomputes the stored column for every row`, hint: HINTS.generated };
+      return { text: `ALTER COLUMN ${quoteIdent(cmd.name ?? '')} SET EXPRESSION recomputes the stored column for every row`, hint: HINTS.generated };
     default:
       return undefined;
   }
 }
 
-function addColumnCause(column: PgNode | undefined, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
+function addColumnCause(column: ColumnDef | undefined, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
   if (!column) return undefined;
-  const name = quoteIdent(column.colname);
-  const constraints: PgNode[] = (column.constraints ?? []).map((constraint: PgNode) => constraint.Constraint).filter(Boolean);
+  const name = quoteIdent(column.colname ?? '');
+  const constraints = nodesOf(column.constraints, 'Constraint');
   const generated = constraints.find((constraint) => constraint.contype === 'CONSTR_GENERATED');
   if (generated && generated.generated_kind !== 'v') {
     return { text: `ADD COLUMN ${name} ... GENERATED ALWAYS AS (...) STORED computes and stores the value for every existing row`, hint: HINTS.generated };
@@ -222,8 +222,8 @@ function addColumnCause(column: PgNode | undefined, postgresVersion: number, cat
     return { text: `ADD COLUMN ${name} ${typeName} fills every existing row from a new sequence (nextval() is volatile)`, hint: HINTS.sequence };
   }
   const fallback = constraints.find((constraint) => constraint.contype === 'CONSTR_DEFAULT');
-  const expr: PgNode | undefined = fallback?.raw_expr;
-  if (!expr || expr.A_Const?.isnull) return undefined;
+  const expr = fallback?.raw_expr;
+  if (!expr || nodeOf(expr, 'A_Const')?.isnull) return undefined;
   if (postgresVersion < 11) {
     return { text: `ADD COLUMN ${name} with a DEFAULT writes the default into every existing row before PostgreSQL 11 (target: ${postgresVersion})`, hint: HINTS.oldDefault };
   }
@@ -259,9 +259,9 @@ function expressionVolatility(expr: PgNode, catalog: Lookup): { volatile?: strin
   return { volatile, unknown };
 }
 
-function typeChangeCause(cmd: PgNode, tableKey: string, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
-  const column: string = cmd.name;
-  const def = cmd.def?.ColumnDef;
+function typeChangeCause(cmd: AlterTableCmd, tableKey: string, postgresVersion: number, catalog: Lookup): (Cause & { may?: boolean }) | undefined {
+  const column = cmd.name ?? '';
+  const def = nodeOf(cmd.def, 'ColumnDef');
   if (!def?.typeName) return undefined;
   const next = typeInfo(def.typeName);
   const label = `ALTER COLUMN ${quoteIdent(column)} TYPE ${typeInfoText(next)}`;
@@ -284,8 +284,8 @@ function typeChangeCause(cmd: PgNode, tableKey: string, postgresVersion: number,
 
 /** `col` or `col::type`: a USING clause that does not change the values. */
 function isPlainColumn(expr: PgNode, column: string): boolean {
-  const inner = expr.TypeCast ? expr.TypeCast.arg : expr;
-  const fields = strings(inner?.ColumnRef?.fields);
+  const inner = 'TypeCast' in expr ? expr.TypeCast.arg : expr;
+  const fields = strings(nodeOf(inner, 'ColumnRef')?.fields);
   return fields.length > 0 && fields[fields.length - 1] === column;
 }
 

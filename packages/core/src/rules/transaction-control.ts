@@ -1,18 +1,15 @@
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 const CONTROL = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START', 'TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED']);
 
-export const rule: Rule = {
-  meta: {
-    id: 'transaction-control',
-    category: 'convention',
-    defaultSeverity: 'error',
-    description: 'No top-level BEGIN/COMMIT/ROLLBACK: the runner wraps each file in its own transaction.',
-    docs: 'docs/rules/transaction-control.md',
-  },
+export const rule = defineRule({
+  id: 'transaction-control',
+  category: 'convention',
+  defaultSeverity: 'error',
+  description: 'No top-level BEGIN/COMMIT/ROLLBACK: the runner wraps each file in its own transaction.',
   check(context) {
     for (const statement of context.sql.statements) {
-      if (statement.kind !== 'TransactionStmt' || !CONTROL.has(statement.node.kind)) continue;
+      if (statement.kind !== 'TransactionStmt' || !CONTROL.has(statement.node.kind ?? '')) continue;
       const word = statement.text.trim().split(/\s+/)[0].toUpperCase();
       context.report({
         statement,
@@ -23,4 +20,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

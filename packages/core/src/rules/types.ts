@@ -18,7 +18,7 @@ export interface RuleMeta {
   runsLast?: boolean;
   /** Postgres major versions the rule applies to; omitted means all. */
   postgres?: { min?: number; max?: number };
-  /** Repository-relative path of the rule's documentation page. */
+  /** Repository-relative path of the rule's documentation page: ruleDocsPath(id). */
   docs: string;
 }
 
@@ -91,4 +91,39 @@ export interface Finding {
   message: string;
   hint?: string;
   suggestion?: Suggestion;
+}
+
+/** Repository-relative path of a rule's documentation page; every rule kind (lint, catalog, check, deep, verify) has one. */
+export function ruleDocsPath(id: string): string {
+  return `docs/rules/${id}.md`;
+}
+
+/** What a rule file declares: its meta without the derived docs path, and its check. */
+export type RuleDefinition = Omit<RuleMeta, 'docs'> & Pick<Rule, 'check'>;
+
+/**
+ * A rule from its id, meta and check: the docs path is derived from the id, which is also the
+ * file's base name (`rules/<id>.ts`, checked by registry.test.ts) and its registry entry.
+ */
+export function defineRule({ check, ...meta }: RuleDefinition): Rule {
+  return { meta: { ...meta, docs: ruleDocsPath(meta.id) }, check };
+}
+
+/**
+ * The meta of a rule proved against a database (`check`'s proofs, `lint --deep`, the function
+ * verifier): no module of its own, only an entry of its room's list, documented like a lint rule.
+ */
+export interface DatabaseRuleMeta<Category extends string = string> {
+  id: string;
+  category: Category;
+  defaultSeverity: Severity;
+  /** One line: what the rule checks. */
+  description: string;
+  /** Repository-relative path of the documentation page: ruleDocsPath(id). */
+  docs: string;
+}
+
+/** A room's list of database rules, each given its docs path from its id (literal ids and order kept). */
+export function defineDatabaseRules<const List extends readonly Omit<DatabaseRuleMeta, 'docs'>[]>(list: List): { readonly [Index in keyof List]: List[Index] & { docs: string } } {
+  return list.map((rule) => ({ ...rule, docs: ruleDocsPath(rule.id) })) as { readonly [Index in keyof List]: List[Index] & { docs: string } };
 }

@@ -1,6 +1,7 @@
 import type { PgNode, SqlStatement } from '../sql/types.js';
+import { stringOf } from '../sql/nodes.js';
 import { allStatements, languageOf, whereNested } from './support/everywhere.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
 /**
  * Languages whose code runs without Postgres' sandbox: the untrusted procedural languages (Python,
@@ -19,21 +20,18 @@ function power(language: string): string {
  * CREATE LANGUAGE / CREATE EXTENSION of an untrusted language, CREATE FUNCTION or PROCEDURE in one,
  * and DO blocks in one. Trusted languages (plpgsql, sql, plperl, pltcl, plv8) are fine.
  */
-export const rule: Rule = {
-  meta: {
-    id: 'untrusted-language',
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'No untrusted languages (plpython3u, plperlu, pltclu, C, internal, ...): neither creating them nor functions or DO blocks in them.',
-    docs: 'docs/rules/untrusted-language.md',
-  },
+export const rule = defineRule({
+  id: 'untrusted-language',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'No untrusted languages (plpython3u, plperlu, pltclu, C, internal, ...): neither creating them nor functions or DO blocks in them.',
   check(context) {
     for (const statement of allStatements(context.sql)) {
       const problem = inspect(statement);
       if (problem) context.report({ statement, message: `${problem.message}${whereNested(statement)}`, hint: problem.hint });
     }
   },
-};
+});
 
 function inspect(statement: SqlStatement): { message: string; hint: string } | undefined {
   const { kind, node } = statement;
@@ -58,5 +56,5 @@ function inspect(statement: SqlStatement): { message: string; hint: string } | u
 }
 
 function nameOf(parts: PgNode[] | undefined): string {
-  return (parts ?? []).map((part) => part.String?.sval).join('.');
+  return (parts ?? []).map(stringOf).join('.');
 }

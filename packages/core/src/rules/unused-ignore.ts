@@ -1,16 +1,13 @@
 import { isVerifyRuleId } from '../verify/rules.js';
 import { isRuleId } from './registry.js';
-import type { Rule } from './types.js';
+import { defineRule } from './types.js';
 
-export const rule: Rule = {
-  meta: {
-    id: 'unused-ignore',
-    category: 'meta',
-    defaultSeverity: 'warning',
-    description: 'Every pgwarden-ignore comment names known rules and silences something.',
-    docs: 'docs/rules/unused-ignore.md',
-    runsLast: true,
-  },
+export const rule = defineRule({
+  id: 'unused-ignore',
+  category: 'meta',
+  defaultSeverity: 'warning',
+  description: 'Every pgwarden-ignore comment names known rules and silences something.',
+  runsLast: true,
   check(context) {
     for (const suppression of context.suppressions) {
       const range = {
@@ -37,4 +34,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

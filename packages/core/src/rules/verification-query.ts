@@ -1,15 +1,18 @@
 import { iterateLines } from '../migration/lines.js';
 import { parseSql } from '../sql/index.js';
-import type { PgNode, SourceRange, SqlStatement } from '../sql/types.js';
+import type { RangeVar } from 'libpg-query';
+import type { SourceRange, SqlStatement } from '../sql/types.js';
+import { nodeOf, nodesOf } from '../sql/nodes.js';
 import { tablesCreatedBefore } from './support/history-tables.js';
 import { relationKey } from './support/names.js';
-import type { Rule } from './types.js';
+import { alterCommands } from './support/statements.js';
+import { defineRule } from './types.js';
 
-const WRITES: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT INTO', DeleteStmt: 'DELETE FROM' };
+const WRITES: Record<'UpdateStmt' | 'InsertStmt' | 'DeleteStmt', string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT INTO', DeleteStmt: 'DELETE FROM' };
 const COMMAND_WORDS: Record<string, string> = { UpdateStmt: 'UPDATE', InsertStmt: 'INSERT', DeleteStmt: 'DELETE', MergeStmt: 'MERGE' };
 const DATA_MODIFYING = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
-function relationName(rangeVar: PgNode | undefined): string {
+function relationName(rangeVar: RangeVar | undefined): string {
   const parts = [rangeVar?.schemaname, rangeVar?.relname].filter((part): part is string => !!part);
   if (parts.length > 1 && parts[0] === 'public') parts.shift();
   return parts.join('.');
@@ -25,8 +28,8 @@ interface Reason {
 /** Why this statement deserves a verification query: it writes data or adds columns/constraints to an existing table. */
 function reasonsOf(statement: SqlStatement, createdTables: ReadonlySet<string>): Reason[] {
   const { kind, node } = statement;
-  const write = WRITES[kind];
-  if (write) {
+  if (kind === 'UpdateStmt' || kind === 'InsertStmt' || kind === 'DeleteStmt') {
+    const write = WRITES[kind];
     const table = relationName(node.relation);
     const example =
       kind === 'InsertStmt'
@@ -40,17 +43,16 @@ function reasonsOf(statement: SqlStatement, createdTables: ReadonlySet<string>):
   const table = relationName(node.relation);
   if (createdTables.has(table)) return [];
   const reasons: Reason[] = [];
-  for (const item of (node.cmds ?? []) as PgNode[]) {
-    const cmd = item.AlterTableCmd;
-    if (cmd?.subtype === 'AT_AddColumn') {
-      const column = cmd.def?.ColumnDef?.colname as string;
+  for (const cmd of alterCommands(node)) {
+    if (cmd.subtype === 'AT_AddColumn') {
+      const column = nodeOf(cmd.def, 'ColumnDef')?.colname;
       reasons.push({
         statement,
         what: `ADD COLUMN ${table}.${column}`,
         example: `SELECT count(*) = 1 FROM information_schema.columns WHERE table_name = '${table.split('.').at(-1)}' AND column_name = '${column}'`,
       });
-    } else if (cmd?.subtype === 'AT_AddConstraint') {
-      const name = cmd.def?.Constraint?.conname as string | undefined;
+    } else if (cmd.subtype === 'AT_AddConstraint') {
+      const name = nodeOf(cmd.def, 'Constraint')?.conname;
       reasons.push({
         statement,
         what: `ADD CONSTRAINT ${name ?? '(unnamed)'} ON ${table}`,
@@ -58,7 +60,7 @@ function reasonsOf(statement: SqlStatement, createdTables: ReadonlySet<string>):
           ? `SELECT count(*) = 1 FROM pg_constraint WHERE conname = '${name}' AND convalidated`
           : `SELECT count(*) > 0 FROM pg_constraint WHERE conrelid = '${table}'::regclass`,
       });
-    } else if (cmd?.subtype === 'AT_SetNotNull') {
+    } else if (cmd.subtype === 'AT_SetNotNull') {
       reasons.push({
         statement,
         what: `SET NOT NULL on ${table}.${cmd.name}`,
@@ -80,9 +82,9 @@ function notASelect(statements: readonly SqlStatement[]): string | undefined {
   }
   if (statement.node.intoClause) return 'is a SELECT INTO, which creates a table';
   if (statement.node.lockingClause) return 'locks rows (FOR UPDATE/SHARE)';
-  const ctes = (statement.node.withClause?.ctes ?? []) as PgNode[];
-  const modifying = ctes.find((cte) => Object.keys(cte.CommonTableExpr?.ctequery ?? {}).some((key) => DATA_MODIFYING.has(key)));
-  if (modifying) return `modifies data in its WITH clause (${modifying.CommonTableExpr.ctename})`;
+  const ctes = nodesOf(statement.node.withClause?.ctes, 'CommonTableExpr');
+  const modifying = ctes.find((cte) => Object.keys(cte.ctequery ?? {}).some((key) => DATA_MODIFYING.has(key)));
+  if (modifying) return `modifies data in its WITH clause (${modifying.ctename})`;
   return undefined;
 }
 
@@ -102,15 +104,12 @@ function isCheckingDoBlock(statement: SqlStatement): boolean {
   return (raises && /\bIF\b/i.test(code)) || /\bASSERT\b/i.test(code);
 }
 
-export const rule: Rule = {
-  meta: {
-    id: 'verification-query',
-    category: 'convention',
-    defaultSeverity: 'info',
-    description:
-      'A migration that writes data or adds columns/constraints carries a verification ("-- VERIFY:" query, the template\'s Verification Query section, or a DO block that checks and raises); a VERIFY query is a single SELECT.',
-    docs: 'docs/rules/verification-query.md',
-  },
+export const rule = defineRule({
+  id: 'verification-query',
+  category: 'convention',
+  defaultSeverity: 'info',
+  description:
+    'A migration that writes data or adds columns/constraints carries a verification ("-- VERIFY:" query, the template\'s Verification Query section, or a DO block that checks and raises); a VERIFY query is a single SELECT.',
   check(context) {
     const { migration } = context;
     const verifications = migration.verifications ?? (migration.verification ? [migration.verification] : []);
@@ -157,9 +156,9 @@ export const rule: Rule = {
     // A CREATE TABLE IF NOT EXISTS of a table an earlier migration created is a no-op: that table is not new.
     const earlier = tablesCreatedBefore(context);
     const createdTables = new Set(
-      context.sql.statements
-        .filter((statement) => statement.kind === 'CreateStmt' && !(statement.node.if_not_exists && earlier.has(relationKey(statement.node.relation))))
-        .map((statement) => relationName(statement.node.relation)),
+      context.sql.statements.flatMap((statement) =>
+        statement.kind === 'CreateStmt' && !(statement.node.if_not_exists && earlier.has(relationKey(statement.node.relation))) ? [relationName(statement.node.relation)] : [],
+      ),
     );
     // Statements that run with the migration: top level and DO blocks, not function bodies (those run when called).
     const statements = [...context.sql.statements, ...context.sql.nested.filter((statement) => statement.parent?.kind !== 'CreateFunctionStmt')].sort(
@@ -180,4 +179,4 @@ export const rule: Rule = {
       hint: `add a machine-readable check after the SQL, e.g. "-- VERIFY: ${first.example};": one SELECT whose first column is true when the migration did its job; the runner runs it after the migration (a "-- Verification Query" section with a commented SELECT, or a DO block that RAISEs EXCEPTION when the check fails, count too)`,
     });
   },
-};
+});

@@ -7,7 +7,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Migration } from '../migration/types.js';
-import type { PgNode, SqlStatement } from '../sql/types.js';
+import type { KindAndNode, NodeType, SqlStatement } from '../sql/types.js';
 import type { HistoryRow } from './history.js';
 
 export interface RunnableStatement {
@@ -16,8 +16,8 @@ export interface RunnableStatement {
   /** 1-based line in the file. */
   line: number;
   /** libpg-query node type, e.g. `IndexStmt`. */
-  kind: string;
-  node: PgNode;
+  kind: NodeType;
+  node: KindAndNode['node'];
   hash: string;
 }
 

@@ -6,6 +6,8 @@
 import type { ObjectKind } from '../catalog/identity.js';
 import { DEFAULT_SCHEMA } from '../catalog/identity.js';
 import { nameList } from '../sql/relations.js';
+import type { Constraint, CreateFunctionStmt, RangeVar } from 'libpg-query';
+import { nodeOf, nodesOf, sharedFlag } from '../sql/nodes.js';
 import type { PgNode, SourcePosition, SqlStatement } from '../sql/types.js';
 import type { OrderedStatement } from './schema-files.js';
 
@@ -26,25 +28,25 @@ export interface DefinedObject {
   /** CREATE OR REPLACE: a second definition replaces the first, on purpose. */
   orReplace: boolean;
   /** Functions: the CreateFunctionStmt node, to resolve the identity key. */
-  functionNode?: PgNode;
+  functionNode?: CreateFunctionStmt;
   /** The statement (nested in a DO block or top level) that defines it. */
   statement: SqlStatement;
 }
 
 export interface ForeignKeyRef {
   /** Constraint node (column or table level) and its column when column level. */
-  constraint: PgNode;
+  constraint: Constraint;
   column?: string;
   targetSchema?: string;
   target: string;
 }
 
-function rangeVarName(node: PgNode | undefined): { schema?: string; name: string } | undefined {
+function rangeVarName(node: RangeVar | undefined): { schema?: string; name: string } | undefined {
   if (!node?.relname) return undefined;
   return { schema: node.schemaname || undefined, name: node.relname };
 }
 
-function qualifiedList(node: PgNode | undefined): { schema?: string; name: string } | undefined {
+function qualifiedList(node: PgNode[] | undefined): { schema?: string; name: string } | undefined {
   const names = nameList(node);
   if (names.length === 0) return undefined;
   const name = names[names.length - 1]!;
@@ -63,51 +65,53 @@ function positionOf(statement: SqlStatement, location: unknown): SourcePosition 
 
 /** Objects one statement (not its DO-block body) defines. */
 export function definitionsOf(statement: SqlStatement): DefinedObject[] {
-  const { node } = statement;
+  const { kind, node } = statement;
   const found: DefinedObject[] = [];
   const add = (object: Omit<DefinedObject, 'statement' | 'position' | 'ifNotExists' | 'orReplace'> & { location?: unknown }) => {
     const { location, ...rest } = object;
     found.push({
       ...rest,
       position: positionOf(statement, location),
-      ifNotExists: node.if_not_exists === true || node.missing_ok === true,
-      orReplace: node.replace === true,
+      ifNotExists: sharedFlag(node, 'if_not_exists') || sharedFlag(node, 'missing_ok'),
+      orReplace: sharedFlag(node, 'replace'),
       statement,
     });
   };
-  switch (statement.kind) {
+  switch (kind) {
     case 'CreateStmt': {
       const table = rangeVarName(node.relation);
       if (!table) break;
-      add({ kind: 'table', lookup: 'relation', ...table, location: node.relation.location });
+      add({ kind: 'table', lookup: 'relation', ...table, location: node.relation?.location });
       const key = tableKeyOf(table);
       for (const element of node.tableElts ?? []) {
-        if (element.ColumnDef) add({ kind: 'column', name: element.ColumnDef.colname, table: key, location: element.ColumnDef.location });
-        if (element.Constraint?.conname) add({ kind: 'constraint', name: element.Constraint.conname, table: key, location: element.Constraint.location });
-        for (const constraint of element.ColumnDef?.constraints ?? []) {
-          if (constraint.Constraint?.conname) add({ kind: 'constraint', name: constraint.Constraint.conname, table: key, location: constraint.Constraint.location });
+        const column = nodeOf(element, 'ColumnDef');
+        const tableConstraint = nodeOf(element, 'Constraint');
+        if (column) add({ kind: 'column', name: column.colname ?? '', table: key, location: column.location });
+        if (tableConstraint?.conname) add({ kind: 'constraint', name: tableConstraint.conname, table: key, location: tableConstraint.location });
+        for (const constraint of nodesOf(column?.constraints, 'Constraint')) {
+          if (constraint.conname) add({ kind: 'constraint', name: constraint.conname, table: key, location: constraint.location });
         }
       }
       break;
     }
     case 'ViewStmt': {
       const view = rangeVarName(node.view);
-      if (view) add({ kind: 'view', lookup: 'relation', ...view, location: node.view.location });
+      if (view) add({ kind: 'view', lookup: 'relation', ...view, location: node.view?.location });
       break;
     }
     case 'CreateTableAsStmt': {
       const rel = rangeVarName(node.into?.rel);
-      if (rel) add({ kind: node.objtype === 'OBJECT_MATVIEW' ? 'materialized_view' : 'table', lookup: 'relation', ...rel, location: node.into.rel.location });
+      if (rel) add({ kind: node.objtype === 'OBJECT_MATVIEW' ? 'materialized_view' : 'table', lookup: 'relation', ...rel, location: node.into?.rel?.location });
       break;
     }
     case 'CreateSeqStmt': {
       const sequence = rangeVarName(node.sequence);
-      if (sequence) add({ kind: 'sequence', lookup: 'relation', ...sequence, location: node.sequence.location });
+      if (sequence) add({ kind: 'sequence', lookup: 'relation', ...sequence, location: node.sequence?.location });
       break;
     }
     case 'IndexStmt': {
       const table = rangeVarName(node.relation);
-      if (node.idxname && table) add({ kind: 'index', lookup: 'relation', schema: table.schema, name: node.idxname, location: node.relation.location });
+      if (node.idxname && table) add({ kind: 'index', lookup: 'relation', schema: table.schema, name: node.idxname, location: node.relation?.location });
       break;
     }
     case 'CreateFunctionStmt': {
@@ -122,7 +126,7 @@ export function definitionsOf(statement: SqlStatement): DefinedObject[] {
     }
     case 'CompositeTypeStmt': {
       const type = rangeVarName(node.typevar);
-      if (type) add({ kind: 'composite_type', lookup: 'type', ...type, location: node.typevar.location });
+      if (type) add({ kind: 'composite_type', lookup: 'type', ...type, location: node.typevar?.location });
       break;
     }
     case 'CreateDomainStmt': {
@@ -138,12 +142,12 @@ export function definitionsOf(statement: SqlStatement): DefinedObject[] {
       break;
     case 'CreatePolicyStmt': {
       const table = rangeVarName(node.table);
-      if (table && node.policy_name) add({ kind: 'policy', name: node.policy_name, table: tableKeyOf(table), location: node.table.location });
+      if (table && node.policy_name) add({ kind: 'policy', name: node.policy_name, table: tableKeyOf(table), location: node.table?.location });
       break;
     }
     case 'CreateTrigStmt': {
       const table = rangeVarName(node.relation);
-      if (table && node.trigname) add({ kind: 'trigger', name: node.trigname, table: tableKeyOf(table), location: node.relation.location });
+      if (table && node.trigname) add({ kind: 'trigger', name: node.trigname, table: tableKeyOf(table), location: node.relation?.location });
       break;
     }
   }
@@ -154,15 +158,15 @@ export function definitionsOf(statement: SqlStatement): DefinedObject[] {
 export function inlineForeignKeys(statement: SqlStatement): ForeignKeyRef[] {
   if (statement.kind !== 'CreateStmt') return [];
   const refs: ForeignKeyRef[] = [];
-  const push = (constraint: PgNode, column?: string) => {
+  const push = (constraint: Constraint, column?: string) => {
     const target = rangeVarName(constraint.pktable);
     if (constraint.contype === 'CONSTR_FOREIGN' && target) refs.push({ constraint, column, targetSchema: target.schema, target: target.name });
   };
   for (const element of statement.node.tableElts ?? []) {
-    if (element.Constraint) push(element.Constraint);
-    for (const constraint of element.ColumnDef?.constraints ?? []) {
-      if (constraint.Constraint) push(constraint.Constraint, element.ColumnDef.colname);
-    }
+    const tableConstraint = nodeOf(element, 'Constraint');
+    if (tableConstraint) push(tableConstraint);
+    const column = nodeOf(element, 'ColumnDef');
+    for (const constraint of nodesOf(column?.constraints, 'Constraint')) push(constraint, column?.colname);
   }
   return refs;
 }

@@ -5,6 +5,7 @@
  * its target exists.
  */
 import { quoteIdent } from '../sql/quote.js';
+import { nodeOf, nodesOf } from '../sql/nodes.js';
 import type { SqlStatement } from '../sql/types.js';
 import type { ForeignKeyRef } from './definitions.js';
 
@@ -47,12 +48,12 @@ function withoutComments(text: string): string {
 }
 
 /** The CREATE TABLE text without `drop`'s constraints, and the ALTER TABLE statements that add them back. */
-export function deferForeignKeys(statement: SqlStatement, drop: readonly ForeignKeyRef[]): { sql: string; deferred: DeferredForeignKey[] } {
+export function deferForeignKeys(statement: SqlStatement<'CreateStmt'>, drop: readonly ForeignKeyRef[]): { sql: string; deferred: DeferredForeignKey[] } {
   const text = statement.text;
   const base = statement.range.start.offset;
-  const offsetOf = (location: number) => (statement.locate ? statement.locate(location).offset - base : -1);
+  const offsetOf = (location: number | undefined) => (statement.locate && location !== undefined ? statement.locate(location).offset - base : -1);
   const relation = statement.node.relation;
-  const table = [relation.schemaname, relation.relname].filter(Boolean).map(quoteIdent).join('.');
+  const table = [relation?.schemaname, relation?.relname].filter((name): name is string => Boolean(name)).map(quoteIdent).join('.');
   const spans: { start: number; end: number }[] = [];
   const deferred: DeferredForeignKey[] = [];
 
@@ -63,10 +64,11 @@ export function deferForeignKeys(statement: SqlStatement, drop: readonly Foreign
     if (ref.column !== undefined) {
       // A column constraint ends where the column's next constraint starts; DEFERRABLE and
       // INITIALLY ... are constraints of their own in the AST but belong to the foreign key.
-      const column = (statement.node.tableElts ?? []).find((element: Record<string, any>) => element.ColumnDef?.colname === ref.column)?.ColumnDef;
+      const column = nodesOf(statement.node.tableElts, 'ColumnDef').find((element) => element.colname === ref.column);
       for (const other of column?.constraints ?? []) {
-        if (String(other.Constraint?.contype).startsWith('CONSTR_ATTR_')) continue;
-        const otherStart = offsetOf(other.Constraint?.location);
+        const constraint = nodeOf(other, 'Constraint');
+        if (String(constraint?.contype).startsWith('CONSTR_ATTR_')) continue;
+        const otherStart = offsetOf(constraint?.location);
         if (otherStart > start && otherStart < end) end = otherStart;
       }
       const clause = withoutComments(text.slice(start, end));

@@ -285,7 +285,7 @@ export class RootCauses {
     const edges = new Map<string, string[]>();
     for (const statement of this.statements) {
       if (statement.statement.kind !== 'CreateStmt' || !statement.statement.node.relation) continue;
-      const from = tableKeyOf({ schema: statement.statement.node.relation.schemaname || undefined, name: statement.statement.node.relation.relname });
+      const from = tableKeyOf({ schema: statement.statement.node.relation.schemaname || undefined, name: statement.statement.node.relation.relname ?? '' });
       const targets = edges.get(from) ?? [];
       for (const ref of inlineForeignKeys(statement.statement)) targets.push(tableKeyOf({ schema: ref.targetSchema, name: ref.target }));
       edges.set(from, targets);
@@ -296,7 +296,7 @@ export class RootCauses {
   /** `[a, b, ..., a]` when the later table's inline foreign keys lead back to this CREATE TABLE's table. */
   private foreignKeyCycle(at: OrderedStatement, later: { at: OrderedStatement; object: DefinedObject }): string[] | undefined {
     if (at.statement.kind !== 'CreateStmt' || later.object.kind !== 'table') return undefined;
-    const start = tableKeyOf({ schema: at.statement.node.relation.schemaname || undefined, name: at.statement.node.relation.relname });
+    const start = tableKeyOf({ schema: at.statement.node.relation?.schemaname || undefined, name: at.statement.node.relation?.relname ?? '' });
     const edges = this.foreignKeyGraph();
     const target = tableKeyOf(later.object);
     // Breadth-first from the later table back to this one: the shortest cycle.

@@ -7,22 +7,23 @@ import { compareCodePoints, functionKey, memberKey, qualifiedKey } from '../cata
 import type { DbSession } from '../db/types.js';
 import { locateBody } from '../sql/plpgsql.js';
 import { quoteIdent } from '../sql/quote.js';
-import type { PgNode } from '../sql/types.js';
+import type { CreateFunctionStmt } from 'libpg-query';
+import { nodeOf, nodesOf, optionNamed, stringOf } from '../sql/nodes.js';
 import type { DefinedObject } from './definitions.js';
 import type { OrderedStatement } from './schema-files.js';
 import type { SourceMapEntry } from './types.js';
 
-const IN_MODES = new Set(['FUNC_PARAM_IN', 'FUNC_PARAM_INOUT', 'FUNC_PARAM_VARIADIC', 'FUNC_PARAM_DEFAULT']);
+const IN_MODES = new Set<string | undefined>(['FUNC_PARAM_IN', 'FUNC_PARAM_INOUT', 'FUNC_PARAM_VARIADIC', 'FUNC_PARAM_DEFAULT']);
 
 /** `to_regprocedure` input for a CREATE FUNCTION: its name and IN argument types as written; undefined for `%TYPE` arguments. */
-export function regprocedureSignature(node: PgNode): string | undefined {
-  const names: string[] = (node.funcname ?? []).map((item: PgNode) => item.String?.sval);
+export function regprocedureSignature(node: CreateFunctionStmt): string | undefined {
+  const names = (node.funcname ?? []).map((item) => stringOf(item) ?? '');
   const types: string[] = [];
-  for (const { FunctionParameter: parameter } of node.parameters ?? []) {
-    if (!IN_MODES.has(parameter?.mode)) continue;
+  for (const parameter of nodesOf(node.parameters, 'FunctionParameter')) {
+    if (!IN_MODES.has(parameter.mode)) continue;
     const type = parameter.argType;
     if (type?.pct_type) return undefined;
-    const typeNames: string[] = (type?.names ?? []).map((item: PgNode) => item.String?.sval);
+    const typeNames = (type?.names ?? []).map((item) => stringOf(item) ?? '');
     types.push(typeNames.map(quoteIdent).join('.') + '[]'.repeat((type?.arrayBounds ?? []).length));
   }
   return `${names.map(quoteIdent).join('.')}(${types.join(', ')})`;
@@ -85,7 +86,7 @@ export class SourceMapBuilder {
 }
 
 /** The oid of the function a CREATE FUNCTION made; inside a savepoint, so a bad lookup cannot abort the build. */
-async function resolveFunction(session: DbSession, node: PgNode): Promise<number | undefined> {
+async function resolveFunction(session: DbSession, node: CreateFunctionStmt): Promise<number | undefined> {
   await session.exec('SAVEPOINT pgwarden_resolve');
   try {
     const oid = await lookupFunction(session, node);
@@ -97,15 +98,15 @@ async function resolveFunction(session: DbSession, node: PgNode): Promise<number
   }
 }
 
-async function lookupFunction(session: DbSession, node: PgNode): Promise<number | undefined> {
+async function lookupFunction(session: DbSession, node: CreateFunctionStmt): Promise<number | undefined> {
   const signature = regprocedureSignature(node);
   if (signature) {
     const { rows } = await session.query<{ oid: string | null }>('SELECT to_regprocedure($1)::oid::text AS oid', [signature]);
     if (rows[0]?.oid) return Number(rows[0].oid);
   }
   // %TYPE arguments: the one function of that name and argument count.
-  const names: string[] = (node.funcname ?? []).map((item: PgNode) => item.String?.sval);
-  const argumentCount = (node.parameters ?? []).filter((p: PgNode) => IN_MODES.has(p.FunctionParameter?.mode)).length;
+  const names = (node.funcname ?? []).map((item) => stringOf(item) ?? '');
+  const argumentCount = (node.parameters ?? []).filter((p) => IN_MODES.has(nodeOf(p, 'FunctionParameter')?.mode)).length;
   const { rows } = await session.query<{ oid: string }>(
     `SELECT p.oid::text AS oid FROM pg_proc p
       WHERE p.proname = $1 AND p.pronargs = $2
@@ -117,10 +118,10 @@ async function lookupFunction(session: DbSession, node: PgNode): Promise<number 
 
 /** The file line where the body literal's content starts: body line N is file line bodyLine + N - 1. */
 function bodyLineOf(at: OrderedStatement, object: DefinedObject): { bodyLine?: number } {
-  const option = (object.functionNode?.options ?? []).find((item: PgNode) => item.DefElem?.defname === 'as')?.DefElem;
-  const source = option?.arg?.List?.items?.[0]?.String?.sval;
+  const option = optionNamed(object.functionNode?.options, 'as');
+  const source = stringOf(nodeOf(option?.arg, 'List')?.items?.[0]);
   if (typeof source !== 'string' || !at.statement.locate) return {};
-  const from = typeof option.location === 'number' ? at.statement.locate(option.location).offset : at.statement.range.start.offset;
+  const from = typeof option?.location === 'number' ? at.statement.locate(option.location).offset : at.statement.range.start.offset;
   const span = locateBody(at.file.text, from, at.statement.range.end.offset + 1, source);
   if (!span) return {};
   const line = at.file.text.slice(0, span.start).split('\n').length;

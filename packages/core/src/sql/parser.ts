@@ -4,7 +4,8 @@ import { codeSpan, scanLayout, type SqlLayout } from './lexer.js';
 import { parseRoutineBody } from './plpgsql.js';
 import { codePointOffsetToIndex, leadingComments, LineIndex } from './positions.js';
 import { diagnoseSyntaxError, errorCursor, errorMessage } from './syntax-hints.js';
-import type { ParsedSql, PgNode, SqlSyntaxError } from './types.js';
+import { statementOf } from './nodes.js';
+import type { ParsedSql, SqlSyntaxError } from './types.js';
 
 export type PgQuery = Pick<typeof LibPgQuery, 'parseSync' | 'parsePlPgSQLSync'>;
 
@@ -12,12 +13,6 @@ export type PgQuery = Pick<typeof LibPgQuery, 'parseSync' | 'parsePlPgSQLSync'>;
 interface Chunk {
   start: number;
   end: number;
-}
-
-export interface RawStatement {
-  stmt: PgNode;
-  stmt_location?: number;
-  stmt_len?: number;
 }
 
 let pgQuery: PgQuery | undefined;
@@ -112,7 +107,7 @@ class FileParser {
   parse(): ParsedSql {
     if (this.sqlText.trim() === '') return this.result;
     try {
-      this.addStatements((this.pg.parseSync(this.sqlText).stmts ?? []) as RawStatement[], 0, this.sqlText.length);
+      this.addStatements(this.pg.parseSync(this.sqlText).stmts ?? [], 0, this.sqlText.length);
     } catch (error) {
       this.recover(error);
     }
@@ -152,7 +147,7 @@ class FileParser {
     const source = this.sqlText.slice(chunk.start, chunk.end);
     if (source.trim() === '') return;
     try {
-      const raws = (this.pg.parseSync(source).stmts ?? []) as RawStatement[];
+      const raws = this.pg.parseSync(source).stmts ?? [];
       this.addStatements(raws, this.lines.byteOffsetOf(chunk.start), chunk.end);
     } catch (error) {
       this.addSyntaxError(error, chunk.start, chunk);
@@ -173,22 +168,22 @@ class FileParser {
   }
 
   /** `baseByte`: byte offset of the parsed text in the file; `textEnd`: where that text ends. */
-  private addStatements(raws: RawStatement[], baseByte: number, textEnd: number): void {
+  private addStatements(raws: LibPgQuery.RawStmt[], baseByte: number, textEnd: number): void {
     const { lines } = this;
     for (const raw of raws) {
-      const kind = Object.keys(raw.stmt)[0];
+      if (!raw.stmt) continue; // the parser always sets it; the type leaves every field optional
       const startByte = baseByte + (raw.stmt_location ?? 0);
       const start = lines.indexOfByte(startByte);
       // The last statement has no length when no `;` follows it: it runs to the end of the text.
       const end = this.trimTrailingTrivia(start, raw.stmt_len ? lines.indexOfByte(startByte + raw.stmt_len) : textEnd);
-      this.result.statements.push({
-        kind,
-        node: raw.stmt[kind],
-        text: this.text.slice(start, end),
-        range: lines.rangeOf(start, end),
-        leadingComments: leadingComments(lines, start),
-        locate: (location) => lines.positionAt(lines.indexOfByte(baseByte + location)),
-      });
+      this.result.statements.push(
+        statementOf(raw.stmt, {
+          text: this.text.slice(start, end),
+          range: lines.rangeOf(start, end),
+          leadingComments: leadingComments(lines, start),
+          locate: (location) => lines.positionAt(lines.indexOfByte(baseByte + location)),
+        }),
+      );
     }
   }
 

@@ -1,8 +1,9 @@
 import { DOLLAR_TAG, dollarQuote, forEachToken } from './lexer.js';
-import type { PgQuery, RawStatement } from './parser.js';
+import { nodeOf, nodesOf, statementOf, stringOf } from './nodes.js';
+import type { PgQuery } from './parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, type LineIndex } from './positions.js';
 import { diagnoseSyntaxError, diagnoseTrap, errorCursor, errorMessage, shortenNear, type SyntaxDiagnosis } from './syntax-hints.js';
-import type { PgNode, PlpgsqlExpression, SqlStatement, SqlSyntaxError } from './types.js';
+import type { PgNode, PlpgsqlExpression, PlpgsqlNode, SqlStatement, SqlSyntaxError } from './types.js';
 
 export interface SourceFile {
   /** The file as written. */
@@ -31,7 +32,7 @@ interface BodySpan extends Span {
 type Guard = NonNullable<SqlStatement['guard']>;
 
 interface PlpgsqlParseResult {
-  plpgsql_funcs?: { PLpgSQL_function?: { action?: PgNode; datums?: PgNode[] } }[];
+  plpgsql_funcs?: { PLpgSQL_function?: { action?: PlpgsqlNode; datums?: PlpgsqlNode[] } }[];
 }
 
 /** PL/pgSQL parse mode of an assignment (`v := expression`). */
@@ -65,14 +66,14 @@ export function parseRoutineBody(
 function plpgsqlBodyOf(statement: SqlStatement): RoutineBody | undefined {
   const isDo = statement.kind === 'DoStmt';
   if (!isDo && statement.kind !== 'CreateFunctionStmt') return undefined;
-  const options: PgNode[] = (isDo ? statement.node.args : statement.node.options) ?? [];
+  const options: PgNode[] = (statement.kind === 'DoStmt' ? statement.node.args : statement.node.options) ?? [];
   let language = isDo ? 'plpgsql' : undefined; // DO defaults to PL/pgSQL
   let body: RoutineBody | undefined;
-  for (const { DefElem: option } of options) {
-    if (option?.defname === 'language') language = String(option.arg?.String?.sval).toLowerCase();
-    if (option?.defname === 'as') {
-      const parts: PgNode[] = option.arg?.List?.items ?? [option.arg];
-      const source = parts[0]?.String?.sval;
+  for (const option of nodesOf(options, 'DefElem')) {
+    if (option.defname === 'language') language = String(stringOf(option.arg)).toLowerCase();
+    if (option.defname === 'as') {
+      const parts: (PgNode | undefined)[] = nodeOf(option.arg, 'List')?.items ?? [option.arg];
+      const source = stringOf(parts[0]);
       if (parts.length === 1 && typeof source === 'string') body = { source, location: option.location };
     }
   }
@@ -117,7 +118,7 @@ export function findQuery(text: string, query: string, from: number, to: number)
 /** `to_regclass('public.t') IS NULL` and its siblings: the catalog lookups that return NULL for a missing object. */
 const TO_REG_IS_NULL = /\bto_reg(?:class|type|proc|procedure|namespace|role|oper|operator|collation)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*IS\s+(NOT\s+)?NULL\b/i;
 
-function conditionGuard(condition: PgNode | undefined): Guard | undefined {
+function conditionGuard(condition: PlpgsqlNode | undefined): Guard | undefined {
   const query: unknown = condition?.PLpgSQL_expr?.query;
   if (typeof query !== 'string') return undefined;
   if (/\bNOT\s+EXISTS\b/i.test(query)) return { kind: 'if-not-exists', condition: query };
@@ -127,9 +128,9 @@ function conditionGuard(condition: PgNode | undefined): Guard | undefined {
   return undefined;
 }
 
-function exceptionGuard(handlers: PgNode[]): Guard {
+function exceptionGuard(handlers: PlpgsqlNode[]): Guard {
   const conditions = handlers.flatMap(({ PLpgSQL_exception: handler }) =>
-    (handler?.conditions ?? []).map(({ PLpgSQL_condition: condition }: PgNode) => condition?.condname),
+    (handler?.conditions ?? []).map(({ PLpgSQL_condition: condition }: PlpgsqlNode) => condition?.condname),
   );
   return { kind: 'exception-handler', condition: conditions.join(' OR ') };
 }
@@ -194,7 +195,7 @@ class BodyParser {
     return { nested: this.nested, expressions: this.expressions, errors: this.errors };
   }
 
-  private visit(wrapper: PgNode | undefined, guard: Guard | undefined): void {
+  private visit(wrapper: PlpgsqlNode | undefined, guard: Guard | undefined): void {
     const [type, node] = Object.entries(wrapper ?? {})[0] ?? [];
     if (!node || typeof node !== 'object') return;
     if (typeof node.lineno === 'number') this.currentLine = node.lineno;
@@ -225,20 +226,20 @@ class BodyParser {
         this.visitAll(node.else_body, guard);
         return;
       case 'PLpgSQL_stmt_block': {
-        const handlers: PgNode[] | undefined = node.exceptions?.PLpgSQL_exception_block?.exc_list;
+        const handlers: PlpgsqlNode[] | undefined = node.exceptions?.PLpgSQL_exception_block?.exc_list;
         this.visitAll(node.body, handlers ? exceptionGuard(handlers) : guard);
         for (const { PLpgSQL_exception: handler } of handlers ?? []) this.visitAll(handler?.action, guard);
         return;
       }
       default: {
-        const dynamic: PgNode | undefined = dynamicField ? node[dynamicField]?.PLpgSQL_expr : undefined;
+        const dynamic: PlpgsqlNode | undefined = dynamicField ? node[dynamicField]?.PLpgSQL_expr : undefined;
         if (type === 'PLpgSQL_stmt_dynexecute' && typeof dynamic?.query === 'string' && this.addConstantExecute(dynamic.query, node.lineno, guard)) {
           // EXECUTE of a constant string: a nested statement like any other.
         } else if (dynamic) {
           this.addExpression('dynamic-execute', dynamic);
         }
         // Loops, CASE and the like: their expressions, and every statement list they hold under the same guard.
-        for (const [field, value] of Object.entries(node) as [string, PgNode][]) {
+        for (const [field, value] of Object.entries(node) as [string, PlpgsqlNode][]) {
           if (field === dynamicField) continue;
           if (value && typeof value === 'object' && !Array.isArray(value) && 'PLpgSQL_expr' in value) this.addExpression(type === 'PLpgSQL_stmt_fors' && field === 'query' ? 'query' : 'expression', value.PLpgSQL_expr);
           else this.visitAll(value, guard);
@@ -248,7 +249,7 @@ class BodyParser {
   }
 
   /** Records an expression of the body, parsed as a query (or as `SELECT <expression>`) for rules that look inside. */
-  private addExpression(kind: PlpgsqlExpression['kind'], expr: PgNode, declared?: string): void {
+  private addExpression(kind: PlpgsqlExpression['kind'], expr: PlpgsqlNode, declared?: string): void {
     const text: unknown = expr.query;
     if (typeof text !== 'string') return;
     let sql = kind === 'query' ? text : `SELECT ${text}`;
@@ -260,9 +261,9 @@ class BodyParser {
         sql = `SELECT ${text.slice(assignment[0].length)}`;
       }
     }
-    let node: PgNode | undefined;
+    let node: PlpgsqlExpression['node'];
     try {
-      node = (this.pg.parseSync(sql).stmts?.[0] as RawStatement | undefined)?.stmt?.SelectStmt;
+      node = nodeOf(this.pg.parseSync(sql).stmts?.[0]?.stmt, 'SelectStmt');
     } catch {
       // Not a query on its own (a cursor's arguments, a composite target): kept as text.
     }
@@ -316,33 +317,31 @@ class BodyParser {
   /** `where`: the file offsets of `sql`, when it could be found in the body. */
   private addStatement(sql: string, where: Span | undefined, lineno: number | undefined, guard: Guard | undefined): 'added' | 'select' | 'error' {
     const { lines } = this;
-    let raw: RawStatement | undefined;
+    let wrapper: PgNode | undefined;
     try {
-      raw = this.pg.parseSync(sql).stmts?.[0] as RawStatement | undefined;
+      wrapper = this.pg.parseSync(sql).stmts?.[0]?.stmt;
     } catch (error) {
       const span = where ?? this.lineSpan(lineno);
       const errorAt = where ? codePointOffsetToIndex(sql, errorCursor(error)) + where.start : span.start;
       this.errors.push(this.toError(diagnoseSyntaxError(lines, span, errorAt, `${this.label}: ${errorMessage(error)}`)));
       return 'error';
     }
-    const kind = raw && Object.keys(raw.stmt)[0];
+    const kind = wrapper && Object.keys(wrapper)[0];
     // Only statements that change something are nested statements; SELECT (and SELECT INTO) read.
-    if (!raw || !kind || kind === 'SelectStmt') return 'select';
+    if (!wrapper || !kind || kind === 'SelectStmt') return 'select';
 
     const span = where
       ? { start: where.start, end: where.start + this.file.text.slice(where.start, where.end).trimEnd().length }
       : this.lineSpan(lineno);
     const range = lines.rangeOf(span.start, span.end);
-    const statement: SqlStatement = {
-      kind,
-      node: raw.stmt[kind],
+    const statement = statementOf(wrapper, {
       // Without a position in the file, the SQL as the parser saw it is the best text there is.
       text: where ? this.file.text.slice(span.start, span.end) : sql,
       range,
       parent: this.parent,
       leadingComments: where ? leadingComments(lines, span.start) : [],
       locate: where ? (location) => lines.positionAt(where.start + byteOffsetToIndex(sql, location)) : () => range.start,
-    };
+    });
     if (guard) statement.guard = guard;
     this.nested.push(statement);
     return 'added';

@@ -1,17 +1,19 @@
+import type { RangeVar } from 'libpg-query';
+import { nodeOf, nodesOf, stringOf } from './nodes.js';
 import type { PgNode, RelationAction, RelationRef, SourceRange, SqlStatement } from './types.js';
 import { walk } from './walk.js';
 
-const TABLE_LIKE = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
+const TABLE_LIKE = new Set<string | undefined>(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
 /** Objects named relative to their table (`policy ON table`, `table.column`): the table is all but the last name. */
-const TABLE_MEMBERS = new Set(['OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_POLICY', 'OBJECT_TRIGGER']);
-const DROPPED_MEMBERS: Record<string, RelationAction> = { OBJECT_POLICY: 'policy', OBJECT_TRIGGER: 'trigger' };
-const RLS_COMMANDS = new Set(['AT_EnableRowSecurity', 'AT_DisableRowSecurity', 'AT_ForceRowSecurity', 'AT_NoForceRowSecurity']);
+const TABLE_MEMBERS = new Set<string | undefined>(['OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_POLICY', 'OBJECT_TRIGGER']);
+const DROPPED_MEMBERS: Partial<Record<string, RelationAction>> = { OBJECT_POLICY: 'policy', OBJECT_TRIGGER: 'trigger' };
+const RLS_COMMANDS = new Set<string | undefined>(['AT_EnableRowSecurity', 'AT_DisableRowSecurity', 'AT_ForceRowSecurity', 'AT_NoForceRowSecurity']);
 const QUALIFIED_NAME = /(?:"(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*)(?:[ \t]*\.[ \t]*(?:"(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*))*/uy;
 
-/** The names in a `{ List: { items: [{ String }] } }` node. */
-export function nameList(node: PgNode | undefined): string[] {
-  const items: PgNode[] = node?.List?.items ?? (Array.isArray(node) ? node : []);
-  return items.map((item) => item?.String?.sval).filter((name): name is string => typeof name === 'string');
+/** The names in a `{ List: { items: [{ String }] } }` node, or in a list of `String` nodes. */
+export function nameList(node: PgNode | readonly PgNode[] | undefined): string[] {
+  const items = Array.isArray(node) ? node : (nodeOf(node as PgNode | undefined, 'List')?.items ?? []);
+  return items.map(stringOf).filter((name): name is string => typeof name === 'string');
 }
 
 /**
@@ -29,8 +31,8 @@ const relationsCache = new WeakMap<SqlStatement, readonly RelationRef[]>();
 
 function collectRelations(statement: SqlStatement): RelationRef[] {
   const found = new RelationCollector(statement);
-  const { node } = statement;
-  switch (statement.kind) {
+  const { kind, node } = statement;
+  switch (kind) {
     case 'CreateStmt':
       found.rangeVar(node.relation, 'create');
       break;
@@ -44,7 +46,7 @@ function collectRelations(statement: SqlStatement): RelationRef[] {
       break;
     case 'AlterTableStmt': {
       if (!TABLE_LIKE.has(node.objtype)) break; // ALTER INDEX / SEQUENCE share this node
-      const commands: string[] = (node.cmds ?? []).map((command: PgNode) => command.AlterTableCmd?.subtype);
+      const commands = nodesOf(node.cmds, 'AlterTableCmd').map((command) => command.subtype);
       if (commands.some((command) => RLS_COMMANDS.has(command))) found.rangeVar(node.relation, 'rls');
       if (commands.some((command) => !RLS_COMMANDS.has(command))) found.rangeVar(node.relation, 'alter');
       break;
@@ -54,8 +56,9 @@ function collectRelations(statement: SqlStatement): RelationRef[] {
       break;
     case 'DropStmt':
       for (const object of node.objects ?? []) {
+        const member = node.removeType && DROPPED_MEMBERS[node.removeType];
         if (TABLE_LIKE.has(node.removeType)) found.names(nameList(object), 'drop');
-        else if (DROPPED_MEMBERS[node.removeType]) found.names(nameList(object).slice(0, -1), DROPPED_MEMBERS[node.removeType]);
+        else if (member) found.names(nameList(object).slice(0, -1), member);
       }
       break;
     case 'IndexStmt':
@@ -71,18 +74,16 @@ function collectRelations(statement: SqlStatement): RelationRef[] {
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt':
-      found.rangeVar(node.relation, DML_ACTIONS[statement.kind]);
+      found.rangeVar(node.relation, DML_ACTIONS[kind]);
       found.readsIn(node);
       break;
     case 'TruncateStmt':
     case 'LockStmt':
-      for (const relation of node.relations ?? []) {
-        found.rangeVar(relation.RangeVar, statement.kind === 'LockStmt' ? 'lock' : 'truncate');
-      }
+      for (const relation of nodesOf(node.relations, 'RangeVar')) found.rangeVar(relation, kind === 'LockStmt' ? 'lock' : 'truncate');
       break;
     case 'GrantStmt':
       if (node.targtype !== 'ACL_TARGET_OBJECT' || node.objtype !== 'OBJECT_TABLE') break;
-      for (const object of node.objects ?? []) found.rangeVar(object.RangeVar, 'grant');
+      for (const object of nodesOf(node.objects, 'RangeVar')) found.rangeVar(object, 'grant');
       break;
     case 'RenameStmt':
       if (TABLE_LIKE.has(node.renameType) || TABLE_MEMBERS.has(node.renameType)) found.rangeVar(node.relation, 'rename');
@@ -98,7 +99,7 @@ function collectRelations(statement: SqlStatement): RelationRef[] {
   return found.relations;
 }
 
-const DML_ACTIONS: Record<string, RelationAction> = { InsertStmt: 'insert', UpdateStmt: 'update', DeleteStmt: 'delete' };
+const DML_ACTIONS: Record<'InsertStmt' | 'UpdateStmt' | 'DeleteStmt', RelationAction> = { InsertStmt: 'insert', UpdateStmt: 'update', DeleteStmt: 'delete' };
 
 class RelationCollector {
   readonly relations: RelationRef[] = [];
@@ -106,7 +107,7 @@ class RelationCollector {
 
   constructor(private readonly statement: SqlStatement) {}
 
-  rangeVar(rangeVar: PgNode | undefined, action: RelationAction): void {
+  rangeVar(rangeVar: RangeVar | undefined, action: RelationAction): void {
     if (typeof rangeVar?.relname !== 'string') return;
     this.add(rangeVar.schemaname, rangeVar.relname, action, this.locationOf(rangeVar.location));
   }
@@ -120,13 +121,13 @@ class RelationCollector {
    * Every table read under `node` (FROM, JOIN, USING, subqueries). A DML target is a bare
    * RangeVar, which walk does not visit; names of common table expressions are not tables.
    */
-  readsIn(node: PgNode | undefined): void {
+  readsIn(node: unknown): void {
     const cteNames = new Set<string>();
     walk(node, (type, inner) => {
-      if (type === 'CommonTableExpr') cteNames.add(inner.ctename);
+      if (type === 'CommonTableExpr' && inner.ctename) cteNames.add(inner.ctename);
     });
     walk(node, (type, inner) => {
-      if (type === 'RangeVar' && !(inner.schemaname === undefined && cteNames.has(inner.relname))) this.rangeVar(inner, 'select');
+      if (type === 'RangeVar' && !(inner.schemaname === undefined && inner.relname !== undefined && cteNames.has(inner.relname))) this.rangeVar(inner, 'select');
     });
   }
 

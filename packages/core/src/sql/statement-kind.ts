@@ -1,4 +1,5 @@
 import { nameList } from './relations.js';
+import type { RangeVar } from 'libpg-query';
 import type { PgNode, SqlStatement } from './types.js';
 
 const OBJECT_WORDS: Record<string, string> = {
@@ -13,9 +14,9 @@ function objectWords(objectType: unknown): string {
   return OBJECT_WORDS[objectType] ?? objectType.replace(/^OBJECT_/, '').replace(/_/g, ' ');
 }
 
-const TABLE_MEMBERS = new Set(['OBJECT_POLICY', 'OBJECT_TRIGGER', 'OBJECT_RULE']);
+const TABLE_MEMBERS = new Set<string | undefined>(['OBJECT_POLICY', 'OBJECT_TRIGGER', 'OBJECT_RULE']);
 
-function relation(rangeVar: PgNode | undefined): string {
+function relation(rangeVar: RangeVar | undefined): string {
   if (!rangeVar?.relname) return '';
   return rangeVar.schemaname ? `${rangeVar.schemaname}.${rangeVar.relname}` : rangeVar.relname;
 }
@@ -23,10 +24,10 @@ function relation(rangeVar: PgNode | undefined): string {
 /** The name of an object in a DROP / COMMENT / GRANT list, whatever node holds it. */
 function objectName(object: PgNode | undefined): string {
   if (!object) return '';
-  if (object.RangeVar) return relation(object.RangeVar);
-  if (object.String) return object.String.sval;
-  if (object.ObjectWithArgs) return nameList(object.ObjectWithArgs.objname).join('.');
-  if (object.TypeName) return nameList(object.TypeName.names).join('.');
+  if ('RangeVar' in object) return relation(object.RangeVar);
+  if ('String' in object) return object.String.sval ?? '';
+  if ('ObjectWithArgs' in object) return nameList(object.ObjectWithArgs.objname).join('.');
+  if ('TypeName' in object) return nameList(object.TypeName.names).join('.');
   return nameList(object).join('.');
 }
 

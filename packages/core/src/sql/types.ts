@@ -1,3 +1,5 @@
+import type { Node } from 'libpg-query';
+
 /** Positions are 1-based line/column in JavaScript string units (UTF-16), never UTF-8 bytes. */
 export interface SourcePosition {
   /** 1-based line. */
@@ -14,17 +16,36 @@ export interface SourceRange {
   end: SourcePosition;
 }
 
-/** A libpg-query node wrapper such as `{ CreateStmt: {...} }`. */
-export type PgNode = Record<string, any>;
+/**
+ * A libpg-query node wrapper such as `{ CreateStmt: {...} }`: the `Node` union of @pgsql/types,
+ * which libpg-query re-exports for the PostgreSQL version its parser is built from (so the two cannot
+ * drift apart). Read one with isNode()/nodeOf() of sql/nodes.ts.
+ */
+export type PgNode = Node;
+
+/**
+ * A node of libpg-query's PL/pgSQL JSON (`{ PLpgSQL_stmt_if: {...} }`). @pgsql/types describes the
+ * SQL AST only, so the PL/pgSQL tree (read by sql/plpgsql.ts and verify/body.ts) stays untyped JSON.
+ */
+export type PlpgsqlNode = Record<string, any>;
+
+/** Every node type name → its inner object, e.g. `NodeMap['CreateStmt']` is `CreateStmt`. */
+type NodeMap = { [Wrapper in Node as keyof Wrapper & string]: Wrapper[keyof Wrapper] };
+
+/** A node type name such as `CreateStmt` or `RangeVar`. */
+export type NodeType = keyof NodeMap;
+
+/** The inner object of a node type: `NodeOf<'CreateStmt'>` is the CreateStmt interface. */
+export type NodeOf<Type extends NodeType> = NodeMap[Type];
+
+/** The wrapper of one node type: `{ CreateStmt: CreateStmt }`. */
+export type WrapperOf<Type extends NodeType> = { [Key in Type]: NodeOf<Key> };
 
 /** How a nested statement is protected against running twice. */
 export type GuardKind = 'if-not-exists' | 'if-exists' | 'exception-handler';
 
-export interface SqlStatement {
-  /** Node type name, e.g. `CreateStmt`, `AlterTableStmt`, `DoStmt`. */
-  kind: string;
-  /** The inner node (the value under `kind`). */
-  node: PgNode;
+/** The fields every statement has, whatever its kind. */
+export interface StatementFields {
   /** Exact source text, without the trailing semicolon. */
   text: string;
   range: SourceRange;
@@ -41,6 +62,27 @@ export interface SqlStatement {
   locate?: (location: number) => SourcePosition;
 }
 
+/** A statement's node type name with its inner node: the discriminated part of a statement. */
+export type KindAndNode = { [Type in StatementKind]: { kind: Type; node: NodeOf<Type> } }[StatementKind];
+
+/** Node types of statements: every statement node's name ends in `Stmt` (CreateStmt, DoStmt, SelectStmt...). */
+export type StatementKind = Extract<NodeType, `${string}Stmt`>;
+
+type StatementMap = {
+  [Type in StatementKind]: StatementFields & {
+    /** Node type name, e.g. `CreateStmt`, `AlterTableStmt`, `DoStmt`. */
+    kind: Type;
+    /** The inner node (the value under `kind`). */
+    node: NodeOf<Type>;
+  };
+};
+
+/**
+ * A parsed statement: a union discriminated by `kind`, so `statement.kind === 'IndexStmt'` types
+ * `statement.node` as an IndexStmt. `SqlStatement<'IndexStmt'>` is a statement of that kind only.
+ */
+export type SqlStatement<Type extends StatementKind = StatementKind> = StatementMap[Type];
+
 /**
  * A PL/pgSQL expression or query of a DO block or function body that is not one of the nested
  * statements: what reads (SELECT, PERFORM), computes (assignments, conditions, defaults, RETURN and
@@ -54,8 +96,8 @@ export interface PlpgsqlExpression {
   kind: 'query' | 'expression' | 'dynamic-execute';
   /** As PL/pgSQL holds it: `SELECT ...` for PERFORM, `v := ...` for an assignment. */
   text: string;
-  /** The parsed query, or `SELECT <expression>`: a SelectStmt node; undefined when it does not parse alone. */
-  node?: PgNode;
+  /** The parsed query, or `SELECT <expression>`: the inner SelectStmt; undefined when it does not parse alone. */
+  node?: NodeOf<'SelectStmt'>;
   /** For an assignment: the variable assigned (lower case, as written). */
   target?: string;
   range: SourceRange;

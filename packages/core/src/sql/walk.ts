@@ -1,4 +1,7 @@
-import type { PgNode } from './types.js';
+import type { NodeOf, NodeType } from './types.js';
+
+/** The arguments of a walk visitor: checking `type` narrows `node`, e.g. `if (type === 'FuncCall') node.funcname`. */
+export type VisitedNode = { [Type in NodeType]: [type: Type, node: NodeOf<Type>] }[NodeType];
 
 /**
  * Visits every wrapped node (`{ TypeName: {...} }`) under `root`, parents before children and
@@ -7,7 +10,7 @@ import type { PgNode } from './types.js';
  * node unwrapped (e.g. `CreateStmt.relation`, a bare RangeVar): they are traversed, but not
  * visited themselves.
  */
-export function walk(root: unknown, visit: (type: string, node: PgNode) => boolean | void): void {
+export function walk(root: unknown, visit: (...visited: VisitedNode) => boolean | void): void {
   // An explicit stack: expression trees can nest deeper than the call stack allows.
   const pending: unknown[] = [root];
   while (pending.length) {
@@ -18,10 +21,11 @@ export function walk(root: unknown, visit: (type: string, node: PgNode) => boole
       continue;
     }
     const keys = Object.keys(value);
-    const inner = (value as PgNode)[keys[0]];
+    const inner: unknown = (value as Record<string, unknown>)[keys[0]];
     const isWrapper = keys.length === 1 && /^[A-Z]/.test(keys[0]) && inner && typeof inner === 'object' && !Array.isArray(inner);
     if (isWrapper) {
-      if (visit(keys[0], inner) !== false) pending.push(inner);
+      // A one-key object under a capitalised key is a node wrapper: its key names the node type.
+      if (visit(...([keys[0], inner] as VisitedNode)) !== false) pending.push(inner);
       continue;
     }
     const children = Object.values(value);

@@ -335,7 +335,7 @@ async function createTableLines(text: string): Promise<Map<string, number>> {
   for (const statement of parseSql(text).statements) {
     if (statement.kind !== 'CreateStmt') continue;
     const relation = statement.node.relation;
-    lines.set(`${relation.schemaname ?? DEFAULT_SCHEMA}.${relation.relname}`, statement.range.start.line);
+    lines.set(`${relation?.schemaname ?? DEFAULT_SCHEMA}.${relation?.relname}`, statement.range.start.line);
   }
   return lines;
 }

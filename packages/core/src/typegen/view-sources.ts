@@ -8,7 +8,8 @@
 import type { CatalogSnapshot, ViewInfo } from '../catalog/index.js';
 import { DEFAULT_SCHEMA } from '../catalog/index.js';
 import { loadParser, parseSql } from '../sql/index.js';
-import type { PgNode } from '../sql/index.js';
+import type { SelectStmt } from 'libpg-query';
+import { isNode, nodeOf, stringOf, type PgNode } from '../sql/index.js';
 
 export interface ColumnOrigin {
   /** `schema.table` of the base table (views are followed down to tables). */
@@ -48,7 +49,7 @@ export async function traceViewSources(snapshot: CatalogSnapshot): Promise<ViewS
 
 function directOrigins(view: ViewInfo): Map<string, ColumnOrigin> {
   const origins = new Map<string, ColumnOrigin>();
-  let select: PgNode | undefined;
+  let select: SelectStmt | undefined;
   try {
     const parsed = parseSql(view.definition);
     select = parsed.statements[0]?.kind === 'SelectStmt' ? parsed.statements[0].node : undefined;
@@ -60,25 +61,26 @@ function directOrigins(view: ViewInfo): Map<string, ColumnOrigin> {
   for (const item of select.fromClause ?? []) collectRanges(item, ranges);
   const onlyRange = ranges.size > 0 && new Set(ranges.values()).size === 1 ? [...ranges.values()][0] : undefined;
   const viewColumns = view.columns.map((column) => column.name);
-  (select.targetList ?? []).forEach((target: PgNode, index: number) => {
-    const res = target.ResTarget;
-    const fields: PgNode[] | undefined = res?.val?.ColumnRef?.fields;
-    if (!fields || fields.some((field) => !field.String)) return; // `*` or not a plain column
-    const names = fields.map((field) => field.String.sval as string);
+  (select.targetList ?? []).forEach((target, index) => {
+    const res = nodeOf(target, 'ResTarget');
+    const fields = nodeOf(res?.val, 'ColumnRef')?.fields;
+    if (!fields || fields.some((field) => !isNode(field, 'String'))) return; // `*` or not a plain column
+    const names = fields.map((field) => stringOf(field) ?? '');
     const column = names[names.length - 1]!;
     const table = names.length >= 2 ? ranges.get(names[names.length - 2]!) : onlyRange;
-    const viewColumn = viewColumns[index] ?? res.name ?? column;
+    const viewColumn = viewColumns[index] ?? res?.name ?? column;
     if (table) origins.set(viewColumn, { table, column, direct: true });
   });
   return origins;
 }
 
-function collectRanges(node: PgNode, ranges: Map<string, string>): void {
-  if (node.RangeVar) {
+function collectRanges(node: PgNode | undefined, ranges: Map<string, string>): void {
+  if (!node) return;
+  if ('RangeVar' in node) {
     const range = node.RangeVar;
     const key = `${range.schemaname ?? DEFAULT_SCHEMA}.${range.relname}`;
-    ranges.set(range.alias?.aliasname ?? range.relname, key);
-  } else if (node.JoinExpr) {
+    ranges.set(range.alias?.aliasname ?? range.relname ?? '', key);
+  } else if ('JoinExpr' in node) {
     collectRanges(node.JoinExpr.larg, ranges);
     collectRanges(node.JoinExpr.rarg, ranges);
   }

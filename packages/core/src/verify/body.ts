@@ -4,7 +4,8 @@
  */
 import { findQuery } from '../sql/plpgsql.js';
 import type { PgQuery } from '../sql/parser.js';
-import type { PgNode } from '../sql/types.js';
+import { nodeOf } from '../sql/nodes.js';
+import type { PlpgsqlNode } from '../sql/types.js';
 
 export interface BodyVariable {
   /** As PL/pgSQL resolves it (folded to lower case unless it was quoted). */
@@ -44,7 +45,7 @@ export type BodyParseResult = { ok: true; body: ParsedBody } | { ok: false; mess
 const STATEMENT_PREFIX = 'PLpgSQL_stmt_';
 
 interface PlpgsqlTree {
-  plpgsql_funcs?: { PLpgSQL_function?: PgNode }[];
+  plpgsql_funcs?: { PLpgSQL_function?: PlpgsqlNode }[];
 }
 
 /** The most declarations a body may need retyped before it parses (each retry re-parses it). */
@@ -72,9 +73,9 @@ export function parsePlpgsqlBody(pg: PgQuery, definition: string, source: string
   if (!fn) return { ok: false, message: 'the PL/pgSQL parser returned no function' };
 
   const body: ParsedBody = { variables: [], expressions: [], statementLines: [], caseVariables: new Map(), labels: new Set() };
-  const datums: PgNode[] = fn.datums ?? [];
+  const datums: PlpgsqlNode[] = fn.datums ?? [];
   for (const datum of datums) {
-    const [type, node] = Object.entries(datum)[0] as [string, PgNode];
+    const [type, node] = Object.entries(datum)[0] as [string, PlpgsqlNode];
     if (type !== 'PLpgSQL_var' && type !== 'PLpgSQL_rec') continue;
     const typeName: string = retyped.get(node.refname) ?? node.datatype?.PLpgSQL_type?.typname ?? 'record';
     body.variables.push({ name: node.refname, typeName, ...(node.lineno ? { lineno: node.lineno } : {}) });
@@ -94,13 +95,13 @@ export function parsePlpgsqlBody(pg: PgQuery, definition: string, source: string
 }
 
 /** Walks statements in source order; every PLpgSQL_expr belongs to the nearest enclosing statement. */
-function collectStatements(value: unknown, lineno: number, body: ParsedBody, datums: PgNode[]): void {
+function collectStatements(value: unknown, lineno: number, body: ParsedBody, datums: PlpgsqlNode[]): void {
   if (!value || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (const item of value) collectStatements(item, lineno, body, datums);
     return;
   }
-  for (const [key, node] of Object.entries(value as PgNode)) {
+  for (const [key, node] of Object.entries(value as PlpgsqlNode)) {
     if (key === 'PLpgSQL_expr') {
       if (typeof node?.query === 'string') body.expressions.push({ query: node.query, parseMode: node.parseMode ?? 0, lineno });
       continue;
@@ -166,8 +167,8 @@ export function relationsCreatedIn(pg: PgQuery, body: ParsedBody): Set<string> {
   for (const expression of body.expressions) {
     if (expression.parseMode !== 0 || !/\bCREATE\b/i.test(expression.query)) continue;
     try {
-      const stmt = (pg.parseSync(expression.query).stmts?.[0] as PgNode | undefined)?.stmt;
-      const relation = stmt?.CreateStmt?.relation ?? stmt?.CreateTableAsStmt?.into?.rel;
+      const stmt = pg.parseSync(expression.query).stmts?.[0]?.stmt;
+      const relation = nodeOf(stmt, 'CreateStmt')?.relation ?? nodeOf(stmt, 'CreateTableAsStmt')?.into?.rel;
       if (relation?.relname) created.add(relation.relname);
     } catch {
       // Unparseable statements are reported as unchecked where they are visited.

@@ -8,7 +8,9 @@ import type { DbSession } from '../db/types.js';
 import type { PgQuery } from '../sql/parser.js';
 import { byteOffsetToIndex, codePointOffsetToIndex } from '../sql/positions.js';
 import { quoteIdent } from '../sql/quote.js';
-import type { PgNode } from '../sql/types.js';
+import { nodeOf, stringOf } from '../sql/nodes.js';
+import type { NodeOf, PgNode } from '../sql/types.js';
+import type { VisitedNode } from '../sql/walk.js';
 import { lineStartsOf, locateInBody, positionIn, relationsCreatedIn, type BodyExpression, type ParsedBody } from './body.js';
 import { configuredVariableConflict, type VerifiableFunction } from './functions.js';
 import { verifyRule } from './rules.js';
@@ -97,7 +99,7 @@ export class BuiltinVerifier {
       const statement = this.statementText(expression, body);
       let tree: PgNode | undefined;
       try {
-        tree = (this.pg.parseSync(statement.sql).stmts?.[0] as PgNode | undefined)?.stmt;
+        tree = this.pg.parseSync(statement.sql).stmts?.[0]?.stmt;
       } catch {
         outcome.unchecked.push({ function: fn.key, bodyLine: expression.lineno, reason: 'the statement does not parse with pgwarden\'s parser' });
         continue;
@@ -219,7 +221,7 @@ export class BuiltinVerifier {
   /** Column names of the tables a statement names ('any' when it also reads subqueries, functions or CTEs). */
   private async columnsInScope(tree: PgNode, scopeKey: string): Promise<Set<string> | 'any'> {
     let opaque = false;
-    visitNodes(tree, (type) => {
+    visitNodes(tree, (type, _node) => {
       if (type === 'RangeSubselect' || type === 'RangeFunction' || type === 'RangeTableFunc' || type === 'WithClause' || type === 'CommonTableExpr') opaque = true;
     });
     if (opaque) return 'any';
@@ -312,35 +314,46 @@ export class BuiltinVerifier {
     let unknown: string | undefined;
     let partial: string | undefined;
     const outputNames = new Set<string>();
-    const orderByRefs = new Set<PgNode>();
+    const orderByRefs = new Set<NodeOf<'ColumnRef'>>();
     visitNodes(tree, (type, node) => {
       if (type === 'SelectStmt') {
-        for (const target of node.targetList ?? []) if (target.ResTarget?.name) outputNames.add(target.ResTarget.name);
-        for (const sort of node.sortClause ?? []) if (sort.SortBy?.node?.ColumnRef) orderByRefs.add(sort.SortBy.node.ColumnRef);
-        for (const group of node.groupClause ?? []) if (group.ColumnRef) orderByRefs.add(group.ColumnRef);
+        for (const target of node.targetList ?? []) {
+          const name = nodeOf(target, 'ResTarget')?.name;
+          if (name) outputNames.add(name);
+        }
+        for (const sort of node.sortClause ?? []) {
+          const column = nodeOf(nodeOf(sort, 'SortBy')?.node, 'ColumnRef');
+          if (column) orderByRefs.add(column);
+        }
+        for (const group of node.groupClause ?? []) {
+          const column = nodeOf(group, 'ColumnRef');
+          if (column) orderByRefs.add(column);
+        }
       }
       // libpg-query leaves InsertStmt.onConflictClause unwrapped.
       if (type === 'InsertStmt') {
         for (const element of node.onConflictClause?.infer?.indexElems ?? []) {
-          const name = element.IndexElem?.name;
-          if (name && variables.has(name)) conflictTargets.push({ name, start: byteOffsetToIndex(sql, node.onConflictClause.location ?? 0) });
+          const name = nodeOf(element, 'IndexElem')?.name;
+          if (name && variables.has(name)) conflictTargets.push({ name, start: byteOffsetToIndex(sql, node.onConflictClause?.location ?? 0) });
         }
       }
     });
     visitNodes(tree, (type, node) => {
       if (type === 'ParamRef') {
-        const name = positional[node.number - 1];
-        const start = byteOffsetToIndex(sql, node.location);
-        const end = start + 1 + String(node.number).length;
+        // libpg-query omits a zero `number` and `location`; $0 does not exist, so both are set here.
+        const number = node.number ?? 0;
+        const name = positional[number - 1];
+        const start = byteOffsetToIndex(sql, node.location ?? 0);
+        const end = start + 1 + String(number).length;
         if (name && variables.has(name)) replacements.push({ start, end, variable: name, text: (p) => p, unqualified: false });
         return;
       }
       if (type !== 'ColumnRef') return;
-      const fields: PgNode[] = node.fields ?? [];
-      const names = fields.map((field) => field.String?.sval as string | undefined);
+      const fields = node.fields ?? [];
+      const names = fields.map(stringOf);
       const first = names[0];
       if (first === undefined) return;
-      const start = byteOffsetToIndex(sql, node.location);
+      const start = byteOffsetToIndex(sql, node.location ?? 0);
       const spans = identifierSpans(sql, start, fields.length);
       if (!spans) return;
       if (fields.length === 1) {
@@ -489,7 +502,7 @@ function unquote(name: string): string {
 }
 
 /** Every wrapped node (`{ Type: {...} }`) and bare object under `root`, including unwrapped RangeVars. */
-function visitNodes(root: unknown, visit: (type: string, node: PgNode) => void): void {
+function visitNodes(root: unknown, visit: (...visited: VisitedNode) => void): void {
   const pending: unknown[] = [root];
   while (pending.length) {
     const value = pending.pop();
@@ -499,7 +512,7 @@ function visitNodes(root: unknown, visit: (type: string, node: PgNode) => void):
       continue;
     }
     for (const [key, inner] of Object.entries(value)) {
-      if (/^[A-Z]/.test(key) && inner && typeof inner === 'object' && !Array.isArray(inner)) visit(key, inner as PgNode);
+      if (/^[A-Z]/.test(key) && inner && typeof inner === 'object' && !Array.isArray(inner)) visit(...([key, inner] as VisitedNode));
       pending.push(inner);
     }
   }

@@ -1,7 +1,5 @@
 import { functionSql } from './sql-names.js';
-import type { CatalogLint } from './types.js';
-
-const ID = 'function-search-path-mutable';
+import { defineCatalogLint } from './types.js';
 
 /**
  * Supabase splinter's function_search_path_mutable, for the functions where it matters most: a
@@ -9,14 +7,11 @@ const ID = 'function-search-path-mutable';
  * the caller's search_path unless its config pins one. The list itself is judged by the migration
  * rule security-definer-search-path, where the statement that sets it is.
  */
-export const lint: CatalogLint = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'SECURITY DEFINER functions and procedures have a fixed search_path.',
-    docs: 'docs/rules/function-search-path-mutable.md',
-  },
+export const lint = defineCatalogLint({
+  id: 'function-search-path-mutable',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'SECURITY DEFINER functions and procedures have a fixed search_path.',
   check(snapshot) {
     return snapshot.functions
       .filter((fn) => fn.securityDefiner && !fn.config.some((entry) => entry.startsWith('search_path=')))
@@ -26,4 +21,4 @@ export const lint: CatalogLint = {
         hint: `ALTER ${fn.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${functionSql(fn)} SET search_path = ''; and schema-qualify every name in its body (or SET search_path = public, pg_temp)`,
       }));
   },
-};
+});

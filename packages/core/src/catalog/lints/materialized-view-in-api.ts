@@ -1,7 +1,5 @@
 import { relationSql } from './sql-names.js';
-import type { CatalogLint } from './types.js';
-
-const ID = 'materialized-view-in-api';
+import { defineCatalogLint } from './types.js';
 
 /** Roles the API serves requests as, plus PUBLIC, which every role belongs to. */
 const API_ROLES = ['anon', 'authenticated', 'PUBLIC'];
@@ -10,14 +8,11 @@ const API_ROLES = ['anon', 'authenticated', 'PUBLIC'];
  * Supabase splinter's materialized_view_in_api: a materialized view has no row level security, so
  * SELECT granted to an API role hands every row of it to that role.
  */
-export const lint: CatalogLint = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'warning',
-    description: 'Materialized views in an exposed schema are not readable by anon or authenticated.',
-    docs: 'docs/rules/materialized-view-in-api.md',
-  },
+export const lint = defineCatalogLint({
+  id: 'materialized-view-in-api',
+  category: 'security',
+  defaultSeverity: 'warning',
+  description: 'Materialized views in an exposed schema are not readable by anon or authenticated.',
   check(snapshot, { exposedSchemas }) {
     return snapshot.views
       .filter((view) => view.materialized && exposedSchemas.includes(view.schema))
@@ -33,4 +28,4 @@ export const lint: CatalogLint = {
         ];
       });
   },
-};
+});

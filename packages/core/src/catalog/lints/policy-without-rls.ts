@@ -1,17 +1,12 @@
 import { relationSql } from './sql-names.js';
-import type { CatalogLint } from './types.js';
-
-const ID = 'policy-without-rls';
+import { defineCatalogLint } from './types.js';
 
 /** Supabase splinter's policy_exists_rls_disabled: policies do nothing until RLS is enabled. */
-export const lint: CatalogLint = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'A table with row level security policies has row level security enabled.',
-    docs: 'docs/rules/policy-without-rls.md',
-  },
+export const lint = defineCatalogLint({
+  id: 'policy-without-rls',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'A table with row level security policies has row level security enabled.',
   check(snapshot) {
     return snapshot.tables
       .filter((table) => table.policies.length > 0 && !table.rlsEnabled)
@@ -21,4 +16,4 @@ export const lint: CatalogLint = {
         hint: `ALTER TABLE ${relationSql(table)} ENABLE ROW LEVEL SECURITY;`,
       }));
   },
-};
+});

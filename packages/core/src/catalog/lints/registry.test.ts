@@ -24,7 +24,7 @@ const SUPPORT = new Set(['types.ts', 'registry.ts', 'run.ts', 'sql-names.ts']);
 
 interface IndexScript {
   readCatalogLintIds(): string[];
-  readCatalogLintMeta(id: string): { category?: string; defaultSeverity?: string; description?: string; postgres?: { min?: number; max?: number } } | undefined;
+  readCatalogLintMeta(id: string): { declaredId?: string; category?: string; defaultSeverity?: string; description?: string; postgres?: { min?: number; max?: number } } | undefined;
   postgresLabel(range?: { min?: number; max?: number }): string;
 }
 const indexScript = (): Promise<IndexScript> => import(INDEX_SCRIPT) as Promise<IndexScript>;
@@ -64,6 +64,7 @@ describe.each(CATALOG_LINT_IDS.map((id) => [id]))('catalog lint %s', (id) => {
     expect(SEVERITIES).toContain(lint.meta.defaultSeverity);
     expect(lint.meta.description.trim()).toMatch(/^[^\n]+$/);
     const read = (await indexScript()).readCatalogLintMeta(id)!;
+    expect(read.declaredId, `catalog/lints/${id}.ts must declare defineCatalogLint({ id: '${id}', ... })`).toBe(id);
     expect({ category: read.category, defaultSeverity: read.defaultSeverity, description: read.description }).toEqual({
       category: lint.meta.category,
       defaultSeverity: lint.meta.defaultSeverity,

@@ -1,21 +1,16 @@
 import { relationSql } from './sql-names.js';
-import type { CatalogLint } from './types.js';
-
-const ID = 'rls-disabled-in-exposed-schema';
+import { defineCatalogLint } from './types.js';
 
 /**
  * Supabase splinter's rls_disabled_in_public: a table (or partition) in a schema the API exposes
  * without row level security is readable and writable by every role that holds table privileges.
  * Tables that have policies but RLS off are left to policy-without-rls (one finding per cause).
  */
-export const lint: CatalogLint = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'error',
-    description: 'Tables and partitions in an exposed schema have row level security enabled.',
-    docs: 'docs/rules/rls-disabled-in-exposed-schema.md',
-  },
+export const lint = defineCatalogLint({
+  id: 'rls-disabled-in-exposed-schema',
+  category: 'security',
+  defaultSeverity: 'error',
+  description: 'Tables and partitions in an exposed schema have row level security enabled.',
   check(snapshot, { exposedSchemas }) {
     return snapshot.tables
       .filter((table) => table.kind !== 'foreign_table' && exposedSchemas.includes(table.schema))
@@ -26,4 +21,4 @@ export const lint: CatalogLint = {
         hint: `ALTER TABLE ${relationSql(table)} ENABLE ROW LEVEL SECURITY; then add policies for the roles that need access${table.partitionOf ? ' (a partition is reachable on its own: enable RLS on it as well as on its parent)' : ''}`,
       }));
   },
-};
+});

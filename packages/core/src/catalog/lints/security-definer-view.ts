@@ -1,7 +1,5 @@
 import { relationSql } from './sql-names.js';
-import type { CatalogLint } from './types.js';
-
-const ID = 'security-definer-view';
+import { defineCatalogLint } from './types.js';
 
 const TRUE_VALUES = new Set(['true', 'on', 'yes', '1']);
 
@@ -15,15 +13,12 @@ export function isSecurityInvoker(options: readonly string[]): boolean {
  * Supabase splinter's security_definer_view: a view runs with its owner's privileges unless it has
  * security_invoker (PostgreSQL 15+), so it bypasses the row level security of the tables it reads.
  */
-export const lint: CatalogLint = {
-  meta: {
-    id: ID,
-    category: 'security',
-    defaultSeverity: 'warning',
-    description: 'Views in an exposed schema run with the caller\'s privileges (security_invoker).',
-    postgres: { min: 15 },
-    docs: 'docs/rules/security-definer-view.md',
-  },
+export const lint = defineCatalogLint({
+  id: 'security-definer-view',
+  category: 'security',
+  defaultSeverity: 'warning',
+  description: 'Views in an exposed schema run with the caller\'s privileges (security_invoker).',
+  postgres: { min: 15 },
   check(snapshot, { exposedSchemas }) {
     return snapshot.views
       .filter((view) => !view.materialized && exposedSchemas.includes(view.schema) && !isSecurityInvoker(view.options))
@@ -33,4 +28,4 @@ export const lint: CatalogLint = {
         hint: `ALTER VIEW ${relationSql(view)} SET (security_invoker = true);`,
       }));
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Severity } from '../../rules/types.js';
+import { ruleDocsPath, type Severity } from '../../rules/types.js';
 import type { ObjectId } from '../identity.js';
 import type { CatalogSnapshot } from '../types.js';
 
@@ -13,7 +13,7 @@ export interface CatalogLintMeta {
   description: string;
   /** Postgres major versions the lint applies to; omitted means all. */
   postgres?: { min?: number; max?: number };
-  /** Repository-relative path of the documentation page. */
+  /** Repository-relative path of the documentation page: ruleDocsPath(id). */
   docs: string;
 }
 
@@ -39,4 +39,12 @@ export interface CatalogLint {
 export interface CatalogFinding extends CatalogLintResult {
   rule: string;
   severity: Severity;
+}
+
+/** What a lint file declares: its meta without the derived docs path, and its check. */
+export type CatalogLintDefinition = Omit<CatalogLintMeta, 'docs'> & Pick<CatalogLint, 'check'>;
+
+/** A catalog lint from its id, meta and check; the docs path is derived from the id (the file's base name). */
+export function defineCatalogLint({ check, ...meta }: CatalogLintDefinition): CatalogLint {
+  return { meta: { ...meta, docs: ruleDocsPath(meta.id) }, check };
 }

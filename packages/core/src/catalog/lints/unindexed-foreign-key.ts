@@ -1,9 +1,7 @@
 import type { IndexInfo } from '../types.js';
 import { quoteIdent } from '../../sql/quote.js';
 import { relationSql } from './sql-names.js';
-import type { CatalogLint } from './types.js';
-
-const ID = 'unindexed-foreign-key';
+import { defineCatalogLint } from './types.js';
 
 /** Whether the index can find the rows of a foreign key: its leading key columns are the key's columns. */
 export function coversColumns(index: IndexInfo, columns: readonly string[]): boolean {
@@ -17,14 +15,11 @@ export function coversColumns(index: IndexInfo, columns: readonly string[]): boo
  * referencing rows; without an index whose leading columns are the foreign key's, that is a scan of
  * the referencing table (under a lock) for every row.
  */
-export const lint: CatalogLint = {
-  meta: {
-    id: ID,
-    category: 'performance',
-    defaultSeverity: 'info',
-    description: 'Foreign keys have an index whose leading columns are the key\'s columns.',
-    docs: 'docs/rules/unindexed-foreign-key.md',
-  },
+export const lint = defineCatalogLint({
+  id: 'unindexed-foreign-key',
+  category: 'performance',
+  defaultSeverity: 'info',
+  description: 'Foreign keys have an index whose leading columns are the key\'s columns.',
   check(snapshot) {
     return snapshot.tables.flatMap((table) =>
       table.constraints
@@ -42,4 +37,4 @@ export const lint: CatalogLint = {
         }),
     );
   },
-};
+});

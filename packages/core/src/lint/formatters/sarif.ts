@@ -1,5 +1,5 @@
 import { RULE_IDS } from '../../rules/registry.js';
-import type { Finding } from '../../rules/types.js';
+import { ruleDocsPath, type Finding } from '../../rules/types.js';
 import { countedStatements } from './counted.js';
 import type { Formatter } from './types.js';
 
@@ -19,7 +19,7 @@ export const sarif: Formatter = (findings, context) => {
   const lintIds: string[] = RULE_IDS.filter((id) => findings.some((finding) => finding.rule === id));
   const otherIds = [...new Set(findings.map((finding) => finding.rule).filter((id) => !lintIds.includes(id)))].sort();
   const ruleIds = [...lintIds, ...otherIds];
-  const helpUri = (id: string) => (id.startsWith('shadow-') ? `docs/shadow.md#${id}` : `docs/rules/${id}.md`);
+  const helpUri = (id: string) => (id.startsWith('shadow-') ? `docs/shadow.md#${id}` : ruleDocsPath(id));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

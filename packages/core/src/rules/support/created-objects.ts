@@ -1,5 +1,6 @@
 /** The objects a statement creates, keyed like DroppedObject.key, so that a DROP can be matched with an earlier CREATE. */
-import type { PgNode, SqlStatement } from '../../sql/types.js';
+import type { SqlStatement } from '../../sql/types.js';
+import { nodeOf } from '../../sql/nodes.js';
 import { createdIndexKey, namesKey, relationKey, strings } from './names.js';
 import { alterCommands } from './statements.js';
 
@@ -44,8 +45,9 @@ export function createdObjectKeys(statement: SqlStatement): string[] {
       const table = relationKey(node.relation);
       const keys: string[] = [];
       for (const cmd of alterCommands(node)) {
-        if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname) keys.push(`column:${table}:${cmd.def.ColumnDef.colname}`);
-        const constraint: PgNode | undefined = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
+        const column = cmd.subtype === 'AT_AddColumn' ? nodeOf(cmd.def, 'ColumnDef') : undefined;
+        if (column?.colname) keys.push(`column:${table}:${column.colname}`);
+        const constraint = cmd.subtype === 'AT_AddConstraint' ? nodeOf(cmd.def, 'Constraint') : undefined;
         if (constraint?.conname) keys.push(`constraint:${table}:${constraint.conname}`);
       }
       return keys;

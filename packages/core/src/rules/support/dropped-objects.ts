@@ -1,6 +1,7 @@
 /** The objects a DROP statement (or an ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT) removes, with stable keys. */
 import { forceQuoteIdent, quoteIdent } from '../../sql/quote.js';
-import type { PgNode, SqlStatement } from '../../sql/types.js';
+import type { SqlStatement } from '../../sql/types.js';
+import { nodeOf, nodesOf } from '../../sql/nodes.js';
 import { namesKey, namesText, relationKey, relationName, strings } from './names.js';
 import { alterCommands } from './statements.js';
 import { typeNameKey, typeText } from './type-names.js';
@@ -92,55 +93,55 @@ export function droppedObjects(statement: SqlStatement): DroppedObject[] {
   const { kind, node } = statement;
   const out: DroppedObject[] = [];
   if (kind === 'DropStmt') {
-    const type: string = node.removeType;
+    const type: string = node.removeType ?? ''; // always set by the parser
     const keyword = DROP_KEYWORDS[type] ?? type.replace(/^OBJECT_/, '').replace(/_/g, ' ');
     const keyKind = KEY_KIND[type] ?? type.replace(/^OBJECT_/, '').toLowerCase();
     for (const object of node.objects ?? []) {
       const missingOk = Boolean(node.missing_ok);
-      if (object.List && (type === 'OBJECT_POLICY' || type === 'OBJECT_TRIGGER' || type === 'OBJECT_RULE')) {
+      if ('List' in object && (type === 'OBJECT_POLICY' || type === 'OBJECT_TRIGGER' || type === 'OBJECT_RULE')) {
         const names = strings(object.List.items);
         const name = names[names.length - 1]!;
         const tableNames = names.slice(0, -1);
         const table = namesText(tableNames);
         out.push({ key: `${keyKind}:${namesKey(tableNames)}:${name}`, keyword, text: `${type === 'OBJECT_POLICY' ? forceQuoteIdent(name) : quoteIdent(name)} ON ${table}`, missingOk, table });
-      } else if (object.List && type === 'OBJECT_CAST') {
-        const [source, target] = object.List.items ?? [];
-        out.push({ key: `cast:${typeNameKey(source?.TypeName)}:${typeNameKey(target?.TypeName)}`, keyword, text: `(${typeText(source?.TypeName)} AS ${typeText(target?.TypeName)})`, missingOk });
-      } else if (object.List) {
+      } else if ('List' in object && type === 'OBJECT_CAST') {
+        const [source, target] = (object.List.items ?? []).map((item) => nodeOf(item, 'TypeName'));
+        out.push({ key: `cast:${typeNameKey(source)}:${typeNameKey(target)}`, keyword, text: `(${typeText(source)} AS ${typeText(target)})`, missingOk });
+      } else if ('List' in object) {
         const names = strings(object.List.items);
         out.push({ key: `${keyKind}:${namesKey(names)}`, keyword, text: namesText(names), missingOk });
-      } else if (object.TypeName) {
+      } else if ('TypeName' in object) {
         const names = strings(object.TypeName.names);
         out.push({ key: `${keyKind}:${namesKey(names)}`, keyword, text: namesText(names), missingOk });
-      } else if (object.ObjectWithArgs) {
+      } else if ('ObjectWithArgs' in object) {
         const names = strings(object.ObjectWithArgs.objname);
-        const args = object.ObjectWithArgs.args_unspecified ? '' : `(${(object.ObjectWithArgs.objargs ?? []).map((arg: PgNode) => typeText(arg.TypeName)).join(', ')})`;
+        const args = object.ObjectWithArgs.args_unspecified ? '' : `(${(object.ObjectWithArgs.objargs ?? []).map((arg) => typeText(nodeOf(arg, 'TypeName'))).join(', ')})`;
         out.push({ key: `${keyKind}:${namesKey(names)}`, keyword, text: `${namesText(names)}${args}`, missingOk });
-      } else if (object.String) {
-        const name: string = object.String.sval;
+      } else if ('String' in object) {
+        const name = object.String.sval ?? '';
         out.push({ key: `${keyKind}:${name}`, keyword, text: quoteIdent(name), missingOk });
       }
     }
   } else if (kind === 'DropRoleStmt') {
-    for (const role of node.roles ?? []) {
-      const name = role.RoleSpec?.rolename;
+    for (const role of nodesOf(node.roles, 'RoleSpec')) {
+      const name = role.rolename;
       if (name) out.push({ key: `role:${name}`, keyword: 'ROLE', text: quoteIdent(name), missingOk: Boolean(node.missing_ok) });
     }
   } else if (kind === 'DropdbStmt') {
-    out.push({ key: `database:${node.dbname}`, keyword: 'DATABASE', text: quoteIdent(node.dbname), missingOk: Boolean(node.missing_ok) });
+    out.push({ key: `database:${node.dbname}`, keyword: 'DATABASE', text: quoteIdent(node.dbname ?? ''), missingOk: Boolean(node.missing_ok) });
   } else if (kind === 'DropTableSpaceStmt') {
-    out.push({ key: `tablespace:${node.tablespacename}`, keyword: 'TABLESPACE', text: quoteIdent(node.tablespacename), missingOk: Boolean(node.missing_ok) });
+    out.push({ key: `tablespace:${node.tablespacename}`, keyword: 'TABLESPACE', text: quoteIdent(node.tablespacename ?? ''), missingOk: Boolean(node.missing_ok) });
   } else if (kind === 'DropSubscriptionStmt') {
-    out.push({ key: `subscription:${node.subname}`, keyword: 'SUBSCRIPTION', text: quoteIdent(node.subname), missingOk: Boolean(node.missing_ok) });
+    out.push({ key: `subscription:${node.subname}`, keyword: 'SUBSCRIPTION', text: quoteIdent(node.subname ?? ''), missingOk: Boolean(node.missing_ok) });
   } else if (kind === 'AlterTableStmt') {
     const table = relationName(node.relation);
     const tableKey = relationKey(node.relation);
     alterCommands(node).forEach((cmd, cmdIndex) => {
       if (cmd.subtype === 'AT_DropConstraint') {
-        out.push({ key: `constraint:${tableKey}:${cmd.name}`, keyword: 'CONSTRAINT', text: quoteIdent(cmd.name), missingOk: Boolean(cmd.missing_ok), cmdIndex, table });
+        out.push({ key: `constraint:${tableKey}:${cmd.name}`, keyword: 'CONSTRAINT', text: quoteIdent(cmd.name ?? ''), missingOk: Boolean(cmd.missing_ok), cmdIndex, table });
       } else if (cmd.subtype === 'AT_DropColumn') {
         const keyword = node.objtype === 'OBJECT_TYPE' ? 'ATTRIBUTE' : 'COLUMN';
-        out.push({ key: `column:${tableKey}:${cmd.name}`, keyword, text: quoteIdent(cmd.name), missingOk: Boolean(cmd.missing_ok), cmdIndex, table });
+        out.push({ key: `column:${tableKey}:${cmd.name}`, keyword, text: quoteIdent(cmd.name ?? ''), missingOk: Boolean(cmd.missing_ok), cmdIndex, table });
       }
     });
   }

@@ -4,8 +4,10 @@
  * bodies (PERFORM, SELECT, assignments, conditions).
  */
 import { parseSql } from '../../sql/parser.js';
-import type { ParsedSql, PgNode, PlpgsqlExpression, SourceRange, SqlStatement } from '../../sql/types.js';
+import type { FuncCall } from 'libpg-query';
+import type { KindAndNode, ParsedSql, PgNode, PlpgsqlExpression, SourceRange, SqlStatement } from '../../sql/types.js';
 import { walk } from '../../sql/walk.js';
+import { nodeOf, nodesOf, stringOf } from '../../sql/nodes.js';
 
 const allCache = new WeakMap<ParsedSql, SqlStatement[]>();
 
@@ -25,9 +27,9 @@ export function allStatements(sql: ParsedSql): SqlStatement[] {
 /** The statements of a `LANGUAGE sql` function's string body (BEGIN ATOMIC bodies are part of the tree already). */
 function sqlBodyStatements(statement: SqlStatement): SqlStatement[] {
   if (statement.kind !== 'CreateFunctionStmt' || languageOf(statement) !== 'sql') return [];
-  const as: PgNode | undefined = (statement.node.options ?? []).find((option: PgNode) => option.DefElem?.defname === 'as')?.DefElem;
-  const parts: PgNode[] = as?.arg?.List?.items ?? [];
-  const body = parts.length === 1 ? parts[0].String?.sval : undefined;
+  const as = nodesOf(statement.node.options, 'DefElem').find((option) => option.defname === 'as');
+  const parts = nodeOf(as?.arg, 'List')?.items ?? [];
+  const body = parts.length === 1 ? stringOf(parts[0]) : undefined;
   if (typeof body !== 'string') return [];
   let parsed: ParsedSql;
   try {
@@ -40,7 +42,8 @@ function sqlBodyStatements(statement: SqlStatement): SqlStatement[] {
 
 /** Where a node was found: a statement, or an expression of a PL/pgSQL body. */
 export interface Site {
-  node: PgNode;
+  /** A statement's node, or an expression's SelectStmt. */
+  node: KindAndNode['node'];
   range: SourceRange;
   statement?: SqlStatement;
   expression?: PlpgsqlExpression;
@@ -58,7 +61,7 @@ export function allSites(sql: ParsedSql): Site[] {
 export interface FunctionCall {
   /** The function's name, lower case, without schema. */
   name: string;
-  call: PgNode;
+  call: FuncCall;
   site: Site;
   /** Where the call is written, when the parser says. */
   range: SourceRange;
@@ -83,7 +86,7 @@ function callsOfBuiltins(sql: ParsedSql): FunctionCall[] {
   for (const site of allSites(sql)) {
     walk(site.node, (type, node) => {
       if (type !== 'FuncCall') return;
-      const parts: string[] = (node.funcname ?? []).map((part: PgNode) => String(part.String?.sval ?? '').toLowerCase());
+      const parts = (node.funcname ?? []).map((part) => String(stringOf(part) ?? '').toLowerCase());
       const name = parts.at(-1);
       if (!name) return;
       if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) return;
@@ -105,8 +108,8 @@ export function locateIn(site: Site, location: number | undefined): SourceRange 
 
 /** Lower-case language of a CREATE FUNCTION/PROCEDURE or DO statement (DO defaults to plpgsql). */
 export function languageOf(statement: SqlStatement): string | undefined {
-  const options: PgNode[] = (statement.kind === 'DoStmt' ? statement.node.args : statement.node.options) ?? [];
-  const language = options.find((option) => option.DefElem?.defname === 'language')?.DefElem.arg?.String?.sval;
+  const options: PgNode[] = (statement.kind === 'DoStmt' ? statement.node.args : statement.kind === 'CreateFunctionStmt' ? statement.node.options : undefined) ?? [];
+  const language = stringOf(nodesOf(options, 'DefElem').find((option) => option.defname === 'language')?.arg);
   if (typeof language === 'string') return language.toLowerCase();
   return statement.kind === 'DoStmt' ? 'plpgsql' : undefined;
 }
@@ -117,6 +120,6 @@ export function whereNested(nested: { parent?: SqlStatement } | undefined): stri
   if (!parent) return '';
   const line = parent.range.start.line;
   if (parent.kind === 'DoStmt') return ` (in the DO block on line ${line})`;
-  const name = (parent.node.funcname ?? []).map((part: PgNode) => part.String?.sval).join('.');
+  const name = (parent.kind === 'CreateFunctionStmt' ? (parent.node.funcname ?? []) : []).map(stringOf).join('.');
   return ` (in the body of ${name || 'the function'} on line ${line}, run each time it is called)`;
 }

@@ -1,14 +1,15 @@
 /** What a migration file creates and drops before a given statement, following renames. */
-import type { ParsedSql, PgNode, SqlStatement } from '../../sql/types.js';
+import type { RangeVar } from 'libpg-query';
+import type { ParsedSql, SqlStatement } from '../../sql/types.js';
 import { droppedObjects, type DroppedObject } from './dropped-objects.js';
 import { qualifiedKey } from '../../catalog/identity.js';
 import { relationKey, splitKey } from './names.js';
 import { executedStatements } from './statements.js';
 
 /** A relation (table, partition, materialized view, foreign table) created by a statement, temporary ones included. */
-export function createdRelation(statement: SqlStatement): PgNode | undefined {
+export function createdRelation(statement: SqlStatement): RangeVar | undefined {
   const { kind, node } = statement;
-  let relation: PgNode | undefined;
+  let relation: RangeVar | undefined;
   if (kind === 'CreateStmt') relation = node.relation;
   else if (kind === 'CreateTableAsStmt') relation = node.into?.rel;
   else if (kind === 'SelectStmt' && node.intoClause) relation = node.intoClause.rel;
@@ -60,7 +61,7 @@ export function fileModel(sql: ParsedSql, existedBefore?: Pick<ReadonlySet<strin
     }
     if (statement.kind === 'RenameStmt' && statement.node.renameType === 'OBJECT_TABLE' && statement.node.relation) {
       const from = relationKey(statement.node.relation);
-      if (created.has(from)) created.set(qualifiedKey(splitKey(from).schema, statement.node.newname), index);
+      if (created.has(from)) created.set(qualifiedKey(splitKey(from).schema, statement.node.newname ?? ''), index);
     }
     if (statement.kind === 'AlterObjectSchemaStmt' && statement.node.objectType === 'OBJECT_TABLE' && statement.node.relation) {
       const from = relationKey(statement.node.relation);

@@ -1,5 +1,6 @@
 /** CREATE / ALTER FUNCTION helpers: the function's `schema.name` key and its SECURITY DEFINER option. */
 import type { PgNode } from '../../sql/types.js';
+import { nodeOf, nodesOf } from '../../sql/nodes.js';
 import { namesKey, strings } from './names.js';
 
 /**
@@ -12,5 +13,5 @@ export function functionNameKey(name: PgNode[] | undefined): string {
 
 /** True when a function's options (CREATE) or actions (ALTER) say SECURITY DEFINER. */
 export function isSecurityDefiner(options: PgNode[] | undefined): boolean {
-  return (options ?? []).some((option) => option.DefElem?.defname === 'security' && option.DefElem.arg?.Boolean?.boolval === true);
+  return nodesOf(options, 'DefElem').some((option) => option.defname === 'security' && nodeOf(option.arg, 'Boolean')?.boolval === true);
 }

@@ -5,28 +5,31 @@
  */
 import { DEFAULT_SCHEMA, qualifiedKey } from '../../catalog/identity.js';
 import { quoteIdent } from '../../sql/quote.js';
+import type { IndexStmt, RangeVar } from 'libpg-query';
 import type { PgNode } from '../../sql/types.js';
+import { stringOf } from '../../sql/nodes.js';
 
 /** The `String` values of a name list such as `funcname` or a DROP object's `List`. */
-export function strings(list: PgNode[] | undefined): string[] {
-  return (list ?? []).map((item) => item?.String?.sval).filter((value): value is string => typeof value === 'string');
+export function strings(list: readonly PgNode[] | undefined): string[] {
+  return (list ?? []).map(stringOf).filter((value): value is string => typeof value === 'string');
 }
 
 /** `schema.name` key of a RangeVar; unqualified names are in `public` (first existing schema of the default search_path). */
-export function relationKey(relation: PgNode | undefined): string {
+export function relationKey(relation: RangeVar | undefined): string {
   if (!relation) return '';
-  return qualifiedKey(relation.schemaname, relation.relname);
+  return qualifiedKey(relation.schemaname, relation.relname ?? ''); // always set by the parser; optional in the AST types
 }
 
 /** The relation as written (quoted where needed), for messages and hints. */
-export function relationName(relation: PgNode | undefined): string {
+export function relationName(relation: RangeVar | undefined): string {
   if (!relation) return '?';
-  return relation.schemaname ? `${quoteIdent(relation.schemaname)}.${quoteIdent(relation.relname)}` : quoteIdent(relation.relname);
+  const name = quoteIdent(relation.relname ?? '');
+  return relation.schemaname ? `${quoteIdent(relation.schemaname)}.${name}` : name;
 }
 
-/** `schema.name` key of the index an IndexStmt creates: an index lives in its table's schema. */
-export function createdIndexKey(node: PgNode): string {
-  return qualifiedKey(node.relation?.schemaname, node.idxname);
+/** `schema.name` key of the index an IndexStmt creates (callers check it is named): an index lives in its table's schema. */
+export function createdIndexKey(node: IndexStmt): string {
+  return qualifiedKey(node.relation?.schemaname, node.idxname ?? '');
 }
 
 /** `schema.name` key of a qualified name list (`[schema, name]` or `[name]`). */

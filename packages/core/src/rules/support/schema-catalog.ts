@@ -2,7 +2,9 @@
 import { compareMigrations, sortHistory } from '../../migration/history-order.js';
 import type { Migration } from '../../migration/types.js';
 import { parseSql } from '../../sql/index.js';
-import type { PgNode, SqlStatement } from '../../sql/types.js';
+import type { Constraint } from 'libpg-query';
+import type { SqlStatement } from '../../sql/types.js';
+import { nodeOf, nodesOf, stringOf } from '../../sql/nodes.js';
 import type { RuleContext } from '../types.js';
 import { droppedObjects } from './dropped-objects.js';
 import { notNullColumns } from './expressions.js';
@@ -95,11 +97,11 @@ export class Catalog {
         this.tables.set(key, table);
         let unnamed = 0;
         for (const element of node.tableElts ?? []) {
-          if (element.ColumnDef) {
+          if ('ColumnDef' in element) {
             const column = element.ColumnDef;
-            if (column.typeName) table.columns.set(column.colname, typeInfo(column.typeName));
-            for (const constraint of column.constraints ?? []) this.addConstraint(table, constraint.Constraint, `${key}.${column.colname}#${unnamed++}`);
-          } else if (element.Constraint) {
+            if (column.typeName) table.columns.set(column.colname ?? '', typeInfo(column.typeName));
+            for (const constraint of column.constraints ?? []) this.addConstraint(table, nodeOf(constraint, 'Constraint'), `${key}.${column.colname}#${unnamed++}`);
+          } else if ('Constraint' in element) {
             this.addConstraint(table, element.Constraint, `${key}#${unnamed++}`);
           }
         }
@@ -116,28 +118,29 @@ export class Catalog {
         for (const cmd of alterCommands(node)) {
           switch (cmd.subtype) {
             case 'AT_AddColumn': {
-              const column = cmd.def?.ColumnDef;
-              if (column?.typeName && !(cmd.missing_ok && table.columns.has(column.colname))) table.columns.set(column.colname, typeInfo(column.typeName));
+              const column = nodeOf(cmd.def, 'ColumnDef');
+              const name = column?.colname ?? '';
+              if (column?.typeName && !(cmd.missing_ok && table.columns.has(name))) table.columns.set(name, typeInfo(column.typeName));
               break;
             }
             case 'AT_AlterColumnType': {
-              const typeName = cmd.def?.ColumnDef?.typeName;
-              if (typeName) table.columns.set(cmd.name, typeInfo(typeName));
+              const typeName = nodeOf(cmd.def, 'ColumnDef')?.typeName;
+              if (typeName) table.columns.set(cmd.name ?? '', typeInfo(typeName));
               break;
             }
             case 'AT_DropColumn':
-              table.columns.delete(cmd.name);
+              table.columns.delete(cmd.name ?? '');
               break;
             case 'AT_AddConstraint':
-              if (cmd.def?.Constraint) this.addConstraint(table, cmd.def.Constraint, `${key}#alter${unnamed++}`);
+              this.addConstraint(table, nodeOf(cmd.def, 'Constraint'), `${key}#alter${unnamed++}`);
               break;
             case 'AT_ValidateConstraint': {
-              const check = table.checks.get(cmd.name);
-              if (check) table.checks.set(cmd.name, { ...check, validated: true });
+              const check = table.checks.get(cmd.name ?? '');
+              if (check) table.checks.set(cmd.name ?? '', { ...check, validated: true });
               break;
             }
             case 'AT_DropConstraint':
-              table.checks.delete(cmd.name);
+              table.checks.delete(cmd.name ?? '');
               break;
             default:
               break;
@@ -152,19 +155,19 @@ export class Catalog {
           const table = this.tables.get(key);
           if (table) {
             this.tables.delete(key);
-            this.tables.set(qualifiedKey(splitKey(key).schema, node.newname), table);
+            this.tables.set(qualifiedKey(splitKey(key).schema, node.newname ?? ''), table);
           }
         } else if (node.renameType === 'OBJECT_COLUMN') {
-          const type = this.tables.get(key)?.columns.get(node.subname);
+          const type = this.tables.get(key)?.columns.get(node.subname ?? '');
           if (type) {
-            this.tables.get(key)!.columns.delete(node.subname);
-            this.tables.get(key)!.columns.set(node.newname, type);
+            this.tables.get(key)!.columns.delete(node.subname ?? '');
+            this.tables.get(key)!.columns.set(node.newname ?? '', type);
           }
         } else if (node.renameType === 'OBJECT_INDEX') {
           const table = this.indexes.get(key);
           if (table) {
             this.indexes.delete(key);
-            this.indexes.set(qualifiedKey(splitKey(key).schema, node.newname), table);
+            this.indexes.set(qualifiedKey(splitKey(key).schema, node.newname ?? ''), table);
           }
         }
         return;
@@ -181,7 +184,7 @@ export class Catalog {
         if (node.idxname) this.indexes.set(createdIndexKey(node), relationKey(node.relation));
         return;
       case 'CreateFunctionStmt': {
-        const volatility = (node.options ?? []).find((option: PgNode) => option.DefElem?.defname === 'volatility')?.DefElem.arg?.String?.sval;
+        const volatility = stringOf(nodesOf(node.options, 'DefElem').find((option) => option.defname === 'volatility')?.arg);
         const code = volatility === 'immutable' ? 'i' : volatility === 'stable' ? 's' : 'v';
         this.functions.set(namesKey(strings(node.funcname)), code);
         return;
@@ -191,7 +194,7 @@ export class Catalog {
     }
   }
 
-  private addConstraint(table: TableInfo, constraint: PgNode | undefined, fallbackName: string): void {
+  private addConstraint(table: TableInfo, constraint: Constraint | undefined, fallbackName: string): void {
     if (!constraint || constraint.contype !== 'CONSTR_CHECK') return;
     const columns = notNullColumns(constraint.raw_expr);
     if (columns.length === 0) return;

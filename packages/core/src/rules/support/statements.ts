@@ -1,5 +1,7 @@
 /** Which statements a migration executes (top level and DO blocks, not function bodies), and ALTER TABLE subcommands. */
-import type { ParsedSql, PgNode, SqlStatement } from '../../sql/types.js';
+import type { AlterTableCmd, AlterTableStmt } from 'libpg-query';
+import type { ParsedSql, SqlStatement } from '../../sql/types.js';
+import { nodesOf } from '../../sql/nodes.js';
 
 /** The outermost statement of a nested one (itself for a top-level statement). */
 export function topLevelOf(statement: SqlStatement): SqlStatement {
@@ -32,6 +34,6 @@ export function executedStatements(sql: ParsedSql): SqlStatement[] {
 }
 
 /** The AlterTableCmd nodes of an ALTER TABLE statement. */
-export function alterCommands(node: PgNode): PgNode[] {
-  return (node.cmds ?? []).map((cmd: PgNode) => cmd.AlterTableCmd).filter(Boolean);
+export function alterCommands(node: AlterTableStmt): AlterTableCmd[] {
+  return nodesOf(node.cmds, 'AlterTableCmd');
 }

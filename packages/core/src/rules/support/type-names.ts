@@ -1,5 +1,5 @@
 /** SQL type names: normalised (TypeInfo) to compare column types, as written for messages, and as object keys. */
-import type { PgNode } from '../../sql/types.js';
+import type { TypeName } from 'libpg-query';
 import { constValue } from './expressions.js';
 import { namesKey, namesText, strings } from './names.js';
 
@@ -12,10 +12,10 @@ export interface TypeInfo {
 }
 
 /** The normalised form of a TypeName node: aliases such as `integer` resolved, `pg_catalog` dropped. */
-export function typeInfo(typeName: PgNode): TypeInfo {
+export function typeInfo(typeName: TypeName): TypeInfo {
   const names = strings(typeName.names);
   const name = names[0] === 'pg_catalog' || names.length <= 1 ? (names[names.length - 1] ?? '?').toLowerCase() : names.join('.').toLowerCase();
-  const mods = (typeName.typmods ?? []).map((mod: PgNode) => constValue(mod)).filter((mod: unknown): mod is number => typeof mod === 'number');
+  const mods = (typeName.typmods ?? []).map((mod) => constValue(mod)).filter((mod): mod is number => typeof mod === 'number');
   return { name: ALIASES[name] ?? name, mods, array: Array.isArray(typeName.arrayBounds) && typeName.arrayBounds.length > 0 };
 }
 
@@ -43,7 +43,7 @@ export function typeInfoText(type: TypeInfo): string {
 }
 
 /** A type name as written in SQL, e.g. `integer`, `varchar(20)`, `public.mood[]`. */
-export function typeText(typeName: PgNode | undefined): string {
+export function typeText(typeName: TypeName | undefined): string {
   if (!typeName) return '?';
   const info = typeInfo(typeName);
   const names = strings(typeName.names);
@@ -63,7 +63,7 @@ const DISPLAY_TYPE: Record<string, string> = {
 };
 
 /** Key part of a type name: a `pg_catalog` type by its bare name, anything else as `schema.name`. */
-export function typeNameKey(typeName: PgNode | undefined): string {
+export function typeNameKey(typeName: TypeName | undefined): string {
   const names = strings(typeName?.names);
   if (names[0] === 'pg_catalog' && names.length === 2) return names[1]!;
   return namesKey(names);
