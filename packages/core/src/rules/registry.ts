@@ -61,10 +61,55 @@ export function isRuleId(id: string): id is RuleId {
   return KNOWN.has(id);
 }
 
-/** A rule module: `rules/<id>.ts`, exporting `rule = defineRule({ id, ... })`. Loaded only when the rule runs. */
+/**
+ * Each module, imported on demand. Written out rather than `import(`./${id}.js`)` so that a bundler
+ * sees every module (the bundled lint CLI, tools/build/bundle-lint.mjs, resolves imports from its own
+ * folder); the Record type makes a missing or unknown id a compile error.
+ */
+const MODULES: Record<RuleId, () => Promise<{ rule: Rule }>> = {
+  'readable-file': () => import('./readable-file.js'),
+  'syntax': () => import('./syntax.js'),
+  'psql-meta-command': () => import('./psql-meta-command.js'),
+  'file-name': () => import('./file-name.js'),
+  'sequence-number': () => import('./sequence-number.js'),
+  'header-present': () => import('./header-present.js'),
+  'header-fields': () => import('./header-fields.js'),
+  'header-date': () => import('./header-date.js'),
+  'affected-tables': () => import('./affected-tables.js'),
+  'source-of-truth-refs': () => import('./source-of-truth-refs.js'),
+  'checkboxes': () => import('./checkboxes.js'),
+  'pgwarden-directive': () => import('./pgwarden-directive.js'),
+  'executed-immutable': () => import('./executed-immutable.js'),
+  'no-emoji': () => import('./no-emoji.js'),
+  'rollback-script': () => import('./rollback-script.js'),
+  'verification-query': () => import('./verification-query.js'),
+  'transaction-control': () => import('./transaction-control.js'),
+  'idempotent-create': () => import('./idempotent-create.js'),
+  'idempotent-drop': () => import('./idempotent-drop.js'),
+  'idempotent-alter-column': () => import('./idempotent-alter-column.js'),
+  'guarded-ddl': () => import('./guarded-ddl.js'),
+  'idempotent-insert': () => import('./idempotent-insert.js'),
+  'no-transaction-idempotent': () => import('./no-transaction-idempotent.js'),
+  'access-exclusive-lock': () => import('./access-exclusive-lock.js'),
+  'table-rewrite': () => import('./table-rewrite.js'),
+  'index-concurrently': () => import('./index-concurrently.js'),
+  'constraint-not-valid': () => import('./constraint-not-valid.js'),
+  'set-not-null': () => import('./set-not-null.js'),
+  'concurrently-in-transaction': () => import('./concurrently-in-transaction.js'),
+  'rls-on-new-table': () => import('./rls-on-new-table.js'),
+  'security-definer-search-path': () => import('./security-definer-search-path.js'),
+  'grant-to-anon': () => import('./grant-to-anon.js'),
+  'copy-program': () => import('./copy-program.js'),
+  'server-file-access': () => import('./server-file-access.js'),
+  'untrusted-language': () => import('./untrusted-language.js'),
+  'role-password-literal': () => import('./role-password-literal.js'),
+  'alter-system': () => import('./alter-system.js'),
+  'dynamic-execute': () => import('./dynamic-execute.js'),
+  'unused-ignore': () => import('./unused-ignore.js'),
+};
+
 function importRule(id: RuleId): Promise<{ rule: Rule }> {
-  // Vite cannot glob a variable import of its own directory: Node (and vitest) resolve it at run time.
-  return import(/* @vite-ignore */ `./${id}.js`) as Promise<{ rule: Rule }>;
+  return MODULES[id]();
 }
 
 export async function loadRule(id: RuleId): Promise<Rule> {

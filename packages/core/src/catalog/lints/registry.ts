@@ -26,10 +26,23 @@ export function isCatalogLintId(id: string): id is CatalogLintId {
   return KNOWN.has(id);
 }
 
-/** A lint module: `catalog/lints/<id>.ts`, exporting `lint = defineCatalogLint({ id, ... })`; loaded on demand. */
+/**
+ * Each module, imported on demand. Written out rather than `import(`./${id}.js`)` so that a bundler
+ * sees every module (the bundled lint CLI, tools/build/bundle-lint.mjs, resolves imports from its own
+ * folder); the Record type makes a missing or unknown id a compile error.
+ */
+const MODULES: Record<CatalogLintId, () => Promise<{ lint: CatalogLint }>> = {
+  'rls-disabled-in-exposed-schema': () => import('./rls-disabled-in-exposed-schema.js'),
+  'policy-without-rls': () => import('./policy-without-rls.js'),
+  'materialized-view-in-api': () => import('./materialized-view-in-api.js'),
+  'function-search-path-mutable': () => import('./function-search-path-mutable.js'),
+  'security-definer-view': () => import('./security-definer-view.js'),
+  'unindexed-foreign-key': () => import('./unindexed-foreign-key.js'),
+  'no-primary-key': () => import('./no-primary-key.js'),
+};
+
 function importLint(id: CatalogLintId): Promise<{ lint: CatalogLint }> {
-  // Vite cannot glob a variable import of its own directory: Node (and vitest) resolve it at run time.
-  return import(/* @vite-ignore */ `./${id}.js`) as Promise<{ lint: CatalogLint }>;
+  return MODULES[id]();
 }
 
 export async function loadCatalogLint(id: CatalogLintId): Promise<CatalogLint> {
