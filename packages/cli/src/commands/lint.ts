@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { discoverMigrationsIfPresent, readSourceFile } from '@pgwarden/core/migration/index';
-import { FORMATTERS, lint, toRelPath } from '@pgwarden/core/lint/index';
+import { FORMATTERS, lint, lintWithVerdictCache, toRelPath } from '@pgwarden/core/lint/index';
 import { changedMigrationFiles, requireMigrationsFolder } from '@pgwarden/core/workspace/lint-inputs';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -25,6 +25,9 @@ Options:
                                        whole history as context
   --hook                               run as the commit hook: adds --deep when the config sets "hook": { "deep": true }
   --max-warnings N                     also fail when there are more than N warnings
+  --cache                              reuse verdicts from .pgwarden/cache/ (shared with migrate's lint gate): a file
+                                       is linted again whenever it, the history, current_schema/, the config or
+                                       pgwarden changed
   --no-color                           plain output`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -37,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       since: { type: 'string' },
       deep: { type: 'boolean' },
       hook: { type: 'boolean' },
+      cache: { type: 'boolean' },
       'max-warnings': { type: 'string' },
       'no-color': { type: 'boolean' },
     },
@@ -79,7 +83,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     previous = readCommitted(config.root, committedFiles, renames, paths, since);
   }
-  const result = await lint(config, { paths, previousText: previous?.text, previousPath: previous?.relPath });
+  const lintOptions = { paths, previousText: previous?.text, previousPath: previous?.relPath };
+  const result = args.values.cache ? await lintWithVerdictCache(config, lintOptions) : await lint(config, lintOptions);
   if (args.values.deep || (args.values.hook && config.hook.deep)) {
     const { deepLint } = await import('@pgwarden/core/impact/index');
     const deep = await deepLint(config, { paths: args.positionals.map((path) => resolve(path)) });
