@@ -31,24 +31,31 @@ type HistoryEntry = Migration | UnreadableMigrationFile;
 let codeFingerprint: string | undefined;
 
 /**
- * pgwarden core's version, its compiled code (path, size and modification time of every module, so a
- * rebuilt rule in a development checkout is a new key even under the same version) and the parser's version.
+ * pgwarden core's version, the parser's version, and the build of the code itself, so a rebuilt rule
+ * in a development checkout is a new key even under the same version: `tsc -b` rewrites the build
+ * info whenever it emits anything, so its size and time stand for the whole build (one stat on the
+ * migrate path). Run from the TypeScript sources (the tests), every module's size and time are
+ * hashed instead; an installed package has neither and is immutable per version.
  */
 function toolFingerprint(): string {
   if (codeFingerprint) return codeFingerprint;
-  const codeRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const here = fileURLToPath(import.meta.url);
+  const codeRoot = resolve(dirname(here), '..');
   const hash = createHash('sha256');
+  const stamp = (path: string) => {
+    const stat = statSync(path);
+    hash.update(`${relative(codeRoot, path)}\u0000${stat.size}\u0000${stat.mtimeMs}\n`);
+  };
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-        const stat = statSync(path);
-        hash.update(`${relative(codeRoot, path)}\u0000${stat.size}\u0000${stat.mtimeMs}\n`);
-      }
+      else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) stamp(path);
     }
   };
-  walk(codeRoot);
+  const buildInfo = join(codeRoot, '.tsbuildinfo');
+  if (existsSync(buildInfo)) stamp(buildInfo);
+  else if (here.endsWith('.ts')) walk(codeRoot);
   const version = (packageJson: string) => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
   const require = createRequire(import.meta.url);
   hash.update(`pgwarden ${version(join(codeRoot, '..', 'package.json'))}\u0000libpg-query ${version(require.resolve('libpg-query/package.json'))}`);
