@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -160,5 +160,14 @@ describe('lint verdict cache', () => {
     const verdicts = await pendingLintGate(config, history)(history);
     expect([...verdicts.keys()]).toEqual(['migration_history/2025-01-02_02_create_beta.sql']);
     expect(verdicts.get('migration_history/2025-01-02_02_create_beta.sql')!.some((message) => message.endsWith('(idempotent-create)'))).toBe(true);
+    // The gate only reads: migrate (a dry run too) writes nothing but the database.
+    expect(cacheFiles()).toHaveLength(1);
+  });
+
+  it('the migrate gate writes no cache of its own', async () => {
+    const { discoverMigrations, readMigrationFile } = await import('../migration/index.js');
+    const history = (await discoverMigrations(historyDir())).map((path) => readMigrationFile(root, path)).filter((entry) => 'checksum' in entry);
+    expect((await pendingLintGate(config, history)(history)).size).toBe(0);
+    expect(existsSync(join(root, '.pgwarden'))).toBe(false);
   });
 });

@@ -134,8 +134,9 @@ function writeStored(path: string, stored: StoredVerdicts): void {
  * `lint(config, options)` with verdicts reused from `.pgwarden/cache/`: the same files are linted
  * against the same history, and only files without a stored verdict for this exact context run
  * through the rules (the parser and the rules are not even loaded when every verdict is stored).
+ * `store: false` reads without writing (migrate: a run changes nothing but the database).
  */
-export async function lintWithVerdictCache(config: PgwardenConfig, options: LintOptions = {}): Promise<CachedLintResult> {
+export async function lintWithVerdictCache(config: PgwardenConfig, options: LintOptions = {}, cacheOptions: { store?: boolean } = {}): Promise<CachedLintResult> {
   const known = options.history;
   const historyPaths = known ? known.map((migration) => migration.path) : await discoverMigrationsIfPresent(resolve(config.root, config.migrationsDir));
   const targets = options.paths?.length ? options.paths.map((path) => resolve(config.root, path)) : historyPaths;
@@ -154,7 +155,7 @@ export async function lintWithVerdictCache(config: PgwardenConfig, options: Lint
     const byFile = new Map<string, Finding[]>(missing.map((target) => [entries.get(target)!.relPath, []]));
     for (const finding of fresh.findings) byFile.get(finding.file)?.push(finding);
     for (const target of missing) stored[idOf(target)] = byFile.get(entries.get(target)!.relPath)!;
-    writeStored(path, stored);
+    if (cacheOptions.store !== false) writeStored(path, stored);
   }
   const findings = targets.flatMap((target) => stored[idOf(target)]!);
   // Each file's findings are stored in lint's order (position, then rule); files are ordered as lint orders them.
