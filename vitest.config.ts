@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts', 'tools/**/*.test.ts'],
+    // A folder for the shadow-cache entries test files share (tests/support/shared-shadow-cache.ts).
+    globalSetup: ['tests/support/global-setup.ts'],
     // Hang guards, not time limits: heavy files run side by side on 2 cores.
     testTimeout: 180_000,
     hookTimeout: 300_000,

@@ -173,6 +173,24 @@ describe.concurrent('pgwarden lint', () => {
     ws.cleanup();
   });
 
+  it('--cache: the same output as a fresh lint, from .pgwarden/cache/ (gitignored) on the next run, and an edit is linted again', async () => {
+    const { ws, text } = badWorkspace();
+    const fresh = await ws.run(['lint', '--format', 'json']);
+    const first = await ws.run(['lint', '--cache', '--format', 'json']);
+    const second = await ws.run(['lint', '--cache', '--format', 'json']);
+    expect(fresh.code).toBe(1);
+    for (const run of [first, second]) expect([run.code, run.stdout, run.stderr]).toEqual([fresh.code, fresh.stdout, fresh.stderr]);
+    expect(ws.read('.pgwarden/.gitignore')).toContain('*');
+    // The bad file edited: no stored verdict applies, and the cached run says what a fresh one says.
+    ws.write(BAD, text.replace(BAD_BODY, 'ALTER TABLE public.clinical_notes ADD COLUMN IF NOT EXISTS nickname text;'));
+    const edited = await ws.run(['lint', '--cache', '--format', 'json']);
+    const editedFresh = await ws.run(['lint', '--format', 'json']);
+    expect([edited.code, edited.stdout]).toEqual([editedFresh.code, editedFresh.stdout]);
+    expect(edited.stdout).not.toEqual(first.stdout);
+    expect(edited.stdout).not.toContain('"idempotent-alter-column"');
+    ws.cleanup();
+  });
+
   it('github: one workflow command per finding, ::error file=...,line=..,col=..::', async () => {
     const { ws, lineOf } = badWorkspace();
     const result = await ws.run(['lint', '--format', 'github', BAD]);

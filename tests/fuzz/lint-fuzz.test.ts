@@ -675,6 +675,8 @@ describe('pgwarden lint (the binary) on bad input', () => {
 
     // Each file alone, JSON output: the invariants and oracles of every finding.
     const single = await inPairs(cliCases, async (fuzzCase) => ({ fuzzCase, result: await runCli(rootOf(fuzzCase), ['--format', 'json', pathOf(fuzzCase)]) }));
+    /** Cases whose JSON run reported findings: the stylish runs below must name them. */
+    const withFindings = new Set<number>();
     for (const { fuzzCase, result } of single) {
       const label = describeCase(fuzzCase);
       expectRun(label, result);
@@ -685,6 +687,7 @@ describe('pgwarden lint (the binary) on bad input', () => {
         problems.push(`${label}: stdout is not JSON: ${result.stdout.slice(0, 300)}`);
         continue;
       }
+      if (findings.length > 0) withFindings.add(fuzzCase.id);
       const hasError = findings.some((finding) => finding.severity === 'error');
       if (result.status !== (hasError ? 1 : 0)) problems.push(`${label}: exit ${result.status} with ${hasError ? 'errors' : 'no errors'}`);
       if (fuzzCase.mustError && result.status !== 1) problems.push(`${label}: clearly broken input, exit ${result.status}`);
@@ -692,23 +695,25 @@ describe('pgwarden lint (the binary) on bad input', () => {
       validate(fuzzCase, `migration_history/${fuzzCase.name}`, findings, text);
     }
 
-    // The special inputs in the other formats (stylish is what the hook prints), all files at once, and the whole folder.
-    const special = cliCases.filter((fuzzCase) => fuzzCase.id < base10 + 100);
+    // Every input in the other formats (stylish is what the hook prints): all files at once, and the whole folder.
+    // Each file was already linted alone above (JSON), so stylish sees them together rather than one process each.
     const formatted = await inPairs(
       [
-        ...special.map((fuzzCase) => ({ label: `stylish ${describeCase(fuzzCase)}`, cwd: rootOf(fuzzCase), args: [pathOf(fuzzCase)], file: fuzzCase.name })),
-        ...['github', 'sarif', 'stylish', 'json'].map((format) => ({ label: `${format}, all files at once`, cwd: root, args: ['--format', format, ...smallPaths], file: undefined })),
-        { label: 'stylish, the whole history (no paths)', cwd: root, args: [], file: undefined },
-        { label: 'stylish, the whole history of big files (no paths)', cwd: bigRoot, args: [], file: undefined },
+        ...['github', 'sarif', 'stylish', 'json'].map((format) => ({ label: `${format}, all files at once`, cwd: root, args: ['--format', format, ...smallPaths] })),
+        { label: 'stylish, the whole history (no paths)', cwd: root, args: [] },
+        { label: 'stylish, the whole history of big files (no paths)', cwd: bigRoot, args: [] },
       ],
       async (run) => ({ run, result: await runCli(run.cwd, run.args) }),
     );
-    for (const { run, result } of formatted) {
-      expectRun(run.label, result);
-      if (run.file && !result.stdout.includes(`migration_history/${run.file}:`) && !result.stdout.includes('no problems')) {
-        problems.push(`${run.label}: output does not name the file:\n${result.stdout.slice(0, 300)}`);
-      }
+    for (const { run, result } of formatted) expectRun(run.label, result);
+    // Stylish names every file with a finding, the special inputs (a folder, a dangling symlink, 10 MB...) included.
+    const stylishOf = (fuzzCase: FuzzCase) =>
+      formatted.find(({ run }) => run.label === (isBig(fuzzCase) ? 'stylish, the whole history of big files (no paths)' : 'stylish, all files at once'))!;
+    for (const fuzzCase of cliCases.filter((c) => withFindings.has(c.id))) {
+      const { run, result } = stylishOf(fuzzCase);
+      if (!result.stdout.includes(`migration_history/${fuzzCase.name}:`)) problems.push(`${run.label}: output does not name ${describeCase(fuzzCase)}:\n${result.stdout.slice(0, 300)}`);
     }
+    expect(cliCases.filter((c) => c.id < base10 + 100 && c.mustError).every((c) => withFindings.has(c.id))).toBe(true);
     const allAtOnce = formatted.find(({ run }) => run.label === 'json, all files at once')!.result;
     expect(allAtOnce.status).toBe(1);
     const sarif = formatted.find(({ run }) => run.label.startsWith('sarif'))!.result;

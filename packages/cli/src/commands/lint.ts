@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { readSourceFile } from '@pgwarden/core/migration/index';
-import { FORMATTERS, lint, sortFindings } from '@pgwarden/core/lint/index';
+import { FORMATTERS, lint, lintWithVerdictCache, sortFindings } from '@pgwarden/core/lint/index';
 import { changedMigrationFiles, committedVersions, requireMigrationsFolder, type CommittedVersions } from '@pgwarden/core/workspace/lint-inputs';
 import { parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -27,6 +27,11 @@ with paths (as lint-staged passes them) lints those files, still checking cross-
         'lint only the migration files added or modified since REV (default: the\nmerge-base with the default branch: origin/HEAD, main or master), with the\nwhole history as context',
     },
     hook: { type: 'boolean', description: 'run as the commit hook: adds --deep when the config sets "hook": { "deep": true }' },
+    cache: {
+      type: 'boolean',
+      description:
+        "reuse verdicts from .pgwarden/cache/ (shared with migrate's lint gate): a file\nis linted again whenever it, the history, current_schema/, the config or\npgwarden changed",
+    },
     'max-warnings': { type: 'string', value: 'N', description: 'also fail when there are more than N warnings' },
     'no-color': { type: 'boolean', description: 'plain output' },
   },
@@ -63,7 +68,8 @@ export async function run(argv: string[]): Promise<number> {
     previous = await committedVersions(config.root, config.migrationsDir, since, paths);
     paths = previous.paths;
   }
-  const result = await lint(config, { paths, previousText: previous?.previousText, previousPath: previous?.previousPath });
+  const lintOptions = { paths, previousText: previous?.previousText, previousPath: previous?.previousPath };
+  const result = args.values.cache ? await lintWithVerdictCache(config, lintOptions) : await lint(config, lintOptions);
   if (args.values.deep || (args.values.hook && config.hook.deep)) {
     const { deepLint, deepLintSummary } = await import('@pgwarden/core/impact/index');
     const deep = await deepLint(config, { paths: args.positionals.map((path) => resolve(path)) });

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedShadowCache } from '../../../../tests/support/shared-shadow-cache.js';
 import { loadConfig } from '../config/load.js';
 import { openDatabase } from '../db/open.js';
 import { createTestDatabase, serverAvailable } from '../runner/__fixtures__/test-db.js';
@@ -51,6 +52,8 @@ const errors = (findings: { severity: string }[]) => findings.filter((finding) =
 describe('check on the demo workspace', () => {
   // One workspace for both tests, in order: the second edits what the first proved (and cached).
   const { root } = demoWorkspace();
+  // The demo's shadow, built once per run for every suite that needs it: the proof below still comes from that cold build.
+  beforeAll(() => seedShadowCache(root), 600_000);
   it('passes: current_schema/ builds, matches the history, catalog lints and functions are clean', { timeout: 300_000 }, async () => {
     const report = await runCheck({ config: loadConfig({ cwd: root }) });
     expect(errors(report.findings)).toEqual([]);
@@ -112,6 +115,7 @@ CREATE INDEX IF NOT EXISTS visit_notes_visit_id_idx ON public.visit_notes (visit
 describe('check against the history of a feature branch', () => {
   it('names what current_schema/ lacks with the migration that made it; --fix writes it and checks again', { timeout: 300_000 }, async () => {
     const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
+    await seedShadowCache(root);
     git('checkout', '-q', '-b', 'feature');
     write('migration_history/2025-10-02_01_visit_rooms_and_notes.sql', MIGRATION);
     const config = loadConfig({ cwd: root });
@@ -135,6 +139,7 @@ describe('check against the history of a feature branch', () => {
 
   it('a migration that does not apply to the base schema is reported at its line', { timeout: 300_000 }, async () => {
     const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
+    await seedShadowCache(root);
     git('checkout', '-q', '-b', 'feature');
     write('migration_history/2025-10-02_01_bad.sql', '-- ============================================================================\n-- Migration: Bad\n-- ============================================================================\n\nALTER TABLE public.visit ADD COLUMN IF NOT EXISTS room text;\n');
     const report = await runCheck({ config: loadConfig({ cwd: root }) });
@@ -146,6 +151,7 @@ describe('check --live on a real server', async () => {
   const available = await serverAvailable('check --live');
   it.skipIf(!available)('reports a column added on the database outside any migration', async () => {
     const { root } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA });
+    await seedShadowCache(root);
     const live = await createTestDatabase('check_live');
     try {
       const admin = await live.admin();

@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedShadowCache } from '../../../../tests/support/shared-shadow-cache.js';
 import { loadConfig } from '../config/load.js';
 import { impactReport, type ImpactReport } from './impact-report.js';
 
@@ -18,11 +19,13 @@ const UPDATE = process.env.PGWARDEN_UPDATE_GOLDEN === '1';
 const migrations = readdirSync(join(REPO, 'migration_history')).filter((name) => name.endsWith('.sql')).sort();
 let workspace: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'pgwarden-golden-'));
   for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json']) cpSync(join(REPO, entry), join(workspace, entry), { recursive: true });
+  // The demo's shadow, built once per run for every suite that needs it (the reports read it from the cache anyway).
+  await seedShadowCache(workspace);
   if (UPDATE) mkdirSync(GOLDEN, { recursive: true });
-});
+}, 600_000);
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 describe('plan on the demo history (golden files)', () => {

@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedShadowCache } from '../../../../tests/support/shared-shadow-cache.js';
 import { loadConfig } from '../config/load.js';
 import { discoverMigrations, parseMigration, sortByVersion, toRelPath } from '../migration/index.js';
 import { deepLint } from './deep-lint.js';
@@ -17,10 +18,12 @@ import { appliedBefore, reflectedInCurrentSchema } from './pending.js';
 const FIXTURE = join(import.meta.dirname, '__fixtures__/reflected');
 let workspace: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'pgwarden-reflected-'));
   cpSync(FIXTURE, workspace, { recursive: true });
-});
+  // The preset bases every cold build starts from, built once per run.
+  await seedShadowCache(workspace);
+}, 600_000);
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 async function history() {

@@ -5,7 +5,8 @@
  *   the VERIFY query, and the history row,
  * so the schema change and its record commit together or not at all. A lock timeout
  * (55P03) rolls back and retries with backoff, up to `lockRetries` times. Before COMMIT the
- * runner checks that it still holds the migration lock, and the history row is written only
+ * runner checks that it still holds the migration lock (on the lock connection, while the history
+ * row is written on the session), and the history row is written only
  * when no other runner recorded the file applied meanwhile: a runner that lost its lock rolls
  * back instead of applying a migration a second time.
  *
@@ -50,10 +51,15 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
       await session.exec(migration.body);
       if (migration.verification) await runVerification(session, migration.verification.sql);
       const durationMs = performance.now() - t0;
-      if (!(await recordApplied(session, { ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null }))) {
-        throw new AppliedMeanwhile(migration.relPath);
-      }
-      await ctx.assertLockHeld();
+      // The history row and the lock check go on two connections at once (one round trip instead of
+      // two); COMMIT waits for both, and a failed row write is reported before a lost lock, as before.
+      const [recorded, lockHeld] = await Promise.allSettled([
+        recordApplied(session, { ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null }),
+        ctx.assertLockHeld(),
+      ]);
+      if (recorded.status === 'rejected') throw recorded.reason;
+      if (!recorded.value) throw new AppliedMeanwhile(migration.relPath);
+      if (lockHeld.status === 'rejected') throw lockHeld.reason;
       await session.exec('COMMIT');
       await sampler?.stop();
       return { durationMs: performance.now() - t0, statementsApplied: null };

@@ -61,12 +61,27 @@ function startChild(core: BuiltCore, url: string, dir: string, extra: Record<str
   };
 }
 
+/** Runs trials 0..count-1, `lanes` at a time; every trial runs even when another fails, then the first failure is thrown. */
+async function inLanes(count: number, lanes: number, trial: (index: number, lane: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const lane = async (_: unknown, laneIndex: number) => {
+    while (next < count) {
+      const index = next++;
+      await trial(index, laneIndex).catch((error: unknown) => failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (failures.length > 0) throw failures[0];
+}
+
 describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
   let testDb: TestDatabase;
   let admin: pg.Client;
   let core: BuiltCore;
   const databases: Database[] = [];
   const workspaces: Workspace[] = [];
+  const laneDbs: TestDatabase[] = [];
 
   beforeAll(async () => {
     core = buildCoreForChildProcess();
@@ -76,6 +91,7 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
   afterAll(async () => {
     await Promise.all(databases.map((d) => d.close()));
     await testDb?.drop();
+    await Promise.all(laneDbs.map((own) => own.drop()));
     core?.cleanup();
     for (const w of workspaces) w.cleanup();
   });
@@ -86,7 +102,22 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
     return db;
   }
 
+  /** Databases of their own for trials run side by side (the migration lock is per database). */
+  async function laneDatabases(prefix: string, count: number): Promise<Array<{ url: string; admin: pg.Client }>> {
+    return Promise.all(
+      Array.from({ length: count }, async (_, index) => {
+        const own = await createTestDatabase(`${prefix}${index}`);
+        laneDbs.push(own);
+        return { url: own.url, admin: await own.admin() };
+      }),
+    );
+  }
+
   async function fresh(...specs: MigrationSpec[]): Promise<Workspace> {
+    return freshOn(admin, ...specs);
+  }
+
+  async function freshOn(admin: pg.Client, ...specs: MigrationSpec[]): Promise<Workspace> {
     await admin.query('DROP SCHEMA IF EXISTS pgwarden CASCADE; DROP SCHEMA IF EXISTS app CASCADE; CREATE SCHEMA app');
     const ws = new Workspace();
     workspaces.push(ws);
@@ -309,10 +340,13 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
     // Each INSERT takes a moment (pg_sleep in its FROM), so most kills land while one executes or just after it committed.
     const body = Array.from({ length: statements }, (_, i) => `INSERT INTO app.log SELECT ${i + 1} FROM pg_sleep(0.02);`).join('\n');
     const outcomes: string[] = [];
-    for (let trial = 0; trial < 12; trial++) {
-      const ws = await fresh({ file: '2025-01-01_01_log.sql', noTransaction: true, body });
+    // Twelve independent trials, three side by side, each lane on a database of its own.
+    const lanes = await laneDatabases('kill9_', 3);
+    await inLanes(12, lanes.length, async (_, laneIndex) => {
+      const { url, admin } = lanes[laneIndex]!;
+      const ws = await freshOn(admin, { file: '2025-01-01_01_log.sql', noTransaction: true, body });
       await admin.query('CREATE TABLE app.log (v int)');
-      const child = startChild(core, testDb.url, ws.dir);
+      const child = startChild(core, url, ws.dir);
       await waitFor('the child to start the file', async () => (child.output().includes('"type":"start"') ? true : undefined), 20_000);
       await sleep(randomInt(0, 700));
       child.kill();
@@ -323,7 +357,7 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
                 (SELECT status FROM pgwarden.migration_history LIMIT 1) AS status`,
       ).catch(() => ({ rows: [{ rows: -1, status: null }] }));
       outcomes.push(`${before.rows[0].status ?? 'none'}@${before.rows[0].rows}`);
-      const db = await open();
+      const db = await open(url);
       const rerun = await run(db, ws);
       expect(rerun.ok, JSON.stringify(rerun)).toBe(true);
       const dup = await admin.query('SELECT v, count(*)::int AS n FROM app.log GROUP BY v HAVING count(*) <> 1');
@@ -334,7 +368,8 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
         n: statements,
         d: statements,
       });
-    }
+    });
+    expect(outcomes).toHaveLength(12);
     console.log(`[faults] no-transaction kill -9 trials (history status @ rows of ${statements} before the rerun): ${outcomes.join(', ')}`);
   });
 
@@ -377,7 +412,8 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
       { file: '2025-01-01_01_notes.sql', body: 'CREATE TABLE public.notes (id int, owner uuid DEFAULT auth.uid());\nCREATE TABLE public.runs (file int);\nINSERT INTO public.runs VALUES (1);' },
       { file: '2025-01-02_02_grant.sql', body: 'GRANT SELECT ON public.notes TO authenticated;\nINSERT INTO public.runs VALUES (2);' },
     );
-    for (let trial = 0; trial < 20; trial++) {
+    // Trials are independent (a database each): four at a time, as they mostly wait on the server.
+    await inLanes(20, 4, async (trial) => {
       const target = await createTestDatabase(`preset${trial}`);
       const runners = await Promise.all(Array.from({ length: 5 }, () => openDatabase({ url: target.url })));
       try {
@@ -399,7 +435,7 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
         await Promise.all(runners.map((r) => r.close()));
         await target.drop();
       }
-    }
+    });
   }, 300_000);
 
   it('item 5: an applied migration without its header record gets it on the next recording run; stale temp files of dead writers are removed', async () => {
@@ -433,9 +469,12 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
       body: `CREATE TABLE app.step${i + 1} (id int);\nSELECT pg_sleep(0.03);`,
     }));
     const kills: string[] = [];
-    for (let trial = 0; trial < 8; trial++) {
-      const ws = await fresh(...specs);
-      const child = startChild(core, testDb.url, ws.dir, { finalize: true });
+    // Eight independent trials, two side by side, each lane on a database of its own.
+    const lanes = await laneDatabases('between_', 2);
+    await inLanes(8, lanes.length, async (_, laneIndex) => {
+      const { url, admin } = lanes[laneIndex]!;
+      const ws = await freshOn(admin, ...specs);
+      const child = startChild(core, url, ws.dir, { finalize: true });
       await waitFor('the first file to be applied', async () => (child.output().includes('"type":"applied"') ? true : undefined), 20_000);
       await sleep(randomInt(0, 150));
       child.kill();
@@ -443,14 +482,15 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
       const appliedBeforeRerun = (await admin.query(`SELECT count(*)::int AS n FROM pgwarden.migration_history WHERE status = 'applied'`)).rows[0].n as number;
       const recordedBeforeRerun = ws.load().filter((m) => (m.header?.executions.length ?? 0) > 0).length;
       kills.push(`${appliedBeforeRerun} applied/${recordedBeforeRerun} recorded`);
-      const db = await open();
+      const db = await open(url);
       const rerun = await run(db, ws, { finalize: true });
       expect(rerun.ok, JSON.stringify(rerun)).toBe(true);
       const files = ws.load();
       expect(files.map((m) => m.header?.executions.map((e) => e.env))).toEqual(files.map(() => ['test']));
       expect(readdirSync(ws.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       for (const m of files) expect(parseMigration({ path: m.path, relPath: m.relPath, text: ws.read(m.name.baseName) }).checksum).toBe(m.checksum);
-    }
+    });
+    expect(kills).toHaveLength(8);
     console.log(`[faults] kill -9 between files (state before the rerun): ${kills.join(', ')}`);
   });
 });
