@@ -31,20 +31,22 @@ type HistoryEntry = Migration | UnreadableMigrationFile;
 let codeFingerprint: string | undefined;
 
 /**
- * pgwarden core's version, the parser's version, and the build of the code itself, so a rebuilt rule
- * in a development checkout is a new key even under the same version: `tsc -b` rewrites the build
- * info whenever it emits anything, so its size and time stand for the whole build (one stat on the
- * migrate path). Run from the TypeScript sources (the tests), every module's size and time are
- * hashed instead; an installed package has neither and is immutable per version.
+ * pgwarden's version, the parser's version, and the build of the code itself, so a rebuilt rule in
+ * a development checkout is a new key even under the same version. The module's own file is
+ * stamped (in the bundled lint CLI it holds every rule), and `tsc -b` rewrites the package's build
+ * info whenever it emits anything, so its size and time stand for the rest of the build (a few stat
+ * calls on the migrate path). Run from the TypeScript sources (the tests), every module's size and
+ * time are hashed instead; an installed package is immutable per version.
  */
 function toolFingerprint(): string {
   if (codeFingerprint) return codeFingerprint;
   const here = fileURLToPath(import.meta.url);
-  const codeRoot = resolve(dirname(here), '..');
+  // core/dist/lint/ (or core/src/lint/ in the tests), or cli/dist/ for the bundle: the package holding this code.
+  const packageRoot = nearestPackageRoot(dirname(here));
   const hash = createHash('sha256');
   const stamp = (path: string) => {
     const stat = statSync(path);
-    hash.update(`${relative(codeRoot, path)}\u0000${stat.size}\u0000${stat.mtimeMs}\n`);
+    hash.update(`${relative(packageRoot, path)}\u0000${stat.size}\u0000${stat.mtimeMs}\n`);
   };
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -53,14 +55,25 @@ function toolFingerprint(): string {
       else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) stamp(path);
     }
   };
-  const buildInfo = join(codeRoot, '.tsbuildinfo');
-  if (existsSync(buildInfo)) stamp(buildInfo);
-  else if (here.endsWith('.ts')) walk(codeRoot);
+  const buildInfo = join(packageRoot, 'dist', '.tsbuildinfo');
+  if (here.endsWith('.ts')) walk(join(packageRoot, 'src'));
+  else {
+    stamp(here);
+    if (existsSync(buildInfo)) stamp(buildInfo);
+  }
   const version = (packageJson: string) => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
   const require = createRequire(import.meta.url);
-  hash.update(`pgwarden ${version(join(codeRoot, '..', 'package.json'))}\u0000libpg-query ${version(require.resolve('libpg-query/package.json'))}`);
+  hash.update(`pgwarden ${version(join(packageRoot, 'package.json'))}\u0000libpg-query ${version(require.resolve('libpg-query/package.json'))}`);
   codeFingerprint = hash.digest('hex');
   return codeFingerprint;
+}
+
+/** The closest folder upwards holding a package.json. */
+function nearestPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
 }
 
 /** `current_schema/` as the lint engine reads it: its `.sql` files in name order, or why one is unreadable. */
