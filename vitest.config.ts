@@ -9,11 +9,11 @@ export default defineConfig({
     // Hang guards, not time limits: heavy files run side by side on 2 cores.
     testTimeout: 180_000,
     hookTimeout: 300_000,
-    // Real-server suites create their own databases, so files may run side by side. Many files wait
-    // on PostgreSQL, git or a child process, so one worker more than the cores keeps both cores busy:
-    // on 2 cores, quiet, 3 workers ran the suite in 272 s against 316-325 s with 2 and 305 s with 4
-    // (docs/benchmarks.md). The hang guards above leave room for the contention.
+    // Real-server suites create their own databases, so files may run side by side. Vitest's default
+    // in run mode is one worker fewer than the cores: a single worker on 2 cores, which leaves a core
+    // idle whenever a file waits on PostgreSQL, git or a child process. One per core halves the suite;
+    // one more than the cores starved the embedded-PGlite suite past its timeouts on a loaded machine.
     pool: 'forks',
-    maxWorkers: availableParallelism() + 1,
+    maxWorkers: availableParallelism(),
   },
 });
