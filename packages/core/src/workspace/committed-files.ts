@@ -69,21 +69,11 @@ function readCommitted(
   if (wanted.length === 0) return { previousText, previousPath };
   // "./": relative to cwd (the workspace root), which need not be the repository's root.
   const output = git(root, ['cat-file', '--batch'], rev, wanted.map(({ source }) => `${rev}:./${source}`).join('\n') + '\n');
-  // Output: "<sha> blob <size>\n<content>\n" per found object, "<name> missing\n" otherwise.
-  let offset = 0;
-  for (const { path, source } of wanted) {
-    const headerEnd = output.indexOf(0x0a, offset);
-    const header = output.subarray(offset, headerEnd).toString('utf8');
-    offset = headerEnd + 1;
-    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!match) continue;
-    const size = Number(match[2]);
-    if (match[1] === 'blob') {
-      previousText.set(path, output.subarray(offset, offset + size).toString('utf8'));
-      previousPath.set(path, source);
-    }
-    offset += size + 1;
-  }
+  batchObjects(output, wanted.length).forEach((object, index) => {
+    if (object?.type !== 'blob') return;
+    previousText.set(wanted[index]!.path, object.content.toString('utf8'));
+    previousPath.set(wanted[index]!.path, wanted[index]!.source);
+  });
   return { previousText, previousPath };
 }
 
@@ -98,32 +88,41 @@ function readCommittedWhenAllPresent(root: string, migrationsDir: string, paths:
   if (!rels.every((rel) => rel.startsWith(prefix) && rel.endsWith('.sql'))) return undefined;
   let output: Buffer;
   try {
-    output = execFileSync('git', ['cat-file', '--batch'], {
-      cwd: root,
-      input: [`${rev}^{commit}`, ...rels.map((rel) => `${rev}:./${rel}`)].join('\n') + '\n',
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    output = git(root, ['cat-file', '--batch'], rev, [`${rev}^{commit}`, ...rels.map((rel) => `${rev}:./${rel}`)].join('\n') + '\n');
   } catch {
     return undefined; // not a repository: the listing's path says so
   }
+  const [commit, ...blobs] = batchObjects(output, rels.length + 1);
+  if (commit?.type !== 'commit' || blobs.some((blob) => blob?.type !== 'blob')) return undefined;
   const previousText = new Map<string, string>();
   const previousPath = new Map<string, string>();
-  // Output: "<sha> <type> <size>\n<content>\n" per found object, "<name> missing\n" otherwise.
+  blobs.forEach((blob, index) => {
+    previousText.set(paths[index]!, blob!.content.toString('utf8'));
+    previousPath.set(paths[index]!, rels[index]!);
+  });
+  return { previousText, previousPath };
+}
+
+/**
+ * The objects `git cat-file --batch` printed for `count` requests, in order: "<sha> <type> <size>\n<content>\n"
+ * per found object, "<name> missing\n" (undefined here) otherwise.
+ */
+function batchObjects(output: Buffer, count: number): ({ type: string; content: Buffer } | undefined)[] {
+  const objects: ({ type: string; content: Buffer } | undefined)[] = [];
   let offset = 0;
-  for (let index = -1; index < rels.length; index++) {
+  for (let index = 0; index < count; index++) {
     const headerEnd = output.indexOf(0x0a, offset);
     const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(output.subarray(offset, headerEnd).toString('utf8'));
-    if (!match || match[1] !== (index === -1 ? 'commit' : 'blob')) return undefined;
-    const start = headerEnd + 1;
-    const size = Number(match[2]);
-    if (index >= 0) {
-      previousText.set(paths[index]!, output.subarray(start, start + size).toString('utf8'));
-      previousPath.set(paths[index]!, rels[index]!);
+    offset = headerEnd + 1;
+    if (!match) {
+      objects.push(undefined);
+      continue;
     }
-    offset = start + size + 1;
+    const size = Number(match[2]);
+    objects.push({ type: match[1]!, content: output.subarray(offset, offset + size) });
+    offset += size + 1;
   }
-  return { previousText, previousPath };
+  return objects;
 }
 
 /** The committed file a workspace-relative path is compared with, if any. */
