@@ -125,6 +125,27 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
     return ws;
   }
 
+  /**
+   * Once a runner sleeps inside a file (SLEEP_IF_ASKED), terminates the connection holding the
+   * migration lock; returns the pids of the advisory-lock holders it found (the first one terminated).
+   */
+  async function terminateLockHolderInsideFile(): Promise<number[]> {
+    await waitFor(
+      'runner A to be inside the file',
+      async () =>
+        (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND query LIKE '%pg_sleep%' AND state = 'active'`))
+          .rowCount
+          ? true
+          : undefined,
+      20_000,
+    );
+    const holders = await admin.query(
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    await admin.query('SELECT pg_terminate_backend($1)', [holders.rows[0].pid]);
+    return holders.rows.map((row) => row.pid as number);
+  }
+
   const run = (db: Database, ws: Workspace, extra: Partial<MigrateOptions> = {}): Promise<MigrateResult> =>
     migrate({ db, migrations: ws.load(), envName: 'test', environment: { approvals: 0 }, retryDelayMs: 20, toolVersion: 'test', ...extra });
 
@@ -258,20 +279,8 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
       const a = await open(withSleep(testDb.url, 1.5));
       const b = await open();
       const runA = run(a, ws, { appliedBy: 'A' });
-      await waitFor(
-        'runner A to be inside the file',
-        async () =>
-          (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND query LIKE '%pg_sleep%' AND state = 'active'`))
-            .rowCount
-            ? true
-            : undefined,
-        20_000,
-      );
-      const holders = await admin.query(
-        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      );
-      expect(holders.rows).toHaveLength(1);
-      await admin.query('SELECT pg_terminate_backend($1)', [holders.rows[0].pid]);
+      const holders = await terminateLockHolderInsideFile();
+      expect(holders).toHaveLength(1);
       const runB = run(b, ws, { appliedBy: 'B' });
       const [resultA, resultB] = await Promise.all([runA, runB]);
 
@@ -308,19 +317,7 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
       const a = await open(withSleep(testDb.url, 1.5));
       const b = await open();
       const runA = run(a, ws, { appliedBy: 'A' });
-      await waitFor(
-        'runner A to be inside the file',
-        async () =>
-          (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND query LIKE '%pg_sleep%' AND state = 'active'`))
-            .rowCount
-            ? true
-            : undefined,
-        20_000,
-      );
-      const holders = await admin.query(
-        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      );
-      await admin.query('SELECT pg_terminate_backend($1)', [holders.rows[0].pid]);
+      await terminateLockHolderInsideFile();
       const [resultA, resultB] = await Promise.all([runA, run(b, ws, { appliedBy: 'B' })]);
       expect(resultA.ok).toBe(false);
       expect(resultA.aborted).toMatch(/lost the pgwarden migration lock|another runner/);
