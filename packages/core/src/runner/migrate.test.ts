@@ -1,11 +1,9 @@
 /** migrate, status and repair against a real PostgreSQL server. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
-import { openDatabase } from '../db/index.js';
-import type { Database } from '../db/types.js';
+import { describe, expect, it } from 'vitest';
 import { parseMigration } from '../migration/index.js';
-import { createTestDatabase, serverAvailable, type TestDatabase } from './__fixtures__/test-db.js';
-import { Workspace, type MigrationSpec } from './__fixtures__/migrations.js';
+import { runnerSuite } from './__fixtures__/runner-suite.js';
+import { serverAvailable } from './__fixtures__/test-db.js';
+import type { MigrationSpec, Workspace } from './__fixtures__/migrations.js';
 import { ensureHistory, readHistory } from './history.js';
 import { migrate } from './migrate.js';
 import type { MigrateEvent, MigrateOptions } from './migrate-types.js';
@@ -15,33 +13,13 @@ import { status } from './status.js';
 const enabled = await serverAvailable('runner/migrate.test.ts');
 
 describe.skipIf(!enabled)('migrate on a real server', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let admin: pg.Client;
-  const workspaces: Workspace[] = [];
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase('migrate');
-    db = await openDatabase({ url: testDb.url });
-    admin = await testDb.admin();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-    for (const w of workspaces) w.cleanup();
-  });
-
+  const suite = runnerSuite('migrate');
   /** Each test works in its own schema so that tests do not see each other's tables. */
-  async function fresh(schema: string): Promise<Workspace> {
-    await admin.query(`DROP SCHEMA IF EXISTS pgwarden CASCADE; DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    const ws = new Workspace();
-    workspaces.push(ws);
-    return ws;
-  }
+  const fresh = (schema: string) => suite.fresh(schema);
 
   function run(ws: Workspace, extra: Partial<MigrateOptions> = {}) {
     return migrate({
-      db,
+      db: suite.db,
       migrations: ws.load(),
       envName: 'test',
       environment: { approvals: 0 },
@@ -72,18 +50,18 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toBe(2);
 
-    const { rows } = await admin.query(`SELECT version, name, status, applied_by, tool_version, attempts FROM pgwarden.migration_history ORDER BY version`);
+    const { rows } = await suite.admin.query(`SELECT version, name, status, applied_by, tool_version, attempts FROM pgwarden.migration_history ORDER BY version`);
     expect(rows).toEqual([
       { version: '2025-01-01_01', name: '2025-01-01_01_a.sql', status: 'applied', applied_by: 'tester', tool_version: 'test', attempts: 1 },
       { version: '2025-01-02_02', name: '2025-01-02_02_b.sql', status: 'applied', applied_by: 'tester', tool_version: 'test', attempts: 1 },
     ]);
-    const layout = await admin.query('SELECT layout_version FROM pgwarden.history_meta');
+    const layout = await suite.admin.query('SELECT layout_version FROM pgwarden.history_meta');
     expect(layout.rows).toEqual([{ layout_version: 2 }]);
   });
 
   it('creates the history idempotently, also when several sessions race', async () => {
     await fresh('s_hist');
-    const sessions = await Promise.all([db.session(), db.session(), db.session()]);
+    const sessions = await Promise.all([suite.db.session(), suite.db.session(), suite.db.session()]);
     // ensureHistory is meant to run under the advisory lock; run it serially twice per session to prove idempotency.
     for (const s of sessions) {
       await ensureHistory(s);
@@ -91,7 +69,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     }
     expect(await readHistory(sessions[0]!)).toEqual([]);
     await Promise.all(sessions.map((s) => s.close()));
-    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pgwarden.history_meta`);
+    const { rows } = await suite.admin.query(`SELECT count(*)::int AS n FROM pgwarden.history_meta`);
     expect(rows[0].n).toBe(1);
   });
 
@@ -112,11 +90,11 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     expect(refused.applied).toEqual([]);
     expect(refused.refused.map((r) => r.kind)).toEqual(['tampered']);
     expect(refused.refused[0]!.message).toMatch(/^migration_history\/2025-01-01_01_a\.sql: the SQL changed after it was applied/);
-    expect((await admin.query(`SELECT to_regclass('s2.b') AS t`)).rows[0].t).toBeNull();
+    expect((await suite.admin.query(`SELECT to_regclass('s2.b') AS t`)).rows[0].t).toBeNull();
 
-    const accepted = await repair(db, { version: '2025-01-01_01', by: 'alice', reason: 'widened id in review', newChecksum: edited[0]!.checksum });
+    const accepted = await repair(suite.db, { version: '2025-01-01_01', by: 'alice', reason: 'widened id in review', newChecksum: edited[0]!.checksum });
     expect(accepted.newChecksum).toBe(edited[0]!.checksum);
-    const log = await admin.query(`SELECT version, repaired_by, reason, new_checksum FROM pgwarden.repair_log`);
+    const log = await suite.admin.query(`SELECT version, repaired_by, reason, new_checksum FROM pgwarden.repair_log`);
     expect(log.rows).toEqual([{ version: '2025-01-01_01', repaired_by: 'alice', reason: 'widened id in review', new_checksum: edited[0]!.checksum }]);
     const after = await run(ws);
     expect(after.ok).toBe(true);
@@ -146,8 +124,8 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     expect(result.failed[0]!.message).toMatch(
       /^migration_history\/2025-01-01_01_verified\.sql:\d+: verification failed: verification query "SELECT count\(\*\) = 2 AS two_rows FROM s4\.t" returned a boolean that is not true \(false or NULL\); expected one row with one boolean column that is true; rolled back/,
     );
-    expect((await admin.query(`SELECT to_regclass('s4.t') AS t`)).rows[0].t).toBeNull();
-    const { rows } = await admin.query(`SELECT status, error FROM pgwarden.migration_history`);
+    expect((await suite.admin.query(`SELECT to_regclass('s4.t') AS t`)).rows[0].t).toBeNull();
+    const { rows } = await suite.admin.query(`SELECT status, error FROM pgwarden.migration_history`);
     expect(rows).toHaveLength(1);
     expect(rows[0].status).toBe('failed');
     expect(rows[0].error).toContain('verification failed');
@@ -162,7 +140,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     ws.write({ file: '2025-01-01_01_x.sql', body: `CREATE TABLE s5.t (id int);\nINSERT INTO s5.t VALUES (1);`, verify: 'SELECT count(*) = 1 FROM s5.t' });
     const fixed = await run(ws);
     expect(fixed.ok).toBe(true);
-    const { rows } = await admin.query(`SELECT status, attempts, error FROM pgwarden.migration_history`);
+    const { rows } = await suite.admin.query(`SELECT status, attempts, error FROM pgwarden.migration_history`);
     expect(rows).toEqual([{ status: 'applied', attempts: 2, error: null }]);
   });
 
@@ -180,7 +158,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     expect(result.failed[0]!.message).not.toContain('Jane');
     ws.write({ file: '2025-01-01_01_verified.sql', body: 'CREATE TABLE s4b.t (id int);', verify: "SELECT 'no'" });
     expect((await run(ws)).failed[0]!.message).toContain('returned one value of type text, not boolean');
-    expect((await admin.query(`SELECT to_regclass('s4b.t') AS t`)).rows[0].t).toBeNull();
+    expect((await suite.admin.query(`SELECT to_regclass('s4b.t') AS t`)).rows[0].t).toBeNull();
   });
 
   it('names the file line of an SQL error', async () => {
@@ -212,7 +190,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     expect(result.planned.map((p) => p.version)).toEqual(['2025-01-01_01', '2025-01-02_02']);
     expect(result.skipped.map((s) => s.reason)).toEqual(['dry-run', 'dry-run']);
     expect(result.applied).toEqual([]);
-    expect((await admin.query(`SELECT to_regclass('pgwarden.migration_history') AS t, to_regclass('s8.a') AS a`)).rows[0]).toEqual({ t: null, a: null });
+    expect((await suite.admin.query(`SELECT to_regclass('pgwarden.migration_history') AS t, to_regclass('s8.a') AS a`)).rows[0]).toEqual({ t: null, a: null });
   });
 
   it('--to stops at the given version', async () => {
@@ -249,7 +227,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
       ['approval', '2025-01-02_02'],
     ]);
     expect(result.refused[1]!.message).toContain('voided by a later edit');
-    expect((await admin.query(`SELECT to_regclass('s11.a') AS a`)).rows[0].a).toBeNull();
+    expect((await suite.admin.query(`SELECT to_regclass('s11.a') AS a`)).rows[0].a).toBeNull();
   });
 
   it('refuses pending migrations that have lint errors', async () => {
@@ -295,7 +273,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
       { file: '2025-01-04_04_approved.sql', body: 'SELECT 4;', approvedBy: ['alice'] },
       { file: '2025-01-05_05_voided.sql', body: 'SELECT 5;', staleApprovalBy: ['bob'] },
     );
-    const rows = await status(db, ws.load(), { name: 'production', config: { approvals: 1 } });
+    const rows = await status(suite.db, ws.load(), { name: 'production', config: { approvals: 1 } });
     expect(rows.map((r) => [r.version, r.state])).toEqual([
       ['2025-01-01_01', 'applied'],
       ['2025-01-02_02', 'missing-file'],
@@ -314,7 +292,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
     const ws = await fresh('s16');
     ws.write({ file: '2025-01-01_01_bad.sql', body: 'SELECT 1/0;' });
     await run(ws);
-    const [row] = await status(db, ws.load());
+    const [row] = await status(suite.db, ws.load());
     expect(row!.state).toBe('failed');
     expect(row!.error).toContain('division by zero');
   });
@@ -322,9 +300,9 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
   it('status on a database without history shows everything pending and creates nothing', async () => {
     const ws = await fresh('s17');
     ws.write(table('s17', '2025-01-01_01_a.sql', 'a'));
-    const rows = await status(db, ws.load());
+    const rows = await status(suite.db, ws.load());
     expect(rows.map((r) => r.state)).toEqual(['pending']);
-    expect((await admin.query(`SELECT to_regnamespace('pgwarden') AS n`)).rows[0].n).toBeNull();
+    expect((await suite.admin.query(`SELECT to_regnamespace('pgwarden') AS n`)).rows[0].n).toBeNull();
   });
 
   it('header timeouts override the config (SET LOCAL)', async () => {
@@ -335,7 +313,7 @@ describe.skipIf(!enabled)('migrate on a real server', () => {
       body: `CREATE TABLE s18.t AS SELECT current_setting('lock_timeout') AS lt, current_setting('statement_timeout') AS st;`,
     });
     await run(ws, { config: { statementTimeout: '42s' } });
-    const { rows } = await admin.query(`SELECT lt, st FROM s18.t`);
+    const { rows } = await suite.admin.query(`SELECT lt, st FROM s18.t`);
     expect(rows).toEqual([{ lt: '1234ms', st: '42s' }]);
   });
 });

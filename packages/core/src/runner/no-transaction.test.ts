@@ -2,12 +2,10 @@
  * Reliability 7: no-transaction files on a real server: CREATE INDEX CONCURRENTLY, the
  * invalid index a failed one leaves behind, progress recording and the resume rule.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
-import { openDatabase } from '../db/index.js';
-import type { Database } from '../db/types.js';
-import { createTestDatabase, serverAvailable, type TestDatabase } from './__fixtures__/test-db.js';
-import { Workspace } from './__fixtures__/migrations.js';
+import { describe, expect, it } from 'vitest';
+import { runnerSuite } from './__fixtures__/runner-suite.js';
+import { serverAvailable } from './__fixtures__/test-db.js';
+import type { Workspace } from './__fixtures__/migrations.js';
 import { migrate } from './migrate.js';
 import type { MigrateOptions } from './migrate-types.js';
 import { status } from './status.js';
@@ -15,35 +13,15 @@ import { status } from './status.js';
 const enabled = await serverAvailable('runner/no-transaction.test.ts');
 
 describe.skipIf(!enabled)('no-transaction migrations', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let admin: pg.Client;
-  const workspaces: Workspace[] = [];
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase('notx');
-    db = await openDatabase({ url: testDb.url });
-    admin = await testDb.admin();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-    for (const w of workspaces) w.cleanup();
-  });
-
-  async function fresh(): Promise<Workspace> {
-    await admin.query('DROP SCHEMA IF EXISTS pgwarden CASCADE; DROP SCHEMA IF EXISTS app CASCADE; CREATE SCHEMA app');
-    const ws = new Workspace();
-    workspaces.push(ws);
-    return ws;
-  }
+  const suite = runnerSuite('notx');
+  const fresh = () => suite.fresh();
 
   const run = (ws: Workspace, extra: Partial<MigrateOptions> = {}) =>
-    migrate({ db, migrations: ws.load(), envName: 'test', environment: { approvals: 0 }, retryDelayMs: 20, ...extra });
+    migrate({ db: suite.db, migrations: ws.load(), envName: 'test', environment: { approvals: 0 }, retryDelayMs: 20, ...extra });
 
   it('runs CREATE INDEX CONCURRENTLY statement by statement and records every statement', async () => {
     const ws = await fresh();
-    await admin.query('CREATE TABLE app.documents (id int, patient_id int); INSERT INTO app.documents SELECT g, g % 100 FROM generate_series(1, 5000) g');
+    await suite.admin.query('CREATE TABLE app.documents (id int, patient_id int); INSERT INTO app.documents SELECT g, g % 100 FROM generate_series(1, 5000) g');
     ws.write({
       file: '2025-01-01_01_index_documents.sql',
       noTransaction: true,
@@ -56,17 +34,17 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     const result = await run(ws);
     expect(result.failed).toEqual([]);
     expect(result.applied).toMatchObject([{ version: '2025-01-01_01', statementsApplied: 2 }]);
-    const { rows } = await admin.query(
+    const { rows } = await suite.admin.query(
       `SELECT status, statements_applied, (SELECT count(*)::int FROM pgwarden.statement_progress) AS hashes, attempts FROM pgwarden.migration_history`,
     );
     expect(rows).toEqual([{ status: 'applied', statements_applied: 2, hashes: 2, attempts: 1 }]);
-    const valid = await admin.query(`SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indrelid = 'app.documents'::regclass`);
+    const valid = await suite.admin.query(`SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indrelid = 'app.documents'::regclass`);
     expect(valid.rows[0].ok).toBe(true);
   });
 
   it('a failed unique CREATE INDEX CONCURRENTLY reports the invalid index it left, without row data', async () => {
     const ws = await fresh();
-    await admin.query(`CREATE TABLE app.patients (email text); INSERT INTO app.patients VALUES ('jane.doe@example.org'), ('jane.doe@example.org')`);
+    await suite.admin.query(`CREATE TABLE app.patients (email text); INSERT INTO app.patients VALUES ('jane.doe@example.org'), ('jane.doe@example.org')`);
     ws.write({
       file: '2025-01-01_01_unique_email.sql',
       noTransaction: true,
@@ -80,13 +58,13 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
       'left invalid index app.patients_email_key: DROP INDEX CONCURRENTLY IF EXISTS app.patients_email_key before retrying',
     );
     expect(failure.message).not.toContain('jane.doe');
-    const { rows } = await admin.query(`SELECT status, statements_applied FROM pgwarden.migration_history`);
+    const { rows } = await suite.admin.query(`SELECT status, statements_applied FROM pgwarden.migration_history`);
     expect(rows).toEqual([{ status: 'failed', statements_applied: 0 }]);
   });
 
   it('resumes after the executed statements when they are unchanged, and refuses when one changed', async () => {
     const ws = await fresh();
-    await admin.query('CREATE TABLE app.counter (step int)');
+    await suite.admin.query('CREATE TABLE app.counter (step int)');
     const file = '2025-01-01_01_steps.sql';
     ws.write({
       file,
@@ -95,7 +73,7 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     });
     const first = await run(ws);
     expect(first.failed[0]!.message).toContain('statements 1-1 of 3 stay applied; a rerun resumes at statement 2 if they are unchanged');
-    const [row] = await status(db, ws.load());
+    const [row] = await status(suite.db, ws.load());
     expect(row).toMatchObject({ state: 'failed', statementsApplied: 1 });
 
     // Changing an executed statement is refused.
@@ -110,9 +88,9 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     const resumed = await run(ws);
     expect(resumed.planned).toMatchObject([{ noTransaction: true, resumeFrom: 1 }]);
     expect(resumed.applied).toMatchObject([{ statementsApplied: 3 }]);
-    const { rows } = await admin.query('SELECT step FROM app.counter ORDER BY step');
+    const { rows } = await suite.admin.query('SELECT step FROM app.counter ORDER BY step');
     expect(rows.map((r) => r.step)).toEqual([1, 2, 3]);
-    const history = await admin.query('SELECT status, attempts FROM pgwarden.migration_history');
+    const history = await suite.admin.query('SELECT status, attempts FROM pgwarden.migration_history');
     expect(history.rows).toEqual([{ status: 'applied', attempts: 2 }]);
   });
 
@@ -126,7 +104,7 @@ describe.skipIf(!enabled)('no-transaction migrations', () => {
     const result = await run(ws);
     const line = m!.text.split('\n').findIndex((l) => l.includes('app.nothing')) + 1;
     expect(result.failed[0]!.message).toMatch(new RegExp(`^migration_history/2025-01-01_01_typo\\.sql:${line}: relation "app.nothing" does not exist; statements 1-1 of 2 stay applied`));
-    const { rows } = await admin.query('SELECT ordinal FROM pgwarden.statement_progress ORDER BY ordinal');
+    const { rows } = await suite.admin.query('SELECT ordinal FROM pgwarden.statement_progress ORDER BY ordinal');
     expect(rows).toEqual([{ ordinal: 1 }]);
   });
 

@@ -1,10 +1,8 @@
 /** repair on a real server: the ways out of a partial no-transaction run, audited; a no-op repair is refused. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
-import { openDatabase } from '../db/index.js';
-import type { Database } from '../db/types.js';
-import { createTestDatabase, serverAvailable, type TestDatabase } from './__fixtures__/test-db.js';
-import { Workspace } from './__fixtures__/migrations.js';
+import { describe, expect, it } from 'vitest';
+import { runnerSuite } from './__fixtures__/runner-suite.js';
+import { serverAvailable } from './__fixtures__/test-db.js';
+import type { Workspace } from './__fixtures__/migrations.js';
 import { migrate } from './migrate.js';
 import type { MigrateOptions } from './migrate-types.js';
 import { repair } from './repair.js';
@@ -12,37 +10,17 @@ import { repair } from './repair.js';
 const enabled = await serverAvailable('runner/repair.test.ts');
 
 describe.skipIf(!enabled)('repair', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let admin: pg.Client;
-  const workspaces: Workspace[] = [];
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase('repair');
-    db = await openDatabase({ url: testDb.url });
-    admin = await testDb.admin();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-    for (const w of workspaces) w.cleanup();
-  });
-
-  async function fresh(): Promise<Workspace> {
-    await admin.query('DROP SCHEMA IF EXISTS pgwarden CASCADE; DROP SCHEMA IF EXISTS app CASCADE; CREATE SCHEMA app; CREATE TABLE app.counter (step int)');
-    const ws = new Workspace();
-    workspaces.push(ws);
-    return ws;
-  }
+  const suite = runnerSuite('repair');
+  const fresh = () => suite.fresh('app', 'CREATE TABLE app.counter (step int)');
 
   const run = (ws: Workspace, extra: Partial<MigrateOptions> = {}) =>
-    migrate({ db, migrations: ws.load(), envName: 'test', environment: { approvals: 0 }, retryDelayMs: 20, ...extra });
+    migrate({ db: suite.db, migrations: ws.load(), envName: 'test', environment: { approvals: 0 }, retryDelayMs: 20, ...extra });
   const file = '2025-01-01_01_steps.sql';
   const only = (ws: Workspace) => ws.load().find((m) => m.name.baseName === file)!;
   const repairAs = (ws: Workspace, extra: Partial<Parameters<typeof repair>[1]>) =>
-    repair(db, { version: '2025-01-01_01', by: 'alice', reason: 'incident 42', newChecksum: only(ws).checksum, migration: only(ws), ...extra });
+    repair(suite.db, { version: '2025-01-01_01', by: 'alice', reason: 'incident 42', newChecksum: only(ws).checksum, migration: only(ws), ...extra });
   const log = async () =>
-    (await admin.query('SELECT action, repaired_by, reason, detail FROM pgwarden.repair_log ORDER BY id')).rows as Array<Record<string, string>>;
+    (await suite.admin.query('SELECT action, repaired_by, reason, detail FROM pgwarden.repair_log ORDER BY id')).rows as Array<Record<string, string>>;
 
   it('--resume-from N gets a partial run out after an executed statement was edited; --accept is refused there; a repeat is a refused no-op', async () => {
     const ws = await fresh();
@@ -69,7 +47,7 @@ describe.skipIf(!enabled)('repair', () => {
     const resumed = await run(ws);
     expect(resumed.planned).toMatchObject([{ resumeFrom: 1 }]);
     expect(resumed.applied).toMatchObject([{ statementsApplied: 3 }]);
-    expect((await admin.query('SELECT step FROM app.counter ORDER BY step')).rows.map((r) => r.step)).toEqual([1, 2, 3]);
+    expect((await suite.admin.query('SELECT step FROM app.counter ORDER BY step')).rows.map((r) => r.step)).toEqual([1, 2, 3]);
     expect(await log()).toEqual([{ action: 'resume-from', repaired_by: 'alice', reason: 'incident 42', detail: repaired.detail }]);
   });
 
@@ -77,7 +55,7 @@ describe.skipIf(!enabled)('repair', () => {
     const ws = await fresh();
     ws.write({ file, noTransaction: true, body: ['INSERT INTO app.counter VALUES (1);', 'SELECT 1/0;'].join('\n') });
     await run(ws);
-    await admin.query("UPDATE pgwarden.migration_history SET status = 'running'"); // as a killed run leaves it
+    await suite.admin.query("UPDATE pgwarden.migration_history SET status = 'running'"); // as a killed run leaves it
     const marked = await repairAs(ws, { action: 'mark-applied' });
     expect(marked.detail).toBe('marked applied (was running, 1 statements recorded as executed)');
     const after = await run(ws);
@@ -93,10 +71,10 @@ describe.skipIf(!enabled)('repair', () => {
 
   it('refuses to record a concurrent build as done while its index is invalid', async () => {
     const ws = await fresh();
-    await admin.query('CREATE TABLE app.t (a int)');
+    await suite.admin.query('CREATE TABLE app.t (a int)');
     ws.write({ file, noTransaction: true, body: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a ON app.t (a);', 'SELECT 1/0;'].join('\n') });
     await run(ws);
-    await admin.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'app.t_a'::regclass`);
+    await suite.admin.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'app.t_a'::regclass`);
     await expect(repairAs(ws, { action: 'resume-from', resumeFrom: 1 })).rejects.toThrow(
       'statement 1 left invalid index app.t_a, so it did not complete: DROP INDEX CONCURRENTLY IF EXISTS app.t_a, then rerun with --resume-from 0',
     );
