@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { showInvisible } from '../config/show-invisible.js';
 import type { PgwardenConfig } from '../config/types.js';
-import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
+import { discoverMigrationsIfPresent, parseMigration, readMigrationFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
+import { readSchemaFolder } from './schema-folder.js';
 import { executedBy, type ExecutedBy } from '../migration/execution-state.js';
 import { sortHistory } from '../migration/history-order.js';
 import type { Migration } from '../migration/types.js';
@@ -223,18 +223,8 @@ class LazySchemaIndex implements ReadonlyMap<string, SchemaFile> {
   get #map(): Map<string, SchemaFile> {
     if (!this.#files) {
       this.#files = new Map();
-      const dir = resolve(this.config.root, this.config.schemaDir);
-      let names: string[] = [];
-      try {
-        names = readdirSync(dir)
-          .filter((name) => name.endsWith('.sql'))
-          .sort();
-      } catch {
-        // No current_schema folder: every reference into it is reported as missing.
-      }
-      for (const name of names) {
-        const relPath = toRelPath(this.config.root, join(dir, name));
-        const source = readSourceFile(join(dir, name), { root: this.config.root });
+      // No current_schema folder: every reference into it is reported as missing.
+      for (const { relPath, source } of readSchemaFolder(this.config) ?? []) {
         // An unreadable file is listed with its reason (never its content), so a reference to it says why.
         this.#files.set(relPath, source.ok ? { relPath, lines: source.text.split(/\r\n|\r|\n/) } : { relPath, lines: [], readError: source.message });
       }

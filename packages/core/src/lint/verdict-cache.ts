@@ -13,7 +13,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgwardenConfig } from '../config/types.js';
-import { discoverMigrationsIfPresent, readMigrationFile, readSourceFile, toRelPath, type UnreadableMigrationFile } from '../migration/index.js';
+import { discoverMigrationsIfPresent, readMigrationFile, type UnreadableMigrationFile } from '../migration/index.js';
+import { readSchemaFolder } from './schema-folder.js';
 import type { Migration } from '../migration/types.js';
 import type { Finding } from '../rules/types.js';
 import type { LintOptions, LintResult } from './engine.js';
@@ -78,19 +79,13 @@ function nearestPackageRoot(from: string): string {
 
 /** `current_schema/` as the lint engine reads it: its `.sql` files in name order, or why one is unreadable. */
 function hashSchemaFiles(config: PgwardenConfig, hash: ReturnType<typeof createHash>): void {
-  const dir = resolve(config.root, config.schemaDir);
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir)
-      .filter((name) => name.endsWith('.sql'))
-      .sort();
-  } catch {
+  const files = readSchemaFolder(config);
+  if (!files) {
     hash.update('\u0000no schema folder');
     return;
   }
-  for (const name of names) {
-    const source = readSourceFile(join(dir, name), { root: config.root });
-    hash.update(`\u0000schema\u0000${toRelPath(config.root, join(dir, name))}\u0000`).update(source.ok ? `text\u0000${source.text}` : `unreadable\u0000${source.message}`);
+  for (const { relPath, source } of files) {
+    hash.update(`\u0000schema\u0000${relPath}\u0000`).update(source.ok ? `text\u0000${source.text}` : `unreadable\u0000${source.message}`);
   }
 }
 
