@@ -7,27 +7,17 @@
 // a failing task makes lint-staged restore the stashed state, which is work of its own.
 //
 //   node tools/bench/hook.mjs [--runs 15 --file migration_history/2025-08-19_17_add_lab_results_reference_range_check.sql]
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fmt, machineInfo, markdownTable, measureInterleaved, parseOptions, pgwardenBin, ratio, ROOT } from './lib.mjs';
+import { fmt, hookWorkspace, machineInfo, markdownTable, measureInterleaved, parseOptions, pgwardenBin, ratio, ROOT } from './lib.mjs';
 import { squawkPaths } from './lint.mjs';
 
 const opts = parseOptions(process.argv.slice(2), { runs: 15, file: 'migration_history/2025-08-19_17_add_lab_results_reference_range_check.sql' });
 const bin = pgwardenBin();
 const squawk = squawkPaths();
-const dir = mkdtempSync(join(tmpdir(), 'pgwarden-bench-hook-'));
-const git = (...args) => {
-  const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-};
+const { dir, git } = hookWorkspace();
 
 try {
-  for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json', '.lintstagedrc.mjs', 'package.json']) {
-    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   // The same configuration with squawk's npm bin (its Node entry, as npm links it) in pgwarden's place.
   const config = readFileSync(join(ROOT, '.lintstagedrc.mjs'), 'utf8');
   const squawkConfig = config.replace('pgwarden lint --hook --since HEAD', JSON.stringify(squawk.nodeEntry).slice(1, -1));

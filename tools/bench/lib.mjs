@@ -1,13 +1,36 @@
 // Shared helpers for the benchmarks: process wall-time measurement, statistics, machine facts,
 // markdown tables. No dependencies beyond Node itself.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * A temporary copy of the demo workspace as the commit hook sees it (history, schema, config,
+ * lint-staged config, package.json; node_modules linked) and a `git` that runs in it and throws on
+ * failure. The caller removes `dir`.
+ */
+export function hookWorkspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'pgwarden-bench-hook-'));
+  const git = (...args) => {
+    const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  };
+  try {
+    for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json', '.lintstagedrc.mjs', 'package.json']) {
+      cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { dir, git };
+}
 
 /** The `pgwarden` binary as npm links it (package.json "bin"), run with this Node. */
 export function pgwardenBin() {

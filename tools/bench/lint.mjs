@@ -8,12 +8,11 @@
 // whole history for its cross-file rules even when given one file. Commands are interleaved
 // round-robin (see lib.mjs) and their output goes to /dev/null.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, machineInfo, markdownTable, measureInterleaved, parseOptions, pgwardenBin, ratio, ROOT, timeOnce } from './lib.mjs';
+import { fmt, hookWorkspace, machineInfo, markdownTable, measureInterleaved, parseOptions, pgwardenBin, ratio, ROOT, timeOnce } from './lib.mjs';
 
 export const DEFAULTS = {
   runs: 20,
@@ -146,16 +145,8 @@ export async function benchLint(options = DEFAULTS) {
  * command `npx --no-install lint-staged` (which runs `pgwarden lint --since HEAD <file>`).
  */
 function benchHook(bin, opts) {
-  const dir = mkdtempSync(join(tmpdir(), 'pgwarden-bench-hook-'));
-  const git = (...args) => {
-    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  };
+  const { dir, git } = hookWorkspace();
   try {
-    for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json', '.lintstagedrc.mjs', 'package.json']) {
-      cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-    }
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     writeFileSync(join(dir, '.gitignore'), 'node_modules\n');
     git('init', '-q');
     git('config', 'user.email', 'bench@example.invalid');
