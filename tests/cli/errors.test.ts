@@ -38,7 +38,7 @@ describe.concurrent('an unexpected error', () => {
       expect(stderr[1]).toBe('TypeError: forced internal error (PGWARDEN_TEST_INTERNAL_ERROR)');
       expect(stackLines(result.stderr).length).toBeGreaterThan(0);
       // The frames of the dispatch: main.js, or the lint bundle that holds it (packages/cli/src/lint-bundle.ts).
-      expect(result.stderr).toMatch(/\/(?:main|lint\.bundle)\.js:\d+/);
+      expect(result.stderr).toMatch(/\/(?:main\.js|lint\.bundle\.cjs):\d+/);
     }
   });
 

@@ -1,8 +1,9 @@
 /*
  * `pgwarden lint` from its bundle, end to end: a copy of the built packages in a temporary folder,
  * bundled with the real build script (tools/build/bundle-lint.mjs), then run. The bundle gives the
- * same output as dist/; once a dist/ file it was built from is rewritten (a `tsc -b` without a new
- * bundle), the bin runs dist/ again. Which code ran shows in the stack of a forced internal error.
+ * same output as dist/, with or without a code cache V8 takes; once a dist/ file it was built from is
+ * rewritten (a `tsc -b` without a new bundle), the bin runs dist/ again. Which code ran shows in the
+ * stack of a forced internal error.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ beforeAll(() => {
   symlinkSync(join(REPO_ROOT, 'node_modules/libpg-query'), join(root, 'node_modules/libpg-query'));
   for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json']) cpSync(join(REPO_ROOT, entry), join(root, 'demo', entry), { recursive: true });
   bin = join(root, 'packages/cli/dist/bin.js');
-  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/build/bundle-lint.mjs'), '--root', root], { encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/build/bundle-lint.mjs'), '--root', root, '--workspace', join(root, 'demo')], { encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -42,12 +43,25 @@ function lint(args: string[], env: Record<string, string> = {}) {
 function dispatchedFrom(): string {
   const result = lint(['--debug'], { PGWARDEN_TEST_INTERNAL_ERROR: '1' });
   expect(result.code).toBe(1);
-  return /at run \(file:\/\/.*\/packages\/cli\/dist\/([\w.]+\.js):\d+/.exec(result.stderr)?.[1] ?? result.stderr;
+  return /at run \((?:file:\/\/)?\/.*\/packages\/cli\/dist\/([\w.]+\.c?js):\d+/.exec(result.stderr)?.[1] ?? result.stderr;
+}
+
+/** Replaces a file's text by another of the same length and keeps its time, so that the bin's guard (sizes, times) still passes it. */
+function replaceKeepingSizeAndTime(path: string, text: string): () => void {
+  const before = readFileSync(path);
+  const { atime, mtime } = statSync(path);
+  expect(Buffer.byteLength(text)).toBe(before.length);
+  writeFileSync(path, text);
+  utimesSync(path, atime, mtime);
+  return () => {
+    writeFileSync(path, before);
+    utimesSync(path, atime, mtime);
+  };
 }
 
 describe('pgwarden lint from its bundle', () => {
   it('runs the bundle when it is fresh, with the same findings and exit code as dist/', () => {
-    expect(dispatchedFrom()).toBe('lint.bundle.js');
+    expect(dispatchedFrom()).toBe('lint.bundle.cjs');
     const bundled = lint(['--format', 'json']);
     const unbundled = lint(['--format', 'json'], { PGWARDEN_NO_BUNDLE: '1' });
     expect(JSON.parse(bundled.stdout).length).toBeGreaterThan(0);
@@ -55,15 +69,25 @@ describe('pgwarden lint from its bundle', () => {
     expect(bundled.code).toBe(unbundled.code);
   });
 
-  it('runs dist/ when the bundle itself cannot load (a truncated copy)', () => {
-    const bundle = join(root, 'packages/cli/dist/lint.bundle.js');
-    const text = readFileSync(bundle, 'utf8');
-    writeFileSync(bundle, text.slice(0, text.length / 2));
+  it('runs dist/ when the bundle itself cannot load (broken text its guard does not see)', () => {
+    const bundle = join(root, 'packages/cli/dist/lint.bundle.cjs');
+    const restore = replaceKeepingSizeAndTime(bundle, `)${' '.repeat(statSync(bundle).size - 1)}`);
     try {
       expect(dispatchedFrom()).toBe('main.js');
       expect(lint(['--format', 'json']).code).toBe(lint(['--format', 'json'], { PGWARDEN_NO_BUNDLE: '1' }).code);
     } finally {
-      writeFileSync(bundle, text);
+      restore();
+    }
+  });
+
+  it('runs the bundle from source, with the same output, when V8 rejects its code cache', () => {
+    const cache = join(root, 'packages/cli/dist/lint.bundle.v8cache');
+    const restore = replaceKeepingSizeAndTime(cache, 'x'.repeat(statSync(cache).size));
+    try {
+      expect(dispatchedFrom()).toBe('lint.bundle.cjs');
+      expect(lint(['--format', 'json']).stdout).toBe(lint(['--format', 'json'], { PGWARDEN_NO_BUNDLE: '1' }).stdout);
+    } finally {
+      restore();
     }
   });
 

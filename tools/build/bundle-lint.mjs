@@ -1,20 +1,32 @@
 #!/usr/bin/env node
-// Builds packages/cli/dist/lint.bundle.js: `pgwarden lint` as one ES module (the CLI's start-up,
-// the lint command, core's config, migration, sql, lint and rules code), from the dist/ files tsc
-// just wrote. Then writes the manifest the bin checks before it runs the bundle
-// (packages/cli/src/lint-bundle.ts): the input files and their digest. Run after `tsc -b`
-// (`npm run build` and `npm test` do both); a bundle older than dist/ is never run.
+// Builds packages/cli/dist/lint.bundle.cjs: `pgwarden lint` as one CommonJS script (the CLI's
+// start-up, the lint command, core's config, migration, sql, lint and rules code), from the dist/
+// files tsc just wrote, and V8's code cache for it. Then writes the manifest the bin checks before it
+// runs the bundle (packages/cli/src/lint-bundle.ts): the input files and the outputs, with their
+// sizes. Run after `tsc -b` (`npm run build` and `npm test` do both); a bundle older than dist/ is
+// never run.
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : resolve(process.argv[at + 1]);
+};
 // --root DIR: bundle another copy of the workspace's packages (the bundle test builds one in a temporary folder).
-const rootFlag = process.argv.indexOf('--root');
-const ROOT = rootFlag === -1 ? resolve(dirname(fileURLToPath(import.meta.url)), '../..') : resolve(process.argv[rootFlag + 1]);
+const ROOT = option('--root') ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// --workspace DIR: the workspace whose whole history the code cache's run lints (default: ROOT, the demo).
+const WORKSPACE = option('--workspace') ?? ROOT;
 const DIST = join(ROOT, 'packages/cli/dist');
-const { LINT_BUNDLE, LINT_BUNDLE_MANIFEST, writeLintBundleManifest } = await import(pathToFileURL(join(DIST, 'lint-bundle.js')).href);
+const { CLI_V8_FLAGS, LINT_BUNDLE, LINT_BUNDLE_CODE_CACHE, LINT_BUNDLE_MANIFEST, lintBundleCodeCacheAccepted, writeLintBundleManifest } = await import(
+  pathToFileURL(join(DIST, 'lint-bundle.js')).href
+);
+// V8 takes a code cache only under the flags it was made with: the bin's.
+setFlagsFromString(CLI_V8_FLAGS);
 const entry = join(DIST, 'cli.js');
 if (!existsSync(entry)) {
   console.error(`bundle-lint: ${entry} is missing: run tsc -b packages/core packages/cli first`);
@@ -27,13 +39,15 @@ const KEEP_OUTSIDE = [/^node:/, new RegExp(`^(?:${builtinModules.join('|')})$`),
 
 const manifestPath = join(DIST, LINT_BUNDLE_MANIFEST);
 rmSync(manifestPath, { force: true }); // no manifest while the bundle is being rewritten: the bin uses dist/
+rmSync(join(DIST, 'lint.bundle.js'), { force: true }); // the ES module bundle of earlier builds
+rmSync(join(DIST, LINT_BUNDLE_CODE_CACHE), { force: true });
 const build = await rolldown({
   input: entry,
   platform: 'node',
   external: (id) => KEEP_OUTSIDE.some((pattern) => pattern.test(id)),
   logLevel: 'warn',
 });
-const { output } = await build.write({ file: join(DIST, LINT_BUNDLE), format: 'esm', codeSplitting: false, sourcemap: false });
+const { output } = await build.write({ file: join(DIST, LINT_BUNDLE), format: 'cjs', dynamicImportInCjs: false, codeSplitting: false, sourcemap: false });
 await build.close();
 
 const [chunk] = output;
@@ -47,5 +61,21 @@ if (outsideDist.length) {
   console.error(`bundle-lint: inputs outside packages/cli/dist, packages/core/{dist,generated}: ${outsideDist.join(', ')}`);
   process.exit(1);
 }
-writeLintBundleManifest(pathToFileURL(DIST + sep), inputs);
+// The bundle runs in a vm.Script, which has no loader for import() without --experimental-vm-modules:
+// external dynamic imports (the shadow database code of a hook that turns deep) are require() calls,
+// which load ES modules since Node 20.19 (package.json "engines").
+const dynamicImports = [...chunk.code.matchAll(/\bimport\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((match) => match[1]);
+if (dynamicImports.length) {
+  console.error(`bundle-lint: dynamic imports the bundle cannot run: ${dynamicImports.join(', ')}`);
+  process.exit(1);
+}
+// The code cache: a lint of the workspace's history run from the bundle (its findings and exit code
+// do not matter, only which functions it compiled).
+spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'lint-code-cache.mjs'), DIST], { cwd: WORKSPACE, stdio: 'ignore' });
+const dir = pathToFileURL(DIST + sep);
+if (!existsSync(join(DIST, LINT_BUNDLE_CODE_CACHE)) || !lintBundleCodeCacheAccepted(dir)) {
+  console.error(`bundle-lint: no code cache V8 accepts came out of linting ${WORKSPACE} from the bundle`);
+  process.exit(1);
+}
+writeLintBundleManifest(dir, inputs);
 console.error(`bundle-lint: ${relative(ROOT, join(DIST, LINT_BUNDLE))} from ${inputs.length} modules`);

@@ -1,14 +1,14 @@
 /*
- * The lint bundle's guard: the bin runs dist/lint.bundle.js only while the dist/ files it was built
- * from are unchanged, so a `tsc -b` without a new bundle can never run old code. Real files in a
- * temporary folder laid out as packages/cli/dist beside packages/core/dist.
+ * The lint bundle's guard: the bin runs dist/lint.bundle.cjs only while the dist/ files it was built
+ * from, the bundle and its code cache are unchanged, so a `tsc -b` without a new bundle can never
+ * run old code. Real files in a temporary folder laid out as packages/cli/dist beside packages/core/dist.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LINT_BUNDLE, LINT_BUNDLE_MANIFEST, lintBundleFor, lintBundleIsFresh, writeLintBundleManifest } from './lint-bundle.js';
+import { LINT_BUNDLE, LINT_BUNDLE_CODE_CACHE, LINT_BUNDLE_MANIFEST, lintBundleFor, lintBundleIsFresh, writeLintBundleManifest } from './lint-bundle.js';
 
 let root: string;
 let dist: string;
@@ -22,6 +22,7 @@ beforeEach(() => {
   mkdirSync(join(root, 'packages/core/dist/lint'), { recursive: true });
   for (const input of INPUTS) writeFileSync(join(dist, input), `// ${input}\nexport const x = 1;\n`);
   writeFileSync(join(dist, LINT_BUNDLE), '// the bundle\n');
+  writeFileSync(join(dist, LINT_BUNDLE_CODE_CACHE), 'V8 code cache');
   distUrl = pathToFileURL(`${dist}/`);
   writeLintBundleManifest(distUrl, INPUTS);
 });
@@ -37,8 +38,8 @@ function rewriteLater(path: string, text: string, seconds = 5): void {
 describe('lint bundle guard', () => {
   it('runs the bundle for lint while every input is as it was built', () => {
     expect(lintBundleIsFresh(distUrl)).toBe(true);
-    expect(lintBundleFor(['lint'], distUrl)).toBe(new URL(LINT_BUNDLE, distUrl).href);
-    expect(lintBundleFor(['--debug', 'lint', 'migration_history/x.sql', '--since', 'HEAD'], distUrl)).toBe(new URL(LINT_BUNDLE, distUrl).href);
+    expect(lintBundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+    expect(lintBundleFor(['--debug', 'lint', 'migration_history/x.sql', '--since', 'HEAD'], distUrl)).toBe(join(dist, LINT_BUNDLE));
   });
 
   it('near miss: other commands, and lint --deep (shadow database code from dist/), never use it', () => {
@@ -57,13 +58,24 @@ describe('lint bundle guard', () => {
     expect(lintBundleFor(['lint'], distUrl)).toBeUndefined();
   });
 
+  it('is stale once the bundle is rewritten after the manifest, even with the same size', () => {
+    rewriteLater(join(dist, LINT_BUNDLE), '// the bundl!\n');
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+  });
+
+  it('is stale when the code cache changes size, even with an old time', () => {
+    writeFileSync(join(dist, LINT_BUNDLE_CODE_CACHE), 'another V8 code cache');
+    utimesSync(join(dist, LINT_BUNDLE_CODE_CACHE), 1, 1);
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+  });
+
   it('is stale when an input changes size, even with an old time (a copy that kept times)', () => {
     writeFileSync(join(dist, 'commands/lint.js'), '// changed\n');
     utimesSync(join(dist, 'commands/lint.js'), 1, 1);
     expect(lintBundleIsFresh(distUrl)).toBe(false);
   });
 
-  it('is stale when an input, the bundle or the manifest is missing', () => {
+  it('is stale when an input, the bundle, its code cache or the manifest is missing', () => {
     rmSync(join(dist, 'cli.js'));
     expect(lintBundleIsFresh(distUrl)).toBe(false);
     writeFileSync(join(dist, 'cli.js'), '// cli.js\nexport const x = 1;\n');
@@ -72,12 +84,22 @@ describe('lint bundle guard', () => {
     rmSync(join(dist, LINT_BUNDLE));
     expect(lintBundleIsFresh(distUrl)).toBe(false);
     writeFileSync(join(dist, LINT_BUNDLE), '// the bundle\n');
+    writeLintBundleManifest(distUrl, INPUTS);
+    expect(lintBundleIsFresh(distUrl)).toBe(true);
+    rmSync(join(dist, LINT_BUNDLE_CODE_CACHE));
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+    writeFileSync(join(dist, LINT_BUNDLE_CODE_CACHE), 'V8 code cache');
     rmSync(join(dist, LINT_BUNDLE_MANIFEST));
     expect(lintBundleIsFresh(distUrl)).toBe(false);
   });
 
+  it('is stale with the manifest of an earlier build, which listed no outputs', () => {
+    writeFileSync(join(dist, LINT_BUNDLE_MANIFEST), JSON.stringify({ inputs: INPUTS.map((path) => ({ path, size: statSync(join(dist, path)).size })) }));
+    expect(lintBundleIsFresh(distUrl)).toBe(false);
+  });
+
   it('is fresh in an installed package, where npm gives every file the same time', () => {
-    for (const path of [...INPUTS.map((input) => join(dist, input)), join(dist, LINT_BUNDLE), join(dist, LINT_BUNDLE_MANIFEST)]) utimesSync(path, 499162500, 499162500);
+    for (const path of [...INPUTS.map((input) => join(dist, input)), join(dist, LINT_BUNDLE), join(dist, LINT_BUNDLE_CODE_CACHE), join(dist, LINT_BUNDLE_MANIFEST)]) utimesSync(path, 499162500, 499162500);
     expect(lintBundleIsFresh(distUrl)).toBe(true);
   });
 });

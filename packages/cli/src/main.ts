@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { showInvisible } from '@pgwarden/core/config/index';
 import { UsageError, type CommandModule } from './command.js';
 
@@ -119,7 +120,6 @@ function reportKnownFailure(error: unknown): number | undefined {
 }
 
 export async function toolVersion(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFileName } from './file-name.js';
 
@@ -25,14 +25,16 @@ export class MigrationsDirectoryError extends Error {
 
 export async function discoverMigrations(dir: string): Promise<string[]> {
   const files: string[] = [];
-  await collect(resolve(dir), files);
+  collect(resolve(dir), files);
   return sortByVersion(files);
 }
 
-async function collect(dir: string, into: string[]): Promise<void> {
-  let entries;
+// Synchronous listing: a folder of migrations lists in well under a millisecond, and node:fs/promises
+// (with the streams it loads) is a measurable part of the one-file lint's start-up.
+function collect(dir: string, into: string[]): void {
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? 'unknown error'})`;
@@ -41,16 +43,16 @@ async function collect(dir: string, into: string[]): Promise<void> {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!isSkippedDirectory(entry.name)) await collect(path, into);
+      if (!isSkippedDirectory(entry.name)) collect(path, into);
     } else if (entry.name.toLowerCase().endsWith('.sql')) {
-      if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path)))) into.push(path);
+      if (entry.isFile() || (entry.isSymbolicLink() && isFile(path))) into.push(path);
     }
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+function isFile(path: string): boolean {
   try {
-    return (await stat(path)).isFile();
+    return statSync(path).isFile();
   } catch {
     return false;
   }

@@ -3,8 +3,8 @@
  * or renamed ones, committed or not, plus untracked new files. Without REV the base is the merge-base
  * of HEAD with the default branch (origin/HEAD, else main, else master).
  */
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { gitSync } from './git-sync.js';
 
 /** A one-line, user-facing failure (exit code 2: a usage problem). */
 export class ChangedFilesError extends Error {
@@ -47,7 +47,7 @@ export function changedMigrationFiles(root: string, migrationsDir: string, rev?:
 
 function commitExists(root: string, rev: string): boolean {
   try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: root, stdio: 'pipe' });
+    gitSync(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: root, stdio: 'pipe' });
     return true;
   } catch {
     return false;
@@ -56,7 +56,7 @@ function commitExists(root: string, rev: string): boolean {
 
 function git(root: string, args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+    return gitSync(args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
   } catch (error) {
     const reason = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] || (error as Error).message.split('\n')[0];
     throw new ChangedFilesError(`--changed: git could not read the repository at ${root} (${reason})`);

@@ -3,8 +3,8 @@
  * the Nx lint executor's `since`), so that executed migrations stay append-only: git's blobs read
  * in one `cat-file --batch`, and moved or renamed files paired with what they were.
  */
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { gitSync } from './git-sync.js';
 import { discoverMigrationsIfPresent, toRelPath } from '../migration/read-migration-file.js';
 
 /** A one-line, user-facing failure (exit code 2: the revision or the repository is the problem). */
@@ -165,7 +165,7 @@ function committedMigrationFiles(root: string, migrationsDir: string, rev: strin
 /** False for HEAD in a repository without commits yet (everything is new); an unknown revision is an error. */
 function revisionExists(root: string, rev: string): boolean {
   try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: root, stdio: 'pipe' });
+    gitSync(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: root, stdio: 'pipe' });
     return true;
   } catch {
     git(root, ['rev-parse', '--git-dir'], rev); // not a repository: an error naming git's reason
@@ -176,7 +176,7 @@ function revisionExists(root: string, rev: string): boolean {
 
 function git(root: string, args: string[], rev: string, input?: string): Buffer {
   try {
-    return execFileSync('git', args, { cwd: root, input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+    return gitSync(args, { cwd: root, input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (error) {
     const reason = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] || (error as Error).message.split('\n')[0];
     throw new CommittedFilesError(`--since ${rev}: git could not read the repository (${reason})`);
