@@ -4,7 +4,7 @@
  * in one `cat-file --batch`, and moved or renamed files paired with what they were.
  */
 import { resolve } from 'node:path';
-import { gitSync } from './git-sync.js';
+import { gitAsync, gitSync } from './git-sync.js';
 import { discoverMigrationsIfPresent, toRelPath } from '../migration/read-migration-file.js';
 
 /** A one-line, user-facing failure (exit code 2: the revision or the repository is the problem). */
@@ -37,9 +37,13 @@ export interface CommittedVersions {
 export async function committedVersions(root: string, migrationsDir: string, rev: string, paths: readonly string[]): Promise<CommittedVersions> {
   // The commit hook's case first: every named file is committed at `rev`, so one git call reads them all.
   const allPresent = paths.length > 0 ? readCommittedWhenAllPresent(root, migrationsDir, [...paths], rev) : undefined;
-  if (allPresent) return { paths: [...paths], ...allPresent };
-  const committedFiles = committedMigrationFiles(root, migrationsDir, rev);
-  const renames = committedFiles.length > 0 ? renamedSince(root, migrationsDir, rev) : new Map<string, string>();
+  if (allPresent?.versions) return { paths: [...paths], ...allPresent.versions };
+  // A new file (the usual commit): that call already told whether `rev` is a commit; the listing and
+  // git's renames are independent, so they run side by side.
+  const [committedFiles, renames] =
+    allPresent?.revIsCommit || revisionExists(root, rev)
+      ? await Promise.all([committedMigrationFiles(root, migrationsDir, rev), renamedSince(root, migrationsDir, rev)])
+      : [[], new Map<string, string>()];
   let compared = [...paths];
   if (compared.length === 0) {
     const present = await discoverMigrationsIfPresent(resolve(root, migrationsDir));
@@ -78,11 +82,17 @@ function readCommitted(
 }
 
 /**
- * The committed text of each path at `rev` in one `git cat-file --batch` call, or undefined when
- * that is not the whole answer: `rev` is not a commit, or a path is not a committed migration
- * there (new, moved or renamed: the listing and git's renames then pair it).
+ * The committed text of each path at `rev` in one `git cat-file --batch` call (`versions`), unless
+ * that is not the whole answer: `rev` is not a commit, or a path is not a committed migration there
+ * (new, moved or renamed: the listing and git's renames then pair it). `revIsCommit` says what the
+ * call learnt of `rev`; undefined when nothing was asked.
  */
-function readCommittedWhenAllPresent(root: string, migrationsDir: string, paths: string[], rev: string): Pick<CommittedVersions, 'previousText' | 'previousPath'> | undefined {
+function readCommittedWhenAllPresent(
+  root: string,
+  migrationsDir: string,
+  paths: string[],
+  rev: string,
+): { versions?: Pick<CommittedVersions, 'previousText' | 'previousPath'>; revIsCommit: boolean } | undefined {
   const prefix = `${migrationsDir.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')}/`;
   const rels = paths.map((path) => toRelPath(root, path));
   if (!rels.every((rel) => rel.startsWith(prefix) && rel.endsWith('.sql'))) return undefined;
@@ -93,14 +103,15 @@ function readCommittedWhenAllPresent(root: string, migrationsDir: string, paths:
     return undefined; // not a repository: the listing's path says so
   }
   const [commit, ...blobs] = batchObjects(output, rels.length + 1);
-  if (commit?.type !== 'commit' || blobs.some((blob) => blob?.type !== 'blob')) return undefined;
+  const revIsCommit = commit?.type === 'commit';
+  if (!revIsCommit || blobs.some((blob) => blob?.type !== 'blob')) return { revIsCommit };
   const previousText = new Map<string, string>();
   const previousPath = new Map<string, string>();
   blobs.forEach((blob, index) => {
     previousText.set(paths[index]!, blob!.content.toString('utf8'));
     previousPath.set(paths[index]!, rels[index]!);
   });
-  return { previousText, previousPath };
+  return { versions: { previousText, previousPath }, revIsCommit };
 }
 
 /**
@@ -143,8 +154,8 @@ function committedSource(rel: string, present: ReadonlySet<string>, committedFil
  * with the working tree: staged renames (the commit hook) and committed ones. Git pairs them by
  * content, so a rename that also changes the version is found.
  */
-function renamedSince(root: string, migrationsDir: string, rev: string): Map<string, string> {
-  const output = git(root, ['diff', '-z', '-M', '--name-status', '--diff-filter=R', '--relative', rev, '--', `./${migrationsDir}`], rev).toString('utf8');
+async function renamedSince(root: string, migrationsDir: string, rev: string): Promise<Map<string, string>> {
+  const output = (await gitConcurrently(root, ['diff', '-z', '-M', '--name-status', '--diff-filter=R', '--relative', rev, '--', `./${migrationsDir}`], rev)).toString('utf8');
   const fields = output.split('\0');
   const renames = new Map<string, string>();
   // "R<score>\0<old>\0<new>\0" per rename.
@@ -155,10 +166,9 @@ function renamedSince(root: string, migrationsDir: string, rev: string): Map<str
   return renames;
 }
 
-/** Workspace-relative paths of the migration files at `rev` (none in a repository without commits yet). */
-function committedMigrationFiles(root: string, migrationsDir: string, rev: string): string[] {
-  if (!revisionExists(root, rev)) return [];
-  const listing = git(root, ['ls-tree', '-r', '--name-only', rev, '--', `./${migrationsDir}`], rev);
+/** Workspace-relative paths of the migration files at `rev`, a commit. */
+async function committedMigrationFiles(root: string, migrationsDir: string, rev: string): Promise<string[]> {
+  const listing = await gitConcurrently(root, ['ls-tree', '-r', '--name-only', rev, '--', `./${migrationsDir}`], rev);
   return listing.toString('utf8').split('\n').filter((file) => file.endsWith('.sql'));
 }
 
@@ -174,11 +184,25 @@ function revisionExists(root: string, rev: string): boolean {
   }
 }
 
+const GIT_OUTPUT_LIMIT = 256 * 1024 * 1024;
+
 function git(root: string, args: string[], rev: string, input?: string): Buffer {
   try {
-    return gitSync(args, { cwd: root, input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+    return gitSync(args, { cwd: root, input, maxBuffer: GIT_OUTPUT_LIMIT, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (error) {
-    const reason = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] || (error as Error).message.split('\n')[0];
-    throw new CommittedFilesError(`--since ${rev}: git could not read the repository (${reason})`);
+    throw gitFailure(error, rev);
   }
+}
+
+async function gitConcurrently(root: string, args: string[], rev: string): Promise<Buffer> {
+  try {
+    return await gitAsync(args, { cwd: root, maxBuffer: GIT_OUTPUT_LIMIT });
+  } catch (error) {
+    throw gitFailure(error, rev);
+  }
+}
+
+function gitFailure(error: unknown, rev: string): CommittedFilesError {
+  const reason = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] || (error as Error).message.split('\n')[0];
+  return new CommittedFilesError(`--since ${rev}: git could not read the repository (${reason})`);
 }
