@@ -122,13 +122,16 @@ class RelationCollector {
    * RangeVar, which walk does not visit; names of common table expressions are not tables.
    */
   readsIn(node: unknown): void {
+    // One walk: a CTE may be named after (outside) the FROM that reads it, so the filter waits for all names.
     const cteNames = new Set<string>();
+    const rangeVars: RangeVar[] = [];
     walk(node, (type, inner) => {
       if (type === 'CommonTableExpr' && inner.ctename) cteNames.add(inner.ctename);
+      else if (type === 'RangeVar') rangeVars.push(inner);
     });
-    walk(node, (type, inner) => {
-      if (type === 'RangeVar' && !(inner.schemaname === undefined && inner.relname !== undefined && cteNames.has(inner.relname))) this.rangeVar(inner, 'select');
-    });
+    for (const rangeVar of rangeVars) {
+      if (!(rangeVar.schemaname === undefined && rangeVar.relname !== undefined && cteNames.has(rangeVar.relname))) this.rangeVar(rangeVar, 'select');
+    }
   }
 
   private add(schema: string | undefined, name: string, action: RelationAction, location?: SourceRange): void {

@@ -11,24 +11,45 @@ export type VisitedNode = { [Type in NodeType]: [type: Type, node: NodeOf<Type>]
  * visited themselves.
  */
 export function walk(root: unknown, visit: (...visited: VisitedNode) => boolean | void): void {
-  // An explicit stack: expression trees can nest deeper than the call stack allows.
-  const pending: unknown[] = [root];
+  // An explicit stack: expression trees can nest deeper than the call stack allows. Only objects
+  // go on it, and no key or value arrays are built: the rules walk every statement several times.
+  const pending: object[] = [];
+  if (root && typeof root === 'object') pending.push(root);
   while (pending.length) {
-    const value = pending.pop();
-    if (!value || typeof value !== 'object') continue;
+    const value = pending.pop() as Record<string, unknown>;
     if (Array.isArray(value)) {
-      for (let index = value.length - 1; index >= 0; index--) pending.push(value[index]);
+      for (let index = value.length - 1; index >= 0; index--) {
+        const item: unknown = value[index];
+        if (item && typeof item === 'object') pending.push(item);
+      }
       continue;
     }
-    const keys = Object.keys(value);
-    const inner: unknown = (value as Record<string, unknown>)[keys[0]];
-    const isWrapper = keys.length === 1 && /^[A-Z]/.test(keys[0]) && inner && typeof inner === 'object' && !Array.isArray(inner);
-    if (isWrapper) {
+    let firstKey: string | undefined;
+    let keyCount = 0;
+    for (const key in value) {
+      if (keyCount++ === 0) firstKey = key;
+      else break;
+    }
+    const inner = keyCount === 1 ? value[firstKey!] : undefined;
+    if (inner && typeof inner === 'object' && !Array.isArray(inner) && isCapital(firstKey!.charCodeAt(0))) {
       // A one-key object under a capitalised key is a node wrapper: its key names the node type.
-      if (visit(...([keys[0], inner] as VisitedNode)) !== false) pending.push(inner);
+      if (visit(...([firstKey, inner] as VisitedNode)) !== false) pending.push(inner);
       continue;
     }
-    const children = Object.values(value);
-    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]);
+    // Children in field order: pushed in order, then that stretch of the stack reversed.
+    const from = pending.length;
+    for (const key in value) {
+      const child = value[key];
+      if (child && typeof child === 'object') pending.push(child);
+    }
+    for (let low = from, high = pending.length - 1; low < high; low++, high--) {
+      const swap = pending[low]!;
+      pending[low] = pending[high]!;
+      pending[high] = swap;
+    }
   }
+}
+
+function isCapital(code: number): boolean {
+  return code >= 65 && code <= 90; // A-Z
 }
