@@ -1,7 +1,7 @@
 import type { RangeVar } from 'libpg-query';
 import { nodeOf, nodesOf, stringOf } from './nodes.js';
 import type { PgNode, RelationAction, RelationRef, SourceRange, SqlStatement } from './types.js';
-import { walk } from './walk.js';
+import { nodesUnder } from './walk.js';
 
 const TABLE_LIKE = new Set<string | undefined>(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
 /** Objects named relative to their table (`policy ON table`, `table.column`): the table is all but the last name. */
@@ -122,14 +122,9 @@ class RelationCollector {
    * RangeVar, which walk does not visit; names of common table expressions are not tables.
    */
   readsIn(node: unknown): void {
-    // One walk: a CTE may be named after (outside) the FROM that reads it, so the filter waits for all names.
     const cteNames = new Set<string>();
-    const rangeVars: RangeVar[] = [];
-    walk(node, (type, inner) => {
-      if (type === 'CommonTableExpr' && inner.ctename) cteNames.add(inner.ctename);
-      else if (type === 'RangeVar') rangeVars.push(inner);
-    });
-    for (const rangeVar of rangeVars) {
+    for (const cte of nodesUnder(node, 'CommonTableExpr')) if (cte.ctename) cteNames.add(cte.ctename);
+    for (const rangeVar of nodesUnder(node, 'RangeVar')) {
       if (!(rangeVar.schemaname === undefined && rangeVar.relname !== undefined && cteNames.has(rangeVar.relname))) this.rangeVar(rangeVar, 'select');
     }
   }

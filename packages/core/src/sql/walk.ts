@@ -53,3 +53,27 @@ export function walk(root: unknown, visit: (...visited: VisitedNode) => boolean 
 function isCapital(code: number): boolean {
   return code >= 65 && code <= 90; // A-Z
 }
+
+const EMPTY: readonly never[] = [];
+// Root -> the nodes under it by type. Parsed trees are never modified, so an index stays true.
+const nodesByType = new WeakMap<object, Map<NodeType, unknown[]>>();
+
+/**
+ * The nodes of `type` under `root`, in walk order (the order `walk` visits them). Several rules ask
+ * the same statement for its calls, tables and constraints: the tree is walked once per root, and
+ * every node kept by its type.
+ */
+export function nodesUnder<Type extends NodeType>(root: unknown, type: Type): readonly NodeOf<Type>[] {
+  if (!root || typeof root !== 'object') return EMPTY;
+  let index = nodesByType.get(root);
+  if (!index) {
+    const built = new Map<NodeType, unknown[]>();
+    walk(root, (visitedType, node) => {
+      const list = built.get(visitedType);
+      if (list) list.push(node);
+      else built.set(visitedType, [node]);
+    });
+    nodesByType.set(root, (index = built));
+  }
+  return (index.get(type) ?? EMPTY) as readonly NodeOf<Type>[];
+}
