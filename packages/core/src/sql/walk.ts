@@ -55,20 +55,25 @@ function isCapital(code: number): boolean {
 }
 
 const EMPTY: readonly never[] = [];
-// Root -> the nodes under it by type. Parsed trees are never modified, so an index stays true.
-const nodesByType = new WeakMap<object, Map<NodeType, unknown[]>>();
+
+/** The node types several rules collect from whole statements: calls, tables, constraints and CTE names. */
+export type IndexedNodeType = 'FuncCall' | 'RangeVar' | 'Constraint' | 'CommonTableExpr';
+const INDEXED = new Set<string>(['FuncCall', 'RangeVar', 'Constraint', 'CommonTableExpr'] satisfies IndexedNodeType[]);
+// Root -> its nodes of the indexed types. Parsed trees are never modified, so an index stays true.
+const nodesByType = new WeakMap<object, Map<string, unknown[]>>();
 
 /**
  * The nodes of `type` under `root`, in walk order (the order `walk` visits them). Several rules ask
  * the same statement for its calls, tables and constraints: the tree is walked once per root, and
- * every node kept by its type.
+ * the nodes of the indexed types kept (only those: an index of every node would hold the tree twice).
  */
-export function nodesUnder<Type extends NodeType>(root: unknown, type: Type): readonly NodeOf<Type>[] {
+export function nodesUnder<Type extends IndexedNodeType>(root: unknown, type: Type): readonly NodeOf<Type>[] {
   if (!root || typeof root !== 'object') return EMPTY;
   let index = nodesByType.get(root);
   if (!index) {
-    const built = new Map<NodeType, unknown[]>();
+    const built = new Map<string, unknown[]>();
     walk(root, (visitedType, node) => {
+      if (!INDEXED.has(visitedType)) return;
       const list = built.get(visitedType);
       if (list) list.push(node);
       else built.set(visitedType, [node]);
