@@ -106,35 +106,38 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
       continue;
     }
 
-    const verifyMatch = VERIFY_LINE.exec(content);
-    if (verifyMatch) {
-      closeRollback();
-      verify = { pieces: [verifyMatch[1]!.trim()], line: line.number };
-      continue;
-    }
+    // Headings, VERIFY lines and directives are all `--` comments: other lines skip their patterns.
+    if (content.includes('--')) {
+      const verifyMatch = VERIFY_LINE.exec(content);
+      if (verifyMatch) {
+        closeRollback();
+        verify = { pieces: [verifyMatch[1]!.trim()], line: line.number };
+        continue;
+      }
 
-    const verification = VERIFICATION_HEADING.exec(content);
-    if (verification && !rollback?.inBlockComment) {
-      closeRollback();
-      section = { pieces: verification[1]!.trim() ? [verification[1]!.trim()] : [], line: line.number };
-      continue;
-    }
+      const verification = VERIFICATION_HEADING.exec(content);
+      if (verification && !rollback?.inBlockComment) {
+        closeRollback();
+        section = { pieces: verification[1]!.trim() ? [verification[1]!.trim()] : [], line: line.number };
+        continue;
+      }
 
-    const heading = ROLLBACK_HEADING.exec(content);
-    if (heading) {
-      closeRollback();
-      facts.rollbackHeadingLine ??= line.number;
-      const colon = heading[1]!.indexOf(':');
-      const sameLineText = colon >= 0 ? stripBlockMarkers(heading[1]!.slice(colon + 1)) : '';
-      rollback = { line: line.number, pieces: [sameLineText], inBlockComment: false };
-      continue;
-    }
+      const heading = ROLLBACK_HEADING.exec(content);
+      if (heading) {
+        closeRollback();
+        facts.rollbackHeadingLine ??= line.number;
+        const colon = heading[1]!.indexOf(':');
+        const sameLineText = colon >= 0 ? stripBlockMarkers(heading[1]!.slice(colon + 1)) : '';
+        rollback = { line: line.number, pieces: [sameLineText], inBlockComment: false };
+        continue;
+      }
 
-    if (isDirectiveLine(content) && !skipLines.has(line.number)) {
-      facts.misplacedDirectives.push({
-        message: 'This pgwarden directive is in the body, where it has no effect; move it into the header block.',
-        line: line.number,
-      });
+      if (isDirectiveLine(content) && !skipLines.has(line.number)) {
+        facts.misplacedDirectives.push({
+          message: 'This pgwarden directive is in the body, where it has no effect; move it into the header block.',
+          line: line.number,
+        });
+      }
     }
 
     if (!rollback) continue;

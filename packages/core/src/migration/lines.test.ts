@@ -11,6 +11,18 @@ describe('iterateLines', () => {
     ]);
   });
 
+  it('splits at whichever ending comes first, when CR and LF lines alternate or one kind stops', () => {
+    expect([...iterateLines('a\rb\nc\r\rd\ne\nf\r\n')].map((line) => [line.text, line.eol, line.start])).toEqual([
+      ['a', '\r', 0],
+      ['b', '\n', 2],
+      ['c', '\r', 4],
+      ['', '\r', 6],
+      ['d', '\n', 7],
+      ['e', '\n', 9],
+      ['f', '\r\n', 11],
+    ]);
+  });
+
   it('does not yield an empty line after a final line ending', () => {
     expect([...iterateLines('a\n')]).toHaveLength(1);
     expect([...iterateLines('')]).toHaveLength(0);

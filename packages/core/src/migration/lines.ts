@@ -21,13 +21,14 @@ const CR = 13;
 export function* iterateLines(text: string, start = 0, firstLineNumber = 1): Generator<SourceLine> {
   let offset = start;
   let number = firstLineNumber;
+  // The next LF and CR at or after `offset`, found with indexOf (native) rather than a loop over
+  // every character; -1 once there is none left, -2 before the first search.
+  let nextLf = -2;
+  let nextCr = -2;
   while (offset < text.length) {
-    let end = offset;
-    while (end < text.length) {
-      const code = text.charCodeAt(end);
-      if (code === LF || code === CR) break;
-      end++;
-    }
+    if (nextLf !== -1 && nextLf < offset) nextLf = text.indexOf('\n', offset);
+    if (nextCr !== -1 && nextCr < offset) nextCr = text.indexOf('\r', offset);
+    const end = nextLf === -1 ? (nextCr === -1 ? text.length : nextCr) : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
     let eol = '';
     if (end < text.length) {
       eol = text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? '\r\n' : text[end]!;

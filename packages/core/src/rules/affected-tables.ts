@@ -1,6 +1,6 @@
 import { iterateLines } from '../migration/lines.js';
 import type { HeaderSection } from '../migration/types.js';
-import { relationsOf, walk } from '../sql/index.js';
+import { nodesUnder, relationsOf } from '../sql/index.js';
 import type { RelationAction, SqlStatement } from '../sql/types.js';
 import { nodesOf } from '../sql/nodes.js';
 import { indexTableFinder } from './support/index-tables.js';
@@ -91,13 +91,15 @@ function listedTables(section: HeaderSection, text: string): { tables: ListedTab
   let none = false;
   let depth = 0;
   for (const segment of segments) {
-    // Blank out parenthesised notes, keeping columns.
-    let visible = '';
-    for (const char of segment.text) {
-      if (char === '(') depth++;
-      visible += depth > 0 ? ' '.repeat(char.length) : char;
-      if (char === ')' && depth > 0) depth--;
+    // Blank out parenthesised notes, keeping columns (a space per UTF-16 unit).
+    const units = new Array<string>(segment.text.length);
+    for (let index = 0; index < segment.text.length; index++) {
+      const unit = segment.text[index]!;
+      if (unit === '(') depth++;
+      units[index] = depth > 0 ? ' ' : unit;
+      if (unit === ')' && depth > 0) depth--;
     }
+    const visible = units.join('');
     // Items are separated by `,`, `;` and the word `and`.
     const items: { text: string; index: number }[] = [];
     let itemStart = 0;
@@ -139,13 +141,41 @@ interface Touch {
   action: RelationAction;
 }
 
+/** Tables mentioned by the SQL, for the question "does it name this listed table?" (see matches). */
+class MentionedTables {
+  private readonly names = new Set<string>();
+  private readonly keys = new Set<string>();
+
+  add(table: TableName): void {
+    this.names.add(table.name);
+    this.keys.add(`${table.schema}\0${table.name}`); // NUL: a quoted name may hold a dot
+  }
+
+  /** A listed name without a schema matches the table in any schema. */
+  includes(listed: TableName): boolean {
+    return listed.schema === '' ? this.names.has(listed.name) : this.keys.has(`${listed.schema}\0${listed.name}`);
+  }
+}
+
 /** Tables named anywhere in a statement: reads, foreign-key targets, and anything relationsOf reports. */
-function mentionedIn(statement: SqlStatement, into: TableName[]): void {
-  for (const relation of relationsOf(statement)) into.push(tableName(relation.schema, relation.name));
-  walk(statement.node, (type, inner) => {
-    if (type === 'RangeVar' && typeof inner.relname === 'string') into.push(tableName(inner.schemaname, inner.relname));
-    if (type === 'Constraint' && typeof inner.pktable?.relname === 'string') into.push(tableName(inner.pktable.schemaname, inner.pktable.relname));
-  });
+function mentionedIn(statement: SqlStatement, into: MentionedTables): void {
+  for (const relation of relationsOf(statement)) into.add(tableName(relation.schema, relation.name));
+  for (const rangeVar of nodesUnder(statement.node, 'RangeVar')) {
+    if (typeof rangeVar.relname === 'string') into.add(tableName(rangeVar.schemaname, rangeVar.relname));
+  }
+  for (const constraint of nodesUnder(statement.node, 'Constraint')) {
+    if (typeof constraint.pktable?.relname === 'string') into.add(tableName(constraint.pktable.schemaname, constraint.pktable.relname));
+  }
+}
+
+/** Lower-cased words of the function and DO bodies, outside line comments. */
+function routineWordsOf(statements: readonly SqlStatement[]): Set<string> {
+  const words = new Set<string>();
+  for (const statement of statements) {
+    if (statement.kind !== 'CreateFunctionStmt' && statement.kind !== 'DoStmt') continue;
+    for (const [word] of statement.text.replace(/--[^\n]*/g, ' ').matchAll(WORD)) words.add(word.toLowerCase());
+  }
+  return words;
 }
 
 export const rule = defineRule({
@@ -186,27 +216,24 @@ export const rule = defineRule({
 
     // A statement that failed to parse may touch any table: do not call listed tables unused then.
     if (context.sql.errors.length > 0) return;
-    const mentioned: TableName[] = [];
+    const mentioned = new MentionedTables();
     for (const statement of [...context.sql.statements, ...context.sql.nested]) mentionedIn(statement, mentioned);
     // Function and DO bodies reach tables the parser cannot see: SELECTs, RETURN QUERY, EXECUTE format('... %I', 'visits').
-    const routineWords = new Set<string>();
-    for (const statement of context.sql.statements) {
-      if (statement.kind !== 'CreateFunctionStmt' && statement.kind !== 'DoStmt') continue;
-      for (const [word] of statement.text.replace(/--[^\n]*/g, ' ').matchAll(WORD)) routineWords.add(word.toLowerCase());
-    }
+    // Their words are read only when a listed table is not found otherwise.
+    let routineWords: Set<string> | undefined;
     // DROP INDEX / ALTER INDEX name an index, not its table: look the table up where the index was created.
     const indexTable = indexTableFinder(context);
     for (const statement of [...context.sql.statements, ...context.sql.nested]) {
       if (statement.kind !== 'DropStmt' || statement.node.removeType !== 'OBJECT_INDEX') continue;
       for (const object of nodesOf(statement.node.objects, 'List')) {
         const table = indexTable(namesKey(strings(object.items)));
-        if (table) mentioned.push(tableName(splitKey(table).schema, splitKey(table).name));
+        if (table) mentioned.add(tableName(splitKey(table).schema, splitKey(table).name));
       }
     }
     const reported = new Set<string>();
     for (const table of listed.tables) {
-      if (table.indirect || routineWords.has(table.name)) continue;
-      if (reported.has(keyOf(table)) || mentioned.some((other) => matches(table, other))) continue;
+      if (table.indirect || reported.has(keyOf(table)) || mentioned.includes(table)) continue;
+      if ((routineWords ??= routineWordsOf(context.sql.statements)).has(table.name)) continue;
       reported.add(keyOf(table));
       const remaining = listed.tables.filter((other) => keyOf(other) !== keyOf(table)).map((other) => other.display);
       const kept = [...new Set([...remaining, ...missing.map((touch) => touch.table.display)])];

@@ -42,10 +42,12 @@ const EXAMPLE: Record<string, string> = {
   'DOWNSTREAM UPDATES': '--   [N/A] TypeScript types updated (if applicable)',
 };
 
+const LOWER_PLACEHOLDERS = PLACEHOLDERS.map((placeholder) => placeholder.toLowerCase());
+
 function placeholderIn(value: string): string | undefined {
   const lower = value.toLowerCase();
-  const known = PLACEHOLDERS.find((placeholder) => lower.includes(placeholder.toLowerCase()));
-  if (known) return known;
+  const known = LOWER_PLACEHOLDERS.findIndex((placeholder) => lower.includes(placeholder));
+  if (known >= 0) return PLACEHOLDERS[known];
   const trimmed = value.trim();
   return BRACKETED_PHRASE.test(trimmed) && trimmed.replace(CHECKBOX, '') !== '' ? trimmed : undefined;
 }

@@ -116,6 +116,23 @@ describe('source-of-truth-refs', () => {
     expect(findings[0].hint).toContain('status first appears on line 5');
   });
 
+  it('points at the earliest line that mentions any of the tokens, short ones only where they stand alone', async () => {
+    // `uid` (short) stands alone first on line 4 of 02_profiles.sql ("auth.users" does not count); `display_name` is on line 5.
+    const text = withRefs('--   [X] current_schema/02_profiles.sql (Line 1: profiles.display_name, profiles.uid)');
+    const findings = await runRule(RULE, text, { files: { ...FILES, 'current_schema/02_profiles.sql': PROFILES.replace("'fr',", "'fr', -- uid") } });
+    expect(findings.map((finding) => finding.hint)).toEqual([
+      'uid first appears on line 4 of current_schema/02_profiles.sql: correct the reference (Line 4: ...)',
+    ]);
+    // Asked again (the same tokens in another reference), the answer is the same.
+    const twice = withRefs(`--   [X] current_schema/02_profiles.sql (Line 1: profiles.display_name, profiles.uid)
+--   [X] current_schema/02_profiles.sql (Line 2: profiles.uid, profiles.display_name)`);
+    const again = await runRule(RULE, twice, { files: { ...FILES, 'current_schema/02_profiles.sql': PROFILES.replace("'fr',", "'fr', -- uid") } });
+    expect(again.map((finding) => finding.hint)).toEqual([
+      'uid first appears on line 4 of current_schema/02_profiles.sql: correct the reference (Line 4: ...)',
+      'uid first appears on line 4 of current_schema/02_profiles.sql: correct the reference (Line 4: ...)',
+    ]);
+  });
+
   it('expects the table, not the column, when the description says the column was dropped', async () => {
     const valid = withRefs(`--   [X] current_schema/02_profiles.sql (Lines 2-6: profiles.ssn_last4 dropped)
 --   [X] current_schema/04_ai_processing.sql (Line 9: care_plan_drafts table removed)`);

@@ -94,12 +94,72 @@ function loweredLines(file: SchemaFile): string[] {
 /** Whether line `index` of the file mentions `token` (lower case). */
 function mentions(file: SchemaFile, index: number, token: string): boolean {
   // Short tokens (id, uid) must stand alone; longer ones may be part of an identifier (status in document_status).
-  if (token.length < 4) {
-    let pattern = standalonePatterns.get(token);
-    if (!pattern) standalonePatterns.set(token, (pattern = new RegExp(`(?<![A-Za-z0-9_$])${token.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'i')));
-    return pattern.test(file.lines[index]!);
-  }
+  if (token.length < 4) return mentionPattern(token).test(file.lines[index]!);
   return loweredLines(file)[index]!.includes(token);
+}
+
+function mentionPattern(token: string): RegExp {
+  let pattern = standalonePatterns.get(token);
+  if (!pattern) standalonePatterns.set(token, (pattern = new RegExp(`(?<![A-Za-z0-9_$])${token.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`, 'i')));
+  return pattern;
+}
+
+/** Offset of the first standalone occurrence of a short token in `text`, or -1. */
+function standaloneIn(text: string, token: string): number {
+  return text.search(mentionPattern(token));
+}
+
+// A schema file's text joined and lower-cased, and where its lines start: for the first mention of a token.
+const searchTextCache = new WeakMap<SchemaFile, { text: string; lowered: string; loweredStarts: number[]; firstMention: Map<string, number> }>();
+
+/**
+ * Index of the first line of the file that mentions `token` (as `mentions` decides), or -1; cached
+ * per file and token, since a reference that misses has its token searched for in the whole file.
+ * Tokens are identifier characters only, so no match spans two lines of the joined text.
+ */
+function firstMention(file: SchemaFile, token: string): number {
+  let search = searchTextCache.get(file);
+  if (!search) {
+    const lowered = loweredLines(file);
+    const loweredStarts: number[] = [];
+    let offset = 0;
+    for (const line of lowered) {
+      loweredStarts.push(offset);
+      offset += line.length + 1;
+    }
+    search = { text: file.lines.join('\n'), lowered: lowered.join('\n'), loweredStarts, firstMention: new Map() };
+    searchTextCache.set(file, search);
+  }
+  let found = search.firstMention.get(token);
+  if (found === undefined) {
+    if (token.length < 4) {
+      // Lines and the joined text differ only in their newlines, which the pattern's look-arounds treat as line ends.
+      const at = standaloneIn(search.text, token);
+      found = at < 0 ? -1 : lineOfOffset(search.text, at);
+    } else {
+      const at = search.lowered.indexOf(token);
+      found = at < 0 ? -1 : lineAt(search.loweredStarts, at);
+    }
+    search.firstMention.set(token, found);
+  }
+  return found;
+}
+
+function lineAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 0;
+  for (let newline = text.indexOf('\n'); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) line++;
+  return line;
 }
 
 function lineCount(file: SchemaFile): number {
@@ -114,6 +174,15 @@ function quote(text: string): string {
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+const knownTablesCache = new WeakMap<ReadonlyMap<string, SchemaFile>, Set<string>>();
+
+/** Tables any schema file creates (one set per lint run: the schema files do not change during it). */
+function knownTablesOf(files: ReadonlyMap<string, SchemaFile>): Set<string> {
+  let tables = knownTablesCache.get(files);
+  if (!tables) knownTablesCache.set(files, (tables = new Set([...files.values()].flatMap((schemaFile) => [...createdTables(schemaFile).keys()]))));
+  return tables;
 }
 
 /** The schema file a reference names: as written, or by base name inside the configured schema directory. */
@@ -162,7 +231,8 @@ function checkLine(
   if (tableTokens.some(inside)) return;
 
   const wanted = tokens.length === 1 ? tokens[0]! : `any of ${tokens.join(', ')}`;
-  const elsewhere = file.lines.findIndex((_, index) => tokens.some((token) => mentions(file, index, token)));
+  const mentioned = tokens.map((token) => firstMention(file, token)).filter((line) => line >= 0);
+  const elsewhere = mentioned.length > 0 ? Math.min(...mentioned) : -1;
   context.report({
     message: `${file.relPath} ${label} ${lineRef.from === lineRef.to ? 'does' : 'do'} not mention ${wanted}: line ${lineRef.from} reads ${quote(referenced[0] ?? '')}`,
     range,
@@ -200,8 +270,7 @@ export const rule = defineRule({
     const files = context.schemaFiles;
     const schemaDir = context.config.schemaDir;
     // Plain words of a description count as object names when some schema file creates a table of that name.
-    let tableNames: Set<string> | undefined;
-    const knownTables = () => (tableNames ??= new Set([...files.values()].flatMap((schemaFile) => [...createdTables(schemaFile).keys()])));
+    const knownTables = () => knownTablesOf(files);
     for (const ref of header.sourceOfTruth) {
       // [N/A]: the entry says the file does not apply.
       if (ref.checkbox?.state === 'not-applicable') continue;

@@ -4,5 +4,5 @@ export { loadParser, parseSql, parseSqlMatching } from './parser.js';
 export { nameList, relationsOf } from './relations.js';
 export { forceQuoteIdent, quoteIdent, quoteLiteral } from './quote.js';
 export { describeStatement } from './statement-kind.js';
-export { walk, type VisitedNode } from './walk.js';
+export { nodesUnder, walk, type VisitedNode } from './walk.js';
 export { isNode, nodeOf, nodesOf, optionNamed, stringOf } from './nodes.js';

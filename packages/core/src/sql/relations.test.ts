@@ -3,7 +3,7 @@ import { fixture, span } from './__fixtures__/fixtures.js';
 import { loadParser, parseSql } from './parser.js';
 import { relationsOf } from './relations.js';
 import type { RelationRef } from './types.js';
-import { walk } from './walk.js';
+import { nodesUnder, walk } from './walk.js';
 
 beforeAll(() => loadParser());
 
@@ -167,6 +167,29 @@ describe('walk', () => {
       return type !== 'SubLink';
     });
     expect(rangeVars).toEqual(['t']);
+  });
+
+  it('visits fields in order, an array element before the next field, and only wrapped nodes', () => {
+    const tree = { Outer: { list: [{ A: { x: 1 } }, 'text', null, { B: { inner: { C: { y: [] } } } }], after: { D: { z: true } }, bare: { E: {} } } };
+    const visited: string[] = [];
+    walk(tree, (type) => {
+      visited.push(type);
+    });
+    // E: an empty inner object is still a wrapper; `bare` (a lower-case key) is traversed, not visited.
+    expect(visited).toEqual(['Outer', 'A', 'B', 'C', 'D', 'E']);
+  });
+
+  it('nodesUnder lists the nodes of one type in walk order, from one walk per root', () => {
+    const [statement] = parseSql('WITH w AS (SELECT 1 FROM a) SELECT * FROM b JOIN w ON true WHERE x IN (SELECT y FROM c)').statements;
+    const walked: string[] = [];
+    walk(statement.node, (type, node) => {
+      if (type === 'RangeVar') walked.push(node.relname);
+    });
+    expect(nodesUnder(statement.node, 'RangeVar').map((node) => node.relname)).toEqual(walked);
+    expect(walked).toEqual(['b', 'w', 'c', 'a']); // libpg-query emits withClause after the FROM and WHERE clauses
+    expect(nodesUnder(statement.node, 'RangeVar')).toBe(nodesUnder(statement.node, 'RangeVar'));
+    expect(nodesUnder(statement.node, 'FuncCall')).toEqual([]);
+    expect(nodesUnder(undefined, 'RangeVar')).toEqual([]);
   });
 
   it('copes with expression trees deeper than the call stack', () => {

@@ -1,7 +1,7 @@
 import type { RangeVar } from 'libpg-query';
 import { nodeOf, nodesOf, stringOf } from './nodes.js';
 import type { PgNode, RelationAction, RelationRef, SourceRange, SqlStatement } from './types.js';
-import { walk } from './walk.js';
+import { nodesUnder } from './walk.js';
 
 const TABLE_LIKE = new Set<string | undefined>(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
 /** Objects named relative to their table (`policy ON table`, `table.column`): the table is all but the last name. */
@@ -123,12 +123,10 @@ class RelationCollector {
    */
   readsIn(node: unknown): void {
     const cteNames = new Set<string>();
-    walk(node, (type, inner) => {
-      if (type === 'CommonTableExpr' && inner.ctename) cteNames.add(inner.ctename);
-    });
-    walk(node, (type, inner) => {
-      if (type === 'RangeVar' && !(inner.schemaname === undefined && inner.relname !== undefined && cteNames.has(inner.relname))) this.rangeVar(inner, 'select');
-    });
+    for (const cte of nodesUnder(node, 'CommonTableExpr')) if (cte.ctename) cteNames.add(cte.ctename);
+    for (const rangeVar of nodesUnder(node, 'RangeVar')) {
+      if (!(rangeVar.schemaname === undefined && rangeVar.relname !== undefined && cteNames.has(rangeVar.relname))) this.rangeVar(rangeVar, 'select');
+    }
   }
 
   private add(schema: string | undefined, name: string, action: RelationAction, location?: SourceRange): void {

@@ -57,8 +57,17 @@ export function createdObjectKeys(statement: SqlStatement): string[] {
   }
 }
 
+// rollback-script and idempotent-drop ask with the same list (executedStatements): one index per file.
+const earlierCache = new WeakMap<readonly SqlStatement[], (key: string, at: SqlStatement) => boolean>();
+
 /** For each statement, the keys of objects created by earlier statements of the list (in file order). */
 export function createdEarlier(statements: readonly SqlStatement[]): (key: string, at: SqlStatement) => boolean {
+  let isCreatedEarlier = earlierCache.get(statements);
+  if (!isCreatedEarlier) earlierCache.set(statements, (isCreatedEarlier = indexCreated(statements)));
+  return isCreatedEarlier;
+}
+
+function indexCreated(statements: readonly SqlStatement[]): (key: string, at: SqlStatement) => boolean {
   const firstCreated = new Map<string, number>();
   const position = new Map<SqlStatement, number>();
   statements.forEach((statement, index) => {

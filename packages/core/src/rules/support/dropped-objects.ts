@@ -74,22 +74,32 @@ const KEY_KIND: Record<string, string> = {
 };
 
 /** One object a DROP names. `text` is the object as written; `table` is set for per-table objects. */
+/** Shared by every caller (droppedObjects caches them): read-only. */
 export interface DroppedObject {
   /** Stable identity, e.g. `policy:public.t:p`, `table:public.t`, `constraint:public.t:c`. */
-  key: string;
+  readonly key: string;
   /** Object kind keyword, e.g. `TABLE`, `POLICY`, `CONSTRAINT`, `COLUMN`. */
-  keyword: string;
+  readonly keyword: string;
   /** The object as written, e.g. `public.t`, `"p" ON public.t`. */
-  text: string;
-  missingOk: boolean;
+  readonly text: string;
+  readonly missingOk: boolean;
   /** Index of the ALTER TABLE subcommand, for DROP COLUMN / DROP CONSTRAINT. */
-  cmdIndex?: number;
+  readonly cmdIndex?: number;
   /** Table of a per-table object (policy, trigger, rule, constraint, column), as written. */
-  table?: string;
+  readonly table?: string;
 }
 
+// Asked of each statement by several rules and both file models: read once per statement.
+const droppedCache = new WeakMap<SqlStatement, readonly DroppedObject[]>();
+
 /** The objects a DROP statement (or DROP COLUMN / DROP CONSTRAINT subcommand) removes. */
-export function droppedObjects(statement: SqlStatement): DroppedObject[] {
+export function droppedObjects(statement: SqlStatement): readonly DroppedObject[] {
+  let objects = droppedCache.get(statement);
+  if (!objects) droppedCache.set(statement, (objects = collectDroppedObjects(statement)));
+  return objects;
+}
+
+function collectDroppedObjects(statement: SqlStatement): DroppedObject[] {
   const { kind, node } = statement;
   const out: DroppedObject[] = [];
   if (kind === 'DropStmt') {

@@ -6,7 +6,7 @@
 import { parseSql } from '../../sql/parser.js';
 import type { FuncCall } from 'libpg-query';
 import type { KindAndNode, ParsedSql, PgNode, PlpgsqlExpression, SourceRange, SqlStatement } from '../../sql/types.js';
-import { walk } from '../../sql/walk.js';
+import { nodesUnder } from '../../sql/walk.js';
 import { nodeOf, nodesOf, stringOf } from '../../sql/nodes.js';
 
 const allCache = new WeakMap<ParsedSql, SqlStatement[]>();
@@ -84,14 +84,13 @@ function callsOfBuiltins(sql: ParsedSql): FunctionCall[] {
   if (calls) return calls;
   calls = [];
   for (const site of allSites(sql)) {
-    walk(site.node, (type, node) => {
-      if (type !== 'FuncCall') return;
+    for (const node of nodesUnder(site.node, 'FuncCall')) {
       const parts = (node.funcname ?? []).map((part) => String(stringOf(part) ?? '').toLowerCase());
       const name = parts.at(-1);
-      if (!name) return;
-      if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) return;
-      calls!.push({ name, call: node, site, range: locateIn(site, node.location) });
-    });
+      if (!name) continue;
+      if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog')) continue;
+      calls.push({ name, call: node, site, range: locateIn(site, node.location) });
+    }
   }
   builtinCallsCache.set(sql, calls);
   return calls;
