@@ -12,7 +12,7 @@
  *      that lacks one (a run killed between COMMIT and the header), remove stale temp files
  *   5. apply the platform preset when missing, under the lock, in one transaction
  *   6. apply each pending file in order (apply-transactional.ts / apply-no-transaction.ts),
- *      checking the lock before each; record a failure in its own transaction, stop at the
+ *      checking the lock before each (a transactional file in its own first round trip); record a failure in its own transaction, stop at the
  *      first failure; a lost lock stops the run and records nothing
  *   7. optionally finalise each applied file's header
  *
@@ -30,7 +30,7 @@ import { currentUser } from './current-user.js';
 import { finalizeHeader, localDate, reconcileExecutionRecords } from './finalize.js';
 import { ensureHistory, readHistory, recordFailed, type HistoryRow } from './history.js';
 import { invalidIndexesOfFile } from './index-validity.js';
-import { acquireMigrationLock, isLockLost } from './lock.js';
+import { acquireMigrationLock, isLockLost, LockLost } from './lock.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult, PlannedRef, PresetStep, RunnerSettings, SkippedMigration } from './migrate-types.js';
 import { keyOf, refOf } from './ordering.js';
 import { buildPlan, type Plan, type PlannedMigration, type Refusal } from './plan.js';
@@ -111,7 +111,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         continue;
       }
       try {
-        await lock.assertHeld();
+        // A transactional file checks the lock in its own first round trip (lock.ts, InSessionLockCheck).
+        if (planned.migration.directives.noTransaction || !lock.inSessionCheck) await lock.assertHeld();
       } catch (error) {
         if (!isLockLost(error)) throw error;
         result.aborted = error.userMessage;
@@ -122,6 +123,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         session,
         monitor: lock.monitor,
         assertLockHeld: () => lock.assertHeld(),
+        inSessionLockCheck: lock.inSessionCheck,
         serverVersion,
         sessionPid,
         planned,
@@ -179,6 +181,11 @@ async function applyOne(
       await rollbackQuietly(ctx.session);
       const durationMs = performance.now() - t0;
       result.aborted = error.userMessage;
+      if (error instanceof LockLost && error.beforeFile) {
+        // Found before anything of the file ran: skipped, as when the check before the file finds it.
+        skip(result, emit, planned.ref, 'lock-lost');
+        return;
+      }
       result.failed.push({ ...planned.ref, durationMs, message: error.userMessage, code: undefined, invalidIndexes: [] });
       emit({ type: 'failed', migration: planned.ref, durationMs, message: error.userMessage });
       return;
