@@ -111,16 +111,17 @@ export async function acquireMigrationLock(db: Database, options: AcquireLockOpt
     const maxDelay = options.maxDelayMs ?? 1000;
     let waited = false;
     for (;;) {
-      const { rows } = await session.query<{ locked: boolean; pid: number; started: string | null }>(
+      const { rows } = await session.query<{ locked: boolean } & LockBackend>(
         `SELECT pg_try_advisory_lock($1::bigint) AS locked, pg_backend_pid() AS pid,
-                (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint FROM pg_stat_get_activity(pg_backend_pid())) AS started`,
+                (SELECT oid FROM pg_database WHERE datname = current_database())::bigint::text AS database,
+                (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint::text FROM pg_stat_get_activity(pg_backend_pid())) AS started`,
         [MIGRATION_LOCK_KEY.toString()],
       );
       if (rows[0]?.locked) {
         return {
           monitor: session,
           assertHeld: () => assertStillHeld(session, db.label),
-          inSessionCheck: inSessionCheck(rows[0].pid, rows[0].started, db.label),
+          inSessionCheck: inSessionCheck(rows[0], db.label),
           release: async () => {
             try {
               await session.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
@@ -158,22 +159,28 @@ const HELD_BY_ME = `SELECT EXISTS (
      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
      AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1) AS held`;
 
+/** The lock connection's backend: pid, database oid, and start time (microseconds since the epoch). */
+export interface LockBackend {
+  pid: number;
+  database: string | null;
+  started: string | null;
+}
+
 /**
- * The lock connection's backend is `pid`, started at `started` (microseconds since the epoch).
  * pg_stat_clear_snapshot: a transaction keeps its first view of pg_stat_activity, and the check
  * runs twice in a file's transaction; pg_locks is read afresh every time.
  */
-function inSessionCheck(pid: number, started: string | null, label: string): InSessionLockCheck | undefined {
-  // Both are inlined into SQL: only integers pass (anything else keeps the check on the lock connection).
-  if (!Number.isSafeInteger(pid) || started === null || !/^\d{1,19}$/.test(String(started))) return undefined;
+export function inSessionCheck({ pid, database, started }: LockBackend, label: string): InSessionLockCheck | undefined {
+  // Inlined into SQL: only integers pass (anything else keeps the check on the lock connection).
+  const integer = (value: string | null): value is string => value !== null && /^\d{1,19}$/.test(value);
+  if (!Number.isSafeInteger(pid) || !integer(database) || !integer(started)) return undefined;
   return {
     plpgsql: `PERFORM pg_stat_clear_snapshot();
   IF NOT EXISTS (
-    SELECT 1 FROM pg_locks l, pg_stat_get_activity(${pid}) a
-     WHERE l.locktype = 'advisory' AND l.granted AND l.pid = ${pid}
-       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND l.classid = ${KEY_CLASSID}::bigint::oid AND l.objid = ${KEY_OBJID}::bigint::oid AND l.objsubid = 1
-       AND (extract(epoch FROM a.backend_start) * 1000000)::bigint = ${started})
+       SELECT 1 FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND pid = ${pid} AND database = ${database}::bigint::oid
+          AND classid = ${KEY_CLASSID}::bigint::oid AND objid = ${KEY_OBJID}::bigint::oid AND objsubid = 1)
+     OR NOT EXISTS (SELECT 1 FROM pg_stat_get_activity(${pid}) WHERE (extract(epoch FROM backend_start) * 1000000)::bigint = ${started})
   THEN
     RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_STATE}', MESSAGE = 'the pgwarden migration lock is no longer held by this run';
   END IF;`,

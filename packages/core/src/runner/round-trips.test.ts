@@ -12,7 +12,7 @@ import type { Database, DbSession } from '../db/types.js';
 import { runnerSuite } from './__fixtures__/runner-suite.js';
 import { serverAvailable } from './__fixtures__/test-db.js';
 import type { MigrationSpec, Workspace } from './__fixtures__/migrations.js';
-import { MIGRATION_LOCK_KEY } from './lock.js';
+import { acquireMigrationLock, inSessionCheck, LOCK_LOST_STATE, MIGRATION_LOCK_KEY } from './lock.js';
 import { migrate } from './migrate.js';
 import type { MigrateOptions } from './migrate-types.js';
 
@@ -165,6 +165,25 @@ describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () =
       expect(state.rows[0]).toEqual({ t1: null, rows: 0 });
     } finally {
       await other.end();
+    }
+  });
+
+  it('the in-session check names the lock connection by pid and start time: the same pid started at another time (a reused pid) does not count', async () => {
+    const lock = await acquireMigrationLock(suite.db, { timeoutMs: 5000 });
+    const session = await suite.db.session();
+    try {
+      const { rows } = await lock.monitor!.query<{ pid: number; database: string; started: string }>(
+        `SELECT pg_backend_pid() AS pid, (SELECT oid FROM pg_database WHERE datname = current_database())::bigint::text AS database,
+                (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint::text FROM pg_stat_get_activity(pg_backend_pid())) AS started`,
+      );
+      const backend = rows[0]!;
+      const check = (started: string) => session.exec(`DO $pgwarden$BEGIN ${inSessionCheck({ ...backend, started }, 'db')!.plpgsql} END$pgwarden$`);
+      await check(backend.started);
+      await expect(check(String(BigInt(backend.started) - 1n))).rejects.toMatchObject({ code: LOCK_LOST_STATE });
+      expect(inSessionCheck({ ...backend, started: "1'; DROP TABLE x; --" }, 'db')).toBeUndefined();
+    } finally {
+      await session.close();
+      await lock.release();
     }
   });
 });
