@@ -179,12 +179,16 @@ interface RawRow {
 
 const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
-/** Every history row, oldest version first; empty when the tables do not exist yet. */
-export async function readHistory(session: DbSession): Promise<HistoryRow[]> {
-  if (!(await historyExists(session))) return [];
+/**
+ * Every history row, oldest version first; empty when the tables do not exist yet.
+ * `ensured`: ensureHistory ran on this session (under the lock), so the tables exist in the current
+ * layout and need no look-up.
+ */
+export async function readHistory(session: DbSession, options: { ensured?: boolean } = {}): Promise<HistoryRow[]> {
+  if (!options.ensured && !(await historyExists(session))) return [];
   // A partial no-transaction run's executed prefix is its progress rows (layout 2); an
   // older layout (read-only commands do not upgrade) still has it on the row.
-  const progress = await progressTableExists(session);
+  const progress = options.ensured || (await progressTableExists(session));
   const { rows } = await session.query<RawRow>(
     progress
       ? `SELECT h.version, h.name, h.checksum, h.status, h.started_at, h.finished_at, h.duration_ms, h.applied_by, h.tool_version,

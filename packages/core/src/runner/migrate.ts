@@ -30,7 +30,7 @@ import { currentUser } from './current-user.js';
 import { finalizeHeader, localDate, reconcileExecutionRecords } from './finalize.js';
 import { ensureHistory, readHistory, recordFailed, type HistoryRow } from './history.js';
 import { invalidIndexesOfFile } from './index-validity.js';
-import { acquireMigrationLock, isLockLost, LockLost } from './lock.js';
+import { acquireMigrationLock, isLockLost, LockLost, type MigrationLock } from './lock.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult, PlannedRef, PresetStep, RunnerSettings, SkippedMigration } from './migrate-types.js';
 import { keyOf, refOf } from './ordering.js';
 import { buildPlan, type Plan, type PlannedMigration, type Refusal } from './plan.js';
@@ -70,16 +70,25 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     return done();
   }
 
-  const lock = await acquireMigrationLock(options.db, {
-    timeoutMs: settings.advisoryLockTimeoutMs,
-    onWait: (holder) => emit({ type: 'lock-wait', holder }),
-  });
+  // The migration session connects while the lock is taken: one connection wait instead of two.
+  const opening = options.db.session();
+  opening.catch(() => {}); // awaited below, or closed when the lock is not taken
+  let lock: MigrationLock;
+  try {
+    lock = await acquireMigrationLock(options.db, {
+      timeoutMs: settings.advisoryLockTimeoutMs,
+      onWait: (holder) => emit({ type: 'lock-wait', holder }),
+    });
+  } catch (error) {
+    await opening.then((idle) => idle.close()).catch(() => {});
+    throw error;
+  }
   let session: DbSession | undefined;
   try {
-    session = await options.db.session();
+    session = await opening;
     const { pid: sessionPid, version: serverVersion } = await prepareSession(options.db, session);
     await ensureHistory(session);
-    const history = await readHistory(session);
+    const history = await readHistory(session, { ensured: true });
     const plan = await makePlan({ ...options, dbKind: options.db.kind }, history);
     describePlan(plan, result);
     if (result.refused.length === 0) {
@@ -378,13 +387,13 @@ export function resolveSettings(config: Partial<RunnerSettings> | undefined): Ru
  */
 async function prepareSession(db: Database, session: DbSession): Promise<{ pid?: number; version?: number }> {
   if (db.kind !== 'pg') return {};
+  // One round trip: the setting (a user-settable one) is set only where it exists.
   const { rows } = await session.query<{ pid: number; version: number }>(
-    `SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version`,
+    `SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version,
+            CASE WHEN current_setting('server_version_num')::int >= 140000
+                 THEN set_config('client_connection_check_interval', '1s', false) END AS check_interval`,
   );
   const row = rows[0];
-  if (row && row.version >= 140000) {
-    await session.exec(`SET client_connection_check_interval = '1s'`).catch(() => {});
-  }
   return { pid: row?.pid, version: row?.version };
 }
 

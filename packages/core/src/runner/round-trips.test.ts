@@ -19,7 +19,7 @@ import type { MigrateOptions } from './migrate-types.js';
 const enabled = await serverAvailable('runner/round-trips.test.ts');
 
 interface Call {
-  /** Sessions in the order they were opened: the lock connection is 0, the migration session 1. */
+  /** Sessions numbered in the order they were asked for. */
   session: number;
   sql: string;
 }
@@ -37,8 +37,8 @@ function counting(db: Database, before?: (call: Call) => Promise<void>): { db: D
     label: db.label,
     close: () => db.close(),
     async session(): Promise<DbSession> {
-      const inner = await db.session();
       const index = opened++;
+      const inner = await db.session();
       return {
         async query(sql, params) {
           await record({ session: index, sql });
@@ -55,8 +55,9 @@ function counting(db: Database, before?: (call: Call) => Promise<void>): { db: D
   return { db: wrapped, calls };
 }
 
-const LOCK_SESSION = 0;
-const MIGRATION_SESSION = 1;
+/** The lock connection is the session that takes the advisory lock; the migration session runs BEGIN. */
+const lockSession = (calls: Call[]) => calls.find((c) => c.sql.includes('pg_try_advisory_lock'))!.session;
+const migrationSession = (calls: Call[]) => calls.find((c) => c.sql.startsWith('BEGIN'))!.session;
 
 describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () => {
   const suite = runnerSuite('roundtrips');
@@ -87,13 +88,14 @@ describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () =
   it('a transactional file costs the migration session two round trips and one COMMIT, and the lock connection none', async () => {
     const two = await callsOfRun(2);
     const six = await callsOfRun(6);
-    const perFile = (session: number) => (on(six, session).length - on(two, session).length) / 4;
-    expect(perFile(MIGRATION_SESSION)).toBe(2);
-    expect(perFile(LOCK_SESSION)).toBe(0);
-    expect((commits(on(six, MIGRATION_SESSION)) - commits(on(two, MIGRATION_SESSION))) / 4).toBe(1);
+    const perFile = (role: (calls: Call[]) => number) => (on(six, role(six)).length - on(two, role(two)).length) / 4;
+    expect(lockSession(six)).not.toBe(migrationSession(six));
+    expect(perFile(migrationSession)).toBe(2);
+    expect(perFile(lockSession)).toBe(0);
+    expect((commits(on(six, migrationSession(six))) - commits(on(two, migrationSession(two)))) / 4).toBe(1);
 
     // Each file: BEGIN, the lock check and the body in one call; the history row, the check again and COMMIT in the next.
-    const perFileCalls = on(six, MIGRATION_SESSION).slice(-12);
+    const perFileCalls = on(six, migrationSession(six)).slice(-12);
     for (let i = 0; i < 6; i++) {
       const [opening, closing] = [perFileCalls[2 * i]!.sql, perFileCalls[2 * i + 1]!.sql];
       expect(opening).toMatch(/^BEGIN; SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '0'; DO \$pgwarden\$/);
@@ -109,7 +111,7 @@ describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () =
     const verified = (i: number) => table(i, { verify: `SELECT count(*) = 1 FROM app.t${i}` });
     const two = await callsOfRun(2, verified);
     const six = await callsOfRun(6, verified);
-    expect((on(six, MIGRATION_SESSION).length - on(two, MIGRATION_SESSION).length) / 4).toBe(3);
+    expect((on(six, migrationSession(six)).length - on(two, migrationSession(two)).length) / 4).toBe(3);
   });
 
   /** The backend holding the migration lock, terminated; resolves once it is gone. */
@@ -125,7 +127,7 @@ describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () =
     const ws = await suite.fresh('app');
     ws.write(table(1), table(2), table(3));
     const { db } = counting(suite.db, async (call) => {
-      if (call.session === MIGRATION_SESSION && call.sql.includes('CREATE TABLE app.t2')) await terminateLockHolder();
+      if (call.sql.includes('CREATE TABLE app.t2')) await terminateLockHolder();
     });
     const result = await run(db, ws);
     expect(result.ok).toBe(false);
@@ -150,7 +152,7 @@ describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () =
     try {
       const { db } = counting(suite.db, async (call) => {
         // Before the history row and COMMIT of the first file: another session now holds the lock.
-        if (call.session === MIGRATION_SESSION && call.sql.includes(`'2025-01-01_01_t1.sql'`) && call.sql.endsWith('COMMIT')) {
+        if (call.sql.includes(`'2025-01-01_01_t1.sql'`) && call.sql.endsWith('COMMIT')) {
           await terminateLockHolder();
           await other.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
         }
