@@ -46,7 +46,7 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
   const attempts = ctx.lockRetries + 1;
   const lockCheck = ctx.inSessionLockCheck;
   // Ends with a newline, so the body keeps its own line numbers: error positions count from `opening`.
-  const opening = `BEGIN; ${setTimeoutsSql(ctx.timeouts, 'local')};${lockCheck ? ` DO $pgwarden$BEGIN ${lockCheck.plpgsql} END$pgwarden$;` : ''}\n`;
+  const opening = `BEGIN; ${setTimeoutsSql(ctx.timeouts, 'local')};${lockCheck ? ` DO $pgwarden$BEGIN ${lockCheck.beforeBody} END$pgwarden$;` : ''}\n`;
   const sent = opening + migration.body;
   const firstLine = migration.bodyStartLine - (opening.match(/\n/g)?.length ?? 0);
 
@@ -72,7 +72,7 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
       // Without an in-session check (PGlite: a no-op), the lock connection answers before COMMIT.
       if (!lockCheck) await ctx.assertLockHeld();
       try {
-        await session.exec(`${recordAppliedSql({ ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null }, lockCheck?.plpgsql)};\nCOMMIT`);
+        await session.exec(`${recordAppliedSql({ ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null }, lockCheck?.beforeCommit)};\nCOMMIT`);
       } catch (error) {
         if (sqlState(error) === APPLIED_MEANWHILE_STATE) throw new AppliedMeanwhile(migration.relPath);
         if (lockCheck && sqlState(error) === LOCK_LOST_STATE) throw lockCheck.lost(false);

@@ -13,7 +13,8 @@
  *
  * The migration session can also check the lock itself, inside its transaction and in the same
  * round trip as its own statements (`inSessionCheck`): pg_locks must show the lock held by the
- * lock connection's backend, identified by pid and start time (a pid alone could be reused).
+ * lock connection's pid, and before COMMIT that pid must still be the lock connection's backend
+ * (its start time: a pid alone could be reused).
  */
 
 import { createHash } from 'node:crypto';
@@ -56,7 +57,13 @@ export const LOCK_LOST_STATE = 'PGWLL';
  * history row and COMMIT), so the check costs no round trip and no query on the lock connection.
  */
 export interface InSessionLockCheck {
-  readonly plpgsql: string;
+  /**
+   * Before a file's body: pg_locks shows the lock held by the lock connection's pid. A pid reused
+   * by another runner's lock connection would pass it; the check before COMMIT catches that.
+   */
+  readonly beforeBody: string;
+  /** Before COMMIT: the same, and the backend with that pid is the lock connection (its start time). */
+  readonly beforeCommit: string;
   /** The error to throw when the check raised; `beforeFile` when nothing of the file ran yet. */
   lost(beforeFile: boolean): LockLost;
 }
@@ -167,23 +174,23 @@ export interface LockBackend {
 }
 
 /**
- * pg_stat_clear_snapshot: a transaction keeps its first view of pg_stat_activity, and the check
- * runs twice in a file's transaction; pg_locks is read afresh every time.
+ * pg_stat_clear_snapshot: a transaction keeps its first view of pg_stat_activity (the body may
+ * have read it), while pg_locks is read afresh every time.
  */
 export function inSessionCheck({ pid, database, started }: LockBackend, label: string): InSessionLockCheck | undefined {
   // Inlined into SQL: only integers pass (anything else keeps the check on the lock connection).
   const integer = (value: string | null): value is string => value !== null && /^\d{1,19}$/.test(value);
   if (!Number.isSafeInteger(pid) || !integer(database) || !integer(started)) return undefined;
-  return {
-    plpgsql: `PERFORM pg_stat_clear_snapshot();
-  IF NOT EXISTS (
+  const lockRow = `EXISTS (
        SELECT 1 FROM pg_locks
         WHERE locktype = 'advisory' AND granted AND pid = ${pid} AND database = ${database}::bigint::oid
-          AND classid = ${KEY_CLASSID}::bigint::oid AND objid = ${KEY_OBJID}::bigint::oid AND objsubid = 1)
-     OR NOT EXISTS (SELECT 1 FROM pg_stat_get_activity(${pid}) WHERE (extract(epoch FROM backend_start) * 1000000)::bigint = ${started})
-  THEN
-    RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_STATE}', MESSAGE = 'the pgwarden migration lock is no longer held by this run';
-  END IF;`,
+          AND classid = ${KEY_CLASSID}::bigint::oid AND objid = ${KEY_OBJID}::bigint::oid AND objsubid = 1)`;
+  const sameBackend = `EXISTS (SELECT 1 FROM pg_stat_get_activity(${pid}) WHERE (extract(epoch FROM backend_start) * 1000000)::bigint = ${started})`;
+  const raise = `RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_STATE}', MESSAGE = 'the pgwarden migration lock is no longer held by this run';`;
+  return {
+    beforeBody: `IF NOT ${lockRow} THEN ${raise} END IF;`,
+    beforeCommit: `PERFORM pg_stat_clear_snapshot();
+  IF NOT ${lockRow} OR NOT ${sameBackend} THEN ${raise} END IF;`,
     lost: (beforeFile) => new LockLost(label, 'its session no longer holds it', beforeFile),
   };
 }

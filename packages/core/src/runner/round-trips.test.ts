@@ -170,7 +170,7 @@ describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () =
     }
   });
 
-  it('the in-session check names the lock connection by pid and start time: the same pid started at another time (a reused pid) does not count', async () => {
+  it('the in-session check before COMMIT names the lock connection by pid and start time: the same pid started at another time (a reused pid) does not count', async () => {
     const lock = await acquireMigrationLock(suite.db, { timeoutMs: 5000 });
     const session = await suite.db.session();
     try {
@@ -179,9 +179,11 @@ describe.skipIf(!enabled)('round trips per applied file (real PostgreSQL)', () =
                 (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint::text FROM pg_stat_get_activity(pg_backend_pid())) AS started`,
       );
       const backend = rows[0]!;
-      const check = (started: string) => session.exec(`DO $pgwarden$BEGIN ${inSessionCheck({ ...backend, started }, 'db')!.plpgsql} END$pgwarden$`);
+      const check = (started: string) => session.exec(`DO $pgwarden$BEGIN ${inSessionCheck({ ...backend, started }, 'db')!.beforeCommit} END$pgwarden$`);
       await check(backend.started);
       await expect(check(String(BigInt(backend.started) - 1n))).rejects.toMatchObject({ code: LOCK_LOST_STATE });
+      // The check before the body reads pg_locks only: a pid reused by another runner's lock connection passes it, and only it.
+      await session.exec(`DO $pgwarden$BEGIN ${inSessionCheck({ ...backend, started: '1' }, 'db')!.beforeBody} END$pgwarden$`);
       expect(inSessionCheck({ ...backend, started: "1'; DROP TABLE x; --" }, 'db')).toBeUndefined();
     } finally {
       await session.close();
