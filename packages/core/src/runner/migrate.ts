@@ -12,8 +12,9 @@
  *      that lacks one (a run killed between COMMIT and the header), remove stale temp files
  *   5. apply the platform preset when missing, under the lock, in one transaction
  *   6. apply each pending file in order (apply-transactional.ts / apply-no-transaction.ts),
- *      checking the lock before each (a transactional file in its own first round trip); record a failure in its own transaction, stop at the
- *      first failure; a lost lock stops the run and records nothing
+ *      checking the lock before each (a transactional file in its own first round trip); record
+ *      a failure in its own transaction, stop at the first failure; a lost lock stops the run
+ *      and records nothing
  *   7. optionally finalise each applied file's header
  *
  * `dryRun` takes no lock and writes nothing: it reads the history (when present) and plans.
