@@ -4,6 +4,7 @@ import type { DbSession } from '../db/types.js';
 import { DatabaseError } from '../db/errors.js';
 import { RunnerError, sqlState } from './errors.js';
 import type { HistoryEntry } from './history.js';
+import type { InSessionLockCheck } from './lock.js';
 import { describeLockWait, type LockWait } from './lock-diagnostics.js';
 import type { PlannedMigration } from './plan.js';
 import { describeSqlFailure } from './sql-failure.js';
@@ -26,6 +27,8 @@ export interface ApplyContext {
   monitor?: DbSession;
   /** Throws LockLost when the migration lock is gone (see lock.ts). */
   assertLockHeld(): Promise<void>;
+  /** pg: the same check, for the session to run inside its own transaction (see lock.ts). */
+  inSessionLockCheck?: InSessionLockCheck;
   /** server_version_num (pg), for the statements whose transaction rules changed between versions. */
   serverVersion?: number;
   /** Backend pid of `session` (pg), for sampling its lock waits. */

@@ -4,11 +4,18 @@
  *   the body (simple protocol, all statements in one round trip),
  *   the VERIFY query, and the history row,
  * so the schema change and its record commit together or not at all. A lock timeout
- * (55P03) rolls back and retries with backoff, up to `lockRetries` times. Before COMMIT the
- * runner checks that it still holds the migration lock (on the lock connection, while the history
- * row is written on the session), and the history row is written only
- * when no other runner recorded the file applied meanwhile: a runner that lost its lock rolls
- * back instead of applying a migration a second time.
+ * (55P03) rolls back and retries with backoff, up to `lockRetries` times. The runner checks that
+ * it still holds the migration lock before the body runs and again before COMMIT, and the history
+ * row is written only when no other runner recorded the file applied meanwhile: a runner that
+ * lost its lock rolls back instead of applying a migration a second time.
+ *
+ * Two round trips on the session, as a bare BEGIN / body / COMMIT loop would need three:
+ *   1. BEGIN; SET LOCAL ...; the lock check; the body
+ *   2. the history row; the lock check; COMMIT
+ * On pg the lock check runs on the session itself, inside the transaction (lock.ts,
+ * InSessionLockCheck), and the history row raises instead of returning "already applied"
+ * (history.ts, recordAppliedSql): either error stops the round trip before its COMMIT, and the
+ * transaction rolls back. A VERIFY query adds a round trip between the two.
  *
  * A body that carries its own BEGIN;/COMMIT; (the lint rule forbids it) is sent as is: its
  * BEGIN only warns inside our transaction, but its COMMIT ends our transaction early, and
@@ -19,8 +26,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sqlState } from './errors.js';
-import { AppliedMeanwhile, recordApplied } from './history.js';
-import { isLockLost } from './lock.js';
+import { AppliedMeanwhile, APPLIED_MEANWHILE_STATE, recordAppliedSql } from './history.js';
+import { isLockLost, LOCK_LOST_STATE } from './lock.js';
 import { samplingInterval, startLockWaitSampler, type LockWait } from './lock-diagnostics.js';
 import { durationToMs, setTimeoutsSql } from './timeouts.js';
 import { runVerification } from './verification.js';
@@ -37,7 +44,11 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
   const { session } = ctx;
   const migration = ctx.planned.migration;
   const attempts = ctx.lockRetries + 1;
-  const begin = `BEGIN; ${setTimeoutsSql(ctx.timeouts, 'local')}`;
+  const lockCheck = ctx.inSessionLockCheck;
+  // Ends with a newline, so the body keeps its own line numbers: error positions count from `opening`.
+  const opening = `BEGIN; ${setTimeoutsSql(ctx.timeouts, 'local')};${lockCheck ? ` DO $pgwarden$BEGIN ${lockCheck.beforeBody} END$pgwarden$;` : ''}\n`;
+  const sent = opening + migration.body;
+  const firstLine = migration.bodyStartLine - (opening.match(/\n/g)?.length ?? 0);
 
   for (let attempt = 1; ; attempt++) {
     const startedAt = new Date();
@@ -46,21 +57,27 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
       ctx.monitor && ctx.sessionPid !== undefined
         ? startLockWaitSampler(ctx.monitor, ctx.sessionPid, samplingInterval(durationToMs(ctx.timeouts.lockTimeout)))
         : undefined;
+    let bodyRan = false;
     try {
-      await session.exec(begin);
-      await session.exec(migration.body);
+      try {
+        await session.exec(sent);
+      } catch (error) {
+        // The check comes before the body in the round trip: raised there, nothing of the file ran.
+        if (lockCheck && sqlState(error) === LOCK_LOST_STATE) throw lockCheck.lost(true);
+        throw error;
+      }
+      bodyRan = true;
       if (migration.verification) await runVerification(session, migration.verification.sql);
       const durationMs = performance.now() - t0;
-      // The history row and the lock check go on two connections at once (one round trip instead of
-      // two); COMMIT waits for both, and a failed row write is reported before a lost lock, as before.
-      const [recorded, lockHeld] = await Promise.allSettled([
-        recordApplied(session, { ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null }),
-        ctx.assertLockHeld(),
-      ]);
-      if (recorded.status === 'rejected') throw recorded.reason;
-      if (!recorded.value) throw new AppliedMeanwhile(migration.relPath);
-      if (lockHeld.status === 'rejected') throw lockHeld.reason;
-      await session.exec('COMMIT');
+      // Without an in-session check (PGlite: a no-op), the lock connection answers before COMMIT.
+      if (!lockCheck) await ctx.assertLockHeld();
+      try {
+        await session.exec(`${recordAppliedSql({ ...historyEntry(ctx, startedAt), durationMs, statementsApplied: null }, lockCheck?.beforeCommit)};\nCOMMIT`);
+      } catch (error) {
+        if (sqlState(error) === APPLIED_MEANWHILE_STATE) throw new AppliedMeanwhile(migration.relPath);
+        if (lockCheck && sqlState(error) === LOCK_LOST_STATE) throw lockCheck.lost(false);
+        throw error;
+      }
       await sampler?.stop();
       return { durationMs: performance.now() - t0, statementsApplied: null };
     } catch (error) {
@@ -74,8 +91,9 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
         continue;
       }
       throw failureFor(error, ctx, {
-        sent: migration.body,
-        firstLine: migration.bodyStartLine,
+        // Errors of the first round trip carry positions in `sent`; later ones are read against the body, as before.
+        sent: bodyRan ? migration.body : sent,
+        firstLine: bodyRan ? migration.bodyStartLine : firstLine,
         attempts: attempt,
         wait,
         outcome: 'rolled back, nothing of it was applied',

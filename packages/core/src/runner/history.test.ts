@@ -4,7 +4,7 @@ import { openDatabase } from '../db/index.js';
 import type { Database, DbSession } from '../db/types.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { createTestDatabase, serverAvailable, type TestDatabase } from './__fixtures__/test-db.js';
-import { ensureHistory, progressRowSql, readHistory, recordApplied, recordRunning } from './history.js';
+import { APPLIED_MEANWHILE_STATE, ensureHistory, progressRowSql, readHistory, recordApplied, recordAppliedSql, recordRunning } from './history.js';
 
 const TRICKY = ["plain", "o'brien", 'back\\slash', "both \\' quote", 'new\nline', 'unicode → é ✓', '$$dollar$$', ''];
 
@@ -53,6 +53,29 @@ describe.skipIf(!enabled)('history rows on a real server', () => {
     const row = rows.find((e) => e.version === '2025-10-08_18');
     expect(row).toMatchObject({ name: "2025-10-08_18_o'brien.sql", status: 'applied', appliedBy: 'dr\\smith', durationMs: 13, attempts: 1 });
     expect(row?.startedAt.toISOString()).toBe('2025-10-08T10:00:00.000Z');
+  });
+
+  it('recordAppliedSql (values inlined, sent with COMMIT) writes tricky text exactly, and raises instead of writing a second time', async () => {
+    await ensureHistory(session);
+    for (const [i, text] of TRICKY.entries()) {
+      const entry = {
+        version: `2025-12-0${i}_0${i}`,
+        name: `2025-12-0${i}_0${i}_${text}.sql`,
+        checksum: 'c'.repeat(64),
+        startedAt: new Date('2025-12-01T10:00:00.123Z'),
+        appliedBy: text,
+        toolVersion: `${text}0.1`,
+        durationMs: 7.4,
+        statementsApplied: null,
+      };
+      await session.exec(`BEGIN; ${recordAppliedSql(entry)};\nCOMMIT`);
+      const row = (await readHistory(session)).find((r) => r.version === entry.version);
+      expect(row).toMatchObject({ name: entry.name, status: 'applied', appliedBy: text, toolVersion: `${text}0.1`, durationMs: 7, statementsApplied: null });
+      expect(row?.startedAt.toISOString()).toBe('2025-12-01T10:00:00.123Z');
+      await expect(session.exec(`BEGIN; ${recordAppliedSql({ ...entry, appliedBy: 'second' })};\nCOMMIT`)).rejects.toMatchObject({ code: APPLIED_MEANWHILE_STATE });
+      await session.exec('ROLLBACK');
+      expect((await readHistory(session)).find((r) => r.version === entry.version)?.appliedBy).toBe(text);
+    }
   });
 
   it('progress rows with tricky file names are read back as the executed prefix of a running file', async () => {

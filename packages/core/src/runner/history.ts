@@ -179,12 +179,16 @@ interface RawRow {
 
 const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
-/** Every history row, oldest version first; empty when the tables do not exist yet. */
-export async function readHistory(session: DbSession): Promise<HistoryRow[]> {
-  if (!(await historyExists(session))) return [];
+/**
+ * Every history row, oldest version first; empty when the tables do not exist yet.
+ * `ensured`: ensureHistory ran on this session (under the lock), so the tables exist in the current
+ * layout and need no look-up.
+ */
+export async function readHistory(session: DbSession, options: { ensured?: boolean } = {}): Promise<HistoryRow[]> {
+  if (!options.ensured && !(await historyExists(session))) return [];
   // A partial no-transaction run's executed prefix is its progress rows (layout 2); an
   // older layout (read-only commands do not upgrade) still has it on the row.
-  const progress = await progressTableExists(session);
+  const progress = options.ensured || (await progressTableExists(session));
   const { rows } = await session.query<RawRow>(
     progress
       ? `SELECT h.version, h.name, h.checksum, h.status, h.started_at, h.finished_at, h.duration_ms, h.applied_by, h.tool_version,
@@ -253,6 +257,22 @@ export class AppliedMeanwhile extends RunnerError {
   }
 }
 
+/** The upsert that marks a migration applied, its eight values given as SQL (placeholders or literals). */
+function appliedUpsert(values: readonly string[]): string {
+  const [version, name, checksum, startedAt, durationMs, appliedBy, toolVersion, statementsApplied] = values;
+  return `INSERT INTO pgwarden.migration_history AS h
+            (version, name, checksum, status, started_at, finished_at, duration_ms, applied_by, tool_version,
+             statements_applied, attempts, error)
+     VALUES (${version}, ${name}, ${checksum}, 'applied', ${startedAt}, clock_timestamp(), ${durationMs}, ${appliedBy}, ${toolVersion}, ${statementsApplied}, 1, NULL)
+     ON CONFLICT (version, name) DO UPDATE SET
+            checksum = EXCLUDED.checksum, status = 'applied', started_at = EXCLUDED.started_at,
+            finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
+            applied_by = EXCLUDED.applied_by, tool_version = EXCLUDED.tool_version,
+            statements_applied = EXCLUDED.statements_applied,
+            attempts = CASE WHEN h.status = 'running' THEN h.attempts ELSE h.attempts + 1 END, error = NULL
+      WHERE h.status <> 'applied'`;
+}
+
 /**
  * Marks the migration applied. Runs inside the migration's transaction (transactional files),
  * so the row and the schema change commit together. Returns false, writing nothing, when the
@@ -261,30 +281,53 @@ export class AppliedMeanwhile extends RunnerError {
  * can never both record, and so both commit, the same migration).
  */
 export async function recordApplied(session: DbSession, entry: AppliedEntry): Promise<boolean> {
-  const { rowCount } = await session.query(
-    `INSERT INTO pgwarden.migration_history AS h
-            (version, name, checksum, status, started_at, finished_at, duration_ms, applied_by, tool_version,
-             statements_applied, attempts, error)
-     VALUES ($1, $2, $3, 'applied', $4, clock_timestamp(), $5, $6, $7, $8, 1, NULL)
-     ON CONFLICT (version, name) DO UPDATE SET
-            checksum = EXCLUDED.checksum, status = 'applied', started_at = EXCLUDED.started_at,
-            finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
-            applied_by = EXCLUDED.applied_by, tool_version = EXCLUDED.tool_version,
-            statements_applied = EXCLUDED.statements_applied,
-            attempts = CASE WHEN h.status = 'running' THEN h.attempts ELSE h.attempts + 1 END, error = NULL
-      WHERE h.status <> 'applied'`,
-    [
-      entry.version,
-      entry.name,
-      entry.checksum,
-      entry.startedAt,
-      Math.round(entry.durationMs),
-      entry.appliedBy,
-      entry.toolVersion,
-      entry.statementsApplied,
-    ],
-  );
+  const { rowCount } = await session.query(appliedUpsert(['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8']), [
+    entry.version,
+    entry.name,
+    entry.checksum,
+    entry.startedAt,
+    Math.round(entry.durationMs),
+    entry.appliedBy,
+    entry.toolVersion,
+    entry.statementsApplied,
+  ]);
   return rowCount > 0;
+}
+
+/** SQLSTATE raised by recordAppliedSql when the row is already applied (a code of pgwarden's own, class PG). */
+export const APPLIED_MEANWHILE_STATE = 'PGWAM';
+
+/**
+ * recordApplied as SQL text, for the round trip that also commits (simple protocol has no
+ * parameters: strings are quoted with quoteLiteral, numbers checked to be integers). Instead of
+ * returning false it raises APPLIED_MEANWHILE_STATE, so a COMMIT sent after it in the same
+ * round trip never runs. `thenCheck`: PL/pgSQL run once the row is written (the in-session lock
+ * check), before that COMMIT.
+ */
+export function recordAppliedSql(entry: AppliedEntry, thenCheck = ''): string {
+  const upsert = appliedUpsert([
+    quoteLiteral(entry.version),
+    quoteLiteral(entry.name),
+    quoteLiteral(entry.checksum),
+    quoteLiteral(entry.startedAt.toISOString()),
+    sqlInteger(Math.round(entry.durationMs)),
+    quoteLiteral(entry.appliedBy),
+    quoteLiteral(entry.toolVersion),
+    entry.statementsApplied === null ? 'NULL' : sqlInteger(entry.statementsApplied),
+  ]);
+  return `WITH recorded AS (${upsert} RETURNING 1)
+SELECT set_config('pgwarden.recorded', count(*)::text, true) FROM recorded;
+DO $pgwarden$BEGIN
+  IF current_setting('pgwarden.recorded') = '0' THEN
+    RAISE EXCEPTION USING ERRCODE = '${APPLIED_MEANWHILE_STATE}', MESSAGE = 'another runner recorded this migration applied meanwhile';
+  END IF;
+  ${thenCheck}
+END$pgwarden$`;
+}
+
+function sqlInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return String(value);
 }
 
 /**

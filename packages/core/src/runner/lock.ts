@@ -10,6 +10,11 @@
  *
  * PGlite has one connection and one process (the data directory's file lock covers it),
  * so there the lock is a no-op.
+ *
+ * The migration session can also check the lock itself, inside its transaction and in the same
+ * round trip as its own statements (`inSessionCheck`): pg_locks must show the lock held by the
+ * lock connection's pid, and before COMMIT that pid must still be the lock connection's backend
+ * (its start time: a pid alone could be reused).
  */
 
 import { createHash } from 'node:crypto';
@@ -37,12 +42,40 @@ export interface MigrationLock {
    * on its own backend). Called before each file, each no-transaction statement and each COMMIT.
    */
   assertHeld(): Promise<void>;
+  /** pg: the same check for the migration session to run itself (see InSessionLockCheck). */
+  readonly inSessionCheck?: InSessionLockCheck;
   release(): Promise<void>;
+}
+
+/** SQLSTATE of the error the in-session check raises (a code of pgwarden's own, class PG). */
+export const LOCK_LOST_STATE = 'PGWLL';
+
+/**
+ * The lock check as PL/pgSQL statements for a DO block on the migration session: they raise
+ * LOCK_LOST_STATE unless the lock connection's backend still holds the migration lock. Sent in
+ * the same round trip as the statements it guards (a transactional file's BEGIN and body, its
+ * history row and COMMIT), so the check costs no round trip and no query on the lock connection.
+ */
+export interface InSessionLockCheck {
+  /**
+   * Before a file's body: pg_locks shows the lock held by the lock connection's pid. A pid reused
+   * by another runner's lock connection would pass it; the check before COMMIT catches that.
+   */
+  readonly beforeBody: string;
+  /** Before COMMIT: the same, and the backend with that pid is the lock connection (its start time). */
+  readonly beforeCommit: string;
+  /** The error to throw when the check raised; `beforeFile` when nothing of the file ran yet. */
+  lost(beforeFile: boolean): LockLost;
 }
 
 /** The lock's connection ended (server restart, pg_terminate_backend, network): another runner may now hold it. */
 export class LockLost extends RunnerError {
-  constructor(label: string, cause: string) {
+  constructor(
+    label: string,
+    cause: string,
+    /** Found before the file started: the file is skipped, not failed (nothing of it ran). */
+    readonly beforeFile = false,
+  ) {
     super(
       'lock-lost',
       `lost the pgwarden migration lock on ${label} (${cause}); stopped so that no other runner applies the same migration at the same time: check that the server is up and rerun pgwarden migrate`,
@@ -85,13 +118,17 @@ export async function acquireMigrationLock(db: Database, options: AcquireLockOpt
     const maxDelay = options.maxDelayMs ?? 1000;
     let waited = false;
     for (;;) {
-      const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
-        MIGRATION_LOCK_KEY.toString(),
-      ]);
+      const { rows } = await session.query<{ locked: boolean } & LockBackend>(
+        `SELECT pg_try_advisory_lock($1::bigint) AS locked, pg_backend_pid() AS pid,
+                (SELECT oid FROM pg_database WHERE datname = current_database())::bigint::text AS database,
+                (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint::text FROM pg_stat_get_activity(pg_backend_pid())) AS started`,
+        [MIGRATION_LOCK_KEY.toString()],
+      );
       if (rows[0]?.locked) {
         return {
           monitor: session,
           assertHeld: () => assertStillHeld(session, db.label),
+          inSessionCheck: inSessionCheck(rows[0], db.label),
           release: async () => {
             try {
               await session.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
@@ -128,6 +165,35 @@ const HELD_BY_ME = `SELECT EXISTS (
    WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
      AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1) AS held`;
+
+/** The lock connection's backend: pid, database oid, and start time (microseconds since the epoch). */
+export interface LockBackend {
+  pid: number;
+  database: string | null;
+  started: string | null;
+}
+
+/**
+ * pg_stat_clear_snapshot: a transaction keeps its first view of pg_stat_activity (the body may
+ * have read it), while pg_locks is read afresh every time.
+ */
+export function inSessionCheck({ pid, database, started }: LockBackend, label: string): InSessionLockCheck | undefined {
+  // Inlined into SQL: only integers pass (anything else keeps the check on the lock connection).
+  const integer = (value: string | null): value is string => value !== null && /^\d{1,19}$/.test(value);
+  if (!Number.isSafeInteger(pid) || !integer(database) || !integer(started)) return undefined;
+  const lockRow = `EXISTS (
+       SELECT 1 FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND pid = ${pid} AND database = ${database}::bigint::oid
+          AND classid = ${KEY_CLASSID}::bigint::oid AND objid = ${KEY_OBJID}::bigint::oid AND objsubid = 1)`;
+  const sameBackend = `EXISTS (SELECT 1 FROM pg_stat_get_activity(${pid}) WHERE (extract(epoch FROM backend_start) * 1000000)::bigint = ${started})`;
+  const raise = `RAISE EXCEPTION USING ERRCODE = '${LOCK_LOST_STATE}', MESSAGE = 'the pgwarden migration lock is no longer held by this run';`;
+  return {
+    beforeBody: `IF NOT ${lockRow} THEN ${raise} END IF;`,
+    beforeCommit: `PERFORM pg_stat_clear_snapshot();
+  IF NOT ${lockRow} OR NOT ${sameBackend} THEN ${raise} END IF;`,
+    lost: (beforeFile) => new LockLost(label, 'its session no longer holds it', beforeFile),
+  };
+}
 
 async function assertStillHeld(session: DbSession, label: string): Promise<void> {
   let held: boolean;

@@ -12,8 +12,9 @@
  *      that lacks one (a run killed between COMMIT and the header), remove stale temp files
  *   5. apply the platform preset when missing, under the lock, in one transaction
  *   6. apply each pending file in order (apply-transactional.ts / apply-no-transaction.ts),
- *      checking the lock before each; record a failure in its own transaction, stop at the
- *      first failure; a lost lock stops the run and records nothing
+ *      checking the lock before each (a transactional file in its own first round trip); record
+ *      a failure in its own transaction, stop at the first failure; a lost lock stops the run
+ *      and records nothing
  *   7. optionally finalise each applied file's header
  *
  * `dryRun` takes no lock and writes nothing: it reads the history (when present) and plans.
@@ -30,7 +31,7 @@ import { currentUser } from './current-user.js';
 import { finalizeHeader, localDate, reconcileExecutionRecords } from './finalize.js';
 import { ensureHistory, readHistory, recordFailed, type HistoryRow } from './history.js';
 import { invalidIndexesOfFile } from './index-validity.js';
-import { acquireMigrationLock, isLockLost } from './lock.js';
+import { acquireMigrationLock, isLockLost, LockLost, type MigrationLock } from './lock.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult, PlannedRef, PresetStep, RunnerSettings, SkippedMigration } from './migrate-types.js';
 import { keyOf, refOf } from './ordering.js';
 import { buildPlan, type Plan, type PlannedMigration, type Refusal } from './plan.js';
@@ -70,16 +71,25 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     return done();
   }
 
-  const lock = await acquireMigrationLock(options.db, {
-    timeoutMs: settings.advisoryLockTimeoutMs,
-    onWait: (holder) => emit({ type: 'lock-wait', holder }),
-  });
+  // The migration session connects while the lock is taken: one connection wait instead of two.
+  const opening = options.db.session();
+  opening.catch(() => {}); // awaited below, or closed when the lock is not taken
+  let lock: MigrationLock;
+  try {
+    lock = await acquireMigrationLock(options.db, {
+      timeoutMs: settings.advisoryLockTimeoutMs,
+      onWait: (holder) => emit({ type: 'lock-wait', holder }),
+    });
+  } catch (error) {
+    await opening.then((idle) => idle.close()).catch(() => {});
+    throw error;
+  }
   let session: DbSession | undefined;
   try {
-    session = await options.db.session();
+    session = await opening;
     const { pid: sessionPid, version: serverVersion } = await prepareSession(options.db, session);
     await ensureHistory(session);
-    const history = await readHistory(session);
+    const history = await readHistory(session, { ensured: true });
     const plan = await makePlan({ ...options, dbKind: options.db.kind }, history);
     describePlan(plan, result);
     if (result.refused.length === 0) {
@@ -111,7 +121,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         continue;
       }
       try {
-        await lock.assertHeld();
+        // A transactional file checks the lock in its own first round trip (lock.ts, InSessionLockCheck).
+        if (planned.migration.directives.noTransaction || !lock.inSessionCheck) await lock.assertHeld();
       } catch (error) {
         if (!isLockLost(error)) throw error;
         result.aborted = error.userMessage;
@@ -122,6 +133,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         session,
         monitor: lock.monitor,
         assertLockHeld: () => lock.assertHeld(),
+        inSessionLockCheck: lock.inSessionCheck,
         serverVersion,
         sessionPid,
         planned,
@@ -179,6 +191,11 @@ async function applyOne(
       await rollbackQuietly(ctx.session);
       const durationMs = performance.now() - t0;
       result.aborted = error.userMessage;
+      if (error instanceof LockLost && error.beforeFile) {
+        // Found before anything of the file ran: skipped, as when the check before the file finds it.
+        skip(result, emit, planned.ref, 'lock-lost');
+        return;
+      }
       result.failed.push({ ...planned.ref, durationMs, message: error.userMessage, code: undefined, invalidIndexes: [] });
       emit({ type: 'failed', migration: planned.ref, durationMs, message: error.userMessage });
       return;
@@ -371,13 +388,13 @@ export function resolveSettings(config: Partial<RunnerSettings> | undefined): Ru
  */
 async function prepareSession(db: Database, session: DbSession): Promise<{ pid?: number; version?: number }> {
   if (db.kind !== 'pg') return {};
+  // One round trip: the setting (a user-settable one) is set only where it exists.
   const { rows } = await session.query<{ pid: number; version: number }>(
-    `SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version`,
+    `SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version,
+            CASE WHEN current_setting('server_version_num')::int >= 140000
+                 THEN set_config('client_connection_check_interval', '1s', false) END AS check_interval`,
   );
   const row = rows[0];
-  if (row && row.version >= 140000) {
-    await session.exec(`SET client_connection_check_interval = '1s'`).catch(() => {});
-  }
   return { pid: row?.pid, version: row?.version };
 }
 

@@ -13,6 +13,8 @@ import { createTestDatabase, type TestDatabase } from './test-db.js';
 export interface RunnerSuite {
   readonly db: Database;
   readonly admin: pg.Client;
+  /** The test database's URL, for clients of a test's own. */
+  readonly url: string;
   /** A new workspace on a clean slate: no runner history, `schema` dropped and created again, then `setupSql`. */
   fresh(schema?: string, setupSql?: string): Promise<Workspace>;
 }
@@ -41,6 +43,9 @@ export function runnerSuite(prefix: string): RunnerSuite {
     },
     get admin() {
       return admin!;
+    },
+    get url() {
+      return testDb!.url;
     },
     async fresh(schema = 'app', setupSql = '') {
       await admin!.query(`DROP SCHEMA IF EXISTS pgwarden CASCADE; DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; ${setupSql}`);
