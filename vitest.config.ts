@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './tools/ci/test-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -15,5 +16,7 @@ export default defineConfig({
     // one more than the cores starved the embedded-PGlite suite past its timeouts on a loaded machine.
     pool: 'forks',
     maxWorkers: availableParallelism(),
+    // Longest files first, from recorded durations when a clean clone has no previous run's (see the sequencer).
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
