@@ -1,4 +1,5 @@
 /** Reliability 5 (the part that needs a server): one clear line, no password, no stack. */
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './open.js';
@@ -132,5 +133,22 @@ describe.skipIf(!enabled)('pg adapter on a real server', () => {
     const error = await victim.query('SELECT 1').catch((e: unknown) => e);
     expect((error as DatabaseError).userMessage).toMatch(/^lost the connection to database at postgres:\/\/.*: /);
     await db.close();
+  });
+});
+
+describe('pg adapter: loading pg', () => {
+  it('skips the fetch library pg would load to detect Cloudflare, and leaves no navigator behind', () => {
+    // A fresh process: the built adapter loaded alone, then what it left in the global scope and which
+    // of Node's modules it loaded.
+    const adapter = new URL('../../dist/db/pg-database.js', import.meta.url).href;
+    const script = `const before = 'navigator' in globalThis;
+      await import(${JSON.stringify(adapter)});
+      console.log(JSON.stringify({ before, after: 'navigator' in globalThis, undici: process.moduleLoadList.some((m) => m.includes('undici')) }));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const seen = JSON.parse(result.stdout) as { before: boolean; after: boolean; undici: boolean };
+    expect(seen.after).toBe(seen.before);
+    // Node 21 and later have a navigator of their own, and pg never reaches for fetch there.
+    expect(seen.undici).toBe(false);
   });
 });

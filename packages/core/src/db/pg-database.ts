@@ -1,6 +1,7 @@
 /** The `pg` adapter: a real Postgres server reached by URL; one connection per session. */
 
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type PgModule from 'pg';
 import { DatabaseError, mapConnectError, type ConnectTarget } from './errors.js';
 import type { Database, DbSession, QueryResult } from './types.js';
 import { redactUrl, urlParts } from './url.js';
@@ -13,13 +14,32 @@ export interface PgDatabaseOptions {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+const pg = loadPg();
+
+/**
+ * pg asks, as it loads, whether it runs in a Cloudflare Worker. On Node 20, which has no `navigator`
+ * (Node 21 added one), it answers by constructing a fetch Response, which loads all of undici: about
+ * 50 ms of a `migrate` with nothing to do (docs/benchmarks.md). For that synchronous load only, a
+ * `navigator` that names Node, as Node 21 and later have; pg then takes its Node.js sockets, as before.
+ */
+function loadPg(): typeof PgModule {
+  const load = () => createRequire(import.meta.url)('pg') as typeof PgModule;
+  if ('navigator' in globalThis) return load();
+  Object.defineProperty(globalThis, 'navigator', { value: { userAgent: `Node.js/${process.versions.node.split('.')[0]}` }, configurable: true });
+  try {
+    return load();
+  } finally {
+    delete (globalThis as { navigator?: unknown }).navigator;
+  }
+}
+
 class PgSession implements DbSession {
   /** Set when the connection broke underneath us (server restart, pg_terminate_backend). */
   private lost: Error | undefined;
   private closed = false;
 
   constructor(
-    private readonly client: pg.Client,
+    private readonly client: PgModule.Client,
     private readonly target: ConnectTarget,
     private readonly onClose: (session: PgSession) => void,
   ) {
@@ -102,7 +122,7 @@ export class PgDatabase implements Database {
   }
 
   async session(): Promise<DbSession> {
-    let client: pg.Client;
+    let client: PgModule.Client;
     try {
       client = new pg.Client({
         connectionString: this.options.url,
