@@ -85,7 +85,8 @@ function readCommitted(
  * The committed text of each path at `rev` in one `git cat-file --batch` call (`versions`), unless
  * that is not the whole answer: `rev` is not a commit, or a path is not a committed migration there
  * (new, moved or renamed: the listing and git's renames then pair it). `revIsCommit` says what the
- * call learnt of `rev`; undefined when nothing was asked.
+ * call learnt of `rev`. Undefined when git was not asked (a path outside the migrations folder) or
+ * failed (not a repository).
  */
 function readCommittedWhenAllPresent(
   root: string,
