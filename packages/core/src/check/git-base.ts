@@ -3,14 +3,12 @@
  * there, and the migrations that are new since (in the working tree, so uncommitted work counts).
  */
 import { execFileSync } from 'node:child_process';
+import { UserFacingError } from '../user-facing-error.js';
 
 /** git could not answer (unknown revision, broken repository): a usage problem, exit 2. */
-export class GitBaseError extends Error {
+export class GitBaseError extends UserFacingError {
   override name = 'GitBaseError';
   readonly exitCode = 2;
-  get userMessage(): string {
-    return this.message;
-  }
 }
 
 function git(root: string, args: string[], input?: string): Buffer {

@@ -1,10 +1,17 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFileName } from './file-name.js';
+import { UserFacingError } from '../user-facing-error.js';
 
 /** Folders that never hold migrations: version control, caches, dependencies. */
 function isSkippedDirectory(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';
+}
+
+/** The configured folder cannot be listed: a configuration problem, reported in one line (exit 2). */
+export class MigrationsDirectoryError extends UserFacingError {
+  override name = 'MigrationsDirectoryError';
+  readonly exitCode = 2;
 }
 
 /**
@@ -14,15 +21,6 @@ function isSkippedDirectory(name: string): boolean {
  * here; the linter reports it when it is passed explicitly. Symbolic links to files are
  * followed; links to directories are not (no cycles). Throws when `dir` cannot be read.
  */
-/** The configured folder cannot be listed: a configuration problem, reported in one line (exit 2). */
-export class MigrationsDirectoryError extends Error {
-  override name = 'MigrationsDirectoryError';
-  readonly exitCode = 2;
-  get userMessage(): string {
-    return this.message;
-  }
-}
-
 export async function discoverMigrations(dir: string): Promise<string[]> {
   const files: string[] = [];
   collect(resolve(dir), files);

@@ -1,13 +1,11 @@
 import { formatFileName, isCalendarDate, parseFileName } from './file-name.js';
 import { nextSequence, renderNewMigration } from './new-migration.js';
+import { UserFacingError } from '../user-facing-error.js';
 
 /** A bad date or slug for a new migration: a usage problem, reported in one line (exit 2). */
-export class NewMigrationError extends Error {
+export class NewMigrationError extends UserFacingError {
   override name = 'NewMigrationError';
   readonly exitCode = 2;
-  get userMessage(): string {
-    return this.message;
-  }
 }
 
 export interface NewMigrationFileOptions {

@@ -9,14 +9,12 @@ import { openDatabase } from '../db/index.js';
 import { buildShadow, shadowOptionsFromConfig } from '../shadow/index.js';
 import { resolveTarget } from '../workspace/index.js';
 import { checkTypes, generateTypes, resolveTypesOutputs, type TypesFileSystem, type TypesResult } from './generate.js';
+import { UserFacingError } from '../user-facing-error.js';
 
 /** A failure the CLI prints as one line (exit 1). */
-export class TypesSourceError extends Error {
+export class TypesSourceError extends UserFacingError {
   override name = 'TypesSourceError';
   readonly exitCode = 1;
-  get userMessage(): string {
-    return this.message;
-  }
 }
 
 export interface TypesSnapshot {

@@ -11,13 +11,11 @@ import { discoverMigrationsIfPresent } from '../migration/read-migration-file.js
 import { parseFileName } from '../migration/file-name.js';
 import { compareVersions } from '../migration/history-order.js';
 import { writeFileAtomically } from '../migration/write-atomically.js';
+import { UserFacingError } from '../user-facing-error.js';
 
-export class BaselineError extends Error {
+export class BaselineError extends UserFacingError {
   override name = 'BaselineError';
   readonly exitCode = 1;
-  get userMessage(): string {
-    return this.message;
-  }
 }
 
 export interface BaselineResult {

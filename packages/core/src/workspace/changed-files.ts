@@ -5,14 +5,12 @@
  */
 import { resolve } from 'node:path';
 import { gitSync } from './git-sync.js';
+import { UserFacingError } from '../user-facing-error.js';
 
 /** A one-line, user-facing failure (exit code 2: a usage problem). */
-export class ChangedFilesError extends Error {
+export class ChangedFilesError extends UserFacingError {
   override name = 'ChangedFilesError';
   readonly exitCode = 2;
-  get userMessage(): string {
-    return this.message;
-  }
 }
 
 export interface ChangedMigrations {

@@ -6,14 +6,12 @@
 import { resolve } from 'node:path';
 import { gitAsync, gitSync } from './git-sync.js';
 import { discoverMigrationsIfPresent, toRelPath } from '../migration/read-migration-file.js';
+import { UserFacingError } from '../user-facing-error.js';
 
 /** A one-line, user-facing failure (exit code 2: the revision or the repository is the problem). */
-export class CommittedFilesError extends Error {
+export class CommittedFilesError extends UserFacingError {
   override name = 'CommittedFilesError';
   readonly exitCode = 2;
-  get userMessage(): string {
-    return this.message;
-  }
 }
 
 export interface CommittedVersions {
