@@ -133,7 +133,8 @@ describe.skipIf(!enabled)('runner faults (real PostgreSQL)', () => {
     await waitFor(
       'runner A to be inside the file',
       async () =>
-        (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND query LIKE '%pg_sleep%' AND state = 'active'`))
+        // wait_event, not the query text: a round trip's text holds pg_sleep before its lock check has run.
+        (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND wait_event = 'PgSleep'`))
           .rowCount
           ? true
           : undefined,

@@ -69,7 +69,7 @@ describe.skipIf(!enabled)('SIGKILL during a slow migration', () => {
       'the child to be inside pg_sleep',
       async () => {
         const { rows } = await admin.query(
-          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND state = 'active' AND query LIKE '%pg_sleep%'`,
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgwarden' AND wait_event = 'PgSleep'`,
         );
         if (proc.exitCode !== null) throw new Error(`child exited early: ${output}`);
         return rows[0]?.pid as number | undefined;
