@@ -1,7 +1,7 @@
 import { readJson, readNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from 'nx/src/devkit-testing-exports';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { initGenerator } from './init.js';
+import { hookCommand, initGenerator } from './init.js';
 
 function snapshot(tree: Tree): Record<string, string> {
   const files: Record<string, string> = {};
@@ -32,7 +32,8 @@ describe('init generator', () => {
     expect(tree.exists('packages/database/migration_history/.gitkeep')).toBe(true);
     expect(tree.exists('packages/database/current_schema/.gitkeep')).toBe(true);
     expect(tree.read('.gitignore', 'utf-8')).toMatch(/^\.pgwarden\/$/m);
-    expect(tree.read('.husky/pre-commit', 'utf-8')).toContain('npx --no-install lint-staged --diff-filter=ACMRD');
+    // husky 9 is what init installs, and it puts node_modules/.bin on PATH: no npx.
+    expect(tree.read('.husky/pre-commit', 'utf-8')).toMatch(/^lint-staged --diff-filter=ACMRD$/m);
     expect(readJson(tree, '.lintstagedrc.json')).toEqual({
       'packages/database/migration_history/**/*.sql': 'pgwarden lint --since HEAD --config packages/database/pgwarden.config.json',
     });
@@ -49,12 +50,13 @@ describe('init generator', () => {
     const packageJson = readJson(tree, 'package.json');
     tree.write(
       'package.json',
-      JSON.stringify({ ...packageJson, scripts: { prepare: 'node setup.js' }, devDependencies: { husky: '9.0.0' }, 'lint-staged': { '*.ts': 'eslint --fix' } }),
+      JSON.stringify({ ...packageJson, scripts: { prepare: 'node setup.js' }, devDependencies: { husky: '^9.1.0' }, 'lint-staged': { '*.ts': 'eslint --fix' } }),
     );
 
     await initGenerator(tree, { directory: 'packages/database' });
 
-    expect(tree.read('.husky/pre-commit', 'utf-8')).toMatch(/^npm test\n(.*\n)*npx --no-install lint-staged --diff-filter=ACMRD\n$/);
+    expect(tree.read('.husky/pre-commit', 'utf-8')).toMatch(/^npm test\n(.*\n)*lint-staged --diff-filter=ACMRD\n$/);
+    expect(tree.read('.husky/pre-commit', 'utf-8')).not.toContain('npx');
     expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n.pgwarden/\n');
     const merged = readJson(tree, 'package.json');
     expect(merged['lint-staged']).toEqual({
@@ -62,11 +64,28 @@ describe('init generator', () => {
       'packages/database/sql/migrations/**/*.sql': 'pgwarden lint --since HEAD --config packages/database/pgwarden.config.json',
     });
     expect(merged.scripts.prepare).toBe('husky && node setup.js');
-    expect(merged.devDependencies.husky).toBe('9.0.0');
+    expect(merged.devDependencies.husky).toBe('^9.1.0');
     expect(tree.exists('.lintstagedrc.json')).toBe(false);
     // The existing config is kept as it is; its folders are created.
     expect(readJson(tree, 'packages/database/pgwarden.config.json')).toEqual({ migrationsDir: 'sql/migrations', schemaDir: 'sql/schema' });
     expect(tree.exists('packages/database/sql/migrations/.gitkeep')).toBe(true);
+  });
+
+  it('keeps npx in the hook of a workspace on husky 8, whose hooks do not have node_modules/.bin on PATH', async () => {
+    const packageJson = readJson(tree, 'package.json');
+    tree.write('package.json', JSON.stringify({ ...packageJson, scripts: { prepare: 'husky install' }, devDependencies: { husky: '^8.0.3' } }));
+    tree.write('.husky/pre-commit', '#!/usr/bin/env sh\n. "$(dirname -- "$0")/_/husky.sh"\n');
+    await initGenerator(tree, { directory: 'db' });
+    expect(tree.read('.husky/pre-commit', 'utf-8')).toMatch(/husky\.sh"\n(.*\n)*npx --no-install lint-staged --diff-filter=ACMRD\n$/);
+    expect(readJson(tree, 'package.json').scripts.prepare).toBe('husky install');
+  });
+
+  it('calls lint-staged directly from husky 9.1 on, judged by the lowest version of the declared range, and keeps npx otherwise', () => {
+    expect(hookCommand(undefined)).toBe('lint-staged --diff-filter=ACMRD');
+    for (const range of ['9.1.7', '^9.1.0', '~9.1.0', '>=9.2', 'v10.0.0']) expect(hookCommand(range), range).toBe('lint-staged --diff-filter=ACMRD');
+    // Before 9.1 hooks ran without node_modules/.bin on PATH; ^9.0.11 may be locked at 9.0.11.
+    for (const range of ['^9.0.11', '9', '^8.0.3', '8', '7.0.4', 'latest', 'workspace:*', 'github:typicode/husky'])
+      expect(hookCommand(range), range).toBe('npx --no-install lint-staged --diff-filter=ACMRD');
   });
 
   it('is safe to run twice: the second run changes nothing', async () => {

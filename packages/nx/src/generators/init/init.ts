@@ -18,7 +18,7 @@ const PLUGIN = '@pgwarden/nx';
 /** Versions that run on Node 20 (lint-staged 17 needs Node 22). */
 const HOOK_TOOLS = { husky: '9.1.7', 'lint-staged': '16.4.0' };
 /** --diff-filter D: deleting an executed migration is checked too (executed-immutable). */
-const HOOK_COMMAND = 'npx --no-install lint-staged --diff-filter=ACMRD';
+const LINT_STAGED_ARGS = '--diff-filter=ACMRD';
 const LINT_STAGED_JSON_FILES = ['.lintstagedrc', '.lintstagedrc.json'];
 const LINT_STAGED_OTHER_FILES = [
   '.lintstagedrc.yaml',
@@ -42,7 +42,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema): P
   }
   addGitignoreEntry(tree, '.pgwarden/');
   if (!options.skipHook) {
-    addPreCommitHook(tree);
+    addPreCommitHook(tree, hookCommand(declaredVersion(tree, 'husky')));
     addLintStagedEntry(tree, posix.join(directory, migrationsDir), configFile);
   }
   // The types sync generator is registered here (nx.json "sync.globalGenerators") once `types` lands.
@@ -108,13 +108,32 @@ function addGitignoreEntry(tree: Tree, entry: string): void {
   tree.write('.gitignore', `${text}${text && !text.endsWith('\n') ? '\n' : ''}${entry}\n`);
 }
 
+/** The version range package.json declares for `name`, if any. */
+function declaredVersion(tree: Tree, name: string): string | undefined {
+  if (!tree.exists('package.json')) return undefined;
+  const json = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
+  return json.devDependencies?.[name] ?? json.dependencies?.[name];
+}
+
+/**
+ * husky 9.1 and later (init installs 9.1.7 when there is none) run hooks with node_modules/.bin on
+ * PATH, so the hook calls lint-staged directly: npx costs about a second of CPU on every commit.
+ * Older husky, or a range whose lowest version cannot be read, keeps npx, which finds it either way.
+ */
+export function hookCommand(huskyRange: string | undefined): string {
+  const lowest = /^[\s^~>=v]*(\d+)(?:\.(\d+))?/.exec(huskyRange ?? HOOK_TOOLS.husky);
+  const [major, minor] = [Number(lowest?.[1]), Number(lowest?.[2] ?? 0)];
+  const direct = major > 9 || (major === 9 && minor >= 1);
+  return `${direct ? 'lint-staged' : 'npx --no-install lint-staged'} ${LINT_STAGED_ARGS}`;
+}
+
 /** Appends lint-staged to an existing pre-commit hook that does not run it yet; never rewrites the rest. */
-function addPreCommitHook(tree: Tree): void {
+function addPreCommitHook(tree: Tree, command: string): void {
   const hook = '.husky/pre-commit';
   const text = tree.exists(hook) ? (tree.read(hook, 'utf-8') ?? '') : '';
   if (/\blint-staged\b/.test(text)) return;
   const comment = '# pgwarden: staged migrations are linted by lint-staged (the hook never boots Nx)';
-  tree.write(hook, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${comment}\n${HOOK_COMMAND}\n`, { mode: 0o755 });
+  tree.write(hook, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${comment}\n${command}\n`, { mode: 0o755 });
 }
 
 /**
