@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { readSourceFile } from '@pgwarden/core/migration/index';
-import { FORMATTERS, lint, lintWithVerdictCache, sortFindings } from '@pgwarden/core/lint/index';
+import { FORMATTERS, lint, lintWithVerdictCache, prepareLint, sortFindings } from '@pgwarden/core/lint/index';
 import { changedMigrationFiles, committedVersions, requireMigrationsFolder, type CommittedVersions } from '@pgwarden/core/workspace/lint-inputs';
 import { parseCommand, UsageError, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
@@ -65,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   // --changed compares with its base too: an executed migration modified since then is reported.
   const since = (args.values.since as string | undefined) ?? changedBase;
   if (since) {
+    prepareLint(config);
     previous = await committedVersions(config.root, config.migrationsDir, since, paths);
     paths = previous.paths;
   }

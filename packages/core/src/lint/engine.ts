@@ -33,6 +33,15 @@ export interface LintResult {
 
 const EMPTY_SQL: ParsedSql = { statements: [], nested: [], expressions: [], errors: [], metaCommands: [] };
 
+/**
+ * Starts loading the parser and the rules `config` enables, so that what runs before lint() (the
+ * commit hook's git call for the committed versions) waits on git while they load. A failure is
+ * reported by lint() itself, which loads them again.
+ */
+export function prepareLint(config: PgwardenConfig): void {
+  Promise.all([loadRules(enabledRuleIds(config)), loadParser()]).catch(() => undefined);
+}
+
 export async function lint(config: PgwardenConfig, options: LintOptions = {}): Promise<LintResult> {
   // The parser's WASM compiles off the main thread: start it, then read the history meanwhile.
   const ready = Promise.all([loadRules(enabledRuleIds(config)), loadParser()]);

@@ -34,7 +34,7 @@ export interface CommittedVersions {
  */
 export async function committedVersions(root: string, migrationsDir: string, rev: string, paths: readonly string[]): Promise<CommittedVersions> {
   // The commit hook's case first: every named file is committed at `rev`, so one git call reads them all.
-  const allPresent = paths.length > 0 ? readCommittedWhenAllPresent(root, migrationsDir, [...paths], rev) : undefined;
+  const allPresent = paths.length > 0 ? await readCommittedWhenAllPresent(root, migrationsDir, [...paths], rev) : undefined;
   if (allPresent?.versions) return { paths: [...paths], ...allPresent.versions };
   // A new file (the usual commit): that call already told whether `rev` is a commit; the listing and
   // git's renames are independent, so they run side by side.
@@ -50,16 +50,16 @@ export async function committedVersions(root: string, migrationsDir: string, rev
     const deleted = committedFiles.filter((rel) => !renamedFrom.has(rel)).map((rel) => resolve(root, rel)).filter((path) => !presentSet.has(path));
     compared = [...present, ...deleted];
   }
-  return { paths: compared, ...readCommitted(root, committedFiles, renames, compared, rev) };
+  return { paths: compared, ...(await readCommitted(root, committedFiles, renames, compared, rev)) };
 }
 
-function readCommitted(
+async function readCommitted(
   root: string,
   committedFiles: string[],
   renames: ReadonlyMap<string, string>,
   paths: string[],
   rev: string,
-): Pick<CommittedVersions, 'previousText' | 'previousPath'> {
+): Promise<Pick<CommittedVersions, 'previousText' | 'previousPath'>> {
   const previousText = new Map<string, string>();
   const previousPath = new Map<string, string>();
   if (paths.length === 0 || committedFiles.length === 0) return { previousText, previousPath };
@@ -70,7 +70,7 @@ function readCommitted(
   });
   if (wanted.length === 0) return { previousText, previousPath };
   // "./": relative to cwd (the workspace root), which need not be the repository's root.
-  const output = git(root, ['cat-file', '--batch'], rev, wanted.map(({ source }) => `${rev}:./${source}`).join('\n') + '\n');
+  const output = await gitConcurrently(root, ['cat-file', '--batch'], rev, wanted.map(({ source }) => `${rev}:./${source}`).join('\n') + '\n');
   batchObjects(output, wanted.length).forEach((object, index) => {
     if (object?.type !== 'blob') return;
     previousText.set(wanted[index]!.path, object.content.toString('utf8'));
@@ -86,18 +86,18 @@ function readCommitted(
  * call learnt of `rev`. Undefined when git was not asked (a path outside the migrations folder) or
  * failed (not a repository).
  */
-function readCommittedWhenAllPresent(
+async function readCommittedWhenAllPresent(
   root: string,
   migrationsDir: string,
   paths: string[],
   rev: string,
-): { versions?: Pick<CommittedVersions, 'previousText' | 'previousPath'>; revIsCommit: boolean } | undefined {
+): Promise<{ versions?: Pick<CommittedVersions, 'previousText' | 'previousPath'>; revIsCommit: boolean } | undefined> {
   const prefix = `${migrationsDir.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')}/`;
   const rels = paths.map((path) => toRelPath(root, path));
   if (!rels.every((rel) => rel.startsWith(prefix) && rel.endsWith('.sql'))) return undefined;
   let output: Buffer;
   try {
-    output = git(root, ['cat-file', '--batch'], rev, [`${rev}^{commit}`, ...rels.map((rel) => `${rev}:./${rel}`)].join('\n') + '\n');
+    output = await gitConcurrently(root, ['cat-file', '--batch'], rev, [`${rev}^{commit}`, ...rels.map((rel) => `${rev}:./${rel}`)].join('\n') + '\n');
   } catch {
     return undefined; // not a repository: the listing's path says so
   }
@@ -185,17 +185,17 @@ function revisionExists(root: string, rev: string): boolean {
 
 const GIT_OUTPUT_LIMIT = 256 * 1024 * 1024;
 
-function git(root: string, args: string[], rev: string, input?: string): Buffer {
+function git(root: string, args: string[], rev: string): Buffer {
   try {
-    return gitSync(args, { cwd: root, input, maxBuffer: GIT_OUTPUT_LIMIT, stdio: ['pipe', 'pipe', 'pipe'] });
+    return gitSync(args, { cwd: root, maxBuffer: GIT_OUTPUT_LIMIT, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (error) {
     throw gitFailure(error, rev);
   }
 }
 
-async function gitConcurrently(root: string, args: string[], rev: string): Promise<Buffer> {
+async function gitConcurrently(root: string, args: string[], rev: string, input?: string): Promise<Buffer> {
   try {
-    return await gitAsync(args, { cwd: root, maxBuffer: GIT_OUTPUT_LIMIT });
+    return await gitAsync(args, { cwd: root, input, maxBuffer: GIT_OUTPUT_LIMIT });
   } catch (error) {
     throw gitFailure(error, rev);
   }

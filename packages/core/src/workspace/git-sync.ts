@@ -11,12 +11,17 @@ export function gitSync(args: readonly string[], options: Omit<ExecFileSyncOptio
   return process.getBuiltinModule('node:child_process').execFileSync('git', args, options) as Buffer;
 }
 
-/** Runs git without blocking, so that independent git calls overlap; rejects with git's stderr on the error. */
-export function gitAsync(args: readonly string[], options: Omit<ExecFileOptions, 'encoding'>): Promise<Buffer> {
+/**
+ * Runs git without blocking, so that independent git calls (and the parser's loading) overlap it;
+ * `input` goes to its stdin. Rejects with git's stderr on the error.
+ */
+export function gitAsync(args: readonly string[], options: Omit<ExecFileOptions, 'encoding'> & { input?: string }): Promise<Buffer> {
+  const { input, ...execOptions } = options;
   return new Promise((resolve, reject) => {
-    process.getBuiltinModule('node:child_process').execFile('git', args, { ...options, encoding: 'buffer' }, (error, stdout, stderr) => {
+    const child = process.getBuiltinModule('node:child_process').execFile('git', args, { ...execOptions, encoding: 'buffer' }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr }));
       else resolve(stdout);
     });
+    child.stdin?.end(input);
   });
 }
