@@ -6,7 +6,7 @@
  * stack of a forced internal error.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,18 @@ describe('pgwarden lint from its bundle', () => {
     } finally {
       restore();
     }
+  });
+
+  it('stores lint verdicts under the key dist/ computes, so the migrate gate (core from dist/) reuses what lint --cache stored', () => {
+    const cacheDir = join(root, 'demo/.pgwarden/cache');
+    rmSync(cacheDir, { recursive: true, force: true });
+    const entries = () => readdirSync(cacheDir).filter((name) => name.startsWith('lint-'));
+    const bundled = lint(['--cache', '--format', 'json']);
+    expect(entries()).toHaveLength(1);
+    const unbundled = lint(['--cache', '--format', 'json'], { PGWARDEN_NO_BUNDLE: '1' });
+    expect(unbundled.stdout).toBe(bundled.stdout);
+    // A second key would mean dist/ linted every file again instead of reading the bundle's verdicts.
+    expect(entries()).toHaveLength(1);
   });
 
   it('runs dist/ once tsc rewrites a file the bundle was built from', () => {

@@ -41,13 +41,34 @@ const manifestPath = join(DIST, LINT_BUNDLE_MANIFEST);
 rmSync(manifestPath, { force: true }); // no manifest while the bundle is being rewritten: the bin uses dist/
 rmSync(join(DIST, 'lint.bundle.js'), { force: true }); // the ES module bundle of earlier builds
 rmSync(join(DIST, LINT_BUNDLE_CODE_CACHE), { force: true });
+// Each module keeps its own dist/ file as import.meta.url, relative to the bundle (so an installed
+// copy, where core and cli are siblings, resolves it too): the lint verdict cache stamps the code that
+// holds it, and a verdict stored by the bundle (`lint --cache`) must have the key the migrate gate,
+// which runs core from dist/, computes. Paths beside it (../package.json, libpg-query) resolve as from dist/.
+const BUNDLE_URL = '__pgwardenBundleUrl';
+const moduleUrlAsInDist = {
+  name: 'module-url-as-in-dist',
+  transform(code, id) {
+    if (!code.includes('import.meta.url') || id.startsWith('\0')) return null;
+    const fromDist = relative(DIST, id).split(sep).join('/');
+    return { code: code.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromDist)}, ${BUNDLE_URL}).href`), map: null };
+  },
+};
 const build = await rolldown({
   input: entry,
   platform: 'node',
   external: (id) => KEEP_OUTSIDE.some((pattern) => pattern.test(id)),
+  plugins: [moduleUrlAsInDist],
   logLevel: 'warn',
 });
-const { output } = await build.write({ file: join(DIST, LINT_BUNDLE), format: 'cjs', dynamicImportInCjs: false, codeSplitting: false, sourcemap: false });
+const { output } = await build.write({
+  file: join(DIST, LINT_BUNDLE),
+  format: 'cjs',
+  intro: `const ${BUNDLE_URL} = require("node:url").pathToFileURL(__filename);`,
+  dynamicImportInCjs: false,
+  codeSplitting: false,
+  sourcemap: false,
+});
 await build.close();
 
 const [chunk] = output;
