@@ -22,6 +22,10 @@ export function gitAsync(args: readonly string[], options: Omit<ExecFileOptions,
       if (error) reject(Object.assign(error, { stderr }));
       else resolve(stdout);
     });
+    // A git that exits before reading its input (not a repository, an unknown revision) closes the
+    // pipe: the write fails with EPIPE, and git's own exit status and message, given to the callback,
+    // are the error to report.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(input);
   });
 }
