@@ -34,11 +34,16 @@ let database: TestDatabase | undefined;
  */
 const NX = 'node_modules/.bin/nx';
 
-/** The child environment: no daemon or cloud, no npm settings inherited from an `npm test` parent. */
+/**
+ * The child environment: no daemon or cloud, no npm settings inherited from an `npm test` parent.
+ * Plugins load in the Nx process (NX_ISOLATE_PLUGINS=false): isolation starts a plugin worker per
+ * plugin for every Nx run, a third of this suite's CPU. One step (`nx show projects` after init) runs
+ * isolated, as a new workspace's Nx does by default.
+ */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) && key !== 'INIT_CWD') env[key] = value;
-  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', PGWARDEN_USER: 'e2e', ...extra };
+  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', PGWARDEN_USER: 'e2e', ...extra };
 }
 
 function run(command: string, args: string[], extra: Record<string, string> = {}, cwd = ws): SpawnSyncReturns<string> & { output2: string } {
@@ -187,7 +192,7 @@ describe('pgwarden in a new Nx workspace, from the packed tarballs', { timeout: 
 
     ok(NX, ['g', '@pgwarden/nx:init', `--directory=${DB}`, '--no-interactive']);
     expect(ok('git', ['status', '--porcelain'])).toBe('\n');
-    const projects = ok(NX, ['show', 'projects', '--json']);
+    const projects = ok(NX, ['show', 'projects', '--json'], { NX_ISOLATE_PLUGINS: 'true' });
     expect(JSON.parse(projects.trim()).sort()).toEqual(['@fixture/db-types', '@fixture/other', '@fixture/web', 'db']);
   });
 
