@@ -7,8 +7,9 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import {
@@ -323,6 +324,30 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
     const states = JSON.parse(json.stdout) as Array<{ state: string; name: string; approvals: { valid: number; required: number } }>;
     expect(states.map((row) => row.name)).toEqual(ws.migrationFiles());
     expect(states.every((row) => row.state === 'applied' && row.approvals.valid === 2 && row.approvals.required === 1)).toBe(true);
+    ws.cleanup();
+  });
+
+  it('a run with nothing pending does not load the SQL parser; near miss: an invalid index left by an applied concurrent build does, and is refused', async () => {
+    const ws = new CliWorkspace();
+    const { url, admin } = await freshDb();
+    expect((await ws.run(['migrate', '--database-url', url, '--preset', 'supabase'])).code).toBe(0);
+    // Printed at exit by a preloaded module: whether libpg-query (loaded through require) was loaded.
+    const report = ws.path('report-parser.mjs');
+    writeFileSync(
+      report,
+      "import { createRequire } from 'node:module';\nconst cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => process.stderr.write(`parser loaded: ${Object.keys(cache).some((path) => path.includes('libpg-query'))}\\n`));\n",
+    );
+    const again = (await ws.run(['migrate', '--database-url', url, '--preset', 'supabase'], { env: { NODE_OPTIONS: `--import=${pathToFileURL(report).href}` } }));
+    expect(again.code, again.all).toBe(0);
+    expect(again.stdout).toContain(`0 applied, ${DEMO_COUNT} already applied`);
+    expect(again.stderr).toBe('parser loaded: false\n');
+
+    // The demo's file 14 builds this index concurrently; marked invalid, as an interrupted build leaves it.
+    await admin.query("UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'public.idx_lab_results_patient_loinc_collected'::regclass");
+    const refused = await ws.run(['migrate', '--database-url', url, '--preset', 'supabase'], { env: { NODE_OPTIONS: `--import=${pathToFileURL(report).href}` } });
+    expect(refused.code).toBe(1);
+    expect(refused.all).toMatch(/2025-06-02_14_index_documents_and_lab_results_concurrently\.sql:\d+: recorded as applied, but index idx_lab_results_patient_loinc_collected of statement 4 is invalid/);
+    expect(refused.stderr).toContain('parser loaded: true\n');
     ws.cleanup();
   });
 

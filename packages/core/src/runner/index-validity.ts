@@ -30,6 +30,12 @@ SELECT CASE WHEN n.nspname = ANY (current_schemas(false)) THEN quote_ident(c.rel
        END
  ORDER BY c.relname`;
 
+/** Whether the database holds any invalid index at all (one catalog scan, before any file is looked at). */
+export async function anyInvalidIndex(session: DbSession): Promise<boolean> {
+  const { rows } = await session.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_index WHERE NOT indisvalid) AS found');
+  return rows[0]?.found === true;
+}
+
 /** Invalid indexes left by the concurrent build of `target` (the named index, or any on the table when unnamed). */
 export async function invalidIndexesFor(session: DbSession, target: IndexTarget): Promise<string[]> {
   const qualified = target.schema ? `${quoteIdent(target.schema)}.${quoteIdent(target.relation)}` : quoteIdent(target.relation);
