@@ -53,12 +53,22 @@ function mentionTokens(description: string, tables: ReadonlySet<string>): { toke
 const CREATE_TABLE = /^\s*CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"?[\w$]+"?\s*\.\s*)?"?[\w$]+"?)/i;
 const tablesCache = new WeakMap<SchemaFile, Map<string, { from: number; to: number }[]>>();
 
+/** The line up to its first `--` (as the pattern /--.*$/ removed, without a regular expression per line). */
+function withoutLineComment(line: string): string {
+  const at = line.indexOf('--');
+  return at < 0 ? line : line.slice(0, at);
+}
+
 /** Tables a schema file creates (lower-case name without schema) and the 1-based lines of each CREATE TABLE statement. */
 function createdTables(file: SchemaFile): Map<string, { from: number; to: number }[]> {
   let tables = tablesCache.get(file);
   if (tables) return tables;
   tables = new Map();
   file.lines.forEach((line, index) => {
+    // Most lines do not start with "create": skip them without running the pattern (the rule reads
+    // every line of current_schema/ for every migration that references it).
+    const start = line.search(/\S/);
+    if (start < 0 || (line.charCodeAt(start) | 0x20) !== 0x63 /* c */) return;
     const match = CREATE_TABLE.exec(line);
     if (!match) return;
     const name = match[1]!.replace(/["\s]/g, '').toLowerCase().split('.').at(-1)!;
@@ -66,8 +76,12 @@ function createdTables(file: SchemaFile): Map<string, { from: number; to: number
     let depth = 0;
     let end = index;
     for (let at = index; at < file.lines.length; at++) {
-      const code = file.lines[at]!.replace(/--.*$/, '');
-      for (const char of code) depth += char === '(' ? 1 : char === ')' ? -1 : 0;
+      const code = withoutLineComment(file.lines[at]!);
+      for (let offset = 0; offset < code.length; offset++) {
+        const char = code.charCodeAt(offset);
+        if (char === 0x28 /* ( */) depth++;
+        else if (char === 0x29 /* ) */) depth--;
+      }
       end = at;
       if (code.includes(';') || (depth <= 0 && code.includes(')'))) break;
     }
