@@ -34,6 +34,14 @@ const commands = (history) => [
 ];
 const small = measureInterleaved(commands(histories[0]), { runs: opts.runs, warmup: 1 });
 const large = measureInterleaved(commands(histories[1]), { runs: opts.largeRuns, warmup: 0 });
+// The parser floor on the real-size history: Node + libpg-query parsing each file once (parse-floor.mjs).
+const floor = measureInterleaved(
+  [
+    { name: `parser floor, ${histories[0].files} files`, cmd: node, args: [join(import.meta.dirname, 'parse-floor.mjs'), ...files(histories[0].dir)], cwd: histories[0].dir, expect: [0] },
+    { name: `squawk native, ${histories[0].files} files`, cmd: squawk.native, args: files(histories[0].dir), cwd: histories[0].dir, expect: ok },
+  ],
+  { runs: opts.runs, warmup: 1 },
+);
 const rss = [...commands(histories[0]), ...commands(histories[1])].map((command) => peakRssMb(command.cmd, command.args, command.cwd));
 const after = machineInfo();
 
@@ -47,4 +55,5 @@ const rows = [...small, ...large].map((result, index) => [
 console.log(`Load average before/after: ${before.loadavg} / ${after.loadavg}; ${before.nproc} CPU, Node ${before.node}, squawk ${squawk.version}.`);
 console.log(`${opts.runs} interleaved runs for ${opts.small} files, ${opts.largeRuns} for ${opts.large}.\n`);
 console.log(markdownTable(['command', 'median', 'min', 'peak RSS', 'pgwarden / squawk native'], rows));
+console.log(`\nParser floor (Node + libpg-query, each of the ${opts.small} files parsed once, nothing else): ${fmt(floor[0].median)} against squawk native ${fmt(floor[1].median)} in the same rounds: ${ratio(floor[0].median, floor[1].median)}; pgwarden lint is ${ratio(small[0].median, floor[0].median)} of it.`);
 console.log(`\nGrowth ${opts.small} -> ${opts.large} files: pgwarden ${ratio(large[0].median, small[0].median)} (goal at most 12x), squawk ${ratio(large[1].median, small[1].median)}.`);

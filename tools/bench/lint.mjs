@@ -79,6 +79,7 @@ export async function benchLint(options = DEFAULTS) {
     { name: 'squawk native (1 file)', cmd: squawk.native, args: [opts.file], expect: ok },
     { name: 'squawk Node entry (1 file)', cmd: node, args: [squawk.nodeEntry, opts.file], expect: ok },
     { name: 'node -e 0 (Node startup floor)', cmd: node, args: ['-e', '0'] },
+    { name: 'parser floor: Node + libpg-query + the file parsed (parse-floor.mjs)', cmd: node, args: [join(ROOT, 'tools/bench/parse-floor.mjs'), opts.file], expect: [0] },
   ];
   const all = [
     { name: `pgwarden lint (history, ${history.length} files)`, cmd: node, args: [bin, 'lint'], expect: ok },
@@ -175,7 +176,7 @@ function benchHook(bin, opts) {
 }
 
 export function lintMarkdown(result) {
-  const [pg1, sqn1, sqj1, nodeFloor] = result.one;
+  const [pg1, sqn1, sqj1, nodeFloor, parserFloor] = result.one;
   const [pgA, sqnA, sqjA] = result.all;
   const row = (r, pg) => [r.name, fmt(r.median), fmt(r.p90), fmt(r.min), pg ? ratio(pg.median, r.median) : ''];
   const rows = [
@@ -183,6 +184,8 @@ export function lintMarkdown(result) {
     row(sqj1, pg1),
     row(sqn1, pg1),
     row(nodeFloor, pg1),
+    row(parserFloor, pg1),
+    [`parser floor / squawk Node entry`, '', '', '', ratio(parserFloor.median, sqj1.median)],
     row(pgA),
     row(sqjA, pgA),
     row(sqnA, pgA),
