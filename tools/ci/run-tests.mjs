@@ -11,7 +11,7 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false
 const build = run('npx', ['tsc', '-b', 'packages/core', 'packages/cli', 'packages/nx', 'packages/db-types', 'packages/example-consumer']);
 if (build.status !== 0) process.exit(build.status ?? 1);
 // The bundle `pgwarden lint` runs from (the bin falls back to dist/ when it is stale): tests run what users run.
-const bundle = run(process.execPath, ['tools/build/bundle-lint.mjs']);
+const bundle = run(process.execPath, ['tools/build/bundles.mjs']);
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 
 const dir = mkdtempSync(join(tmpdir(), 'pgwarden-vitest-'));

@@ -63,7 +63,7 @@ export function isRuleId(id: string): id is RuleId {
 
 /**
  * Each module, imported on demand. Written out rather than `import(`./${id}.js`)` so that a bundler
- * sees every module (the bundled lint CLI, tools/build/bundle-lint.mjs, resolves imports from its own
+ * sees every module (the bundled lint CLI, tools/build/bundles.mjs, resolves imports from its own
  * folder); the Record type makes a missing or unknown id a compile error.
  */
 const MODULES: Record<RuleId, () => Promise<{ rule: Rule }>> = {

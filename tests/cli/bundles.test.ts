@@ -1,6 +1,6 @@
 /*
- * `pgwarden lint` from its bundle, end to end: a copy of the built packages in a temporary folder,
- * bundled with the real build script (tools/build/bundle-lint.mjs), then run. The bundle gives the
+ * `pgwarden lint` from its bundle, and the other commands from theirs, end to end: a copy of the built packages in a temporary folder,
+ * bundled with the real build script (tools/build/bundles.mjs), then run. The bundle gives the
  * same output as dist/, with or without a code cache V8 takes; once a dist/ file it was built from is
  * rewritten (a `tsc -b` without a new bundle), the bin runs dist/ again. Which code ran shows in the
  * stack of a forced internal error.
@@ -26,22 +26,29 @@ beforeAll(() => {
   cpSync(join(REPO_ROOT, 'packages/core/generated'), join(root, 'packages/core/generated'), { recursive: true });
   mkdirSync(join(root, 'node_modules/@pgwarden'), { recursive: true });
   symlinkSync(join(root, 'packages/core'), join(root, 'node_modules/@pgwarden/core'));
-  symlinkSync(join(REPO_ROOT, 'node_modules/libpg-query'), join(root, 'node_modules/libpg-query'));
+  // The npm packages the bundles leave outside (libpg-query, pg, PGlite, ...), as an install would have them.
+  for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+    if (name !== '@pgwarden' && name !== '.bin' && !name.startsWith('.')) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
+  }
   for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json']) cpSync(join(REPO_ROOT, entry), join(root, 'demo', entry), { recursive: true });
   bin = join(root, 'packages/cli/dist/bin.js');
-  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/build/bundle-lint.mjs'), '--root', root, '--workspace', join(root, 'demo')], { encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/build/bundles.mjs'), '--root', root, '--workspace', join(root, 'demo')], { encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function lint(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, 'lint', ...args], { cwd: join(root, 'demo'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  return pgwarden(['lint', ...args], env);
+}
+
+function pgwarden(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: join(root, 'demo'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The file whose `run` dispatched the command, from the stack of a forced internal error. */
-function dispatchedFrom(): string {
-  const result = lint(['--debug'], { PGWARDEN_TEST_INTERNAL_ERROR: '1' });
+function dispatchedFrom(command: string[] = ['lint']): string {
+  const result = pgwarden([...command, '--debug'], { PGWARDEN_TEST_INTERNAL_ERROR: '1' });
   expect(result.code).toBe(1);
   return /at run \((?:file:\/\/)?\/.*\/packages\/cli\/dist\/([\w.]+\.c?js):\d+/.exec(result.stderr)?.[1] ?? result.stderr;
 }
@@ -101,6 +108,38 @@ describe('pgwarden lint from its bundle', () => {
     expect(unbundled.stdout).toBe(bundled.stdout);
     // A second key would mean dist/ linted every file again instead of reading the bundle's verdicts.
     expect(entries()).toHaveLength(1);
+  });
+
+  it('runs every other command, and lint --deep, from the commands bundle, with the same output as dist/', () => {
+    expect(dispatchedFrom(['status'])).toBe('cli.bundle.cjs');
+    expect(dispatchedFrom(['lint', '--deep'])).toBe('cli.bundle.cjs');
+    expect(dispatchedFrom(['lint'])).toBe('lint.bundle.cjs');
+    // new writes the next-numbered file from the template: the config, the history and the template come from core.
+    const created = () => readdirSync(join(root, 'demo/migration_history')).filter((name) => name.includes('add_notes'));
+    const once = (env: Record<string, string>) => {
+      const result = pgwarden(['new', 'add_notes', '--date', '2025-12-01'], env);
+      const [name] = created();
+      const path = join(root, 'demo/migration_history', name!);
+      const text = readFileSync(path, 'utf8');
+      rmSync(path);
+      return { ...result, name, text };
+    };
+    const bundled = once({});
+    expect(bundled.code, bundled.stderr).toBe(0);
+    expect(bundled.text).toContain('-- Migration: Add notes');
+    expect(bundled).toEqual(once({ PGWARDEN_NO_BUNDLE: '1' }));
+  });
+
+  it('a rewritten file that only the commands bundle holds sends the other commands to dist/, and lint keeps its bundle', () => {
+    const migrate = join(root, 'packages/core/dist/runner/migrate.js');
+    const text = readFileSync(migrate, 'utf8');
+    writeFileSync(migrate, `${text}\n// edited\n`);
+    try {
+      expect(dispatchedFrom(['status'])).toBe('main.js');
+      expect(dispatchedFrom(['lint'])).toBe('lint.bundle.cjs');
+    } finally {
+      writeFileSync(migrate, text);
+    }
   });
 
   it('runs dist/ once tsc rewrites a file the bundle was built from', () => {

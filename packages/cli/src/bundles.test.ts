@@ -1,5 +1,5 @@
 /*
- * The lint bundle's guard: the bin runs dist/lint.bundle.cjs only while the dist/ files it was built
+ * The bundles' guard: the bin runs dist/lint.bundle.cjs (and dist/cli.bundle.cjs) only while the dist/ files it was built
  * from, the bundle and its code cache are unchanged, so a `tsc -b` without a new bundle can never
  * run old code. Real files in a temporary folder laid out as packages/cli/dist beside packages/core/dist.
  */
@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LINT_BUNDLE, LINT_BUNDLE_CODE_CACHE, LINT_BUNDLE_MANIFEST, lintBundleFor, lintBundleIsFresh, writeLintBundleManifest } from './lint-bundle.js';
+import { bundleFor, bundleIsFresh, COMMANDS_BUNDLE, LINT_BUNDLE as LINT, writeBundleManifest } from './bundles.js';
+
+const LINT_BUNDLE = LINT.script;
+const LINT_BUNDLE_CODE_CACHE = LINT.codeCache;
+const LINT_BUNDLE_MANIFEST = LINT.manifest;
+const lintBundleIsFresh = (dir: URL) => bundleIsFresh(dir, LINT);
+const writeLintBundleManifest = (dir: URL, inputs: string[]) => writeBundleManifest(dir, LINT, inputs);
 
 let root: string;
 let dist: string;
@@ -35,18 +41,39 @@ function rewriteLater(path: string, text: string, seconds = 5): void {
   utimesSync(path, later, later);
 }
 
-describe('lint bundle guard', () => {
+describe('bundle guard', () => {
   it('runs the bundle for lint while every input is as it was built', () => {
     expect(lintBundleIsFresh(distUrl)).toBe(true);
-    expect(lintBundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
-    expect(lintBundleFor(['--debug', 'lint', 'migration_history/x.sql', '--since', 'HEAD'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+    expect(bundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+    expect(bundleFor(['--debug', 'lint', 'migration_history/x.sql', '--since', 'HEAD'], distUrl)).toBe(join(dist, LINT_BUNDLE));
   });
 
-  it('near miss: other commands, and lint --deep (shadow database code from dist/), never use it', () => {
-    expect(lintBundleFor(['migrate'], distUrl)).toBeUndefined();
-    expect(lintBundleFor(['check', 'lint'], distUrl)).toBeUndefined();
-    expect(lintBundleFor(['lint', '--deep'], distUrl)).toBeUndefined();
-    expect(lintBundleFor([], distUrl)).toBeUndefined();
+  it('near miss: other commands, and lint --deep (the shadow database), never use it: they run from the commands bundle', () => {
+    expect(bundleFor(['migrate'], distUrl)).toBeUndefined();
+    expect(bundleFor(['check', 'lint'], distUrl)).toBeUndefined();
+    expect(bundleFor(['lint', '--deep'], distUrl)).toBeUndefined();
+    expect(bundleFor([], distUrl)).toBeUndefined();
+    // Once the commands bundle is there too, those run from it, and lint still from its own.
+    writeFileSync(join(dist, COMMANDS_BUNDLE.script), '// the commands bundle\n');
+    writeFileSync(join(dist, COMMANDS_BUNDLE.codeCache), 'V8 code cache');
+    writeBundleManifest(distUrl, COMMANDS_BUNDLE, INPUTS);
+    for (const argv of [['migrate'], ['check', 'lint'], ['lint', '--deep'], ['--debug', 'lint', '--deep']]) expect(bundleFor(argv, distUrl)).toBe(join(dist, COMMANDS_BUNDLE.script));
+    // The usage and the version run from dist/, which loads two modules for them.
+    for (const argv of [[], ['--help'], ['help'], ['--version'], ['-v'], ['--debug']]) expect(bundleFor(argv, distUrl)).toBeUndefined();
+    expect(bundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+    // Each guard covers its own bundle: a rewritten commands bundle sends only the other commands to dist/.
+    rewriteLater(join(dist, COMMANDS_BUNDLE.script), '// the commands bundlE\n');
+    expect(bundleFor(['migrate'], distUrl)).toBeUndefined();
+    expect(bundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+  });
+
+  it('PGWARDEN_NO_BUNDLE=1 runs dist/', () => {
+    process.env.PGWARDEN_NO_BUNDLE = '1';
+    try {
+      expect(bundleFor(['lint'], distUrl)).toBeUndefined();
+    } finally {
+      delete process.env.PGWARDEN_NO_BUNDLE;
+    }
   });
 
   it('is stale once tsc rewrites an input, even with the same size', () => {
@@ -55,7 +82,7 @@ describe('lint bundle guard', () => {
       Buffer.byteLength('// ../../core/dist/lint/engine.js\nexport const x = 1;\n'),
     );
     expect(lintBundleIsFresh(distUrl)).toBe(false);
-    expect(lintBundleFor(['lint'], distUrl)).toBeUndefined();
+    expect(bundleFor(['lint'], distUrl)).toBeUndefined();
   });
 
   it('is stale once the bundle is rewritten after the manifest, even with the same size', () => {
