@@ -22,14 +22,17 @@ beforeAll(() => {
     cpSync(join(REPO_ROOT, 'packages', pkg, 'dist'), join(root, 'packages', pkg, 'dist'), { recursive: true, filter: (source) => !source.endsWith('.map') && !source.includes('lint.bundle') });
     cpSync(join(REPO_ROOT, 'packages', pkg, 'package.json'), join(root, 'packages', pkg, 'package.json'));
   }
-  // The config validator generated from the JSON Schema sits beside core's dist/.
-  cpSync(join(REPO_ROOT, 'packages/core/generated'), join(root, 'packages/core/generated'), { recursive: true });
+  // The config validator generated from the JSON Schema and the database presets sit beside core's dist/.
+  for (const beside of ['generated', 'presets']) cpSync(join(REPO_ROOT, 'packages/core', beside), join(root, 'packages/core', beside), { recursive: true });
   mkdirSync(join(root, 'node_modules/@pgwarden'), { recursive: true });
   symlinkSync(join(root, 'packages/core'), join(root, 'node_modules/@pgwarden/core'));
-  // The npm packages the bundles leave outside (libpg-query, pg, PGlite, ...), as an install would have them.
+  // The npm packages the bundles leave outside (libpg-query, pg, ...), as an install would have them;
+  // PGlite under core only, as an install that does not hoist core's dependencies leaves it.
   for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) {
-    if (name !== '@pgwarden' && name !== '.bin' && !name.startsWith('.')) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
+    if (name !== '@pgwarden' && name !== '@electric-sql' && name !== '.bin' && !name.startsWith('.')) symlinkSync(join(REPO_ROOT, 'node_modules', name), join(root, 'node_modules', name));
   }
+  mkdirSync(join(root, 'packages/core/node_modules'));
+  symlinkSync(join(REPO_ROOT, 'node_modules/@electric-sql'), join(root, 'packages/core/node_modules/@electric-sql'));
   for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json']) cpSync(join(REPO_ROOT, entry), join(root, 'demo', entry), { recursive: true });
   bin = join(root, 'packages/cli/dist/bin.js');
   const build = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/build/bundles.mjs'), '--root', root, '--workspace', join(root, 'demo')], { encoding: 'utf8' });
@@ -128,6 +131,14 @@ describe('pgwarden lint from its bundle', () => {
     expect(bundled.code, bundled.stderr).toBe(0);
     expect(bundled.text).toContain('-- Migration: Add notes');
     expect(bundled).toEqual(once({ PGWARDEN_NO_BUNDLE: '1' }));
+  });
+
+  it("lint --deep from the commands bundle finds PGlite where only core's folder has it (an install that does not hoist it), as dist/ does", () => {
+    const file = 'migration_history/2025-09-09_19_restrict_clinical_notes_update_policy.sql';
+    const bundled = pgwarden(['lint', '--deep', '--format', 'json', file]);
+    expect(bundled.code, bundled.stderr).toBe(0);
+    expect(bundled.stderr).not.toMatch(/internal error|Cannot find/);
+    expect(bundled.stdout).toBe(pgwarden(['lint', '--deep', '--format', 'json', file], { PGWARDEN_NO_BUNDLE: '1' }).stdout);
   });
 
   it('a rewritten file that only the commands bundle holds sends the other commands to dist/, and lint keeps its bundle', () => {
