@@ -19,6 +19,9 @@ const shared = {
   hookTimeout: 300_000,
 };
 
+// TypeScript to transform: Vite's default leaves out .cts (the CLI's CommonJS bin and bundle guard).
+const TYPESCRIPT = { include: /\.(?:[cm]?ts|[jt]sx)$/ };
+
 export default defineConfig({
   test: {
     // Real-server suites create their own databases, so files may run side by side. Vitest's default
@@ -30,8 +33,8 @@ export default defineConfig({
     // Longest files first, from recorded durations when a clean clone has no previous run's (see the sequencer).
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
-      { test: { ...shared, name: 'core', include: ['packages/core/src/**/*.test.ts', 'packages/cli/src/**/*.test.ts'], isolate: false } },
-      { test: { ...shared, name: 'isolated', include: ['packages/nx/src/**/*.test.ts', 'tests/**/*.test.ts', 'tools/**/*.test.ts'] } },
+      { oxc: TYPESCRIPT, test: { ...shared, name: 'core', include: ['packages/core/src/**/*.test.ts', 'packages/cli/src/**/*.test.ts'], isolate: false } },
+      { oxc: TYPESCRIPT, test: { ...shared, name: 'isolated', include: ['packages/nx/src/**/*.test.ts', 'tests/**/*.test.ts', 'tools/**/*.test.ts'] } },
     ],
   },
 });

@@ -34,7 +34,7 @@ beforeAll(() => {
   mkdirSync(join(root, 'packages/core/node_modules'));
   symlinkSync(join(REPO_ROOT, 'node_modules/@electric-sql'), join(root, 'packages/core/node_modules/@electric-sql'));
   for (const entry of ['migration_history', 'current_schema', 'pgwarden.config.json']) cpSync(join(REPO_ROOT, entry), join(root, 'demo', entry), { recursive: true });
-  bin = join(root, 'packages/cli/dist/bin.js');
+  bin = join(root, 'packages/cli/dist/bin.cjs');
   const build = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/build/bundles.mjs'), '--root', root, '--workspace', join(root, 'demo')], { encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
 }, 120_000);

@@ -34,7 +34,7 @@ import { decodeText, dollarQuoteCuts, headerEnd, injectInvalidUtf8, mutate, open
 
 const WORKSPACE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CORE_DIST = pathToFileURL((process.env.PGWARDEN_FUZZ_CORE_DIST ?? join(WORKSPACE, 'packages', 'core', 'dist')) + '/');
-const CLI = join(WORKSPACE, 'packages', 'cli', 'dist', 'bin.js');
+const CLI = join(WORKSPACE, 'packages', 'cli', 'dist', 'bin.cjs');
 const SEED = Number(process.env.PGWARDEN_FUZZ_SEED ?? 0x5eed2025);
 const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 const BATCH_SIZE = 40;

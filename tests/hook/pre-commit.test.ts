@@ -19,7 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serverAvailable, TEST_DATABASE_URL } from '../../packages/core/src/runner/__fixtures__/test-db.js';
 
 const WORKSPACE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI_DIST = join(WORKSPACE, 'packages', 'cli', 'dist', 'bin.js');
+const CLI_DIST = join(WORKSPACE, 'packages', 'cli', 'dist', 'bin.cjs');
 
 /** Small valid migrations of the demo history; 11 becomes the executed one. */
 const FIXTURES = [

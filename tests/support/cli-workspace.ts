@@ -2,7 +2,7 @@
  * Support for the CLI end-to-end suites (tests/cli): temporary workspaces built from the
  * repository's demo files, and a runner for the real built binary.
  *
- * The binary is the one `npm test` builds first (packages/cli/dist/bin.js). Each call spawns
+ * The binary is the one `npm test` builds first (packages/cli/dist/bin.cjs). Each call spawns
  * `node bin.js ...` with a scrubbed environment: no colour, a fixed PGWARDEN_USER, and none
  * of the demo configuration's URL variables inherited from the caller.
  */
@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = join(REPO_ROOT, 'packages/cli/dist/bin.js');
+export const BIN = join(REPO_ROOT, 'packages/cli/dist/bin.cjs');
 export const DEMO_MIGRATIONS = join(REPO_ROOT, 'migration_history');
 
 /** Who the runner records as having applied a migration (PGWARDEN_USER). */
@@ -44,7 +44,7 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs `node packages/cli/dist/bin.js ...args` and collects its output. */
+/** Runs `node packages/cli/dist/bin.cjs ...args` and collects its output. */
 export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PGWARDEN_USER: TEST_USER };
   for (const name of SCRUBBED) delete env[name];

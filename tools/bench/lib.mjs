@@ -37,7 +37,7 @@ export function pgwardenBin() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8'));
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.pgwarden;
   const path = join(ROOT, 'packages/cli', bin);
-  const dist = join(ROOT, 'packages/cli/dist/bin.js');
+  const dist = join(ROOT, 'packages/cli/dist/bin.cjs');
   if (!existsSync(dist)) {
     throw new Error(`${dist} is missing: build first (npx tsc -b packages/core packages/cli packages/nx)`);
   }

@@ -9,6 +9,6 @@ import { setFlagsFromString } from 'node:v8';
 
 const [dist, which, ...args] = process.argv.slice(2);
 const dir = pathToFileURL(resolve(dist) + sep);
-const { CLI_V8_FLAGS, COMMANDS_BUNDLE, LINT_BUNDLE, runBundleWritingCodeCache } = await import(new URL('bundles.js', dir).href);
+const { CLI_V8_FLAGS, COMMANDS_BUNDLE, LINT_BUNDLE, runBundleWritingCodeCache } = await import(new URL('bundles.cjs', dir).href);
 setFlagsFromString(CLI_V8_FLAGS);
 runBundleWritingCodeCache(dir, which === 'lint' ? LINT_BUNDLE : COMMANDS_BUNDLE, args);

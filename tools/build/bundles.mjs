@@ -23,7 +23,7 @@ const ROOT = option('--root') ?? resolve(dirname(fileURLToPath(import.meta.url))
 // --workspace DIR: the workspace whose whole history the lint code cache's run lints (default: ROOT, the demo).
 const WORKSPACE = option('--workspace') ?? ROOT;
 const DIST = join(ROOT, 'packages/cli/dist');
-const { CLI_V8_FLAGS, COMMANDS_BUNDLE, LINT_BUNDLE, bundleCodeCacheAccepted, writeBundleManifest } = await import(pathToFileURL(join(DIST, 'bundles.js')).href);
+const { CLI_V8_FLAGS, COMMANDS_BUNDLE, LINT_BUNDLE, bundleCodeCacheAccepted, writeBundleManifest } = await import(pathToFileURL(join(DIST, 'bundles.cjs')).href);
 // V8 takes a code cache only under the flags it was made with: the bin's.
 setFlagsFromString(CLI_V8_FLAGS);
 const entry = join(DIST, 'cli.js');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleFor, bundleIsFresh, COMMANDS_BUNDLE, LINT_BUNDLE as LINT, writeBundleManifest } from './bundles.js';
+import { bundleFor, bundleIsFresh, COMMANDS_BUNDLE, LINT_BUNDLE as LINT, writeBundleManifest } from './bundles.cjs';
 
 const LINT_BUNDLE = LINT.script;
 const LINT_BUNDLE_CODE_CACHE = LINT.codeCache;

@@ -1,4 +1,6 @@
 /*
+ * CommonJS (a .cts file, emitted as dist/bundles.cjs) for the CommonJS bin (bin.cts).
+ *
  * The CLI as bundled files (built by tools/build/bundles.mjs after tsc), so that Node loads one
  * script instead of the CLI's and core's ES modules, and compiles it from V8's code cache instead
  * of from source:
@@ -21,8 +23,8 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
 /** The three files of one bundle, in the CLI's dist/. */
@@ -76,7 +78,7 @@ export function bundleOf(argv: readonly string[]): BundleFiles | undefined {
 }
 
 /** The path of the bundle this command line runs from when that bundle is fresh; otherwise undefined (dist/ runs). */
-export function bundleFor(argv: readonly string[], dir: URL = new URL('.', import.meta.url)): string | undefined {
+export function bundleFor(argv: readonly string[], dir: URL = pathToFileURL(`${__dirname}${sep}`)): string | undefined {
   if (process.env.PGWARDEN_NO_BUNDLE === '1') return undefined;
   const files = bundleOf(argv);
   return files && bundleIsFresh(dir, files) ? join(fileURLToPath(dir), files.script) : undefined;

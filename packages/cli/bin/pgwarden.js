@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-// Committed entry point: npm links bins at install time, before `prepare` builds dist/,
-// so the link must point at a file that exists in a fresh clone.
-import '../dist/bin.js';
