@@ -16,7 +16,7 @@
 //
 //   node --liftoff-only tools/bench/deep-phases.mjs [--runs 5] [--file migration_history/....sql]
 //
-// (--liftoff-only: as the CLI sets it in bin.js.) Runs in a copy of the demo; the first run builds the cache.
+// (--liftoff-only: as the CLI sets it in bin.cts.) Runs in a copy of the demo; the first run builds the cache.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

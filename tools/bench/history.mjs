@@ -34,10 +34,10 @@ const commands = (history) => [
 ];
 const small = measureInterleaved(commands(histories[0]), { runs: opts.runs, warmup: 1 });
 const large = measureInterleaved(commands(histories[1]), { runs: opts.largeRuns, warmup: 0 });
-// The parser floor on the real-size history: Node + libpg-query parsing each file once (parse-floor.mjs).
+// The parser floor on the real-size history: Node + libpg-query parsing each file once (parse-floor.cjs).
 const floor = measureInterleaved(
   [
-    { name: `parser floor, ${histories[0].files} files`, cmd: node, args: [join(import.meta.dirname, 'parse-floor.mjs'), ...files(histories[0].dir)], cwd: histories[0].dir, expect: [0] },
+    { name: `parser floor, ${histories[0].files} files`, cmd: node, args: [join(import.meta.dirname, 'parse-floor.cjs'), ...files(histories[0].dir)], cwd: histories[0].dir, expect: [0] },
     { name: `squawk native, ${histories[0].files} files`, cmd: squawk.native, args: files(histories[0].dir), cwd: histories[0].dir, expect: ok },
   ],
   { runs: opts.runs, warmup: 1 },

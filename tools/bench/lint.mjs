@@ -79,7 +79,7 @@ export async function benchLint(options = DEFAULTS) {
     { name: 'squawk native (1 file)', cmd: squawk.native, args: [opts.file], expect: ok },
     { name: 'squawk Node entry (1 file)', cmd: node, args: [squawk.nodeEntry, opts.file], expect: ok },
     { name: 'node -e 0 (Node startup floor)', cmd: node, args: ['-e', '0'] },
-    { name: 'parser floor: Node + libpg-query + the file parsed (parse-floor.mjs)', cmd: node, args: [join(ROOT, 'tools/bench/parse-floor.mjs'), opts.file], expect: [0] },
+    { name: 'parser floor: Node + libpg-query + the file parsed (parse-floor.cjs)', cmd: node, args: [join(ROOT, 'tools/bench/parse-floor.cjs'), opts.file], expect: [0] },
   ];
   const all = [
     { name: `pgwarden lint (history, ${history.length} files)`, cmd: node, args: [bin, 'lint'], expect: ok },
