@@ -37,7 +37,7 @@ describe.concurrent('an unexpected error', () => {
       expect(stderr[0]).toBe('pgwarden: internal error (a bug in pgwarden, please report it): forced internal error (PGWARDEN_TEST_INTERNAL_ERROR)');
       expect(stderr[1]).toBe('TypeError: forced internal error (PGWARDEN_TEST_INTERNAL_ERROR)');
       expect(stackLines(result.stderr).length).toBeGreaterThan(0);
-      // The frames of the dispatch: main.js, or the bundle that holds it (packages/cli/src/bundles.ts).
+      // The frames of the dispatch: main.js, or the bundle that holds it (packages/cli/src/bundles.cts).
       expect(result.stderr).toMatch(/\/(?:main\.js|(?:lint|cli)\.bundle\.cjs):\d+/);
     }
   });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the CLI's bundles (packages/cli/src/bundles.ts) from the dist/ files tsc just wrote, each a
+// Builds the CLI's bundles (packages/cli/src/bundles.cts) from the dist/ files tsc just wrote, each a
 // CommonJS script with V8's code cache and the manifest the bin checks before it runs it (the input
 // files and the outputs, with their sizes):
 // - packages/cli/dist/lint.bundle.cjs: `pgwarden lint` (the CLI's start-up, the lint command, core's
@@ -23,7 +23,7 @@ const ROOT = option('--root') ?? resolve(dirname(fileURLToPath(import.meta.url))
 // --workspace DIR: the workspace whose whole history the lint code cache's run lints (default: ROOT, the demo).
 const WORKSPACE = option('--workspace') ?? ROOT;
 const DIST = join(ROOT, 'packages/cli/dist');
-const { CLI_V8_FLAGS, COMMANDS_BUNDLE, LINT_BUNDLE, bundleCodeCacheAccepted, writeBundleManifest } = await import(pathToFileURL(join(DIST, 'bundles.cjs')).href);
+const { BUNDLES, CLI_V8_FLAGS, bundleCodeCacheAccepted, writeBundleManifest } = await import(pathToFileURL(join(DIST, 'bundles.cjs')).href);
 // V8 takes a code cache only under the flags it was made with: the bin's.
 setFlagsFromString(CLI_V8_FLAGS);
 const entry = join(DIST, 'cli.js');
@@ -53,8 +53,9 @@ const moduleUrlAsInDist = {
 
 const dir = pathToFileURL(DIST + sep);
 
-/** Builds one bundle, its code cache (from running `codeCacheArgs` in `codeCacheCwd`) and, last, its manifest. */
-async function buildBundle(files, { keepOutside, codeCache, codeCacheArgs, codeCacheCwd }) {
+/** Builds one bundle (BUNDLES[name]), its code cache (from running `codeCacheArgs` in `codeCacheCwd`) and, last, its manifest. */
+async function buildBundle(name, { keepOutside, codeCacheArgs, codeCacheCwd }) {
+  const files = BUNDLES[name];
   rmSync(join(DIST, files.manifest), { force: true }); // no manifest while the bundle is being rewritten: the bin uses dist/
   rmSync(join(DIST, files.codeCache), { force: true });
   const build = await rolldown({
@@ -93,7 +94,7 @@ async function buildBundle(files, { keepOutside, codeCache, codeCacheArgs, codeC
     process.exit(1);
   }
   // The code cache: a run from the bundle (its output and exit code do not matter, only which functions it compiled).
-  spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'bundle-code-cache.mjs'), DIST, codeCache, ...codeCacheArgs], { cwd: codeCacheCwd, stdio: 'ignore' });
+  spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'bundle-code-cache.mjs'), DIST, name, ...codeCacheArgs], { cwd: codeCacheCwd, stdio: 'ignore' });
   if (!existsSync(join(DIST, files.codeCache)) || !bundleCodeCacheAccepted(dir, files)) {
     console.error(`bundles: no code cache V8 accepts came out of running ${codeCacheArgs.join(' ')} from ${files.script}`);
     process.exit(1);
@@ -105,10 +106,9 @@ async function buildBundle(files, { keepOutside, codeCache, codeCacheArgs, codeC
 rmSync(join(DIST, 'lint.bundle.js'), { force: true }); // the ES module bundle of earlier builds
 // Whatever lint reaches only on request stays outside: other commands (the bin sends only `lint` to
 // it), the shadow database of --deep, and every npm package.
-await buildBundle(LINT_BUNDLE, {
+await buildBundle('lint', {
   keepOutside: [...BUILTINS, /^\.\/commands\/(?!lint\.js$)/, /^@pgwarden\/core\/impact\//, ...NPM_PACKAGES],
-  codeCache: 'lint',
   codeCacheArgs: ['lint'],
   codeCacheCwd: WORKSPACE,
 });
-await buildBundle(COMMANDS_BUNDLE, { keepOutside: [...BUILTINS, ...NPM_PACKAGES], codeCache: 'commands', codeCacheArgs: ['--help'], codeCacheCwd: ROOT });
+await buildBundle('commands', { keepOutside: [...BUILTINS, ...NPM_PACKAGES], codeCacheArgs: ['--help'], codeCacheCwd: ROOT });

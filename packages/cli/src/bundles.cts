@@ -36,6 +36,14 @@ export interface BundleFiles {
 
 export const LINT_BUNDLE: BundleFiles = { script: 'lint.bundle.cjs', codeCache: 'lint.bundle.v8cache', manifest: 'lint.bundle.json' };
 export const COMMANDS_BUNDLE: BundleFiles = { script: 'cli.bundle.cjs', codeCache: 'cli.bundle.v8cache', manifest: 'cli.bundle.json' };
+/** The bundles by the name the build passes to its code-cache run (tools/build/bundle-code-cache.mjs). */
+export const BUNDLES: Readonly<Record<'lint' | 'commands', BundleFiles>> = { lint: LINT_BUNDLE, commands: COMMANDS_BUNDLE };
+
+/** A fresh bundle to run: the absolute paths of its script and its code cache. */
+export interface RunnableBundle {
+  readonly script: string;
+  readonly codeCache: string;
+}
 
 /**
  * V8 flags the bin sets before it loads anything. The SQL parser is WASM:
@@ -77,11 +85,13 @@ export function bundleOf(argv: readonly string[]): BundleFiles | undefined {
   return name === 'lint' && !args.includes('--deep') ? LINT_BUNDLE : COMMANDS_BUNDLE;
 }
 
-/** The path of the bundle this command line runs from when that bundle is fresh; otherwise undefined (dist/ runs). */
-export function bundleFor(argv: readonly string[], dir: URL = pathToFileURL(`${__dirname}${sep}`)): string | undefined {
+/** The bundle this command line runs from when that bundle is fresh; otherwise undefined (dist/ runs). */
+export function bundleFor(argv: readonly string[], dir: URL = pathToFileURL(`${__dirname}${sep}`)): RunnableBundle | undefined {
   if (process.env.PGWARDEN_NO_BUNDLE === '1') return undefined;
   const files = bundleOf(argv);
-  return files && bundleIsFresh(dir, files) ? join(fileURLToPath(dir), files.script) : undefined;
+  if (!files || !bundleIsFresh(dir, files)) return undefined;
+  const base = fileURLToPath(dir);
+  return { script: join(base, files.script), codeCache: join(base, files.codeCache) };
 }
 
 /** Whether the bundle in `dir` and its code cache were built from the files now beside them (false when anything is missing). */
@@ -138,14 +148,12 @@ function compileBundle(bundlePath: string, cachedData?: Buffer): { script: Scrip
 }
 
 /**
- * Loads the bundle at `bundlePath` (from bundleFor) with its code cache. Undefined when it cannot
- * load (a truncated copy): dist/ holds the same code, so that is no reason to fail.
+ * Loads a bundle (from bundleFor) with its code cache. Undefined when it cannot load (a truncated
+ * copy): dist/ holds the same code, so that is no reason to fail.
  */
-export function loadBundle(bundlePath: string): CliEntry | undefined {
+export function loadBundle(bundle: RunnableBundle): CliEntry | undefined {
   try {
-    const files = [LINT_BUNDLE, COMMANDS_BUNDLE].find((candidate) => bundlePath.endsWith(candidate.script))!;
-    const cachedData = readFileSync(join(dirname(bundlePath), files.codeCache));
-    const entry = compileBundle(bundlePath, cachedData).run();
+    const entry = compileBundle(bundle.script, readFileSync(bundle.codeCache)).run();
     return typeof entry.start === 'function' ? entry : undefined;
   } catch {
     return undefined;

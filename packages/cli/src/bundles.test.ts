@@ -34,6 +34,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+/** What bundleFor gives for a fresh lint bundle in `dist`: its script and its code cache. */
+const lintBundleHere = () => ({ script: join(dist, LINT_BUNDLE), codeCache: join(dist, LINT_BUNDLE_CODE_CACHE) });
+
 /** Moves a file's modification time `seconds` past the manifest's, as a later tsc run would. */
 function rewriteLater(path: string, text: string, seconds = 5): void {
   writeFileSync(path, text);
@@ -44,8 +47,8 @@ function rewriteLater(path: string, text: string, seconds = 5): void {
 describe('bundle guard', () => {
   it('runs the bundle for lint while every input is as it was built', () => {
     expect(lintBundleIsFresh(distUrl)).toBe(true);
-    expect(bundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
-    expect(bundleFor(['--debug', 'lint', 'migration_history/x.sql', '--since', 'HEAD'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+    expect(bundleFor(['lint'], distUrl)).toEqual(lintBundleHere());
+    expect(bundleFor(['--debug', 'lint', 'migration_history/x.sql', '--since', 'HEAD'], distUrl)).toEqual(lintBundleHere());
   });
 
   it('near miss: other commands, and lint --deep (the shadow database), never use it: they run from the commands bundle', () => {
@@ -57,14 +60,14 @@ describe('bundle guard', () => {
     writeFileSync(join(dist, COMMANDS_BUNDLE.script), '// the commands bundle\n');
     writeFileSync(join(dist, COMMANDS_BUNDLE.codeCache), 'V8 code cache');
     writeBundleManifest(distUrl, COMMANDS_BUNDLE, INPUTS);
-    for (const argv of [['migrate'], ['check', 'lint'], ['lint', '--deep'], ['--debug', 'lint', '--deep']]) expect(bundleFor(argv, distUrl)).toBe(join(dist, COMMANDS_BUNDLE.script));
+    for (const argv of [['migrate'], ['check', 'lint'], ['lint', '--deep'], ['--debug', 'lint', '--deep']]) expect(bundleFor(argv, distUrl)).toEqual({ script: join(dist, COMMANDS_BUNDLE.script), codeCache: join(dist, COMMANDS_BUNDLE.codeCache) });
     // The usage and the version run from dist/, which loads two modules for them.
     for (const argv of [[], ['--help'], ['help'], ['--version'], ['-v'], ['--debug']]) expect(bundleFor(argv, distUrl)).toBeUndefined();
-    expect(bundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+    expect(bundleFor(['lint'], distUrl)).toEqual(lintBundleHere());
     // Each guard covers its own bundle: a rewritten commands bundle sends only the other commands to dist/.
     rewriteLater(join(dist, COMMANDS_BUNDLE.script), '// the commands bundlE\n');
     expect(bundleFor(['migrate'], distUrl)).toBeUndefined();
-    expect(bundleFor(['lint'], distUrl)).toBe(join(dist, LINT_BUNDLE));
+    expect(bundleFor(['lint'], distUrl)).toEqual(lintBundleHere());
   });
 
   it('PGWARDEN_NO_BUNDLE=1 runs dist/', () => {
