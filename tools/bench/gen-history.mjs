@@ -4,8 +4,11 @@
 // made by cycling through the demo's 19 (baselines, then changes), with dates and sequence
 // numbers continuing and, from the second cycle on, the tables each file creates renamed with a
 // `_c<cycle>` suffix throughout the cycle so that the schema model keeps growing.
+// With `--pending N`, every file but the last N records its execution ("[X] Executed ..." in
+// MIGRATION EXECUTED), as a real history does: the lint then judges those by the integrity rules
+// only. Without it, every file is pending, as in the demo: the most work a history can ask for.
 //
-//   node tools/bench/gen-history.mjs --files 90 --out /tmp/history-90
+//   node tools/bench/gen-history.mjs --files 90 --out /tmp/history-90 [--pending 5]
 //
 // Prints the folder, the file count and the total size. 90 files are about 0.8 MB.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { parseOptions, ROOT } from './lib.mjs';
 
 const CREATE_TABLE = /\bCREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?(\w+)/gi;
 
-export function generateHistory({ files, out }) {
+export function generateHistory({ files, out, pending = files }) {
   const dir = resolve(out);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'migration_history'), { recursive: true });
@@ -36,6 +39,11 @@ export function generateHistory({ files, out }) {
     if (cycle > 0) {
       for (const table of tables) text = text.replace(new RegExp(`\\b${table}\\b`, 'g'), `${table}_c${cycle}`);
     }
+    if (index < files - pending) {
+      const executed = text.replace(/^(--\s*)\[ \] Not yet executed/m, `$1[X] Executed ${date} (production)`);
+      if (executed === text) throw new Error(`${template.slug}: no "[ ] Not yet executed" line to tick`);
+      text = executed;
+    }
     const name = `${date}_${String(index + 1).padStart(2, '0')}_${template.slug}`;
     writeFileSync(join(dir, 'migration_history', name), text);
     bytes += statSync(join(dir, 'migration_history', name)).size;
@@ -44,8 +52,9 @@ export function generateHistory({ files, out }) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const opts = parseOptions(process.argv.slice(2), { files: 90, out: '' });
+  const opts = parseOptions(process.argv.slice(2), { files: 90, out: '', pending: -1 });
   if (!opts.out) throw new Error('--out <folder> is required');
-  const { dir, files, bytes } = generateHistory({ files: Number(opts.files), out: opts.out });
+  const pending = Number(opts.pending) >= 0 ? Number(opts.pending) : Number(opts.files);
+  const { dir, files, bytes } = generateHistory({ files: Number(opts.files), out: opts.out, pending });
   console.log(`${dir}: ${files} migrations, ${(bytes / 1024 / 1024).toFixed(2)} MB`);
 }
