@@ -11,6 +11,8 @@
  */
 import { diffCatalogs } from '../catalog/diff.js';
 import { runCatalogLints } from '../catalog/lints/run.js';
+import type { CatalogFinding } from '../catalog/lints/types.js';
+import { qualifiedKey } from '../catalog/identity.js';
 import type { CatalogChange, CatalogSnapshot, FunctionInfo } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
@@ -25,7 +27,7 @@ import { functionBodyFileLine } from '../shadow/lookup.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { regprocedureSignature, SourceMapBuilder } from '../shadow/source-map.js';
 import type { ApplyFailure, ShadowDatabase, SourceMapEntry } from '../shadow/types.js';
-import { loadParser, parseSql } from '../sql/index.js';
+import { loadParser, parseSql, relationsOf } from '../sql/index.js';
 import { stringOf } from '../sql/nodes.js';
 import type { SqlStatement } from '../sql/types.js';
 import { verifyFunctions } from '../verify/index.js';
@@ -244,7 +246,10 @@ export class DeepLinter {
       const sources = await sourceMapOf(file, session);
       const locate = (key: string): Where => {
         const entry = sources.find((source) => source.key === key) ?? sources.find((source) => key.startsWith(`${source.key}.`));
-        return entry ? at(entry.file, entry.line, entry.column) : at(file.relPath, migration.bodyStartLine);
+        if (entry) return at(entry.file, entry.line, entry.column);
+        // Not defined here (an ALTER of an existing table): the first statement that names its table.
+        const statement = statementNaming(file, key.split('.').slice(0, 2).join('.'));
+        return statement ? at(file.relPath, statement.range.start.line, statement.range.start.column) : at(file.relPath, migration.bodyStartLine);
       };
 
       // current_schema/ may already hold what the migration does (touchpoint 2 done before execution):
@@ -271,13 +276,18 @@ export class DeepLinter {
         }
       }
 
-      // 6. Catalog lints on what it created or changed.
+      // 6. Catalog lints on what it created or changed, and only what it brought there: a table that
+      // lacked row level security before the migration added a column is current_schema/'s finding
+      // (check reports it), not this file's. Reflected, the schema before it is not known: the
+      // touched objects are then those the file defines.
       const touched = objectsTouched(changes);
       for (const source of sources) touched.add(source.key);
+      const lintIdentity = (finding: CatalogFinding) => `${finding.rule}\u0000${finding.object.key}`;
+      const alreadyThere = reflected ? new Set<string>() : new Set((await runCatalogLints(before, this.config)).map(lintIdentity));
       for (const finding of await runCatalogLints(after, this.config)) {
         const key = finding.object.key;
         const table = key.split('.').slice(0, 2).join('.');
-        if (!touched.has(key) && !touched.has(table)) continue;
+        if ((!touched.has(key) && !touched.has(table)) || alreadyThere.has(lintIdentity(finding))) continue;
         this.sink.add(finding.rule, finding.severity, locate(key), finding.message, finding.hint);
       }
 
@@ -390,4 +400,19 @@ export function deepLintSummary(report: DeepLintReport, schemaDir: string): stri
 
 export function deepLint(config: PgwardenConfig, options: DeepLintOptions = {}): Promise<DeepLintReport> {
   return new DeepLinter(config, options).run();
+}
+
+// What a catalog finding is about (columns, keys, row level security) is made by these: a COMMENT or an INSERT naming the table first is not where to point.
+const SHAPING_ACTIONS: ReadonlySet<string> = new Set(['create', 'alter', 'rls', 'rename']);
+
+/**
+ * The statement of the file (top level, or inside a DO block) that names the table `tableKey`
+ * (`schema.table`): the first one that creates or alters it, else the first one that names it.
+ */
+function statementNaming(file: ShadowSourceFile, tableKey: string): SqlStatement | undefined {
+  const naming = [...file.parsed.statements, ...file.parsed.nested]
+    .sort((first, second) => first.range.start.offset - second.range.start.offset)
+    .map((statement) => ({ statement, actions: relationsOf(statement).filter((relation) => qualifiedKey(relation.schema, relation.name) === tableKey).map((relation) => relation.action) }))
+    .filter(({ actions }) => actions.length > 0);
+  return (naming.find(({ actions }) => actions.some((action) => SHAPING_ACTIONS.has(action))) ?? naming[0])?.statement;
 }
