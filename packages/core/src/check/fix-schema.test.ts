@@ -140,6 +140,50 @@ describe('planSchemaFix', () => {
     expect(plan.unwritable[0]!.message).toMatch(/no migration ADD COLUMN/);
   });
 
+  it('writes a new function before the trigger that uses it, and names a comment change as a change', () => {
+    const touch = `-- ============================================================================
+-- Migration: Touch trigger
+-- ============================================================================
+
+CREATE OR REPLACE FUNCTION public.touch_created_at()
+RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.created_at := now();
+  RETURN NEW;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS trg_patients_touch ON public.patients;
+CREATE TRIGGER trg_patients_touch BEFORE UPDATE ON public.patients FOR EACH ROW EXECUTE FUNCTION public.touch_created_at();
+
+COMMENT ON COLUMN public.patients.created_at IS 'Set by trg_patients_touch';
+`;
+    const plan = planSchemaFix(schema, [{ path: 'migration_history/2025-10-02_02_touch.sql', text: touch }], [
+      change('changed', 'column', 'public.patients.created_at', { property: 'comment' }),
+      change('added', 'trigger', 'public.patients.trg_patients_touch'),
+      change('added', 'function', 'public.touch_created_at()'),
+    ]);
+    expect(plan.unwritable).toEqual([]);
+    // current_schema/ builds in file order: the function the fix would append at the end of the last file comes before its trigger.
+    const core = plan.files.get('current_schema/01_core.sql')!;
+    expect(core.indexOf('CREATE OR REPLACE FUNCTION public.touch_created_at()')).toBeGreaterThan(-1);
+    expect(core.indexOf('CREATE OR REPLACE FUNCTION public.touch_created_at()')).toBeLessThan(core.indexOf('CREATE TRIGGER trg_patients_touch'));
+    expect(plan.files.get('current_schema/02_extra.sql')).toBeUndefined();
+    expect(plan.written.map((note) => note.message)).toEqual([
+      "added the history's changes to column public.patients.created_at beside table public.patients",
+      'added trigger public.patients.trg_patients_touch beside table public.patients',
+      'added function public.touch_created_at() from migration_history/2025-10-02_02_touch.sql, before its first use',
+    ]);
+  });
+
+  it('leaves a new function at the end when nothing earlier uses it', () => {
+    const helper = `CREATE OR REPLACE FUNCTION public.patient_initials(p_name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT left(p_name, 1) $$;
+`;
+    const plan = planSchemaFix(schema, [{ path: 'migration_history/2025-10-02_02_helper.sql', text: helper }], [change('added', 'function', 'public.patient_initials(text)')]);
+    expect(plan.files.get('current_schema/02_extra.sql')!.endsWith(helper)).toBe(true);
+    expect(plan.written[0]!.message).not.toContain('before its first use');
+  });
+
   it('removes the last column of a table with the comma before it', () => {
     const plan = planSchemaFix(schema, [], [change('removed', 'column', 'public.patients.created_at')]);
     expect(plan.files.get('current_schema/01_core.sql')).toContain('  legacy_code text\n);');

@@ -96,6 +96,8 @@ export class SchemaFixer {
   private readonly edits = new Map<string, Edit[]>();
   private readonly plan: SchemaFixPlan = { files: new Map(), written: [], unwritable: [] };
   private sequence = 0;
+  /** Definitions appended at the end of a file, with a pattern that finds their name in other insertions. */
+  private readonly appended: { file: SqlSource; edit: Edit; note: FixNote; carried: string; uses: RegExp }[] = [];
 
   constructor(
     private readonly schemaFiles: SqlSource[],
@@ -126,6 +128,7 @@ export class SchemaFixer {
       else if (change.action === 'removed') this.remove(change);
       else this.update(change);
     }
+    this.placeDefinitionsBeforeUsers();
     for (const file of this.schemaFiles) {
       const edits = this.edits.get(file.path);
       if (!edits?.length) continue;
@@ -136,16 +139,43 @@ export class SchemaFixer {
     return this.plan;
   }
 
-  private edit(change: CatalogChange, file: SqlSource, edit: Edit, message: string): void {
+  private edit(change: CatalogChange, file: SqlSource, edit: Edit, message: string): { edit: Edit; note: FixNote } | undefined {
     const list = this.edits.get(file.path) ?? [];
     const overlaps = list.some((other) => edit.start < other.end && other.start < edit.end);
     if (overlaps) {
       this.cannot(change, `${message}: another fix already rewrites that text`, file.path, lineOf(file.text, edit.start));
-      return;
+      return undefined;
     }
-    list.push({ ...edit, sequence: this.sequence++ });
+    const planned = { ...edit, sequence: this.sequence++ };
+    list.push(planned);
     this.edits.set(file.path, list);
-    this.plan.written.push({ change, file: file.path, line: lineOf(file.text, edit.start), message });
+    const note: FixNote = { change, file: file.path, line: lineOf(file.text, edit.start), message };
+    this.plan.written.push(note);
+    return { edit: planned, note };
+  }
+
+  /**
+   * current_schema/ builds in file order: a function or type appended at the end of a file moves up
+   * to just before the first insertion that names it earlier in the build (a trigger written beside
+   * its table, a column added to its CREATE TABLE, a policy).
+   */
+  private placeDefinitionsBeforeUsers(): void {
+    const fileIndex = new Map(this.schemaFiles.map((file, index) => [file.path, index]));
+    const earlier = (a: { file: string; edit: Edit }, b: { file: string; edit: Edit }) =>
+      fileIndex.get(a.file)! - fileIndex.get(b.file)! || a.edit.start - b.edit.start || a.edit.sequence! - b.edit.sequence!;
+    for (const appended of this.appended) {
+      const users = [...this.edits].flatMap(([file, edits]) => edits.filter((edit) => edit !== appended.edit && appended.uses.test(edit.text)).map((edit) => ({ file, edit })));
+      const first = users.sort(earlier)[0];
+      if (!first || earlier(first, { file: appended.file.path, edit: appended.edit }) > 0) continue;
+      const own = this.edits.get(appended.file.path)!;
+      own.splice(own.indexOf(appended.edit), 1);
+      const target = this.schemaFiles.find((file) => file.path === first.file)!;
+      const before = target.text[first.edit.start - 1] === '\n' ? '\n' : '\n\n';
+      // Inserted at the user's offset, ahead of it: a lower sequence comes first among insertions at one offset.
+      Object.assign(appended.edit, { start: first.edit.start, end: first.edit.start, text: `${before}${appended.carried}\n`, sequence: first.edit.sequence! - 0.5 });
+      this.edits.get(first.file)!.push(appended.edit);
+      Object.assign(appended.note, { file: first.file, line: lineOf(target.text, first.edit.start), message: `${appended.note.message}, before its first use` });
+    }
   }
 
   /** The table of a change's object; for an index, the table its CREATE INDEX names. */
@@ -228,14 +258,17 @@ export class SchemaFixer {
     const file = this.fileFor(definition);
     if (!file) return this.cannot(change, 'current_schema/ has no file to write it into');
     const separator = file.text.endsWith('\n\n') ? '' : file.text.endsWith('\n') ? '\n' : '\n\n';
-    this.edit(change, file, { start: file.text.length, end: file.text.length, text: `${separator}${this.carried(statements)}\n` }, `added ${kind.replace(/_/g, ' ')} ${key} from ${definition.source.path}`);
+    const carried = this.carried(statements);
+    const planned = this.edit(change, file, { start: file.text.length, end: file.text.length, text: `${separator}${carried}\n` }, `added ${kind.replace(/_/g, ' ')} ${key} from ${definition.source.path}`);
+    if (planned && HOISTABLE.has(kind)) this.appended.push({ file, ...planned, carried, uses: namePattern(kind, key) });
   }
 
-  private insertNearTable(change: CatalogChange, table: string, statements: IndexedStatement[]): void {
+  /** `what`: how the note names the edit ("added trigger public.t.x", "added the history's changes to column public.t.c"). */
+  private insertNearTable(change: CatalogChange, table: string, statements: IndexedStatement[], what = `added ${change.object.kind.replace(/_/g, ' ')} ${change.object.key}`): void {
     const anchor = this.afterTable(table);
     if (!anchor) return this.cannot(change, `table ${table} is not created in current_schema/: add it first`);
     const before = anchor.file.text[anchor.offset - 1] === '\n' ? '\n' : '\n\n';
-    this.edit(change, anchor.file, { start: anchor.offset, end: anchor.offset, text: `${before}${this.carried(statements)}\n` }, `added ${change.object.kind} ${change.object.key} beside table ${table}`);
+    this.edit(change, anchor.file, { start: anchor.offset, end: anchor.offset, text: `${before}${this.carried(statements)}\n` }, `${what} beside table ${table}`);
   }
 
   private addColumn(change: CatalogChange): void {
@@ -327,7 +360,7 @@ export class SchemaFixer {
     // Anything else the history changed with ALTER/COMMENT/GRANT: those statements go beside the object.
     const alters = this.historyFollowers(key, definition, false).filter((entry) => !mentions(entry.objects.defines, key));
     const table = this.tableOf(change);
-    if (alters.length && table) return this.insertNearTable(change, table, alters);
+    if (alters.length && table) return this.insertNearTable(change, table, alters, `added the history's changes to ${kind.replace(/_/g, ' ')} ${key}`);
     if (alters.length && current) {
       const at = statementLines(current.source.text, current.statement).end;
       this.edit(change, current.source, { start: at, end: at, text: `\n${this.carried(alters)}\n` }, `added the history's changes to ${kind.replace(/_/g, ' ')} ${key}`);
@@ -362,6 +395,16 @@ function findAddColumn(entry: IndexedStatement, column: string): string | undefi
     if (found) return found;
   }
   return undefined;
+}
+
+/** What other statements use by name and nothing creates implicitly: safe to move up to its first user. */
+const HOISTABLE: ReadonlySet<string> = new Set(['function', 'procedure', 'enum', 'domain', 'composite_type', 'sequence']);
+
+/** Where SQL names the object of `key`: a function by its name and an opening parenthesis, anything else by its name as a word. */
+function namePattern(kind: string, key: string): RegExp {
+  const unqualified = key.replace(/\(.*$/, '').split('.').at(-1)!;
+  const name = unqualified.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(kind === 'function' || kind === 'procedure' ? `(?<![\\w$])"?${name}"?\\s*\\(` : `(?<![\\w$])"?${name}"?(?![\\w$])`, 'i');
 }
 
 function lineOf(text: string, offset: number): number {
