@@ -176,6 +176,29 @@ COMMENT ON COLUMN public.patients.created_at IS 'Set by trg_patients_touch';
     ]);
   });
 
+  it("carries what the history did to a new column and constraint after adding them (a comment, a VALIDATE)", () => {
+    const noShow = `ALTER TABLE public.visits ADD COLUMN IF NOT EXISTS no_show_reason text;
+COMMENT ON COLUMN public.visits.no_show_reason IS 'Why the patient did not come';
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'visits_no_show_check') THEN
+    ALTER TABLE public.visits ADD CONSTRAINT visits_no_show_check CHECK (status <> 'no_show' OR no_show_reason IS NOT NULL) NOT VALID;
+  END IF;
+END $$;
+ALTER TABLE public.visits VALIDATE CONSTRAINT visits_no_show_check;
+`;
+    const plan = planSchemaFix(schema, [{ path: 'migration_history/2025-10-02_02_no_show.sql', text: noShow }], [
+      change('added', 'column', 'public.visits.no_show_reason'),
+      change('added', 'constraint', 'public.visits.visits_no_show_check'),
+    ]);
+    expect(plan.unwritable).toEqual([]);
+    const core = plan.files.get('current_schema/01_core.sql')!;
+    expect(core).toContain("  status text NOT NULL DEFAULT 'open',\n  no_show_reason text,\n  CONSTRAINT visits_status_check");
+    expect(core).toContain("COMMENT ON COLUMN public.visits.no_show_reason IS 'Why the patient did not come';");
+    // NOT VALID, then validated: the schema file holds a validated constraint too.
+    expect(core.indexOf('ALTER TABLE public.visits VALIDATE CONSTRAINT visits_no_show_check;')).toBeGreaterThan(core.indexOf('NOT VALID'));
+  });
+
   it('leaves a new function at the end when nothing earlier uses it', () => {
     const helper = `CREATE OR REPLACE FUNCTION public.patient_initials(p_name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT left(p_name, 1) $$;
 `;

@@ -297,6 +297,9 @@ export class SchemaFixer {
       if (sameLine) this.edit(change, create.source, { start: lastColumn.end, end: at, text: `,${text.slice(lastColumn.end, at)}\n${indent}${columnText}` }, message);
       else this.edit(change, create.source, { start: lastColumn.end, end: lastColumn.end, text: `,\n${indent}${columnText}` }, message);
     }
+    // What the history did to the column after adding it (a COMMENT, a new default) goes beside the table.
+    const followers = this.historyFollowers(key, migration, false).filter((entry) => !mentions(entry.objects.defines, key));
+    if (followers.length) this.insertNearTable(change, table, followers, `added the history's changes to column ${key}`);
   }
 
   private remove(change: CatalogChange): void {

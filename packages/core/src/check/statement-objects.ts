@@ -159,6 +159,14 @@ function tableCommandObjects(node: AlterTableStmt): StatementObjects {
       case 'AT_DropConstraint':
         result.drops.push({ kind: 'constraint', key: memberKey(table, cmd.name ?? ''), table });
         break;
+      case 'AT_ValidateConstraint':
+        result.alters.push({ kind: 'constraint', key: memberKey(table, cmd.name ?? ''), table });
+        break;
+      case 'AT_AlterConstraint': {
+        const name = nodeOf(cmd.def, 'Constraint')?.conname;
+        result.alters.push(name ? { kind: 'constraint', key: memberKey(table, name), table } : relation);
+        break;
+      }
       case 'AT_AlterColumnType':
       case 'AT_ColumnDefault':
       case 'AT_SetNotNull':
