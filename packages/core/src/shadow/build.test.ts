@@ -14,7 +14,7 @@ import type { ShadowDatabase, ShadowFinding } from './types.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '__fixtures__');
-const FIXTURES = ['forward-same-file', 'forward-cross-file', 'defined-twice', 'fk-cycle', 'missing-extension', 'transaction-wrapped', 'meta-command', 'cascade', 'near-miss'] as const;
+const FIXTURES = ['forward-same-file', 'forward-cross-file', 'extension-later', 'defined-twice', 'fk-cycle', 'missing-extension', 'transaction-wrapped', 'meta-command', 'cascade', 'near-miss'] as const;
 type Fixture = (typeof FIXTURES)[number];
 
 const built = new Map<Fixture, ShadowDatabase>();
@@ -73,6 +73,22 @@ describe('defined later', () => {
     expect(findings[0]!.column).toBe(10);
     expect(stats.failedStatements).toBe(0);
     expect(await exists('forward-cross-file', 'public.visits')).toBe(true);
+  });
+});
+
+describe('extension created later', () => {
+  it('traces a function the extension brings to its CREATE EXTENSION, and builds the table once it runs', async () => {
+    const { findings, stats } = shadow('extension-later');
+    expect(summary(findings)).toEqual(['extension-later/01_foundations.sql:2 shadow-defined-later', 'extension-later/02_contacts.sql:4 shadow-statement-failed']);
+    expect(findings[0]!.message).toBe(
+      'extension-later/01_foundations.sql:2 uses uuid_generate_v4(), which extension uuid-ossp brings, created at extension-later/01_foundations.sql:7: move the CREATE EXTENSION up (1 more statement failed because of it, counted here)',
+    );
+    expect(findings[0]!.statements.map((statement) => statement.line)).toEqual([5]);
+    expect(findings[0]!.workedAround).toBe(true);
+    expect(await exists('extension-later', 'public.organizations')).toBe(true);
+    // A type of an extension no file creates: the fix names it.
+    expect(findings[1]!.hint).toBe('type citext comes from extension citext: add CREATE EXTENSION IF NOT EXISTS citext before this statement');
+    expect(stats.failedStatements).toBe(1);
   });
 });
 

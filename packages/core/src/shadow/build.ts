@@ -17,7 +17,7 @@ import type { CatalogSnapshot } from '../catalog/types.js';
 import type { Database } from '../db/types.js';
 import { baseCacheKey, readBaseDump, readCachedBuild, shadowCacheKey, writeBaseDump, writeCachedBuild, writeCachedSnapshot, type CachedBuild } from './cache.js';
 import { workspaceSnapshot } from './snapshot.js';
-import { DefinitionIndex, inlineForeignKeys, tableKeyOf, type DefinedObject } from './definitions.js';
+import { DefinitionIndex, inlineForeignKeys, tableKeyOf, type DefinedObject, type LookupClass } from './definitions.js';
 import { runInSavepoint, type ExecutionCounter } from './execute.js';
 import { deferForeignKeys, type DeferredForeignKey } from './foreign-keys.js';
 import { presetSql } from './presets.js';
@@ -25,7 +25,7 @@ import { missingObjectOf, newFinding, RootCauses } from './root-cause.js';
 import { listSchemaFiles, orderStatements, parseSources, readSqlTexts, type OrderedStatement, type ShadowSourceFile } from './schema-files.js';
 import { SourceMapBuilder } from './source-map.js';
 import { createPgliteTarget, createServerTarget, type ShadowTarget } from './target.js';
-import { extensionsCreatedIn } from './extensions.js';
+import { extensionProviding, extensionsCreatedIn } from './extensions.js';
 import type { ShadowDatabase, ShadowFinding, ShadowPreset } from './types.js';
 
 export interface BuildShadowOptions {
@@ -328,6 +328,8 @@ class ShadowBuilder {
       if (!object.lookup) continue;
       const keys = [`${object.lookup}:${object.name}`];
       if (object.lookup === 'relation') keys.push(`type:${object.name}`);
+      // An extension brings functions and types under names of their own (uuid_generate_v4(), citext).
+      if (object.kind === 'extension') keys.push(...[...this.waiting.keys()].filter((key) => providedBy(key, object.name)));
       for (const key of keys) {
         const waiters = this.waiting.get(key);
         if (!waiters) continue;
@@ -432,4 +434,10 @@ class ShadowBuilder {
     const fileOrder = new Map(this.files.map((file, position) => [file.relPath, position]));
     return findings.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line || a.column - b.column);
   }
+}
+
+/** Whether a waiting key (`lookup:name`, as `failed` files it) names something the extension brings. */
+function providedBy(waitingKey: string, extension: string): boolean {
+  const separator = waitingKey.indexOf(':');
+  return extensionProviding(waitingKey.slice(0, separator) as LookupClass, waitingKey.slice(separator + 1), undefined, [extension]) !== undefined;
 }

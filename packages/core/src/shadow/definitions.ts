@@ -10,6 +10,7 @@ import type { Constraint, CreateFunctionStmt, RangeVar } from 'libpg-query';
 import { nodeOf, nodesOf, sharedFlag } from '../sql/nodes.js';
 import type { PgNode, SourcePosition, SqlStatement } from '../sql/types.js';
 import type { OrderedStatement } from './schema-files.js';
+import { extensionProviding } from './extensions.js';
 
 /** Namespaces a missing-object error names: `relation "x"`, `function f()`, `type "x"`, `schema "x"`. */
 export type LookupClass = 'relation' | 'function' | 'type' | 'schema' | 'extension';
@@ -174,6 +175,8 @@ export function inlineForeignKeys(statement: SqlStatement): ForeignKeyRef[] {
 /** Every statement's definitions, nested DO-block statements attributed to their top-level statement. */
 export class DefinitionIndex {
   private readonly byName = new Map<string, { at: OrderedStatement; object: DefinedObject }[]>();
+  /** CREATE EXTENSION statements: they define what the extension brings (extensions.ts), by no name of the statement's own. */
+  private readonly extensions: { at: OrderedStatement; object: DefinedObject }[] = [];
   readonly ofStatement = new Map<number, DefinedObject[]>();
 
   constructor(statements: readonly OrderedStatement[]) {
@@ -190,6 +193,7 @@ export class DefinitionIndex {
       this.ofStatement.set(at.index, objects);
       for (const object of objects) {
         if (!object.lookup) continue;
+        if (object.kind === 'extension') this.extensions.push({ at, object });
         const key = `${object.lookup}:${object.name}`;
         const list = this.byName.get(key) ?? [];
         list.push({ at, object });
@@ -203,10 +207,14 @@ export class DefinitionIndex {
     }
   }
 
-  /** Definitions of a name in a namespace; a schema given must match (an unqualified definition is in public). */
+  /**
+   * Definitions of a name in a namespace; a schema given must match (an unqualified definition is in
+   * public). Without one, the CREATE EXTENSION statements of an extension known to bring it.
+   */
   find(lookup: LookupClass, name: string, schema?: string): { at: OrderedStatement; object: DefinedObject }[] {
     const candidates = this.byName.get(`${lookup}:${name}`) ?? [];
-    if (!schema || lookup === 'schema' || lookup === 'extension') return candidates;
-    return candidates.filter(({ object }) => (object.schema ?? DEFAULT_SCHEMA) === schema);
+    const named = !schema || lookup === 'schema' || lookup === 'extension' ? candidates : candidates.filter(({ object }) => (object.schema ?? DEFAULT_SCHEMA) === schema);
+    if (named.length > 0 || lookup === 'extension') return named;
+    return this.extensions.filter(({ object }) => extensionProviding(lookup, name, schema, [object.name]) !== undefined);
   }
 }

@@ -45,10 +45,28 @@ export function extensionsCreatedIn(files: readonly { parsed: { statements: read
   return [...names].filter((name) => PGLITE_EXTENSIONS.includes(name)).sort();
 }
 
-/** What well-known extensions that PGlite lacks provide, so a use of them is traced to the extension. */
+/**
+ * What well-known extensions provide under names of their own, so that a use of one is traced to its
+ * extension: to the CREATE EXTENSION written later (definitions.ts), to one that is unavailable, or
+ * to the one to add. `functionPrefixes`: a name ending in `_` is a prefix, any other a whole name.
+ * Only names no other extension or Postgres itself uses (gen_random_uuid() is built in since 13).
+ */
 const PROVIDES: Record<string, { types?: string[]; functionPrefixes?: string[]; schemas?: string[] }> = {
   postgis: { types: ['geometry', 'geography', 'box2d', 'box3d', 'raster'], functionPrefixes: ['st_', 'postgis_'] },
   vector: { types: ['vector', 'halfvec', 'sparsevec'], functionPrefixes: ['l2_distance', 'cosine_distance', 'inner_product'] },
+  'uuid-ossp': { functionPrefixes: ['uuid_generate_', 'uuid_nil', 'uuid_ns_dns', 'uuid_ns_url', 'uuid_ns_oid', 'uuid_ns_x500'] },
+  pgcrypto: { functionPrefixes: ['gen_random_bytes', 'gen_salt', 'crypt', 'digest', 'hmac', 'pgp_', 'armor', 'dearmor'] },
+  pg_trgm: { functionPrefixes: ['similarity', 'word_similarity', 'strict_word_similarity', 'show_trgm', 'show_limit', 'set_limit'] },
+  citext: { types: ['citext'] },
+  hstore: { types: ['hstore'] },
+  ltree: { types: ['ltree', 'lquery', 'ltxtquery'], functionPrefixes: ['subltree', 'subpath', 'nlevel', 'lca', 'text2ltree', 'ltree2text'] },
+  cube: { types: ['cube'] },
+  isn: { types: ['ean13', 'isbn', 'isbn13', 'ismn', 'ismn13', 'issn', 'issn13', 'upc'] },
+  unaccent: { functionPrefixes: ['unaccent'] },
+  fuzzystrmatch: { functionPrefixes: ['levenshtein', 'levenshtein_less_equal', 'soundex', 'metaphone', 'dmetaphone', 'dmetaphone_alt', 'daitch_mokotoff'] },
+  earthdistance: { functionPrefixes: ['earth_distance', 'earth_box', 'll_to_earth', 'latitude', 'longitude'] },
+  tablefunc: { functionPrefixes: ['crosstab', 'normal_rand', 'connectby'] },
+  moddatetime: { functionPrefixes: ['moddatetime'] },
   pg_cron: { schemas: ['cron'] },
   pg_partman: { schemas: ['partman'] },
   pg_net: { schemas: ['net'] },

@@ -232,7 +232,9 @@ export class RootCauses {
       newFinding(
         'shadow-defined-later',
         location(at, position),
-        `${at.file.relPath}:${position.line} uses ${missing.display} which ${definitionWhere(later.at, later.object)} defines: move the definition up`,
+        later.object.kind === 'extension'
+          ? `${at.file.relPath}:${position.line} uses ${missing.display}, which extension ${later.object.name} brings, created at ${definitionWhere(later.at, later.object)}: move the CREATE EXTENSION up`
+          : `${at.file.relPath}:${position.line} uses ${missing.display} which ${definitionWhere(later.at, later.object)} defines: move the definition up`,
         sameFile ? `move the definition above line ${at.statement.range.start.line}` : `move the definition into ${at.file.relPath} (above line ${at.statement.range.start.line}) or an earlier file`,
       ),
     );
