@@ -555,10 +555,12 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
 
     const incomplete = await ws.run(['repair', '--database-url', url, '--accept', '2025-09-09_19', '--by', 'alice']);
     expect(incomplete.code).toBe(2);
-    expect(incomplete.stderr).toContain('pgwarden: repair needs --accept VERSION, --by NAME and --reason TEXT');
+    expect(incomplete.stderr).toContain('pgwarden: repair needs --accept MIGRATION, --by NAME and --reason TEXT');
     const unknown = await ws.run(['repair', '--database-url', url, '--accept', '2025-09-09_99', '--by', 'alice', '--reason', 'x']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('pgwarden: no migration file has version 2025-09-09_99\n');
+    expect(unknown.stderr).toBe(
+      'pgwarden: 2025-09-09_99: no migration file has this version: name a migration by its version (YYYY-MM-DD_NN), its file name (YYYY-MM-DD_NN_slug, .sql optional) or its path\n',
+    );
 
     const repair = await ws.run(['repair', '--database-url', url, '--accept', '2025-09-09_19', '--by', 'alice', '--reason', 'predicates reordered, same policy']);
     expect(repair.code, repair.all).toBe(0);

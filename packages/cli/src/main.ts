@@ -24,8 +24,8 @@ Commands:
   approve <file> --by NAME   record a review (NAME or bot:NAME) bound to the SQL body's checksum and file name
   migrate                    apply pending approved migrations
   status                     applied / pending / approved / tampered, as a table
-  repair --accept VERSION    accept an edited applied migration, audited
-  rollback VERSION           run an applied migration's rollback script, where the environment allows it
+  repair --accept MIGRATION  accept an edited applied migration, audited
+  rollback MIGRATION         run an applied migration's rollback script, where the environment allows it
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
   baseline                   mark the current history as executed (adoption on an existing history)
   types [--check]            regenerate (or verify) downstream types and bridge schemas

@@ -14,7 +14,11 @@ Refuses tampered history, lint errors, missing approvals and skipped promotion s
     ...DATABASE_OPTIONS,
     'dry-run': { type: 'boolean', description: 'show what would run; change nothing' },
     sql: { type: 'boolean', description: 'with --dry-run: also print the SQL each file would run' },
-    to: { type: 'string', value: 'VERSION', description: 'stop after this version (YYYY-MM-DD_NN)' },
+    to: {
+      type: 'string',
+      value: 'MIGRATION',
+      description: 'stop after this version (YYYY-MM-DD_NN: every file of it), or after the one\nfile named by its file name (YYYY-MM-DD_NN_slug) or path',
+    },
     'allow-out-of-order': { type: 'boolean', description: 'apply a pending migration older than the newest applied one' },
     'no-finalize': {
       type: 'boolean',

@@ -1,11 +1,11 @@
 import { rollbackTarget } from '@pgwarden/core/workspace/index';
-import { commandHelp, parseCommand, UsageError, type CommandSpec } from '../command.js';
+import { parseCommand, type CommandSpec } from '../command.js';
 import { toolVersion } from '../main.js';
 import { currentUser, DATABASE_OPTIONS, formatDuration, prepareDatabaseCommand, requireOne } from './shared.js';
 
 export const spec: CommandSpec = {
-  usage: ['pgwarden rollback VERSION [--by NAME] [--reason TEXT] [--env NAME] [--database-url URL]'],
-  about: `Runs the rollback script of the applied migration VERSION (the header's "Rollback Script"
+  usage: ['pgwarden rollback MIGRATION [--by NAME] [--reason TEXT] [--env NAME] [--database-url URL]'],
+  about: `Runs the rollback script of the applied MIGRATION (the header's "Rollback Script"
 section, commented or in a /* */ block) in one transaction that also removes its history row
 and logs it in pgwarden.rollback_log (who, why, when). Only where the environment allows it
 ("allowRollback"; by default local and the embedded database). Refused for a migration without
@@ -16,20 +16,21 @@ migration builds on.`,
     reason: { type: 'string', value: 'TEXT', description: 'why, for the log' },
     ...DATABASE_OPTIONS,
   },
+  notes: `MIGRATION is the file's version (YYYY-MM-DD_NN) or, when several files share that version,
+its file name (YYYY-MM-DD_NN_slug, .sql optional) or its path.`,
 };
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommand(argv, spec);
   if (!args) return 0;
-  const version = requireOne(args.positionals, 'VERSION (YYYY-MM-DD_NN)', spec);
-  if (!/^\d{4}-\d{2}-\d{2}_\d+$/.test(version)) throw new UsageError(`rollback ${version}: expected a version YYYY-MM-DD_NN\n\n${commandHelp(spec)}`);
+  const migration = requireOne(args.positionals, 'MIGRATION (its version YYYY-MM-DD_NN, file name or path)', spec);
   const { config, target, history } = await prepareDatabaseCommand(args.values);
   const by = ((args.values.by as string | undefined) ?? currentUser()).trim();
   const result = await rollbackTarget({
     config,
     target,
     migrations: history.migrations,
-    version,
+    migration,
     by,
     reason: args.values.reason as string | undefined,
     toolVersion: await toolVersion(),

@@ -27,6 +27,7 @@ export { approvalFileName, approvalState, requiredApprovals, missingPromotions, 
 export { MigrationFailure } from './apply-context.js';
 export { RunnerError, type RunnerErrorKind } from './errors.js';
 export { compareVersions, type MigrationRef } from './ordering.js';
+export { commandNames, findMigration, isVersion, migrationsNamed, MigrationNameError, type FindMigrationOptions } from './find-migration.js';
 export { finalizeHeader, localDate, reconcileExecutionRecords, type ExecutionStamp } from './finalize.js';
 export { verificationProblem } from './verification.js';
 export { rollback, type RollbackOptions, type RollbackResult } from './rollback.js';

@@ -7,6 +7,7 @@
 
 import type { Migration } from '../migration/types.js';
 import type { HistoryRow } from './history.js';
+import { commandNames } from './find-migration.js';
 import { keyOf } from './ordering.js';
 
 export interface IntegrityProblem {
@@ -26,6 +27,8 @@ export function checkIntegrity(history: readonly HistoryRow[], migrations: reado
   const files = new Map<string, Migration>();
   for (const m of migrations) if (m.name.version) files.set(keyOf({ version: m.name.version, name: m.name.baseName }), m);
 
+  // The suggested repair names the file alone, also when other files share its version.
+  const nameOf = commandNames(migrations);
   const problems: IntegrityProblem[] = [];
   for (const row of history) {
     if (!touchedDatabase(row)) continue;
@@ -46,7 +49,7 @@ export function checkIntegrity(history: readonly HistoryRow[], migrations: reado
         version: row.version,
         name: row.name,
         relPath: file.relPath,
-        message: `${file.relPath}: the SQL changed after it was applied (recorded ${row.checksum.slice(0, 12)}, file now ${file.checksum.slice(0, 12)}): revert the edit and write a new migration, or accept it with pgwarden repair --accept ${row.version} --by NAME --reason TEXT`,
+        message: `${file.relPath}: the SQL changed after it was applied (recorded ${row.checksum.slice(0, 12)}, file now ${file.checksum.slice(0, 12)}): revert the edit and write a new migration, or accept it with pgwarden repair --accept ${nameOf(file)} --by NAME --reason TEXT`,
       });
     }
   }

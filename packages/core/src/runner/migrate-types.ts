@@ -18,7 +18,10 @@ export interface MigrateOptions {
   lintErrors?: LintGate;
   /** Plan and check only: no lock, no writes. */
   dryRun?: boolean;
-  /** Stop after this version (`YYYY-MM-DD_NN`). */
+  /**
+   * Stop after this version (`YYYY-MM-DD_NN`: every file of it, in order), or after the one file it
+   * names by file name (`.sql` optional) or path, when files share a version.
+   */
   to?: string;
   allowOutOfOrder?: boolean;
   /** Write the execution record into each applied file's header (the CLI's default; --no-finalize turns it off). */

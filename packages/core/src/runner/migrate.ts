@@ -28,6 +28,7 @@ import { applyWithoutTransaction } from './apply-no-transaction.js';
 import { applyInTransaction } from './apply-transactional.js';
 import { MigrationFailure, rollbackQuietly, type ApplyContext } from './apply-context.js';
 import { currentUser } from './current-user.js';
+import { commandNames } from './find-migration.js';
 import { finalizeHeader, localDate, reconcileExecutionRecords } from './finalize.js';
 import { ensureHistory, readHistory, recordFailed, type HistoryRow } from './history.js';
 import { anyInvalidIndex, invalidIndexesOfFile } from './index-validity.js';
@@ -322,6 +323,7 @@ async function invalidIndexesOfApplied(live: DbSession, migrations: readonly Mig
   // One query first: with no invalid index anywhere (the usual case), no file needs splitting, which
   // would load the SQL parser on every run.
   if (candidates.length === 0 || !(await anyInvalidIndex(live))) return [];
+  const nameOf = commandNames(migrations);
   const refusals: Refusal[] = [];
   for (const m of candidates) {
     const split = await splitStatements(m);
@@ -331,7 +333,7 @@ async function invalidIndexesOfApplied(live: DbSession, migrations: readonly Mig
         kind: 'invalid-index',
         relPath: m.relPath,
         version: m.name.version!,
-        message: `${m.relPath}:${found.statement.line}: recorded as applied, but index ${found.name} of statement ${found.ordinal} is invalid (an interrupted concurrent build): DROP INDEX CONCURRENTLY IF EXISTS ${found.name}, then pgwarden repair ${m.name.version} --resume-from ${found.ordinal - 1} --by NAME --reason TEXT and rerun to build it again`,
+        message: `${m.relPath}:${found.statement.line}: recorded as applied, but index ${found.name} of statement ${found.ordinal} is invalid (an interrupted concurrent build): DROP INDEX CONCURRENTLY IF EXISTS ${found.name}, then pgwarden repair ${nameOf(m)} --resume-from ${found.ordinal - 1} --by NAME --reason TEXT and rerun to build it again`,
       });
     }
   }

@@ -164,3 +164,58 @@ describe('promotion order', () => {
     );
   });
 });
+
+describe('files that share a version (many numbered _00_ on one day)', () => {
+  const w = new Workspace();
+  afterAll(() => w.cleanup());
+  const [notes, a, b, c] = w.write(
+    { file: '2025-09-01_01_create_notes.sql', body: 'SELECT 1;' },
+    { file: '2025-09-15_00_add_notes_a.sql', body: 'SELECT 2;' },
+    { file: '2025-09-15_00_add_notes_b.sql', body: 'SELECT 3;' },
+    { file: '2025-09-15_00_add_notes_c.sql', body: 'SELECT 4;' },
+  ) as [Migration, Migration, Migration, Migration];
+  const names = (ms: readonly Migration[]) => ms.map((m) => m.name.baseName);
+
+  it('a tampered file is keyed by version and name: only it is refused, and the repair suggested names it alone', async () => {
+    const p = await plan({ migrations: [notes, a, b, c], history: [row(notes), row(a), row(b, { checksum: '0'.repeat(64) }), row(c)] });
+    expect(p.refusals.map((r) => [r.kind, r.relPath])).toEqual([['tampered', b.relPath]]);
+    expect(p.refusals[0]!.message).toContain('accept it with pgwarden repair --accept 2025-09-15_00_add_notes_b --by NAME --reason TEXT');
+    // A version no other file has stays the short name.
+    const unique = await plan({ migrations: [notes, a, b, c], history: [row(notes, { checksum: '0'.repeat(64) })] });
+    expect(unique.refusals[0]!.message).toContain('pgwarden repair --accept 2025-09-01_01 --by NAME');
+  });
+
+  it('--to a file name stops after that file; --to the version takes every file of it', async () => {
+    const toA = await plan({ migrations: [c, b, a, notes], to: '2025-09-15_00_add_notes_a' });
+    expect(toA.refusals).toEqual([]);
+    expect(toA.pending.map((x) => x.ref.name)).toEqual(names([notes, a]));
+    expect(names(toA.afterTarget)).toEqual(names([b, c]));
+    expect((await plan({ migrations: [notes, a, b, c], to: 'migration_history/2025-09-15_00_add_notes_b.sql' })).pending.map((x) => x.ref.name)).toEqual(names([notes, a, b]));
+    const toVersion = await plan({ migrations: [notes, a, b, c], to: '2025-09-15_00' });
+    expect(toVersion.pending.map((x) => x.ref.name)).toEqual(names([notes, a, b, c]));
+    expect(toVersion.afterTarget).toEqual([]);
+  });
+
+  it('--to a name that fits no file is refused, saying what a name may be', async () => {
+    const p = await plan({ migrations: [notes, a, b, c], to: 'add_notes_b' });
+    expect(p.refusals.map((r) => r.kind)).toEqual(['unknown-target']);
+    expect(p.refusals[0]!.message).toBe(
+      '--to add_notes_b: no migration file has this name: name a migration by its version (YYYY-MM-DD_NN), its file name (YYYY-MM-DD_NN_slug, .sql optional) or its path; did you mean pgwarden migrate --to 2025-09-15_00_add_notes_b?',
+    );
+  });
+
+  it('a lint error keyed by path refuses that file only, not the others of its version', async () => {
+    const p = await plan({ migrations: [notes, a, b, c], history: [row(notes)], lintErrors: new Map([[b.relPath, ['x']]]) });
+    expect(p.refusals.map((r) => r.relPath)).toEqual([b.relPath]);
+  });
+
+  it('a partial no-transaction run suggests the repair by file name', async () => {
+    const [partial] = w.write({ file: '2025-09-15_00_add_notes_d.sql', body: 'SELECT 5;\nSELECT 6;', noTransaction: true }).filter((m) => m.name.slug === 'add_notes_d') as [Migration];
+    const p = await plan({
+      migrations: [notes, a, b, c, partial],
+      history: [row(notes), row(a), row(b), row(c), row(partial, { status: 'failed', statementsApplied: 1, statementHashes: ['0'.repeat(64)] })],
+    });
+    expect(p.refusals.map((r) => r.kind)).toEqual(['resume']);
+    expect(p.refusals[0]!.message).toContain('pgwarden repair 2025-09-15_00_add_notes_d --resume-from N (statements 1..N done) or, after finishing by hand, pgwarden repair 2025-09-15_00_add_notes_d --mark-applied');
+  });
+});

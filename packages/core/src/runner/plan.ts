@@ -11,6 +11,7 @@ import type { Migration } from '../migration/types.js';
 import { approvalRequirement } from '../config/load.js';
 import { approvalProblem, approvalState, promotionProblem, rejectedApprovals, type ApprovalVerifier } from './approvals.js';
 import type { HistoryRow } from './history.js';
+import { commandNames, findMigration, isVersion, MigrationNameError } from './find-migration.js';
 import { checkIntegrity } from './integrity.js';
 import { compareKeys, compareVersions, keyOf, refOf, sortForExecution, type MigrationRef } from './ordering.js';
 import { partialRunProblem, resumePoint, splitStatements, type RunnableStatement } from './statements.js';
@@ -72,6 +73,7 @@ export interface PlanInput {
   environment: EnvironmentConfig | undefined;
   dbKind: DatabaseKind;
   lintErrors?: LintGate;
+  /** Stop after this version (every file of it), or after the one file it names (file name or path). */
   to?: string;
   allowOutOfOrder?: boolean;
   /**
@@ -121,14 +123,18 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
   const pendingAll = ordered.filter((m) => rows.get(keyOf(refOf(m)))?.status !== 'applied');
   const lintErrors = typeof input.lintErrors === 'function' ? await input.lintErrors(pendingAll) : input.lintErrors;
 
-  if (input.to !== undefined && !ordered.some((m) => m.name.version === input.to) && !input.history.some((r) => r.version === input.to)) {
-    refusals.push({ kind: 'unknown-target', relPath: '', message: `--to ${input.to}: no migration has this version (YYYY-MM-DD_NN)` });
-  }
-  const inTarget = (m: Migration) => input.to === undefined || compareVersions(m.name.version!, input.to) <= 0;
+  const target = input.to === undefined ? undefined : targetOf(input.to, ordered, input.history);
+  if (target && 'problem' in target) refusals.push({ kind: 'unknown-target', relPath: '', message: target.problem });
+  const inTarget = (m: Migration) => {
+    if (!target || 'problem' in target) return true;
+    // A version ends after every file of it; a file name ends at that file.
+    return target.name === undefined ? compareVersions(m.name.version!, target.version) <= 0 : compareKeys(refOf(m), { version: target.version, name: target.name }) <= 0;
+  };
   const candidates = pendingAll.filter(inTarget);
   const afterTarget = pendingAll.filter((m) => !inTarget(m));
 
   const requirement = approvalRequirement(input.environment, input.dbKind);
+  const nameOf = commandNames(valid);
   const pending: PlannedMigration[] = [];
   for (const m of candidates) {
     const ref = refOf(m);
@@ -161,12 +167,12 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
         refuse('unsplittable', m, split.error);
       } else {
         planned.statements = split.statements;
-        const resume = resumePoint(m, previous, split.statements);
+        const resume = resumePoint(m, previous, split.statements, nameOf(m));
         if ('problem' in resume) refuse('resume', m, resume.problem);
         else planned.resumeFrom = resume.from;
       }
     } else {
-      const partial = partialRunProblem(m, previous);
+      const partial = partialRunProblem(m, previous, nameOf(m));
       if (partial) refuse('resume', m, partial);
     }
     pending.push(planned);
@@ -175,7 +181,28 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
   return { pending, afterTarget, appliedCount: applied.length, refusals };
 }
 
+/**
+ * Where `--to` stops: after every file of a version, or after the one file named (runner/find-migration.ts).
+ * A version or file name known only from the history (its file is gone) still counts as a target.
+ */
+function targetOf(to: string, ordered: readonly Migration[], history: readonly HistoryRow[]): { version: string; name?: string } | { problem: string } {
+  if (isVersion(to)) {
+    if (ordered.some((m) => m.name.version === to) || history.some((r) => r.version === to)) return { version: to };
+    return { problem: `--to ${to}: no migration has this version (YYYY-MM-DD_NN)` };
+  }
+  const row = history.find((r) => r.name === to || r.name === `${to}.sql`);
+  try {
+    const m = findMigration(ordered, to, { spell: (name) => `pgwarden migrate --to ${name}` });
+    return { version: m.name.version!, name: m.name.baseName };
+  } catch (error) {
+    if (row) return { version: row.version, name: row.name };
+    if (error instanceof MigrationNameError) return { problem: `--to ${error.message}` };
+    throw error;
+  }
+}
+
+/** The most specific key first: a version may be shared by several files. */
 function lintErrorsOf(lintErrors: LintErrors | undefined, m: Migration): readonly string[] {
   if (!lintErrors) return [];
-  return lintErrors.get(m.relPath) ?? (m.name.version ? lintErrors.get(m.name.version) : undefined) ?? lintErrors.get(m.name.baseName) ?? [];
+  return lintErrors.get(m.relPath) ?? lintErrors.get(m.name.baseName) ?? (m.name.version ? lintErrors.get(m.name.version) : undefined) ?? [];
 }

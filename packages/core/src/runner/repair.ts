@@ -26,7 +26,7 @@ export type RepairAction = 'accept' | 'resume-from' | 'mark-applied';
 
 export interface RepairOptions {
   version: string;
-  /** File base name; needed only when several files share the version. */
+  /** File base name; needed when several files share the version (the CLI always gives it, see find-migration.ts). */
   name?: string;
   by: string;
   reason: string;
@@ -113,7 +113,10 @@ async function lockRow(session: DbSession, db: Database, options: RepairOptions)
     );
   }
   if (rows.length > 1) {
-    throw new RunnerError('repair', `repair: several migrations have version ${options.version} (${rows.map((r) => r.name).join(', ')}): name the file`);
+    throw new RunnerError(
+      'repair',
+      `repair: several migrations have version ${options.version} (${rows.map((r) => r.name).join(', ')}): name the one you mean by its file name, e.g. pgwarden repair --accept ${rows[0]!.name.replace(/\.sql$/, '')}`,
+    );
   }
   return rows[0]!;
 }

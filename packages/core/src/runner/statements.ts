@@ -55,18 +55,19 @@ export async function splitStatements(migration: Migration): Promise<{ statement
 
 /**
  * Where a no-transaction file starts: 0 on a first run, or the number of statements a
- * previous interrupted run executed when each of them is unchanged.
+ * previous interrupted run executed when each of them is unchanged. `commandName` names the file
+ * in the repair commands suggested (runner/find-migration.ts, commandNames).
  */
 export function resumePoint(
   migration: Migration,
   previous: HistoryRow | undefined,
   statements: readonly RunnableStatement[],
+  commandName: string,
 ): { from: number } | { problem: string } {
   const done = previous && previous.status !== 'applied' ? (previous.statementsApplied ?? 0) : 0;
   if (done === 0) return { from: 0 };
   const hashes = previous!.statementHashes;
-  const version = migration.name.version ?? 'VERSION';
-  const fix = `restore the executed statements, or record what really ran with pgwarden repair ${version} --resume-from N (statements 1..N done) or, after finishing by hand, pgwarden repair ${version} --mark-applied, each with --by NAME --reason TEXT`;
+  const fix = `restore the executed statements, or record what really ran with pgwarden repair ${commandName} --resume-from N (statements 1..N done) or, after finishing by hand, pgwarden repair ${commandName} --mark-applied, each with --by NAME --reason TEXT`;
   if (hashes.length < done) {
     return { problem: `${migration.relPath}: a previous run executed ${done} statements but did not record what they were: ${fix}` };
   }
@@ -85,9 +86,9 @@ export function resumePoint(
   return { from: done };
 }
 
-/** A transactional file cannot continue what a no-transaction run left half done. */
-export function partialRunProblem(migration: Migration, previous: HistoryRow | undefined): string | undefined {
+/** A transactional file cannot continue what a no-transaction run left half done. `commandName` as for resumePoint. */
+export function partialRunProblem(migration: Migration, previous: HistoryRow | undefined, commandName: string): string | undefined {
   const done = previous && previous.status !== 'applied' ? (previous.statementsApplied ?? 0) : 0;
   if (done === 0) return undefined;
-  return `${migration.relPath}: a previous no-transaction run executed ${done} statements, and the file no longer has pgwarden:no-transaction: restore the directive to resume, or finish by hand and record it with pgwarden repair ${migration.name.version ?? 'VERSION'} --mark-applied --by NAME --reason TEXT`;
+  return `${migration.relPath}: a previous no-transaction run executed ${done} statements, and the file no longer has pgwarden:no-transaction: restore the directive to resume, or finish by hand and record it with pgwarden repair ${commandName} --mark-applied --by NAME --reason TEXT`;
 }

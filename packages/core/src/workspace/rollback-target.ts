@@ -2,7 +2,7 @@ import { allowsRollback, ConfigError } from '../config/load.js';
 import type { PgwardenConfig } from '../config/types.js';
 import type { Migration } from '../migration/types.js';
 import { rollback, type RollbackResult } from '../runner/rollback.js';
-import { RunnerError } from '../runner/errors.js';
+import { findMigration } from '../runner/find-migration.js';
 import { openTarget } from './migrate-target.js';
 import type { DatabaseTarget } from './target.js';
 
@@ -10,8 +10,10 @@ export interface RollbackTargetOptions {
   config: PgwardenConfig;
   target: DatabaseTarget;
   migrations: readonly Migration[];
-  /** `YYYY-MM-DD_NN`. */
-  version: string;
+  /** The migration as named on the command line: its version, file name (`.sql` optional) or path (runner/find-migration.ts). */
+  migration: string;
+  /** Resolves a relative path (default: the current folder). */
+  cwd?: string;
   by: string;
   reason?: string;
   toolVersion?: string;
@@ -20,7 +22,7 @@ export interface RollbackTargetOptions {
 }
 
 /**
- * `pgwarden rollback VERSION`: only where the environment allows it (`allowRollback`, by default
+ * `pgwarden rollback MIGRATION`: only where the environment allows it (`allowRollback`, by default
  * `local` and the embedded database), checked before any database is opened.
  */
 export async function rollbackTarget(options: RollbackTargetOptions): Promise<RollbackResult> {
@@ -32,10 +34,7 @@ export async function rollbackTarget(options: RollbackTargetOptions): Promise<Ro
       `environments.${target.envName}.allowRollback`,
     );
   }
-  const matches = options.migrations.filter((m) => m.name.version === options.version);
-  if (matches.length === 0) throw new RunnerError('rollback', `rollback: no migration file has version ${options.version}`);
-  if (matches.length > 1) throw new RunnerError('rollback', `rollback: several files have version ${options.version}: ${matches.map((m) => m.relPath).join(', ')}`);
-  const migration = matches[0]!;
+  const migration = findMigration(options.migrations, options.migration, { spell: (name) => `pgwarden rollback ${name}`, cwd: options.cwd });
   const db = await openTarget(target);
   try {
     options.onOpen?.(db.label);

@@ -7,7 +7,7 @@ export interface MigrateExecutorSchema {
   databaseUrl?: string;
   /** Show what would run; change nothing. */
   dryRun?: boolean;
-  /** Stop after this version (YYYY-MM-DD_NN). */
+  /** Stop after this version (YYYY-MM-DD_NN: every file of it), or after the one file named by its file name (YYYY-MM-DD_NN_slug). */
   to?: string;
   /** Apply a pending migration older than the newest applied one. */
   allowOutOfOrder?: boolean;
