@@ -124,7 +124,7 @@ export function fileTransactionControl(statements: readonly SqlStatement[], opti
     }
   }
   if (begin && !commit) {
-    problem(begin, `${transactionWord(begin)} without a COMMIT after it: psql would roll the file back at its end, pgwarden would commit it: add COMMIT; at the end, or remove the BEGIN`);
+    problem(begin, `${transactionWord(begin)} without a COMMIT after it: psql would roll the whole file back at its end, so it is unclear whether the file means to apply: add COMMIT; at the end, or remove the BEGIN`);
   } else if (begin && commit) {
     result.wrapper = { begin, commit };
   }
