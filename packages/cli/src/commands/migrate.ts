@@ -58,8 +58,10 @@ export async function run(argv: string[]): Promise<number> {
     onOpen: (label) => console.log(`pgwarden: migrating ${label} (env ${target.envName})${dryRun ? ', dry run' : ''}`),
     onProgress: printProgress,
   });
-  const bodies = new Map(history.migrations.map((m) => [m.relPath, m.body]));
-  for (const line of migrateResultLines(result, args.values.sql ? { sqlOf: (relPath) => bodies.get(relPath) } : {})) print(line);
+  // What runs: the body, or what the runner sends instead (a file's own BEGIN/COMMIT neutralised).
+  const sent = new Map(history.migrations.map((m) => [m.relPath, m.body]));
+  for (const planned of result.planned) if (planned.sql !== undefined) sent.set(planned.relPath, planned.sql);
+  for (const line of migrateResultLines(result, args.values.sql ? { sqlOf: (relPath) => sent.get(relPath) } : {})) print(line);
   return result.ok ? 0 : 1;
 }
 

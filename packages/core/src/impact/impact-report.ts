@@ -208,8 +208,9 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
   await loadParser();
   const absolute = resolve(config.root, path);
   const relPath = toRelPath(config.root, absolute);
-  const text = readFileSync(absolute, 'utf8');
-  const migration = parseMigration({ path: absolute, relPath, text });
+  const migration = parseMigration({ path: absolute, relPath, text: readFileSync(absolute, 'utf8') });
+  // The text as parseMigration holds it (without a byte order mark), as the shadow runs it.
+  const { text } = migration;
   const parsed = parseSql(text);
   const statements = parsed.statements.filter((statement) => statement.kind !== 'TransactionStmt');
   // A DO block speaks through the statements inside it (IF NOT EXISTS guards around DDL).

@@ -201,3 +201,16 @@ describe('parseMigration never throws', () => {
     expect(bestLarge / bestSmall).toBeLessThan(3);
   });
 });
+
+describe('parseMigration of text that starts with a byte order mark (read with readFileSync, or from git)', () => {
+  it('drops the mark: same text, body and checksum as readSourceFile gives, also without a header', () => {
+    for (const fixture of [EXECUTED_FIXTURE, NO_HEADER_FIXTURE]) {
+      const text = fixtureText(fixture);
+      const plain = parseMigration({ path: `/w/${fixture}`, relPath: fixture, text });
+      const marked = parseMigration({ path: `/w/${fixture}`, relPath: fixture, text: `\uFEFF${text}` });
+      expect(marked.text).toBe(text);
+      expect(marked.body).toBe(plain.body);
+      expect(marked.checksum).toBe(plain.checksum);
+    }
+  });
+});

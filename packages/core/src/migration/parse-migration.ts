@@ -8,6 +8,7 @@ import { scanBody } from './body.js';
 import { computeChecksum } from './checksum.js';
 import { emptyDirectives, readDirectives } from './directives.js';
 import { parseFileName } from './file-name.js';
+import { withoutByteOrderMark } from './read-source-file.js';
 import { leadingCommentBlock, locateFencelessHeader, locateHeader, parseHeader } from './header.js';
 import { lineEndOffset, type SourceLine } from './lines.js';
 import type { Migration } from './types.js';
@@ -21,7 +22,9 @@ export interface MigrationSource {
 }
 
 /** Parses any string into a Migration; never throws (the linter must report, not crash). */
-export function parseMigration(input: MigrationSource): Migration {
+export function parseMigration(source: MigrationSource): Migration {
+  // Text read with readFileSync or from git keeps a byte order mark; readSourceFile drops it. Same body, same checksum.
+  const input = { ...source, text: withoutByteOrderMark(source.text) };
   const name = parseFileName(input.path || input.relPath);
   try {
     return parseText(input, name);

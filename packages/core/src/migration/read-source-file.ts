@@ -60,7 +60,16 @@ export function readSourceFile(path: string, options: number | ReadSourceOptions
     return fail('invalid-utf8', `is not valid UTF-8 (first bad byte at line ${line}); save it as UTF-8`, line);
   }
   // TextDecoder already drops a BOM; this keeps the promise if that default ever changes.
-  return { ok: true, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
+  return { ok: true, text: withoutByteOrderMark(text) };
+}
+
+/**
+ * `text` without a leading UTF-8 byte order mark (Windows editors write one). Every path that
+ * executes or parses a migration or schema file drops it the same way: Postgres and the parser
+ * would take it for the first character of the first statement.
+ */
+export function withoutByteOrderMark(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /**

@@ -39,14 +39,28 @@ describe('transaction-control', () => {
     expect(findings[0].hint).toContain('-- pgwarden:no-transaction');
   });
 
-  it('reports the other spellings: START TRANSACTION, END, ROLLBACK, ABORT', async () => {
+  it('reports the other spellings: START TRANSACTION, END, ROLLBACK, ABORT, each with what migrate does about it', async () => {
     const text = migration(`START TRANSACTION ISOLATION LEVEL SERIALIZABLE;\n${ADD_COLUMN}END;\nrollback;\nABORT;\n`);
     const findings = await runRule(RULE, text);
-    expect(findings.map((finding) => [finding.line, finding.message.split(' at top level')[0]])).toEqual([
-      [at(text, 'START').line, 'START'],
+    expect(findings.map((finding) => [finding.line, finding.message.split(/ at top level| with | would /)[0]])).toEqual([
+      [at(text, 'START').line, 'START TRANSACTION'],
       [at(text, 'END;').line, 'END'],
       [at(text, 'rollback;').line, 'ROLLBACK'],
       [at(text, 'ABORT;').line, 'ABORT'],
+    ]);
+    expect(findings[2].hint).toBe('migrate refuses this file, before running any of it, until this is fixed');
+  });
+
+  it('says which transaction commands migrate refuses: a COMMIT of its own, a second BEGIN, a savepoint the file did not open', async () => {
+    const text = migration(`${ADD_COLUMN}COMMIT;\nBEGIN;\nRELEASE SAVEPOINT outer_one;\nCOMMIT;\nBEGIN;\nCOMMIT;\n`);
+    const findings = await runRule(RULE, text);
+    expect(findings.map((finding) => `${finding.line}: ${finding.message.split(':')[0]}`)).toEqual([
+      `${at(text, 'COMMIT;').line}: COMMIT without a BEGIN before it would commit pgwarden's transaction early, so the statements before it and the history row would no longer be one unit`,
+      `${at(text, 'BEGIN;').line}: BEGIN at top level`,
+      `${at(text, 'RELEASE').line}: RELEASE SAVEPOINT outer_one names a savepoint the file did not open before it`,
+      `${at(text, 'RELEASE').line + 1}: COMMIT at top level`,
+      `${at(text, 'RELEASE').line + 2}: a second BEGIN`,
+      `${at(text, 'RELEASE').line + 3}: a second COMMIT`,
     ]);
   });
 

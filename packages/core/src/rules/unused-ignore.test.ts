@@ -32,7 +32,7 @@ ${ADD_COLUMN}BEGIN;
     const findings = await runRule(['transaction-control', RULE], text);
     expect(findings.map((finding) => [finding.rule, finding.severity, finding.line, finding.message])).toEqual([
       [RULE, 'warning', at(text, '-- pgwarden-ignore').line, 'pgwarden-ignore transaction-control silences nothing here'],
-      ['transaction-control', 'error', at(text, 'BEGIN').line, 'BEGIN at top level: pgwarden already runs each migration in one transaction'],
+      ['transaction-control', 'error', at(text, 'BEGIN').line, 'BEGIN without a COMMIT after it: psql would roll the whole file back at its end, so it is unclear whether the file means to apply: add COMMIT; at the end, or remove the BEGIN'],
     ]);
   });
 
@@ -45,7 +45,7 @@ BEGIN;
     const comment = at(text, 'pgwarden-ignore transaction-controll');
     expect(findings.map((finding) => [finding.rule, finding.severity, finding.line, finding.column, finding.message])).toEqual([
       [RULE, 'error', comment.line, comment.column, 'pgwarden-ignore names unknown rule "transaction-controll"'],
-      ['transaction-control', 'error', at(text, 'BEGIN').line, 1, 'BEGIN at top level: pgwarden already runs each migration in one transaction'],
+      ['transaction-control', 'error', at(text, 'BEGIN').line, 1, 'BEGIN without a COMMIT after it: psql would roll the whole file back at its end, so it is unclear whether the file means to apply: add COMMIT; at the end, or remove the BEGIN'],
     ]);
     expect(findings[0].hint).toBe('use a rule id listed in docs/rules/');
   });

@@ -17,10 +17,11 @@
  * (history.ts, recordAppliedSql): either error stops the round trip before its COMMIT, and the
  * transaction rolls back. A VERIFY query adds a round trip between the two.
  *
- * A body that carries its own BEGIN;/COMMIT; (the lint rule forbids it) is sent as is: its
- * BEGIN only warns inside our transaction, but its COMMIT ends our transaction early, and
- * whatever follows (rest of the body, verification, history row) then runs in autocommit.
- * pgwarden does not rewrite SQL; the lint error is the guard.
+ * The body is sent as planned (plan.ts, own-transaction.ts): a file's own `BEGIN; ... COMMIT;`
+ * wrapper is neutralised (a comment where each stood, line breaks kept, so error lines are still
+ * those of the file), and any other transaction command that would end or split this transaction
+ * was refused before the run. So "rolled back, nothing of it was applied" holds: nothing of the
+ * file can commit before our COMMIT.
  */
 
 import { performance } from 'node:perf_hooks';
@@ -47,7 +48,8 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
   const lockCheck = ctx.inSessionLockCheck;
   // Ends with a newline, so the body keeps its own line numbers: error positions count from `opening`.
   const opening = `BEGIN; ${setTimeoutsSql(ctx.timeouts, 'local')};${lockCheck ? ` DO $pgwarden$BEGIN ${lockCheck.beforeBody} END$pgwarden$;` : ''}\n`;
-  const sent = opening + migration.body;
+  const body = ctx.planned.sql ?? migration.body;
+  const sent = opening + body;
   const firstLine = migration.bodyStartLine - (opening.match(/\n/g)?.length ?? 0);
 
   for (let attempt = 1; ; attempt++) {
@@ -92,7 +94,7 @@ export async function applyInTransaction(ctx: ApplyContext): Promise<ApplyOutcom
       }
       throw failureFor(error, ctx, {
         // Errors of the first round trip carry positions in `sent`; later ones are read against the body, as before.
-        sent: bodyRan ? migration.body : sent,
+        sent: bodyRan ? body : sent,
         firstLine: bodyRan ? migration.bodyStartLine : firstLine,
         attempts: attempt,
         wait,

@@ -91,6 +91,8 @@ export interface PlannedRef extends MigrationRef {
   noTransaction: boolean;
   /** Statements a previous interrupted run already executed. */
   resumeFrom: number;
+  /** The SQL the runner sends, when it is not the body as written (a file's own BEGIN/COMMIT wrapper neutralised). */
+  sql?: string;
 }
 
 export interface MigrateResult {
@@ -111,7 +113,7 @@ export interface MigrateResult {
   skipped: SkippedMigration[];
   /** Migrations already applied before this run. */
   alreadyApplied: number;
-  /** Non-fatal: a header that could not be finalised, a body with its own BEGIN/COMMIT. */
+  /** Non-fatal: a header that could not be finalised. */
   warnings: string[];
   /** Set when the run stopped because it lost the migration lock: the one-line reason. */
   aborted?: string;

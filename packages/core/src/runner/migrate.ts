@@ -47,8 +47,6 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   advisoryLockTimeoutMs: 60_000,
 };
 
-const OWN_TRANSACTION = /^\s*(BEGIN(\s+(TRANSACTION|WORK))?|START\s+TRANSACTION|COMMIT(\s+(TRANSACTION|WORK))?)\s*;/im;
-
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const t0 = performance.now();
   const settings = resolveSettings(options.config);
@@ -163,11 +161,6 @@ async function applyOne(
 ): Promise<void> {
   const migration = planned.migration;
   emit({ type: 'start', migration: planned.ref, resumeFrom: planned.resumeFrom, statements: planned.statements?.length });
-  if (!migration.directives.noTransaction && OWN_TRANSACTION.test(migration.body)) {
-    result.warnings.push(
-      `${migration.relPath}: the body has its own BEGIN/COMMIT; its COMMIT ends pgwarden's transaction early, so verification and the history row are no longer atomic with it: remove them`,
-    );
-  }
   const t0 = performance.now();
   try {
     const outcome = migration.directives.noTransaction ? await applyWithoutTransaction(ctx) : await applyInTransaction(ctx);
@@ -359,7 +352,7 @@ function describePlan(plan: Plan, result: MigrateResult): void {
   result.refused = plan.refusals;
   result.alreadyApplied = plan.appliedCount;
   result.planned = plan.pending.map(
-    (p): PlannedRef => ({ ...p.ref, noTransaction: p.migration.directives.noTransaction, resumeFrom: p.resumeFrom }),
+    (p): PlannedRef => ({ ...p.ref, noTransaction: p.migration.directives.noTransaction, resumeFrom: p.resumeFrom, ...(p.sql !== undefined && p.sql !== p.migration.body ? { sql: p.sql } : {}) }),
   );
   // A refusal stops the whole run: the pending files that passed every gate are held back by it.
   if (plan.refusals.length > 0) {

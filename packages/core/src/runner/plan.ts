@@ -1,8 +1,9 @@
 /**
  * What a run would do, and every reason to refuse it, computed before anything executes:
  * integrity of the applied migrations, file names, `--to`, out-of-order files, lint errors,
- * approvals, promotion order and the resume rule of no-transaction files. A refusal stops
- * the whole run, so nothing is half done because of a gate.
+ * approvals, promotion order, the resume rule of no-transaction files and the files' own
+ * transaction control (own-transaction.ts). A refusal stops the whole run, so nothing is half
+ * done because of a gate.
  */
 
 import type { EnvironmentConfig } from '../config/types.js';
@@ -14,6 +15,7 @@ import type { HistoryRow } from './history.js';
 import { commandNames, findMigration, isVersion, MigrationNameError } from './find-migration.js';
 import { checkIntegrity } from './integrity.js';
 import { compareKeys, compareVersions, keyOf, refOf, sortForExecution, type MigrationRef } from './ordering.js';
+import { noTransactionProblem, ownTransactionOf } from './own-transaction.js';
 import { partialRunProblem, resumePoint, splitStatements, type RunnableStatement } from './statements.js';
 
 /** Lint errors of migrations, keyed by workspace-relative path, version or base name. */
@@ -34,6 +36,7 @@ export type RefusalKind =
   | 'promotion'
   | 'resume'
   | 'unsplittable'
+  | 'transaction-control'
   | 'invalid-index';
 
 export interface Refusal {
@@ -52,6 +55,8 @@ export interface PlannedMigration {
   previous?: HistoryRow;
   /** no-transaction files: the statements, and how many a previous run already executed. */
   statements?: RunnableStatement[];
+  /** Transactional files: the SQL sent, the body with its own BEGIN/COMMIT wrapper neutralised (own-transaction.ts). */
+  sql?: string;
   resumeFrom: number;
 }
 
@@ -167,6 +172,8 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
         refuse('unsplittable', m, split.error);
       } else {
         planned.statements = split.statements;
+        const control = noTransactionProblem(m, split.statements);
+        if (control) refuse('transaction-control', m, control);
         const resume = resumePoint(m, previous, split.statements, nameOf(m));
         if ('problem' in resume) refuse('resume', m, resume.problem);
         else planned.resumeFrom = resume.from;
@@ -174,6 +181,9 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
     } else {
       const partial = partialRunProblem(m, previous, nameOf(m));
       if (partial) refuse('resume', m, partial);
+      const own = await ownTransactionOf(m);
+      if ('problem' in own) refuse('transaction-control', m, own.problem);
+      else planned.sql = own.sql;
     }
     pending.push(planned);
   }

@@ -62,6 +62,6 @@ describe('applyToShadow', () => {
   });
 
   it('a file that cannot be read is one line naming it', async () => {
-    await expect(applyToShadow(shadow, { root: ROOT, files: ['migrations/missing.sql'] })).rejects.toThrow('migrations/missing.sql: cannot read: ENOENT');
+    await expect(applyToShadow(shadow, { root: ROOT, files: ['migrations/missing.sql'] })).rejects.toThrow('migrations/missing.sql does not exist');
   });
 });

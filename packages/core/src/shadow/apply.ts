@@ -2,7 +2,9 @@
  * applyToShadow: runs further SQL files (pending migrations) on a built shadow, statement by
  * statement, each in its own savepoint, and returns every failure with file:line, the Postgres
  * message, hint and SQLSTATE. This is what `lint --deep` and `check`'s history consistency use.
- * Files' own BEGIN/COMMIT are skipped (each apply call is one transaction, committed at the end);
+ * Files' own BEGIN/COMMIT are skipped (each apply call is one transaction, committed at the end),
+ * as migrate neutralises a wrapper; what migrate refuses instead (sql/transaction-control.ts) is
+ * the transaction-control rule's to report;
  * psql meta-commands and syntax errors are failures too: the file would not run as written.
  */
 import { resolve } from 'node:path';

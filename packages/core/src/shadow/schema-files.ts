@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadParser, parseSql } from '../sql/parser.js';
 import type { ParsedSql, SqlStatement } from '../sql/types.js';
 import { compareCodePoints } from '../catalog/identity.js';
+import { readSourceFile, withoutByteOrderMark } from '../migration/read-source-file.js';
 
 /** A SQL file the shadow runs, read and parsed. */
 export interface ShadowSourceFile {
@@ -42,15 +43,16 @@ export function relativePath(root: string, path: string): string {
   return relative(root, path).split('\\').join('/');
 }
 
-/** Reads files without parsing them; a path that cannot be read is a one-line error naming it. */
+/**
+ * Reads files without parsing them, as lint does (readSourceFile: UTF-8 only, inside the workspace,
+ * byte order mark dropped); a path that cannot be read is a one-line error naming it.
+ */
 export function readSqlTexts(root: string, paths: readonly string[]): { relPath: string; text: string }[] {
   return paths.map((path) => {
     const relPath = relativePath(root, resolve(root, path));
-    try {
-      return { relPath, text: readFileSync(resolve(root, path), 'utf8') };
-    } catch (error) {
-      throw new ShadowInputError(`${relPath}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+    const source = readSourceFile(resolve(root, path), { root });
+    if (!source.ok) throw new ShadowInputError(`${relPath} ${source.message}`);
+    return { relPath, text: source.text };
   });
 }
 
@@ -62,7 +64,11 @@ export async function readSqlFiles(root: string, paths: readonly string[]): Prom
 /** Parses in-memory sources (e.g. files read from a git revision). */
 export async function parseSources(sources: readonly { relPath: string; text: string }[]): Promise<ShadowSourceFile[]> {
   await loadParser();
-  return sources.map(({ relPath, text }) => ({ relPath, text, parsed: parseSql(text) }));
+  // In-memory sources (a git revision) may still start with a byte order mark: the parser would take it for SQL.
+  return sources.map(({ relPath, text }) => {
+    const sql = withoutByteOrderMark(text);
+    return { relPath, text: sql, parsed: parseSql(sql) };
+  });
 }
 
 export function orderStatements(files: readonly ShadowSourceFile[]): OrderedStatement[] {

@@ -40,7 +40,7 @@ export function migrateEventLine(event: MigrateEvent): ReportLine | undefined {
 }
 
 export interface MigrateReportOptions {
-  /** `--dry-run --sql`: the SQL a file would run (its body), by workspace-relative path. */
+  /** `--dry-run --sql`: the SQL a file would run (its body, or the planned `sql` that replaces it), by workspace-relative path. */
   sqlOf?: (relPath: string) => string | undefined;
 }
 
