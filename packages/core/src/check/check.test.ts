@@ -145,6 +145,38 @@ describe('check against the history of a feature branch', () => {
     const report = await runCheck({ config: loadConfig({ cwd: root }) });
     expect(report.findings.find((finding) => finding.rule === 'history-migration-failed')).toMatchObject({ file: 'migration_history/2025-10-02_01_bad.sql', line: 5 });
   });
+
+  it('what an extension the shadow lacks kept from being built is that warning, not errors of the tables and migrations that use it', { timeout: 300_000 }, async () => {
+    const geoSchema = `CREATE EXTENSION IF NOT EXISTS postgis;
+
+CREATE TABLE IF NOT EXISTS public.facilities (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  location geography(Point, 4326)
+);
+ALTER TABLE public.facilities ENABLE ROW LEVEL SECURITY;
+
+CREATE TABLE IF NOT EXISTS public.rooms (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  facility_id uuid NOT NULL REFERENCES public.facilities (id)
+);
+CREATE INDEX IF NOT EXISTS rooms_facility_id_idx ON public.rooms (facility_id);
+ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
+`;
+    const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': geoSchema, 'migration_history/.keep': '' });
+    git('checkout', '-q', '-b', 'feature');
+    const header = '-- ============================================================================\n-- Migration: Fixture\n-- ============================================================================\n\n';
+    write('migration_history/2025-10-02_01_phone.sql', `${header}ALTER TABLE public.facilities ADD COLUMN IF NOT EXISTS phone text;\n`);
+    // Near miss: a table the shadow did build still fails as written.
+    write('migration_history/2025-10-02_02_typo.sql', `${header}ALTER TABLE public.room ADD COLUMN IF NOT EXISTS label text;\n`);
+    const report = await runCheck({ config: loadConfig({ cwd: root }) });
+    const summary = report.findings.map((finding) => `${finding.file}:${finding.line} ${finding.rule} ${finding.severity}`);
+    expect(summary).toEqual([
+      'current_schema/01_core.sql:1 shadow-missing-extension warning',
+      'migration_history/2025-10-02_01_phone.sql:5 history-migration-failed warning',
+      'migration_history/2025-10-02_02_typo.sql:5 history-migration-failed error',
+    ]);
+    expect(report.findings[1]!.message).toBe('cannot be applied to the shadow, which lacks extension postgis: relation "public.facilities" does not exist');
+  });
 });
 
 describe('check --live on a real server', async () => {

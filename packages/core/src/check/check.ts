@@ -24,7 +24,8 @@ import { loadParser } from '../sql/index.js';
 import { verifyFunctions, type VerifyResult } from '../verify/index.js';
 import { readFileSync } from 'node:fs';
 import { historyStatementFor, planSchemaFix, type FixNote, type MigrationSource } from './fix-schema.js';
-import { listSchemaFiles } from '../shadow/schema-files.js';
+import { listSchemaFiles, parseSources } from '../shadow/schema-files.js';
+import { ExtensionGaps, namesMissingExtension } from '../shadow/extension-gaps.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
 import { CHECK_RULES, type CheckRuleId } from './rules.js';
@@ -126,15 +127,25 @@ async function historyShadow(config: PgwardenConfig, baseFiles: { path: string; 
   const shadow = await buildShadow({ ...options, sources });
   try {
     const applied = await applyToShadow(shadow, { root: config.root, files: migrations.map((migration) => migration.path) });
+    const gaps = applied.failures.length > 0 && namesMissingExtension(shadow.findings) ? new ExtensionGaps(shadow.findings, await parseSources(sources)) : undefined;
     for (const failure of applied.failures) {
       const severity = severityOf(config, 'history-migration-failed', CHECK_RULES['history-migration-failed'].defaultSeverity);
       if (!severity) continue;
+      const where = { file: failure.file, line: failure.line, column: failure.column, endLine: failure.line, endColumn: failure.column };
+      // Not the migration's fault: the shadow lacks what an unavailable extension would have built (reported on current_schema/).
+      const extension = gaps?.behind(failure);
+      if (extension) {
+        findings.push({
+          ...where,
+          rule: 'history-migration-failed',
+          severity: severity === 'error' ? 'warning' : severity,
+          message: `cannot be applied to the shadow, which lacks extension ${extension}: ${failure.message}`,
+          hint: `set shadow.url (or shadow.urlEnv) in pgwarden.config.json to a PostgreSQL server that has ${extension} to prove this migration`,
+        });
+        continue;
+      }
       findings.push({
-        file: failure.file,
-        line: failure.line,
-        column: failure.column,
-        endLine: failure.line,
-        endColumn: failure.column,
+        ...where,
         rule: 'history-migration-failed',
         severity,
         message: `fails on current_schema/ as it was at the base: ${failure.message}`,

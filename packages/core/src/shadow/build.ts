@@ -265,6 +265,9 @@ class ShadowBuilder {
     this.reportSilentRedefinitions();
     const unresolvedOwners = new Set(this.deferred.map((fk) => fk.owner.index));
     for (const fk of this.deferred) {
+      // Its table is counted under a root cause already (its target failed because of a missing
+      // extension, say): the constraint it could not add is that cause's too, not an error of its own.
+      if (this.causes.rootOf.has(fk.owner.index)) continue;
       const finding = newFinding(
         'shadow-statement-failed',
         { file: fk.owner.file.relPath, line: fk.owner.statement.range.start.line, column: fk.owner.statement.range.start.column },
