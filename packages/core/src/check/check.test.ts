@@ -179,6 +179,33 @@ ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
   });
 });
 
+describe('check --base over a migration that creates extensions', () => {
+  it('replays it with the extensions it creates registered on the shadow: no failure, no difference', { timeout: 300_000 }, async () => {
+    const { root, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
+    // Not committed: everything since HEAD is the migration and current_schema/ updated to hold it.
+    write(
+      'migration_history/2025-10-02_01_visit_embeddings.sql',
+      `-- ============================================================================
+-- Migration: Visit embeddings
+-- ============================================================================
+
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+ALTER TABLE public.visits ADD COLUMN IF NOT EXISTS embedding vector(3);
+CREATE INDEX IF NOT EXISTS visits_patient_gin_idx ON public.visits USING gin (patient_id);
+`,
+    );
+    write(
+      'current_schema/01_core.sql',
+      `CREATE EXTENSION IF NOT EXISTS vector;\nCREATE EXTENSION IF NOT EXISTS btree_gin;\n${SCHEMA.replace('REFERENCES public.patients(id)\n', 'REFERENCES public.patients(id),\n  embedding vector(3)\n')}CREATE INDEX IF NOT EXISTS visits_patient_gin_idx ON public.visits USING gin (patient_id);\n`,
+    );
+    const report = await runCheck({ config: loadConfig({ cwd: root }), base: 'HEAD' });
+    expect(report.consistency.migrations).toEqual(['migration_history/2025-10-02_01_visit_embeddings.sql']);
+    expect(report.findings.filter((finding) => finding.rule === 'history-migration-failed' || finding.rule.startsWith('shadow-'))).toEqual([]);
+    expect(report.consistency.changes).toEqual([]);
+  });
+});
+
 describe('check --live on a real server', async () => {
   const available = await serverAvailable('check --live');
   it.skipIf(!available)('reports a column added on the database outside any migration', async () => {

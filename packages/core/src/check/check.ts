@@ -19,12 +19,14 @@ import { discoverMigrationsIfPresent, parseMigration, sortByVersion, toRelPath, 
 import type { Migration } from '../migration/types.js';
 import { executedBy } from '../migration/execution-state.js';
 import type { Finding, Severity } from '../rules/types.js';
-import { applyToShadow, buildShadow, findSource, functionBodyFileLine, shadowOptionsFromConfig, type ShadowDatabase, type SourceMapEntry } from '../shadow/index.js';
+import { buildShadow, findSource, functionBodyFileLine, shadowOptionsFromConfig, type ShadowDatabase, type SourceMapEntry } from '../shadow/index.js';
 import { loadParser } from '../sql/index.js';
 import { verifyFunctions, type VerifyResult } from '../verify/index.js';
 import { readFileSync } from 'node:fs';
 import { historyStatementFor, planSchemaFix, type FixNote, type MigrationSource } from './fix-schema.js';
-import { listSchemaFiles, parseSources } from '../shadow/schema-files.js';
+import { applyParsedFiles } from '../shadow/apply.js';
+import { extensionsCreatedIn } from '../shadow/extensions.js';
+import { listSchemaFiles, parseSources, readSqlFiles } from '../shadow/schema-files.js';
 import { ExtensionGaps, namesMissingExtension } from '../shadow/extension-gaps.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
@@ -122,11 +124,12 @@ function migrationSources(migrations: readonly Migration[]): MigrationSource[] {
  * preset) plus the migrations since, applied statement by statement.
  */
 async function historyShadow(config: PgwardenConfig, baseFiles: { path: string; text: string }[], migrations: readonly Migration[], findings: Finding[]): Promise<ShadowDatabase> {
-  const options = shadowOptionsFromConfig(config);
   const sources = baseFiles.map((file) => ({ relPath: file.path, text: file.text }));
-  const shadow = await buildShadow({ ...options, sources });
+  const migrationFiles = await readSqlFiles(config.root, migrations.map((migration) => migration.path));
+  // The extensions the migrations create are registered on a PGlite shadow before they run.
+  const shadow = await buildShadow({ ...shadowOptionsFromConfig(config), sources, extensions: extensionsCreatedIn(migrationFiles) });
   try {
-    const applied = await applyToShadow(shadow, { root: config.root, files: migrations.map((migration) => migration.path) });
+    const applied = await applyParsedFiles(shadow, migrationFiles);
     const gaps = applied.failures.length > 0 && namesMissingExtension(shadow.findings) ? new ExtensionGaps(shadow.findings, await parseSources(sources)) : undefined;
     for (const failure of applied.failures) {
       const severity = severityOf(config, 'history-migration-failed', CHECK_RULES['history-migration-failed'].defaultSeverity);

@@ -207,6 +207,15 @@ ALTER TABLE public.visits VALIDATE CONSTRAINT visits_no_show_check;
     expect(plan.written[0]!.message).not.toContain('before its first use');
   });
 
+  it('writes an extension the history creates at the top of the first file, before anything that may use it', () => {
+    const migration: MigrationSource = { path: 'migration_history/2025-10-03_02_vector.sql', text: 'CREATE EXTENSION IF NOT EXISTS vector;\nCREATE EXTENSION IF NOT EXISTS btree_gin;\n' };
+    const plan = planSchemaFix(schema, [migration], [change('added', 'extension', 'vector'), change('added', 'extension', 'btree_gin')]);
+    expect(plan.unwritable).toEqual([]);
+    expect(plan.files.get('current_schema/01_core.sql')!.startsWith('CREATE EXTENSION IF NOT EXISTS vector;\n\nCREATE EXTENSION IF NOT EXISTS btree_gin;\n\nCREATE OR REPLACE FUNCTION public.auth_ok()')).toBe(true);
+    const withOpening = planSchemaFix([{ path: 'current_schema/01_core.sql', text: `-- File comment.\n\n${CORE}` }], [migration], [change('added', 'extension', 'vector')]);
+    expect(withOpening.files.get('current_schema/01_core.sql')!.startsWith('-- File comment.\n\nCREATE EXTENSION IF NOT EXISTS vector;\n\n-- Core tables')).toBe(true);
+  });
+
   it('removes the last column of a table with the comma before it', () => {
     const plan = planSchemaFix(schema, [], [change('removed', 'column', 'public.patients.created_at')]);
     expect(plan.files.get('current_schema/01_core.sql')).toContain('  legacy_code text\n);');

@@ -255,12 +255,24 @@ export class SchemaFixer {
     const statements = [definition, ...this.historyFollowers(key, definition, isRelation)];
     const table = this.tableOf(change);
     if (table && table !== key) return this.insertNearTable(change, table, statements);
+    if (kind === 'extension') return this.insertFirst(change, statements, definition);
     const file = this.fileFor(definition);
     if (!file) return this.cannot(change, 'current_schema/ has no file to write it into');
     const separator = file.text.endsWith('\n\n') ? '' : file.text.endsWith('\n') ? '\n' : '\n\n';
     const carried = this.carried(statements);
     const planned = this.edit(change, file, { start: file.text.length, end: file.text.length, text: `${separator}${carried}\n` }, `added ${kind.replace(/_/g, ' ')} ${key} from ${definition.source.path}`);
     if (planned && HOISTABLE.has(kind)) this.appended.push({ file, ...planned, carried, uses: namePattern(kind, key) });
+  }
+
+  /**
+   * An extension goes before anything that may use it: at the top of the first schema file, after
+   * its opening comment when a blank line ends it (a comment touching a statement belongs to it).
+   */
+  private insertFirst(change: CatalogChange, statements: IndexedStatement[], definition: IndexedStatement): void {
+    const file = this.schemaFiles[0];
+    if (!file) return this.cannot(change, 'current_schema/ has no file to write it into');
+    const at = /^(?:--[^\n]*\n)+[ \t]*\n/.exec(file.text)?.[0].length ?? 0;
+    this.edit(change, file, { start: at, end: at, text: `${this.carried(statements)}\n\n` }, `added ${change.object.kind} ${change.object.key} from ${definition.source.path}`);
   }
 
   /** `what`: how the note names the edit ("added trigger public.t.x", "added the history's changes to column public.t.c"). */

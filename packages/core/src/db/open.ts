@@ -20,7 +20,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     });
   }
   if (options.embeddedDir) {
-    return PgliteDatabase.open({ dataDir: options.embeddedDir, lockTimeoutMs: options.embeddedLockTimeoutMs });
+    return PgliteDatabase.open({ dataDir: options.embeddedDir, lockTimeoutMs: options.embeddedLockTimeoutMs, extensions: options.embeddedExtensions });
   }
   throw new DatabaseError('invalid-url', 'no database: give a database URL or an embedded database directory');
 }

@@ -7,14 +7,17 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Extensions, PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { DatabaseError } from './errors.js';
 import { acquireDirectoryLock, type DirectoryLock } from './file-lock.js';
+import { loadPgliteExtensions, pgliteProvides } from './pglite-extensions.js';
 import type { Database, DbSession, QueryResult } from './types.js';
 
 export interface PgliteDatabaseOptions {
   dataDir: string;
   lockTimeoutMs?: number;
+  /** SQL names of extensions to register besides the common ones and those the database has (e.g. what pending migrations create). */
+  extensions?: readonly string[];
 }
 
 class PgliteSession implements DbSession {
@@ -57,7 +60,16 @@ export class PgliteDatabase implements Database {
     try {
       mkdirSync(dataDir, { recursive: true });
       const { PGlite } = await import('@electric-sql/pglite');
-      const instance = await PGlite.create(dataDir, { extensions: await loadContribExtensions() });
+      const registered = [...new Set([...COMMON_EXTENSIONS, ...(options.extensions ?? [])])].filter(pgliteProvides);
+      let instance = await PGlite.create(dataDir, { extensions: await loadPgliteExtensions(registered) });
+      // An extension's code is needed whenever the database uses it (a vector column is read through
+      // it), not only by CREATE EXTENSION: one an earlier run created must be registered again.
+      const { rows } = await instance.query<{ extname: string }>('SELECT extname FROM pg_extension ORDER BY extname');
+      const unregistered = rows.map((row) => row.extname).filter((name) => pgliteProvides(name) && !registered.includes(name) && name !== 'plpgsql');
+      if (unregistered.length > 0) {
+        await instance.close();
+        instance = await PGlite.create(dataDir, { extensions: await loadPgliteExtensions([...registered, ...unregistered]) });
+      }
       return new PgliteDatabase(instance, lock, dataDir);
     } catch (err) {
       lock.release();
@@ -83,18 +95,12 @@ export class PgliteDatabase implements Database {
 }
 
 /**
- * Contrib extensions a migration may CREATE EXTENSION on the embedded database (the ones
- * Supabase projects commonly use). Registering them costs about 40 ms; their code loads only
- * when a migration creates them.
+ * Extensions always registered on the embedded database (the ones Supabase projects commonly use),
+ * so that a migration creating one from dynamic SQL finds it too. Registering them costs about
+ * 40 ms; their code loads only when a migration creates them. Any other extension PGlite provides
+ * is registered when the caller names it or the database already has it.
  */
-const CONTRIB_EXTENSIONS = ['pgcrypto', 'uuid_ossp', 'pg_trgm', 'btree_gin', 'btree_gist', 'citext', 'hstore', 'ltree', 'fuzzystrmatch', 'unaccent', 'moddatetime', 'intarray'] as const;
-
-async function loadContribExtensions(): Promise<Extensions> {
-  const entries = await Promise.all(
-    CONTRIB_EXTENSIONS.map(async (name) => [name, ((await import(`@electric-sql/pglite/contrib/${name}`)) as Record<string, unknown>)[name]] as const),
-  );
-  return Object.fromEntries(entries) as Extensions;
-}
+const COMMON_EXTENSIONS = ['pgcrypto', 'uuid-ossp', 'pg_trgm', 'btree_gin', 'btree_gist', 'citext', 'hstore', 'ltree', 'fuzzystrmatch', 'unaccent', 'moddatetime', 'intarray'];
 
 /**
  * True when `dataDir` holds an embedded database (its PG_VERSION file). Read-only commands

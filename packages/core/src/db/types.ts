@@ -43,6 +43,8 @@ export interface OpenDatabaseOptions {
   connectTimeoutMs?: number;
   /** PGlite: how long to wait for another process to release the data directory (default 10 s). */
   embeddedLockTimeoutMs?: number;
+  /** PGlite: extensions to register besides the common ones and those the database has (what pending migrations create). */
+  embeddedExtensions?: readonly string[];
   /** pg: `application_name` of the sessions (default `pgwarden`). */
   applicationName?: string;
 }

@@ -22,6 +22,7 @@ import type { Finding, Severity } from '../rules/types.js';
 import { applyParsedFiles } from '../shadow/apply.js';
 import { buildShadow, shadowOptionsFromConfig } from '../shadow/build.js';
 import { definitionsOf } from '../shadow/definitions.js';
+import { extensionsCreatedIn } from '../shadow/extensions.js';
 import { readSqlFiles, type ShadowSourceFile } from '../shadow/schema-files.js';
 import { functionBodyFileLine } from '../shadow/lookup.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
@@ -60,6 +61,8 @@ export interface MigrationProof {
   sources: SourceMapEntry[];
   /** current_schema/ already held the migration's changes: the first run changed nothing. */
   reflected: boolean;
+  /** First lines of the statements that failed on the first run: the proofs say nothing about what they would do. */
+  failedStatements: number[];
   /** This migration's findings from the proofs (deep rules, function verifier, catalog lints). */
   findings: Finding[];
   /** The schema the shadow holds once the proofs are done. */
@@ -190,7 +193,11 @@ export class DeepLinter {
 
     // Nothing to prove (every migration executed): no shadow to build.
     if (targets.length === 0) return { findings: [], checked: [], functionsVerified: 0, cache: 'off' };
-    const options = shadowOptionsFromConfig(config);
+    const parsed = await readSqlFiles(config.root, sequence.map((migration) => migration.path));
+    // A PGlite shadow starts with the extensions it is asked for: those the migrations (and their
+    // rollback scripts) create must be registered before they run.
+    const rollbacks = sequence.flatMap((migration) => (migration.rollback ? [{ parsed: parseSql(migration.rollback.text) }] : []));
+    const options = { ...shadowOptionsFromConfig(config), extensions: extensionsCreatedIn([...parsed, ...rollbacks]) };
     let shadow = await buildShadow(options);
     const cache = shadow.cache;
     let functionsVerified = 0;
@@ -199,22 +206,22 @@ export class DeepLinter {
     // Nothing applied yet: the schema is the built one, whose snapshot the shadow cache keeps.
     let asBuilt = true;
     try {
-      for (const migration of sequence) {
-        const [file] = await readSqlFiles(config.root, [migration.path]);
+      for (const [position, migration] of sequence.entries()) {
+        const file = parsed[position]!;
         const reflected = reflectedInCurrentSchema(migration, this.config);
         if (!targetPaths.has(migration.path)) {
-          await applyParsedFiles(shadow, [file!]);
+          await applyParsedFiles(shadow, [file]);
           asBuilt = false;
-          carried.push(file!);
+          carried.push(file);
           continue;
         }
-        await this.options.observe?.before?.(shadow, migration, file!);
-        const proof = await this.prove(shadow, migration, file!, asBuilt);
+        await this.options.observe?.before?.(shadow, migration, file);
+        const proof = await this.prove(shadow, migration, file, asBuilt);
         asBuilt = false;
         functionsVerified += proof.verified;
         await this.options.observe?.after?.(shadow, proof);
         if (!reflected) {
-          carried.push(file!);
+          carried.push(file);
         } else if (diffCatalogs(proof.before, proof.final).length > 0) {
           // Proving a migration current_schema/ already reflects changed the shadow (it brought back
           // objects a later migration removed): later migrations must not meet that state.
@@ -305,7 +312,8 @@ export class DeepLinter {
 
       // 5. Rollback: the script brings the catalog back to where it was.
       const final = migration.rollback ? await this.proveRollback(shadow, migration, file, reflected ? undefined : before, afterSecond) : afterSecond;
-      return { migration, file, before, after, changes, sources, reflected, findings: this.sink.findings.slice(firstFinding), final, verified };
+      const failedStatements = [...failedFirst].sort((a, b) => a - b);
+      return { migration, file, before, after, changes, sources, reflected, failedStatements, findings: this.sink.findings.slice(firstFinding), final, verified };
     } finally {
       await session.close();
     }

@@ -3,6 +3,7 @@ import type { ImpactReport, SourceLocation } from './impact-report.js';
 
 const at = (location: SourceLocation | undefined) => (location ? `${location.file}:${location.line}` : 'not found in current_schema/');
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const statementsAt = (lines: readonly number[]) => (lines.length === 1 ? `the statement at line ${lines[0]}` : `the statements at lines ${lines.join(', ')}`);
 
 export function impactMarkdown(report: ImpactReport): string {
   const out: string[] = [`# Impact of ${report.file}`, '', `Postgres ${report.postgresVersion}. Proved on a shadow of current_schema/${report.reflected ? ' (current_schema/ already holds this migration)' : ''}.`, ''];
@@ -32,15 +33,21 @@ export function impactMarkdown(report: ImpactReport): string {
   for (const statement of destructive) out.push(`- line ${statement.line}: ${statement.destructive}`);
   out.push('');
 
+  // A statement that failed on the shadow ran neither time: a clean run says nothing about it.
+  const failed = report.failedStatements.length > 0;
+  const notProved = `not proved: ${statementsAt(report.failedStatements)} failed on the shadow`;
   out.push('## Proofs', '');
-  out.push(`- Idempotent: ${report.idempotent.proved ? 'yes (a second run succeeds and leaves the schema unchanged)' : 'no'}`);
+  const idempotent = report.idempotent.proved ? 'yes (a second run succeeds and leaves the schema unchanged)' : failed && report.idempotent.problems.length === 0 ? notProved : 'no';
+  out.push(`- Idempotent: ${idempotent}`);
   for (const problem of report.idempotent.problems) out.push(`  - ${problem}`);
   const rollback = !report.rollback.script
     ? 'no rollback script'
     : report.rollback.restores === undefined
-      ? report.rollback.problems.length === 0
-        ? 'runs, and the migration applies again after it (the schema before the migration is not known: current_schema/ already holds it)'
-        : 'problems found'
+      ? report.rollback.problems.length > 0
+        ? 'problems found'
+        : failed
+          ? notProved
+          : 'runs, and the migration applies again after it (the schema before the migration is not known: current_schema/ already holds it)'
       : report.rollback.restores
         ? 'restores the schema from before the migration'
         : 'does not restore the schema';
@@ -51,7 +58,8 @@ export function impactMarkdown(report: ImpactReport): string {
   out.push('');
 
   out.push('## current_schema/ edits after execution', '');
-  if (report.schemaEdits.length === 0) out.push(report.reflected ? 'None: current_schema/ already holds this migration.' : 'None.');
+  if (failed) out.push(`Incomplete: what ${statementsAt(report.failedStatements)} would change is not known (failed on the shadow).`, '');
+  if (report.schemaEdits.length === 0) out.push(report.reflected ? 'None: current_schema/ already holds this migration.' : failed ? 'None found.' : 'None.');
   for (const edit of report.schemaEdits) out.push(`- ${edit.file}${edit.line ? `:${edit.line}` : ''}: ${edit.message}${edit.writable ? '' : ' (edit by hand)'}`);
   out.push('');
   return out.join('\n');

@@ -72,9 +72,12 @@ export interface ImpactReport {
   statements: StatementImpact[];
   affectedTables: { table: string; definedAt?: SourceLocation }[];
   dependents: DependentObject[];
-  /** Idempotency proved by running the migration twice on the shadow. */
+  /** Idempotency proved by running the migration twice on the shadow; never proved while a statement fails. */
   idempotent: { proved: boolean; problems: string[] };
+  /** `restores` is absent when it cannot be known: current_schema/ already holds the migration, or a statement failed. */
   rollback: { script: boolean; restores?: boolean; problems: string[] };
+  /** First lines of the statements that failed on the shadow: no proof covers them, and the edits lack what they would change. */
+  failedStatements: number[];
   /** current_schema/ already holds what the migration does (its source-of-truth entries are ticked, or a run changed nothing). */
   reflected: boolean;
   schemaEdits: SchemaEdit[];
@@ -325,14 +328,19 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
   const own = proof.findings;
   const idempotencyProblems = own.filter((finding) => finding.rule === 'deep-not-idempotent').map((finding) => `line ${finding.line}: ${finding.message}`);
   const rollbackProblems = own.filter((finding) => finding.rule.startsWith('deep-rollback')).map((finding) => `line ${finding.line}: ${finding.message}`);
+  // A statement that failed ran neither time, so a clean second run or rollback proves nothing about it.
+  const { failedStatements } = proof;
+  const provable = failedStatements.length === 0;
+  const rollbackRestores = reflected ? undefined : rollbackProblems.length > 0 ? false : provable ? true : undefined;
   return {
     file: relPath,
     postgresVersion: config.postgresVersion,
     statements: impacts,
     affectedTables: [...tables].sort().map((table) => ({ table, ...(locationOf(sourceMap, table) ? { definedAt: locationOf(sourceMap, table)! } : {}) })),
     dependents: dependents.sort((a, b) => (a.on + a.key < b.on + b.key ? -1 : a.on + a.key > b.on + b.key ? 1 : 0)),
-    idempotent: { proved: idempotencyProblems.length === 0, problems: idempotencyProblems },
-    rollback: migration.rollback ? { script: true, ...(reflected ? {} : { restores: rollbackProblems.length === 0 }), problems: rollbackProblems } : { script: false, problems: [] },
+    idempotent: { proved: provable && idempotencyProblems.length === 0, problems: idempotencyProblems },
+    rollback: migration.rollback ? { script: true, ...(rollbackRestores === undefined ? {} : { restores: rollbackRestores }), problems: rollbackProblems } : { script: false, problems: [] },
+    failedStatements,
     reflected,
     schemaEdits,
     findings: own.map(({ line, rule, severity, message }) => ({ line, rule, severity, message })),

@@ -14,6 +14,8 @@ import { approvalProblem, approvalState, promotionProblem, rejectedApprovals, ty
 import type { HistoryRow } from './history.js';
 import { commandNames, findMigration, isVersion, MigrationNameError } from './find-migration.js';
 import { checkIntegrity } from './integrity.js';
+import { pgliteProvides } from '../db/pglite-extensions.js';
+import { mayCreateExtension } from '../sql/extensions.js';
 import { compareKeys, compareVersions, keyOf, refOf, sortForExecution, type MigrationRef } from './ordering.js';
 import { noTransactionProblem, ownTransactionOf } from './own-transaction.js';
 import { partialRunProblem, resumePoint, splitStatements, type RunnableStatement } from './statements.js';
@@ -37,7 +39,8 @@ export type RefusalKind =
   | 'resume'
   | 'unsplittable'
   | 'transaction-control'
-  | 'invalid-index';
+  | 'invalid-index'
+  | 'extension';
 
 export interface Refusal {
   kind: RefusalKind;
@@ -165,6 +168,9 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
     const promotion = promotionProblem(m, input.environment, input.envName, input.recordKeys);
     if (promotion) refuse('promotion', m, promotion);
 
+    // Refused up front: on the embedded database such a file would fail after the ones before it ran.
+    if (input.dbKind === 'pglite') for (const problem of await extensionsPgliteLacks(m)) refuse('extension', m, problem);
+
     const planned: PlannedMigration = { migration: m, ref, previous, resumeFrom: 0 };
     if (m.directives.noTransaction) {
       const split = await splitStatements(m);
@@ -215,4 +221,21 @@ function targetOf(to: string, ordered: readonly Migration[], history: readonly H
 function lintErrorsOf(lintErrors: LintErrors | undefined, m: Migration): readonly string[] {
   if (!lintErrors) return [];
   return lintErrors.get(m.relPath) ?? lintErrors.get(m.name.baseName) ?? (m.name.version ? lintErrors.get(m.name.version) : undefined) ?? [];
+}
+
+/**
+ * Top-level CREATE EXTENSION of an extension PGlite cannot provide (postgis, pg_cron, ...), one
+ * line each. One inside a DO block may be guarded (by pg_available_extensions) and is left to run.
+ */
+async function extensionsPgliteLacks(m: Migration): Promise<string[]> {
+  if (!mayCreateExtension(m.body)) return [];
+  // Loaded on demand, like splitStatements: most runs never load the WASM parser.
+  const { createdExtensions, loadParser, parseSql } = await import('../sql/index.js');
+  await loadParser();
+  return createdExtensions(parseSql(m.body))
+    .filter((extension) => !extension.nested && !pgliteProvides(extension.name))
+    .map(
+      (extension) =>
+        `${m.relPath}:${m.bodyStartLine + extension.line - 1}: creates extension ${extension.name}, which the embedded database (PGlite) cannot provide: apply it to a server that has it (--database-url URL)`,
+    );
 }

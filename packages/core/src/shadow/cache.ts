@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CATALOG_SNAPSHOT_VERSION, type CatalogSnapshot } from '../catalog/types.js';
-import { PGLITE_EXTENSIONS } from './extensions.js';
+import { PGLITE_EXTENSIONS } from '../db/pglite-extensions.js';
 import { presetSql, type PresetName } from './presets.js';
 import type { ShadowSourceFile } from './schema-files.js';
 import type { ShadowBuildStats, ShadowFinding, SourceMapEntry } from './types.js';

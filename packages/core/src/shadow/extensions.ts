@@ -1,48 +1,18 @@
 /**
- * Extensions of the PGlite shadow: PGlite's contrib set and pgvector
- * (`@electric-sql/pglite-pgvector`, which pins the exact PGlite version in package.json).
- * Their code loads only when a schema runs CREATE EXTENSION.
+ * Extensions on the shadow: which ones a set of SQL files creates (registered before they run),
+ * and what well-known extensions provide, so a failure is traced to the extension that is missing.
+ * The list PGlite can provide and its loader live in db/pglite-extensions.ts, shared with the
+ * embedded database.
  */
-import type { Extensions } from '@electric-sql/pglite';
-import type { SqlStatement } from '../sql/types.js';
+import { pgliteProvides } from '../db/pglite-extensions.js';
+import { createdExtensions } from '../sql/extensions.js';
+import type { ParsedSql } from '../sql/types.js';
 import type { LookupClass } from './definitions.js';
 
-/** contrib modules registered on the PGlite shadow (module name; the SQL name differs for uuid-ossp). */
-const CONTRIB_MODULES = [
-  'amcheck', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dict_int', 'dict_xsyn', 'earthdistance', 'fuzzystrmatch',
-  'hstore', 'intarray', 'isn', 'lo', 'ltree', 'moddatetime', 'pg_trgm', 'pgcrypto', 'seg', 'tablefunc', 'tcn',
-  'tsm_system_rows', 'tsm_system_time', 'unaccent', 'uuid_ossp',
-] as const;
-
-/** SQL names of the extensions the PGlite shadow can create (plpgsql is built in). */
-export const PGLITE_EXTENSIONS: readonly string[] = [...CONTRIB_MODULES.map((name) => (name === 'uuid_ossp' ? 'uuid-ossp' : name)), 'vector', 'plpgsql'].sort();
-
-/**
- * The PGlite extension bundles for `names` (SQL names; unknown ones ignored). Each registered
- * bundle is unpacked when PGlite starts (measured: all 26 double the time to load a dump), so a
- * shadow registers only the extensions its SQL creates.
- */
-export async function loadPgliteExtensions(names: Iterable<string> = PGLITE_EXTENSIONS): Promise<Extensions> {
-  const wanted = new Set([...names].map((name) => (name === 'uuid-ossp' ? 'uuid_ossp' : name)));
-  const contrib = await Promise.all(
-    CONTRIB_MODULES.filter((name) => wanted.has(name)).map(
-      async (name) => [name, ((await import(`@electric-sql/pglite/contrib/${name}`)) as Record<string, unknown>)[name]] as const,
-    ),
-  );
-  const entries: (readonly [string, unknown])[] = [...contrib];
-  if (wanted.has('vector')) entries.push(['vector', (await import('@electric-sql/pglite-pgvector')).vector]);
-  return Object.fromEntries(entries) as Extensions;
-}
-
-/** SQL names of the extensions that `CREATE EXTENSION` statements in the files name (DO-block bodies included). */
-export function extensionsCreatedIn(files: readonly { parsed: { statements: readonly SqlStatement[]; nested: readonly SqlStatement[] } }[]): string[] {
-  const names = new Set<string>();
-  for (const file of files) {
-    for (const statement of [...file.parsed.statements, ...file.parsed.nested]) {
-      if (statement.kind === 'CreateExtensionStmt' && typeof statement.node.extname === 'string') names.add(statement.node.extname);
-    }
-  }
-  return [...names].filter((name) => PGLITE_EXTENSIONS.includes(name)).sort();
+/** The extensions the files create (DO-block bodies included) that PGlite can provide: what a PGlite instance must register before running them. */
+export function extensionsCreatedIn(files: readonly { parsed: Pick<ParsedSql, 'statements' | 'nested'> }[]): string[] {
+  const names = files.flatMap((file) => createdExtensions(file.parsed).map((extension) => extension.name));
+  return [...new Set(names)].filter(pgliteProvides).sort();
 }
 
 /**

@@ -10,6 +10,6 @@ export { buildShadow, shadowOptionsFromConfig, type BuildShadowOptions } from '.
 export { applyToShadow, type ApplyResult, type ApplyToShadowOptions } from './apply.js';
 export { findSource, functionBodyFileLine } from './lookup.js';
 export { shadowCacheKey } from './cache.js';
-export { PGLITE_EXTENSIONS } from './extensions.js';
+export { PGLITE_EXTENSIONS } from '../db/pglite-extensions.js';
 export { ShadowInputError } from './schema-files.js';
 export { workspaceSnapshot } from './snapshot.js';

@@ -9,7 +9,7 @@ import { DatabaseError } from '../db/errors.js';
 import { PgDatabase } from '../db/pg-database.js';
 import type { Database, DbSession, QueryResult } from '../db/types.js';
 import { redactUrl } from '../db/url.js';
-import { loadPgliteExtensions } from './extensions.js';
+import { loadPgliteExtensions } from '../db/pglite-extensions.js';
 
 export interface ShadowTarget {
   readonly kind: 'pglite' | 'pg';

@@ -9,7 +9,9 @@ import { pendingLintGate } from '../lint/gate.js';
 import type { Migration } from '../migration/types.js';
 import { dryRun, migrate } from '../runner/migrate.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult } from '../runner/migrate-types.js';
+import { extensionsCreatedIn } from '../shadow/extensions.js';
 import { presetStep } from '../shadow/presets.js';
+import { loadParser, mayCreateExtension, parseSql } from '../sql/index.js';
 import { gitApprovalVerifier } from './approval-git.js';
 import { currentUser } from '../runner/current-user.js';
 import type { DatabaseTarget } from './target.js';
@@ -71,10 +73,25 @@ function recordKeys(
   return { own: recording ? read(target.envName, 'sign the records of this run') : undefined, required };
 }
 
-/** Opens a command's target database; the embedded one lives under the config's embeddedDir. */
-export function openTarget(target: DatabaseTarget): Promise<Database> {
+/**
+ * Opens a command's target database; the embedded one lives under the config's embeddedDir and
+ * registers `extensions` (those it has already are registered anyway).
+ */
+export function openTarget(target: DatabaseTarget, extensions: readonly string[] = []): Promise<Database> {
   if (!target.url) ignoreOwnFolder(target.embeddedDir);
-  return openDatabase(target.url ? { url: target.url } : { embeddedDir: target.embeddedDir });
+  return openDatabase(target.url ? { url: target.url } : { embeddedDir: target.embeddedDir, embeddedExtensions: extensions });
+}
+
+/**
+ * The extensions PGlite provides that the migrations create: the embedded database registers them
+ * when it opens, before any migration runs (PGlite cannot add one to a running instance). Only
+ * files that mention CREATE EXTENSION are parsed: most runs never load the parser.
+ */
+async function extensionsCreatedBy(migrations: readonly Migration[]): Promise<string[]> {
+  const creating = migrations.filter((migration) => mayCreateExtension(migration.body));
+  if (creating.length === 0) return [];
+  await loadParser();
+  return extensionsCreatedIn(creating.map((migration) => ({ parsed: parseSql(migration.body) })));
 }
 
 /**
@@ -128,7 +145,7 @@ export async function migrateTarget(options: MigrateTargetOptions): Promise<Migr
     options.onOpen?.(`${target.embeddedDir}: the embedded database does not exist yet: nothing applied yet`);
     return dryRun({ ...common, dbKind: 'pglite', label: target.embeddedDir }, []);
   }
-  const db = await openTarget(target);
+  const db = await openTarget(target, target.url ? [] : await extensionsCreatedBy(options.migrations));
   try {
     options.onOpen?.(db.label);
     return await migrate({ ...common, db });

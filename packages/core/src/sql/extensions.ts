@@ -1,0 +1,32 @@
+/**
+ * CREATE EXTENSION in parsed SQL. PGlite runs only the extensions whose code was registered when it
+ * started, so the shadow and the embedded database read these names before running anything.
+ */
+import type { ParsedSql } from './types.js';
+
+export interface CreatedExtension {
+  /** SQL name, e.g. `vector`, `uuid-ossp`. */
+  name: string;
+  /** 1-based line of the statement. */
+  line: number;
+  /** Inside a DO block: it may be guarded (by pg_available_extensions, say), so it may never run. */
+  nested: boolean;
+}
+
+/** Every CREATE EXTENSION of the file, top-level and inside DO blocks, in file order. */
+export function createdExtensions(parsed: Pick<ParsedSql, 'statements' | 'nested'>): CreatedExtension[] {
+  const created: CreatedExtension[] = [];
+  for (const [statements, nested] of [[parsed.statements, false], [parsed.nested, true]] as const) {
+    for (const statement of statements) {
+      if (statement.kind === 'CreateExtensionStmt' && typeof statement.node.extname === 'string') {
+        created.push({ name: statement.node.extname, line: statement.range.start.line, nested });
+      }
+    }
+  }
+  return created.sort((a, b) => a.line - b.line);
+}
+
+/** Whether a text may create an extension: a cheap test, so that most files never need the parser. */
+export function mayCreateExtension(text: string): boolean {
+  return /\bcreate\s+extension\b/i.test(text);
+}
