@@ -14,6 +14,7 @@ import { loadConfig } from '../config/load.js';
 import { openDatabase } from '../db/open.js';
 import { createTestDatabase, serverAvailable } from '../runner/__fixtures__/test-db.js';
 import { runCheck } from './check.js';
+import { deepLint } from '../impact/deep-lint.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 const dirs: string[] = [];
@@ -176,6 +177,12 @@ ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
       'migration_history/2025-10-02_02_typo.sql:5 history-migration-failed error',
     ]);
     expect(report.findings[1]!.message).toBe('cannot be applied to the shadow, which lacks extension postgis: relation "public.facilities" does not exist');
+    // lint --deep judges the same way: the shadow's gap is a warning, the typo stays an error.
+    const deep = await deepLint(loadConfig({ cwd: root }));
+    expect(deep.findings.filter((finding) => finding.rule.startsWith('deep-')).map((finding) => `${finding.file}:${finding.line} ${finding.rule} ${finding.severity}`)).toEqual([
+      'migration_history/2025-10-02_01_phone.sql:5 deep-statement-failed warning',
+      'migration_history/2025-10-02_02_typo.sql:5 deep-statement-failed error',
+    ]);
   });
 });
 

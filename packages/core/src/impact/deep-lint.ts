@@ -23,7 +23,9 @@ import { applyParsedFiles } from '../shadow/apply.js';
 import { buildShadow, shadowOptionsFromConfig } from '../shadow/build.js';
 import { definitionsOf } from '../shadow/definitions.js';
 import { extensionsCreatedIn } from '../shadow/extensions.js';
-import { readSqlFiles, type ShadowSourceFile } from '../shadow/schema-files.js';
+import { listSchemaFiles, readSqlFiles, type ShadowSourceFile } from '../shadow/schema-files.js';
+import { ExtensionGaps, namesMissingExtension } from '../shadow/extension-gaps.js';
+import { missingExtensionOf } from '../shadow/root-cause.js';
 import { functionBodyFileLine } from '../shadow/lookup.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { regprocedureSignature, SourceMapBuilder } from '../shadow/source-map.js';
@@ -103,6 +105,14 @@ class FindingSink {
   deep(rule: DeepRuleId, where: Where, message: string, hint?: string): void {
     this.add(rule, DEEP_RULES[rule].defaultSeverity, where, message, hint);
   }
+
+  /** A failure that is the shadow's, not the migration's (an extension it lacks): at most a warning, naming what would prove it. */
+  notProvable(rule: DeepRuleId, where: Where, extension: string, message: string): void {
+    const setting = this.config.rules[rule];
+    if (setting === 'off') return;
+    const hint = `set shadow.url (or shadow.urlEnv) in pgwarden.config.json to a PostgreSQL server that has ${extension} to prove it`;
+    this.findings.push({ ...where, rule, severity: setting === 'info' ? 'info' : 'warning', message: `cannot be proved on the shadow, which lacks extension ${extension}: ${message}`, hint });
+  }
 }
 
 const baseName = (key: string) => key.slice(0, key.indexOf('('));
@@ -168,6 +178,9 @@ const REPLACE_NEEDS_DROP = /cannot change return type of existing function|canno
 export class DeepLinter {
   private readonly sink: FindingSink;
 
+  /** Extensions the shadow lacks and what they kept from it (set by run). */
+  private gaps = new ExtensionGaps([], []);
+
   constructor(
     private readonly config: PgwardenConfig,
     private readonly options: DeepLintOptions = {},
@@ -200,6 +213,8 @@ export class DeepLinter {
     const options = { ...shadowOptionsFromConfig(config), extensions: extensionsCreatedIn([...parsed, ...rollbacks]) };
     let shadow = await buildShadow(options);
     const cache = shadow.cache;
+    // What current_schema/ could not build for want of an extension: statements that miss it are not the migrations' faults.
+    this.gaps = new ExtensionGaps(shadow.findings, namesMissingExtension(shadow.findings) ? await readSqlFiles(config.root, listSchemaFiles(config.root, config.schemaDir)) : []);
     let functionsVerified = 0;
     // Migrations on the shadow that current_schema/ lacks: replayed when the shadow is rebuilt.
     const carried: ShadowSourceFile[] = [];
@@ -320,6 +335,10 @@ export class DeepLinter {
   }
 
   private async reportFailure(session: DbSession, file: ShadowSourceFile, failure: ApplyFailure, before: CatalogSnapshot): Promise<void> {
+    const unavailable = missingExtensionOf({ message: failure.message, code: failure.sqlState });
+    if (unavailable) this.gaps.markUnavailable(unavailable);
+    const extension = unavailable ?? this.gaps.behind(failure);
+    if (extension) return this.sink.notProvable('deep-statement-failed', at(failure.file, failure.line, failure.column), extension, failure.message);
     let hint = failure.hint;
     if (REPLACE_NEEDS_DROP.test(failure.message)) {
       const statement = statementAt(file, failure.line);
@@ -367,6 +386,11 @@ export class DeepLinter {
       // Data restores (UPDATE ... FROM a backup table) need production's data: only schema statements are proved.
       const statement = statementAt(script, failure.line);
       if (statement && DATA_STATEMENTS.has(statement.kind)) continue;
+      const extension = this.gaps.behind(failure);
+      if (extension) {
+        this.sink.notProvable('deep-rollback-failed', at(file.relPath, rollback.line + failure.line - 1), extension, `the rollback script fails: ${failure.message}`);
+        continue;
+      }
       this.sink.deep('deep-rollback-failed', at(file.relPath, rollback.line + failure.line - 1), `the rollback script fails: ${failure.message}`, failure.hint);
     }
     if (before) {

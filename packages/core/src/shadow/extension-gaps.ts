@@ -44,6 +44,11 @@ export class ExtensionGaps {
     }
   }
 
+  /** An extension a statement applied to the shadow failed to create: what needs it later is traced to it too. */
+  markUnavailable(extension: string): void {
+    this.unavailable.add(extension);
+  }
+
   get empty(): boolean {
     return this.unavailable.size === 0;
   }
