@@ -10,7 +10,8 @@ section, commented or in a /* */ block) in one transaction that also removes its
 and logs it in pgwarden.rollback_log (who, why, when). Only where the environment allows it
 ("allowRollback"; by default local and the embedded database). Refused for a migration without
 a rollback script, one that is not applied, one changed since it ran, or one a later applied
-migration builds on.`,
+migration builds on. The script's own BEGIN; ... COMMIT; wrapper is neutralised; any other
+COMMIT, ROLLBACK or BEGIN of its own is refused (file:line) before anything runs.`,
   options: {
     by: { type: 'string', value: 'NAME', description: 'who rolls it back (default: PGWARDEN_USER, else the OS user)' },
     reason: { type: 'string', value: 'TEXT', description: 'why, for the log' },

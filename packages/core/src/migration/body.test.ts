@@ -48,18 +48,19 @@ describe('rollback', () => {
     expect(facts.rollback).toEqual({
       text: 'ALTER TABLE patients\n  DROP COLUMN IF EXISTS nickname;\n\nDROP INDEX IF EXISTS idx_patients_nickname;',
       line: 3,
+      textLine: 4,
     });
     expect(facts.rollbackHeadingLine).toBe(3);
   });
 
   it('reads a /* */ block, on several lines or one', () => {
-    expect(scan('-- ROLLBACK:\n/*\nDROP TABLE IF EXISTS audit_notes;\n*/\n').rollback).toEqual({ text: 'DROP TABLE IF EXISTS audit_notes;', line: 1 });
+    expect(scan('-- ROLLBACK:\n/*\nDROP TABLE IF EXISTS audit_notes;\n*/\n').rollback).toEqual({ text: 'DROP TABLE IF EXISTS audit_notes;', line: 1, textLine: 3 });
     expect(scan('-- rollback\n/* drop table if exists audit_notes; */\n').rollback?.text).toBe('drop table if exists audit_notes;');
     expect(scan('-- Rollback Script (if needed)\n-- /* DROP VIEW IF EXISTS v; */\n').rollback?.text).toBe('DROP VIEW IF EXISTS v;');
   });
 
   it('reads SQL written on the heading line after the colon', () => {
-    expect(scan('-- ROLLBACK: DROP INDEX IF EXISTS idx_a;\n').rollback).toEqual({ text: 'DROP INDEX IF EXISTS idx_a;', line: 1 });
+    expect(scan('-- ROLLBACK: DROP INDEX IF EXISTS idx_a;\n').rollback).toEqual({ text: 'DROP INDEX IF EXISTS idx_a;', line: 1, textLine: 1 });
   });
 
   it('keeps only the heading line when no SQL follows (template, prose, placeholder)', () => {
@@ -79,9 +80,14 @@ describe('rollback', () => {
     expect(beforeVerify.verifications).toHaveLength(1);
   });
 
+  it('reads a commented ROLLBACK statement as part of the script, not as a new heading', () => {
+    const facts = scan('-- Rollback Script:\n-- DROP TABLE t;\n-- ROLLBACK;\n-- ROLLBACK TO SAVEPOINT s;\n');
+    expect(facts.rollback).toEqual({ text: 'DROP TABLE t;\nROLLBACK;\nROLLBACK TO SAVEPOINT s;', line: 1, textLine: 2 });
+  });
+
   it('takes the first heading that carries SQL', () => {
     const facts = scan('-- Rollback: none for step 1\nUPDATE t SET a = 1;\n-- Rollback for step 2:\n-- DROP TABLE t2;\n');
-    expect(facts.rollback).toEqual({ text: 'DROP TABLE t2;', line: 3 });
+    expect(facts.rollback).toEqual({ text: 'DROP TABLE t2;', line: 3, textLine: 4 });
     expect(facts.rollbackHeadingLine).toBe(1);
   });
 });

@@ -24,6 +24,8 @@ const VERIFICATION_HEADING = /^\s*--\s*verification(?:\s+quer(?:y|ies))?\b(?:\s*
 /** The template's placeholder query, which checks nothing. */
 const VERIFICATION_PLACEHOLDER = /\btable_name\s+WHERE\s+condition\b/i;
 const ROLLBACK_HEADING = /^\s*--\s*rollback\b([^]*)$/i;
+/** `-- ROLLBACK;`, `-- ROLLBACK TO SAVEPOINT s;`: commented SQL (a statement, no colon), not a heading. */
+const ROLLBACK_STATEMENT = /^\s*--\s*rollback\b[^:]*;\s*$/i;
 const LINE_COMMENT = /^\s*--\s?([^]*)$/;
 const SQL_COMMAND =
   /^\s*(alter|drop|create|delete|update|insert|truncate|revoke|grant|comment|select|do|set|reset|reindex|refresh|begin|commit|with|vacuum|analyze|call|cluster|lock)\b/i;
@@ -32,7 +34,7 @@ export interface BodyFacts {
   verifications: { sql: string; line: number }[];
   /** A `-- Verification Query` section followed by a commented SELECT: a check written for a human to run. */
   verificationSection?: { sql: string; line: number };
-  rollback?: { text: string; line: number };
+  rollback?: { text: string; line: number; textLine: number };
   rollbackHeadingLine?: number;
   /** `-- pgwarden:` lines found in the body, where they have no effect. */
   misplacedDirectives: HeaderProblem[];
@@ -71,8 +73,11 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
   };
   const closeRollback = () => {
     if (!rollback) return;
-    const rollbackText = rollback.pieces.join('\n').trim();
-    if (!facts.rollback && containsSql(rollbackText)) facts.rollback = { text: rollbackText, line: rollback.line };
+    // One piece per file line, so the blank lines trimmed off the front say where the text starts.
+    const joined = rollback.pieces.join('\n');
+    const rollbackText = joined.trim();
+    const leadingLines = joined.slice(0, joined.length - joined.trimStart().length).split('\n').length - 1;
+    if (!facts.rollback && containsSql(rollbackText)) facts.rollback = { text: rollbackText, line: rollback.line, textLine: rollback.line + leadingLines };
     rollback = undefined;
   };
 
@@ -122,7 +127,7 @@ export function scanBody(text: string, bodyOffset: number, bodyStartLine: number
         continue;
       }
 
-      const heading = ROLLBACK_HEADING.exec(content);
+      const heading = ROLLBACK_STATEMENT.test(content) ? null : ROLLBACK_HEADING.exec(content);
       if (heading) {
         closeRollback();
         facts.rollbackHeadingLine ??= line.number;

@@ -39,7 +39,7 @@ describe('parseMigration on an executed migration wrapped in BEGIN/COMMIT', () =
       line: 50,
     });
     expect(migration.verifications).toEqual([migration.verification]);
-    expect(migration.rollback).toEqual({ text: 'ALTER TABLE encounter_documents DROP COLUMN IF EXISTS processing_time_minutes;', line: 54 });
+    expect(migration.rollback).toEqual({ text: 'ALTER TABLE encounter_documents DROP COLUMN IF EXISTS processing_time_minutes;', line: 54, textLine: 55 });
     expect(migration.rollbackHeadingLine).toBe(54);
     expect(migration.directives).toEqual({ noTransaction: false });
     expect(migration.directiveProblems).toEqual([]);
@@ -91,7 +91,7 @@ describe('parseMigration on the other shapes', () => {
     expect(migration.directives).toEqual({ noTransaction: true, lockTimeout: '5s', statementTimeout: '2min' });
     expect(migration.header?.startLine).toBe(2);
     expect(migration.bodyStartLine).toBe(28);
-    expect(migration.rollback).toEqual({ text: 'DROP INDEX CONCURRENTLY IF EXISTS idx_encounter_documents_patient;', line: 34 });
+    expect(migration.rollback).toEqual({ text: 'DROP INDEX CONCURRENTLY IF EXISTS idx_encounter_documents_patient;', line: 34, textLine: 36 });
   });
 
   it('lints a header-less file: whole text as body, directives from its first comment block', () => {

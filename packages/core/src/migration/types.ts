@@ -151,8 +151,12 @@ export interface Migration {
   verificationSection?: { sql: string; line: number };
   /** Every `-- VERIFY:` query of the body, in file order. */
   verifications?: { sql: string; line: number }[];
-  /** Rollback section, when present: set only when SQL follows the `-- Rollback` heading. `line` is the heading's line. */
-  rollback?: { text: string; line: number };
+  /**
+   * Rollback section, when present: set only when SQL follows the `-- Rollback` heading. `line` is
+   * the heading's line; `textLine` the file line of the text's first line (its lines follow the
+   * file's one for one, comment markers removed).
+   */
+  rollback?: { text: string; line: number; textLine: number };
   /** Line of the first `-- Rollback` heading, even when no SQL follows it (a bare template heading). */
   rollbackHeadingLine?: number;
 }

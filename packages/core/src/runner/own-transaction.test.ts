@@ -4,6 +4,8 @@
  * whole file back, as the message says), anything that would end or split that transaction is
  * refused before the file runs, and near misses (BEGIN ATOMIC, PL/pgSQL blocks, literals,
  * comments, dollar quotes, the file's own savepoints) are not mistaken for transaction commands.
+ * The same for a rollback script, which runs in one transaction with its history row's removal
+ * and its log line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { Workspace } from './__fixtures__/migrations.js';
 import { createTestDatabase, serverAvailable, type TestDatabase } from './__fixtures__/test-db.js';
 import { migrate } from './migrate.js';
 import type { MigrateOptions } from './migrate-types.js';
+import { rollback } from './rollback.js';
 
 const serverEnabled = await serverAvailable('runner/own-transaction.test.ts');
 
@@ -223,5 +226,96 @@ describe.each(adapters.filter((a) => a.enabled))("a file's own transaction contr
     ]);
     expect(await tableExists('first')).toBe(false);
     expect(await history()).toEqual([]);
+  });
+});
+
+describe.each(adapters.filter((a) => a.enabled))("a rollback script's own transaction control ($name)", (adapter) => {
+  let target: Target & { close(): Promise<void> };
+  const workspaces: Workspace[] = [];
+  beforeAll(async () => {
+    target = await adapter.open();
+  }, 60_000);
+  afterAll(async () => {
+    await target?.close();
+    for (const ws of workspaces) ws.cleanup();
+  });
+
+  const file = '2025-01-01_01_create_extra.sql';
+
+  /** Applies a migration that creates app.extra, with `rollbackLines` commented under its Rollback heading. */
+  async function applied(rollbackLines: string[]) {
+    await target.exec('DROP SCHEMA IF EXISTS pgwarden CASCADE; DROP SCHEMA IF EXISTS app CASCADE; CREATE SCHEMA app');
+    const ws = new Workspace();
+    workspaces.push(ws);
+    const body = ['CREATE TABLE app.extra (id int);', 'INSERT INTO app.extra VALUES (1);', '', '-- Rollback Script:', ...rollbackLines.map((line) => `-- ${line}`)].join('\n');
+    const [migration] = ws.write({ file, body });
+    const result = await migrate({ db: target.db, migrations: [migration!], envName: 'test', environment: { approvals: 0 }, appliedBy: 'tester', toolVersion: 'test' });
+    expect(result.ok, JSON.stringify(result.refused)).toBe(true);
+    return { ws, migration: migration! };
+  }
+
+  const extraExists = async () => (await target.rows(`SELECT to_regclass('app.extra')::text AS t`))[0]!.t !== null;
+  const history = () => target.rows('SELECT name, status FROM pgwarden.migration_history');
+  const logRows = async () => ((await target.rows(`SELECT to_regclass('pgwarden.rollback_log')::text AS t`))[0]!.t === null ? [] : target.rows('SELECT name, rolled_back_by FROM pgwarden.rollback_log'));
+  const lineOf = (ws: Workspace, needle: string) => ws.read(file).split('\n').findIndex((line) => line.includes(needle)) + 1;
+
+  /** Nothing happened: the table, its history row, no log line. */
+  async function expectUnchanged() {
+    expect(await extraExists()).toBe(true);
+    expect(await history()).toEqual([{ name: file, status: 'applied' }]);
+    expect(await logRows()).toEqual([]);
+  }
+
+  it('a script wrapped in its own BEGIN; ... COMMIT; runs, together with the history row removal and its log line', async () => {
+    const { migration } = await applied(['BEGIN;', 'DROP TABLE IF EXISTS app.extra;', 'COMMIT;']);
+    await rollback(target.db, { migration, by: 'alice' });
+    expect(await extraExists()).toBe(false);
+    expect(await history()).toEqual([]);
+    expect(await logRows()).toEqual([{ name: file, rolled_back_by: 'alice' }]);
+  });
+
+  it('a wrapped script that fails after its COMMIT changes nothing, as the message says', async () => {
+    const { migration } = await applied(['BEGIN;', 'DROP TABLE IF EXISTS app.extra;', 'COMMIT;', 'SELECT 1 / 0;']);
+    await expect(rollback(target.db, { migration, by: 'alice' })).rejects.toThrow(/failed \(SQLSTATE 22012\): division by zero; nothing was changed/);
+    await expectUnchanged();
+  });
+
+  it('a COMMIT later on a line, a ROLLBACK or an ABORT is refused before anything runs, naming file:line', async () => {
+    for (const [word, lines] of [
+      ['COMMIT', ['DROP TABLE IF EXISTS app.extra; COMMIT;', 'SELECT 1 / 0;']],
+      ['ROLLBACK', ['DROP TABLE IF EXISTS app.extra;', 'ROLLBACK;']],
+      ['ABORT', ['DROP TABLE IF EXISTS app.extra;', 'ABORT;']],
+    ] as const) {
+      const { ws, migration } = await applied([...lines]);
+      const line = lineOf(ws, `${word};`);
+      const refusal = await rollback(target.db, { migration, by: 'alice' }).then(
+        () => 'ran',
+        (error: Error) => error.message,
+      );
+      expect(refusal).toMatch(new RegExp(`^rollback: migration_history/${file}:${line}: ${word} .*; the rollback script was not run, nothing was changed$`));
+      expect(refusal).not.toContain('\n');
+      await expectUnchanged();
+    }
+  });
+
+  it('near misses run: COMMIT in a string, a comment, a DO block and a procedure body', async () => {
+    const { migration } = await applied([
+      "DO $$ BEGIN RAISE NOTICE 'COMMIT;'; END $$;",
+      'DO $$',
+      'BEGIN',
+      '  DELETE FROM app.extra;',
+      'END $$;',
+      'CREATE PROCEDURE app.batch() LANGUAGE plpgsql AS $body$',
+      'BEGIN',
+      '  COMMIT;',
+      'END $body$;',
+      'DROP PROCEDURE app.batch();',
+      "SELECT 'ROLLBACK;' AS word; -- COMMIT;",
+      'DROP TABLE IF EXISTS app.extra;',
+    ]);
+    await rollback(target.db, { migration, by: 'alice' });
+    expect(await extraExists()).toBe(false);
+    expect(await history()).toEqual([]);
+    expect(await logRows()).toEqual([{ name: file, rolled_back_by: 'alice' }]);
   });
 });

@@ -69,9 +69,13 @@ describe.skipIf(!enabled)('rollback on a real server', () => {
     expect(await historyCount()).toBe(1);
   });
 
-  it('a script with its own COMMIT is refused (it would split the transaction)', async () => {
+  it('a script with its own COMMIT is refused (it would split the transaction), naming file:line', async () => {
     const migration = await applied('rb_commit', `-- Rollback Script:\n-- DROP TABLE IF EXISTS rb_commit.accounts;\n-- COMMIT;`);
-    await expect(rollback(db, { migration, by: 'alice' })).rejects.toThrow('has its own BEGIN/COMMIT');
+    const commitLine = migration.rollback!.textLine + 1;
+    await expect(rollback(db, { migration, by: 'alice' })).rejects.toThrow(
+      `rollback: migration_history/2025-01-01_01_create_accounts.sql:${commitLine}: COMMIT without a BEGIN before it`,
+    );
     expect(await exists('rb_commit.accounts')).toBe(true);
+    expect(await historyCount()).toBe(1);
   });
 });

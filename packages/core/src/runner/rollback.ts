@@ -5,8 +5,10 @@
  * pgwarden.rollback_log (who, why, which checksum, how long). Either all of it happens or none.
  *
  * Refused, naming the file: a migration without a rollback script, one not applied in this
- * database, one whose file changed since it was applied (the script may not match what ran), and
- * one that a later applied migration builds on (roll that back first). Where it may run at all
+ * database, one whose file changed since it was applied (the script may not match what ran), one
+ * that a later applied migration builds on (roll that back first), and one whose script has
+ * transaction control of its own that would end or split that transaction (file:line, judged as
+ * migrate judges a body, before anything runs; a `BEGIN; ... COMMIT;` wrapper is neutralised). Where it may run at all
  * (the environment's allowRollback) is the caller's decision (workspace/rollback-target.ts).
  */
 
@@ -17,6 +19,7 @@ import type { Migration } from '../migration/types.js';
 import { RunnerError, sqlState } from './errors.js';
 import { ensureHistory } from './history.js';
 import { acquireMigrationLock } from './lock.js';
+import { ownTransactionOfScript } from './own-transaction.js';
 import { compareKeys } from './ordering.js';
 import { quoteLiteral } from '../sql/quote.js';
 
@@ -64,9 +67,11 @@ export async function rollback(db: Database, options: RollbackOptions): Promise<
     );
   }
   if (!options.by.trim()) refuse('rollback needs --by NAME: who rolls it back');
-  // Its own BEGIN/COMMIT would end the transaction early: the history row and the log would no longer go with it.
-  if (/^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END)\s*;/im.test(migration.rollback!.text)) {
-    refuse(`the rollback script (line ${migration.rollback!.line}) has its own BEGIN/COMMIT: remove them, pgwarden runs it in one transaction`);
+  // Judged as migrate judges a body: its own COMMIT or ROLLBACK would end the transaction early, and
+  // the history row and the log would no longer go with it. A BEGIN; ... COMMIT; wrapper is neutralised.
+  const script = await ownTransactionOfScript({ text: migration.rollback!.text, relPath: migration.relPath, firstLine: migration.rollback!.textLine });
+  if ('problem' in script) {
+    throw new RunnerError('rollback', `rollback: ${script.problem}; the rollback script was not run, nothing was changed`);
   }
 
   const lock = await acquireMigrationLock(db, { timeoutMs: options.advisoryLockTimeoutMs ?? 60_000 });
@@ -93,7 +98,7 @@ export async function rollback(db: Database, options: RollbackOptions): Promise<
       await session.exec(`SET LOCAL lock_timeout = ${quoteLiteral(options.lockTimeout ?? '5s')}`);
       const t0 = performance.now();
       try {
-        await session.exec(migration.rollback!.text);
+        await session.exec(script.sql);
       } catch (error) {
         const code = sqlState(error);
         const message = hasUserMessage(error) ? error.userMessage : (error as Error).message.split('\n')[0];
