@@ -223,6 +223,19 @@ describe.concurrent('without a server', () => {
       ws.cleanup();
     });
 
+    it('keeps the byte order mark a file starts with, at the very start only', async () => {
+      const ws = new CliWorkspace();
+      const { header, body } = splitHeader(readDemo(FILE_19));
+      const rel = 'migration_history/2025-10-01_20_reassert_clinical_notes_update_policy.sql';
+      ws.write(rel, `\uFEFF${header.replace('-- Date: 2025-09-09', '-- Date: 2025-10-01').replace(/^-- APPROVED:.*\n/gm, '')}\n${body}`);
+      const result = await ws.run(['approve', rel, '--by', 'carol']);
+      expect(result.code, result.all).toBe(0);
+      const written = ws.read(rel);
+      expect(written.lastIndexOf('\uFEFF')).toBe(0);
+      expect(approvals(written)).toEqual([expect.objectContaining({ by: 'carol', checksum: approvals(readDemo(FILE_19))[0]!.checksum })]);
+      ws.cleanup();
+    });
+
     it('needs --by NAME: exit 2', async () => {
       const ws = new CliWorkspace();
       const result = await ws.run(['approve', FILE_19]);

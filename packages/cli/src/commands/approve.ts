@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@pgwarden/core/config/index';
 import { lint, toRelPath } from '@pgwarden/core/lint/index';
-import { addApproval, parseMigration, readSourceFile, writeFileAtomically } from '@pgwarden/core/migration/index';
+import { addApproval, parseMigration, readSourceFile, withByteOrderMark, writeFileAtomically } from '@pgwarden/core/migration/index';
 import { approvalFileName, approvalState } from '@pgwarden/core/runner/index';
 import { requireMigrationsFolder } from '@pgwarden/core/workspace/index';
 import { commandHelp, parseCommand, UsageError, type CommandSpec } from '../command.js';
@@ -55,7 +55,8 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const updated = addApproval(text, { by, date: today(), checksum: migration.checksum, fileName });
-  await writeFileAtomically(path, updated);
+  // readSourceFile dropped a byte order mark; the file keeps its own.
+  await writeFileAtomically(path, withByteOrderMark(updated, source.byteOrderMark));
   console.log(`pgwarden: ${migration.relPath} approved by ${by} (sha256:${migration.checksum.slice(0, 12)}...)`);
   return 0;
 }

@@ -187,6 +187,38 @@ ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
 });
 
 describe('check --base over a migration that creates extensions', () => {
+  it('--fix on a schema file that starts with a byte order mark: the fixed schema builds, the mark stays at the very start only', { timeout: 300_000 }, async () => {
+    const BOM = '\uFEFF';
+    // The first statement gets the column, and the extension goes at the top of the file: both next to the mark.
+    const schema = SCHEMA.replace('-- Core tables.\n', '');
+    const { root, git, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': BOM + schema, 'migration_history/.keep': '' });
+    await seedShadowCache(root);
+    git('checkout', '-q', '-b', 'feature');
+    write(
+      'migration_history/2025-10-02_01_patient_names.sql',
+      `${BOM}-- ============================================================================
+-- Migration: Patient name search
+-- Date: 2025-10-02
+-- ============================================================================
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+ALTER TABLE public.patients ADD COLUMN IF NOT EXISTS nickname text;
+`,
+    );
+    const config = loadConfig({ cwd: root });
+
+    const fixed = await runCheck({ config, fix: true });
+    expect(fixed.fixed?.unwritable).toEqual([]);
+    expect(fixed.fixed?.files).toEqual(['current_schema/01_core.sql']);
+    // Builds (no shadow- finding) and holds the history.
+    expect(fixed.findings.filter((finding) => finding.rule.startsWith('shadow-') || finding.rule === 'schema-out-of-sync' || finding.rule === 'history-migration-failed')).toEqual([]);
+    expect(fixed.consistency.changes).toEqual([]);
+    const written = readFileSync(join(root, 'current_schema/01_core.sql'), 'utf8');
+    expect(written.startsWith(`${BOM}CREATE EXTENSION IF NOT EXISTS pg_trgm;\n\nCREATE TABLE IF NOT EXISTS public.patients (`)).toBe(true);
+    expect(written.lastIndexOf(BOM)).toBe(0);
+    expect(written).toContain('  full_name text NOT NULL,\n  nickname text\n);');
+  });
+
   it('replays it with the extensions it creates registered on the shadow: no failure, no difference', { timeout: 300_000 }, async () => {
     const { root, write } = workspace({ 'pgwarden.config.json': CONFIG, 'current_schema/01_core.sql': SCHEMA, 'migration_history/.keep': '' });
     // Not committed: everything since HEAD is the migration and current_schema/ updated to hold it.

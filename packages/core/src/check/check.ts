@@ -15,7 +15,7 @@ import { comparableAcrossVersions } from '../catalog/portable.js';
 import type { CatalogChange, CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import type { Database } from '../db/types.js';
-import { discoverMigrationsIfPresent, parseMigration, sortByVersion, toRelPath, writeFileAtomically } from '../migration/index.js';
+import { discoverMigrationsIfPresent, parseMigration, sortByVersion, toRelPath, withByteOrderMark, writeFileAtomically } from '../migration/index.js';
 import type { Migration } from '../migration/types.js';
 import { executedBy } from '../migration/execution-state.js';
 import type { Finding, Severity } from '../rules/types.js';
@@ -26,7 +26,7 @@ import { readFileSync } from 'node:fs';
 import { historyStatementFor, planSchemaFix, type FixNote, type MigrationSource } from './fix-schema.js';
 import { applyParsedFiles } from '../shadow/apply.js';
 import { extensionsCreatedIn } from '../shadow/extensions.js';
-import { listSchemaFiles, parseSources, readSqlFiles } from '../shadow/schema-files.js';
+import { listSchemaFiles, parseSources, readSqlFiles, readSqlTexts } from '../shadow/schema-files.js';
 import { ExtensionGaps, namesMissingExtension } from '../shadow/extension-gaps.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { filesAtRevision, resolveBase, type BaseRevision } from './git-base.js';
@@ -247,12 +247,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const { config } = options;
   const history = await readHistory(config);
   const compared = new Set(first.consistency.migrations);
-  const schemaFiles = first.files
-    .filter((file) => file.startsWith(config.schemaDir.replace(/\/$/, '') + '/'))
-    .map((file) => ({ path: file, text: readFileSync(resolve(config.root, file), 'utf8') }));
+  // Read as the shadow reads them, without a byte order mark: the plan's offsets are the parser's.
+  // Each file gets its own mark back, at the very start, when written.
+  const schemaFiles = readSqlTexts(
+    config.root,
+    first.files.filter((file) => file.startsWith(config.schemaDir.replace(/\/$/, '') + '/')),
+  ).map(({ relPath, text, byteOrderMark }) => ({ path: relPath, text, byteOrderMark }));
   await loadParser();
   const plan = planSchemaFix(schemaFiles, migrationSources(history.filter((migration) => compared.has(migration.relPath))), first.consistency.changes);
-  for (const [file, text] of plan.files) await writeFileAtomically(resolve(config.root, file), text);
+  const hadByteOrderMark = new Set(schemaFiles.filter((file) => file.byteOrderMark).map((file) => file.path));
+  for (const [file, text] of plan.files) await writeFileAtomically(resolve(config.root, file), withByteOrderMark(text, hadByteOrderMark.has(file)));
   const second = await checkOnce({ ...options, fix: false });
   return { ...second, fixed: { written: plan.written, unwritable: plan.unwritable, files: [...plan.files.keys()] } };
 }

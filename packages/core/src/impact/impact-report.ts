@@ -14,12 +14,12 @@ import { statementObjects } from '../check/statement-objects.js';
 import type { PgwardenConfig } from '../config/types.js';
 import type { DbSession } from '../db/types.js';
 import { lintSource } from '../lint/engine.js';
-import { parseMigration, toRelPath, writeFileAtomically } from '../migration/index.js';
+import { parseMigration, toRelPath, withByteOrderMark, writeFileAtomically } from '../migration/index.js';
 import { setHeaderSection } from '../migration/rewrite.js';
 import { accessExclusiveLocks } from '../rules/access-exclusive-lock.js';
 import type { Finding } from '../rules/types.js';
 import { findSource } from '../shadow/lookup.js';
-import { listSchemaFiles } from '../shadow/schema-files.js';
+import { listSchemaFiles, readSqlTexts } from '../shadow/schema-files.js';
 import type { ShadowDatabase, SourceMapEntry } from '../shadow/types.js';
 import { loadParser, parseSql } from '../sql/index.js';
 import { nodesOf } from '../sql/nodes.js';
@@ -315,7 +315,8 @@ export async function impactReport(config: PgwardenConfig, path: string): Promis
   }
   for (const impact of impacts) for (const lock of impact.locks) for (const table of lock.tables) if (/^[^.\s]+\.[^.\s]+$/.test(table)) tables.add(table);
 
-  const schemaFiles = listSchemaFiles(config.root, config.schemaDir).map((file) => ({ path: toRelPath(config.root, file), text: readFileSync(file, 'utf8') }));
+  // As the shadow read them (no byte order mark): the edits' offsets and lines are those of the parsed text.
+  const schemaFiles = readSqlTexts(config.root, listSchemaFiles(config.root, config.schemaDir)).map(({ relPath, text }) => ({ path: relPath, text }));
   const reflected = proof.reflected;
   const fix = reflected ? undefined : planSchemaFix(schemaFiles, [{ path: relPath, text, sourceOfTruthFiles: (migration.header?.sourceOfTruth ?? []).map((ref) => ref.file) }], proof.changes);
   const schemaEdits: SchemaEdit[] = fix
@@ -371,15 +372,16 @@ export function writeImpactIntoHeader(text: string, report: ImpactReport): strin
 
 /**
  * `plan --write` (CLI and Nx): fills the header of the migration at `path` from its report,
- * atomically, leaving the body (so the checksum and approvals) as it is. 'no-header': the file has
- * no header block to fill, and nothing is written.
+ * atomically, leaving the body (so the checksum and approvals) as it is. The header is edited in
+ * the text every reader parses (no byte order mark); a file that had a mark keeps it at the very
+ * start. 'no-header': the file has no header block to fill, and nothing is written.
  */
 export async function writeImpactIntoFile(config: PgwardenConfig, path: string, report: ImpactReport): Promise<'updated' | 'unchanged' | 'no-header'> {
   const absolute = resolve(config.root, path);
-  const text = readFileSync(absolute, 'utf8');
+  const { text, byteOrderMark } = readSqlTexts(config.root, [absolute])[0]!;
   if (!parseMigration({ path: absolute, relPath: toRelPath(config.root, absolute), text }).header) return 'no-header';
   const updated = writeImpactIntoHeader(text, report);
   if (updated === text) return 'unchanged';
-  await writeFileAtomically(absolute, updated);
+  await writeFileAtomically(absolute, withByteOrderMark(updated, byteOrderMark));
   return 'updated';
 }

@@ -7,6 +7,7 @@ export { parseTimeoutDuration, MAX_TIMEOUT_MS, DURATION_FORMAT, type TimeoutDura
 export { normaliseSectionKey, normaliseSchemaPath, SOURCE_OF_TRUTH_SECTION, EXECUTED_SECTION, APPROVED_SECTION } from './header.js';
 export {
   readSourceFile,
+  withByteOrderMark,
   firstInvalidUtf8Byte,
   DEFAULT_MAX_SOURCE_BYTES,
   type SourceFileResult,

@@ -15,8 +15,8 @@ function file(name: string, content: string | Uint8Array): string {
 
 describe('readSourceFile', () => {
   it('reads UTF-8 text with non-ASCII characters and drops a BOM', () => {
-    expect(readSourceFile(file('ok.sql', '-- é → ✓\nSELECT 1;\n'))).toEqual({ ok: true, text: '-- é → ✓\nSELECT 1;\n' });
-    expect(readSourceFile(file('bom.sql', '\uFEFFSELECT 1;\r\n'))).toEqual({ ok: true, text: 'SELECT 1;\r\n' });
+    expect(readSourceFile(file('ok.sql', '-- é → ✓\nSELECT 1;\n'))).toEqual({ ok: true, text: '-- é → ✓\nSELECT 1;\n', byteOrderMark: false });
+    expect(readSourceFile(file('bom.sql', '\uFEFFSELECT 1;\r\n'))).toEqual({ ok: true, text: 'SELECT 1;\r\n', byteOrderMark: true });
   });
 
   it('refuses a file with a NUL byte as binary, naming the line', () => {
@@ -135,9 +135,9 @@ describe('readSourceFile with the workspace root', () => {
   });
 
   it('accepts files inside the workspace, and a symbolic link to another file inside it', () => {
-    expect(readSourceFile(join(root, 'migration_history/2025-10-04_23_ok.sql'), { root })).toEqual({ ok: true, text: 'SELECT 1;\n' });
+    expect(readSourceFile(join(root, 'migration_history/2025-10-04_23_ok.sql'), { root })).toEqual({ ok: true, text: 'SELECT 1;\n', byteOrderMark: false });
     symlinkSync(join(root, 'migration_history/2025-10-04_23_ok.sql'), join(root, 'migration_history/linked/2025-10-06_25_alias.sql'));
-    expect(readSourceFile(join(root, 'migration_history/linked/2025-10-06_25_alias.sql'), { root })).toEqual({ ok: true, text: 'SELECT 1;\n' });
+    expect(readSourceFile(join(root, 'migration_history/linked/2025-10-06_25_alias.sql'), { root })).toEqual({ ok: true, text: 'SELECT 1;\n', byteOrderMark: false });
   });
 
   it('reports a dangling link as missing', () => {

@@ -21,8 +21,11 @@ export interface ReadSourceOptions {
   root?: string;
 }
 
-/** `line`: where the problem is, for a NUL byte or invalid UTF-8. */
-export type SourceFileResult = { ok: true; text: string } | { ok: false; reason: SourceFileFailure; message: string; line?: number };
+/**
+ * `byteOrderMark`: the file started with one (dropped from `text`); a writer gives it back with
+ * withByteOrderMark. `line`: where the problem is, for a NUL byte or invalid UTF-8.
+ */
+export type SourceFileResult = { ok: true; text: string; byteOrderMark: boolean } | { ok: false; reason: SourceFileFailure; message: string; line?: number };
 
 const fail = (reason: SourceFileFailure, message: string, line?: number): SourceFileResult => ({ ok: false, reason, message, ...(line ? { line } : {}) });
 
@@ -60,7 +63,7 @@ export function readSourceFile(path: string, options: number | ReadSourceOptions
     return fail('invalid-utf8', `is not valid UTF-8 (first bad byte at line ${line}); save it as UTF-8`, line);
   }
   // TextDecoder already drops a BOM; this keeps the promise if that default ever changes.
-  return { ok: true, text: withoutByteOrderMark(text) };
+  return { ok: true, text: withoutByteOrderMark(text), byteOrderMark: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf };
 }
 
 /**
@@ -70,6 +73,15 @@ export function readSourceFile(path: string, options: number | ReadSourceOptions
  */
 export function withoutByteOrderMark(text: string): string {
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/**
+ * What to write back to a file read without its byte order mark: the text, with the mark at the
+ * very start again when the file had one. A rewrite never adds or removes one silently, and every
+ * offset in `text` stays that of the text readers parse.
+ */
+export function withByteOrderMark(text: string, byteOrderMark: boolean): string {
+  return byteOrderMark ? `\uFEFF${text}` : text;
 }
 
 /**

@@ -45,14 +45,15 @@ export function relativePath(root: string, path: string): string {
 
 /**
  * Reads files without parsing them, as lint does (readSourceFile: UTF-8 only, inside the workspace,
- * byte order mark dropped); a path that cannot be read is a one-line error naming it.
+ * byte order mark dropped; `byteOrderMark` says whether there was one, for a writer to give it
+ * back); a path that cannot be read is a one-line error naming it.
  */
-export function readSqlTexts(root: string, paths: readonly string[]): { relPath: string; text: string }[] {
+export function readSqlTexts(root: string, paths: readonly string[]): { relPath: string; text: string; byteOrderMark: boolean }[] {
   return paths.map((path) => {
     const relPath = relativePath(root, resolve(root, path));
     const source = readSourceFile(resolve(root, path), { root });
     if (!source.ok) throw new ShadowInputError(`${relPath} ${source.message}`);
-    return { relPath, text: source.text };
+    return { relPath, text: source.text, byteOrderMark: source.byteOrderMark };
   });
 }
 
