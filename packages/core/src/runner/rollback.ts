@@ -8,8 +8,9 @@
  * database, one whose file changed since it was applied (the script may not match what ran), one
  * that a later applied migration builds on (roll that back first), and one whose script has
  * transaction control of its own that would end or split that transaction (file:line, judged as
- * migrate judges a body, before anything runs; a `BEGIN; ... COMMIT;` wrapper is neutralised). Where it may run at all
- * (the environment's allowRollback) is the caller's decision (workspace/rollback-target.ts).
+ * migrate judges a body, before anything runs; a `BEGIN; ... COMMIT;` wrapper is neutralised).
+ * Where it may run at all (the environment's allowRollback) is the caller's decision
+ * (workspace/rollback-target.ts).
  */
 
 import { performance } from 'node:perf_hooks';
