@@ -61,7 +61,8 @@ describe.concurrent('adoption on an existing history', () => {
     expect(before.code).toBe(1);
     expect(new Set(errorsIn(before.findings).map((finding) => finding.file))).toEqual(new Set(Object.keys(HISTORY)));
 
-    const baseline = await ws.run(['baseline']);
+    // Headers that record no execution cannot say which migrations ran: the user names the last one.
+    const baseline = await ws.run(['baseline', '2024-01-12_03']);
     expect(baseline.stderr).toBe('');
     expect(baseline.code).toBe(0);
     expect(baseline.stdout).toBe('baseline 2024-01-12_03 written to pgwarden.config.json: 3 migrations now count as executed\n');
@@ -87,7 +88,7 @@ describe.concurrent('adoption on an existing history', () => {
 
   it('an executed history still gets the integrity rules: its SQL must not change', async () => {
     const ws = historyRepo();
-    expect((await ws.run(['baseline'])).code).toBe(0);
+    expect((await ws.run(['baseline', '2024-01-12_03'])).code).toBe(0);
     git(ws, 'add', '-A');
     git(ws, 'commit', '-q', '-m', 'baseline');
     ws.edit('migration_history/2024-01-10_01_create_visits.sql', 'clinic_id uuid', 'clinic_id bigint');
@@ -113,6 +114,110 @@ describe.concurrent('adoption on an existing history', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^pgwarden: no migration with a YYYY-MM-DD_NN_ name in .*migration_history: there is no history to baseline\n$/);
     expect(JSON.parse(ws.read('pgwarden.config.json'))).toEqual({});
+    ws.cleanup();
+  });
+});
+
+/** A migration written to the convention; `executed` ticks every box and records the execution, else it says "[ ] Not yet executed". */
+function conventional(version: string, executed: boolean): string {
+  const box = executed ? '[X]' : '[ ]';
+  return [
+    '-- ============================================================================',
+    `-- Migration: Create table ${version}`,
+    `-- Date: ${version.slice(0, 10)}`,
+    '-- Issue: adoption test',
+    '--',
+    '-- SOURCE OF TRUTH SCHEMA UPDATED:',
+    `--   ${box} current_schema/01_tables.sql (Line 1: table added)`,
+    '--',
+    '-- MIGRATION EXECUTED:',
+    `--   ${executed ? `[X] Executed ${version.slice(0, 10)}` : '[ ] Not yet executed'}`,
+    '-- ============================================================================',
+    '',
+    // No IF NOT EXISTS: idempotent-create reports it while the migration is still to run.
+    `CREATE TABLE public.t_${version.slice(-2)} (id bigint PRIMARY KEY);`,
+    '',
+  ].join('\n');
+}
+
+/** The team's own formatting (4 spaces, inline objects): baseline must not touch it. */
+const TEAM_CONFIG = '{\n    "$schema": "./node_modules/@pgwarden/core/pgwarden.schema.json",\n    "environments": { "local": {} },\n    "rules": {"header-present": "warning", "rls-on-new-table": "off"}\n}\n';
+
+function conventionalRepo(executed: Record<string, boolean>, config = TEAM_CONFIG): CliWorkspace {
+  const ws = new CliWorkspace({ migrations: false, schema: false, config });
+  for (const [version, done] of Object.entries(executed)) ws.write(`migration_history/${version}_create_t.sql`, conventional(version, done));
+  return ws;
+}
+
+describe.concurrent('pgwarden baseline: the last migration already executed, one key of the config changed', () => {
+  const HISTORY_STATE = { '2025-10-01_01': true, '2025-10-02_02': true, '2025-10-03_03': true, '2025-10-10_04': false, '2025-10-11_05': false };
+
+  it('defaults to the newest migration whose header records an execution; the pending ones stay linted in full', async () => {
+    const ws = conventionalRepo(HISTORY_STATE);
+    const result = await ws.run(['baseline']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('baseline 2025-10-03_03 written to pgwarden.config.json: 3 migrations now count as executed; 2 after it still to run\n');
+    expect(ws.read('pgwarden.config.json')).toBe(TEAM_CONFIG.replace('"off"}\n}', '"off"},\n    "baseline": "2025-10-03_03"\n}'));
+
+    const lint = await lintJson(ws);
+    const pending = new Set(lint.findings.filter((finding) => finding.rule === 'idempotent-create').map((finding) => finding.file));
+    expect(pending).toEqual(new Set(['migration_history/2025-10-10_04_create_t.sql', 'migration_history/2025-10-11_05_create_t.sql']));
+
+    // Run again: same version, the file byte for byte as it was.
+    const written = ws.read('pgwarden.config.json');
+    expect((await ws.run(['baseline'])).code).toBe(0);
+    expect(ws.read('pgwarden.config.json')).toBe(written);
+    ws.cleanup();
+  });
+
+  it('a baseline that covered pending migrations is moved back in place, the rest of the file untouched', async () => {
+    const config = TEAM_CONFIG.replace('"environments"', '"baseline":   "2025-10-11_05",\n    "environments"');
+    const ws = conventionalRepo(HISTORY_STATE, config);
+    const result = await ws.run(['baseline']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('baseline 2025-10-03_03 (was 2025-10-11_05) written to pgwarden.config.json: 3 migrations now count as executed; 2 after it still to run\n');
+    expect(ws.read('pgwarden.config.json')).toBe(config.replace('"2025-10-11_05"', '"2025-10-03_03"'));
+    ws.cleanup();
+  });
+
+  it('asks for the version when the headers cannot tell, and changes nothing', async () => {
+    const contradicting = conventionalRepo({ ...HISTORY_STATE, '2025-10-02_02': false });
+    const result = await contradicting.run(['baseline']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'pgwarden: 2025-10-03_03 is the newest migration whose header records an execution, but migration_history/2025-10-02_02_create_t.sql before it is marked not yet executed: name the last migration already executed, as in pgwarden baseline YYYY-MM-DD_NN\n',
+    );
+    expect(contradicting.read('pgwarden.config.json')).toBe(TEAM_CONFIG);
+    contradicting.cleanup();
+
+    const legacy = historyRepo();
+    const unmarked = await legacy.run(['baseline']);
+    expect(unmarked.code).toBe(2);
+    expect(unmarked.stderr).toBe(
+      "pgwarden: no migration's header records an execution, so the files cannot tell which ones ran (the history runs from 2024-01-10_01 to 2024-01-12_03): name the last migration already executed, as in pgwarden baseline YYYY-MM-DD_NN\n",
+    );
+    expect(JSON.parse(legacy.read('pgwarden.config.json'))).toEqual({});
+    legacy.cleanup();
+  });
+
+  it('an explicit VERSION: must be one of the history; a pending migration it covers is named, not silently counted', async () => {
+    const ws = conventionalRepo(HISTORY_STATE);
+    const unknown = await ws.run(['baseline', '2025-10-09_09']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('pgwarden: no migration of the history has version 2025-10-09_09 (the history runs from 2025-10-01_01 to 2025-10-11_05): name one of its versions\n');
+    const notAVersion = await ws.run(['baseline', 'yesterday']);
+    expect(notAVersion.code).toBe(2);
+    expect(notAVersion.stderr).toBe('pgwarden: "yesterday" is not a migration version: give one as YYYY-MM-DD_NN, e.g. 2025-10-11_05\n');
+    expect(ws.read('pgwarden.config.json')).toBe(TEAM_CONFIG);
+
+    const named = await ws.run(['baseline', '2025-10-10_04']);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toBe(
+      'baseline 2025-10-10_04 written to pgwarden.config.json: 4 migrations now count as executed; 1 after it still to run\n' +
+        '  counted as executed although its header says not yet executed: migration_history/2025-10-10_04_create_t.sql\n',
+    );
     ws.cleanup();
   });
 });

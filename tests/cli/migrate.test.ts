@@ -104,10 +104,10 @@ describe.concurrent('without a server', () => {
     ws.cleanup();
   });
 
-  it('a URL that is not a postgres URL: exit 1 with one line, never the password', async () => {
+  it('a URL that is not a postgres URL: a configuration error (exit 2) in one line, never the password', async () => {
     const ws = new CliWorkspace();
     const result = await ws.run(['status', '--database-url', 'mysql://root:s3cret@127.0.0.1/x']);
-    expectOneLineFailure(result, 1, 'invalid database URL: it must start with postgres:// or postgresql://');
+    expectOneLineFailure(result, 2, 'configuration error: the database URL in --database-url must start with postgres:// or postgresql://');
     expect(result.all).not.toContain('s3cret');
     ws.cleanup();
   });

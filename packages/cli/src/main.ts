@@ -27,7 +27,7 @@ Commands:
   repair --accept MIGRATION  accept an edited applied migration, audited
   rollback MIGRATION         run an applied migration's rollback script, where the environment allows it
   check                      prove current_schema/ builds, matches the history, passes catalog lints, functions verify
-  baseline                   mark the current history as executed (adoption on an existing history)
+  baseline [VERSION]         record the last migration already executed (adoption on an existing history)
   types [--check]            regenerate (or verify) downstream types and bridge schemas
   plan <file>                impact analysis of a migration (locks, dependents, proofs, current_schema/ edits); --write fills the header
 

@@ -27,6 +27,11 @@ export class DatabaseError extends Error {
     this.userMessage = userMessage;
     this.code = code;
   }
+
+  /** A URL that cannot be used is a configuration error (exit 2); a database that fails is a failed operation. */
+  get exitCode(): 1 | 2 {
+    return this.reason === 'invalid-url' ? 2 : 1;
+  }
 }
 
 export interface ConnectTarget {

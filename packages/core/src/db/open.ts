@@ -1,3 +1,4 @@
+import { databaseUrlProblem } from './connection-settings.js';
 import { DatabaseError } from './errors.js';
 import { PgDatabase } from './pg-database.js';
 import { PgliteDatabase } from './pglite-database.js';
@@ -10,9 +11,8 @@ import type { Database, OpenDatabaseOptions } from './types.js';
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) {
-    if (!/^postgres(ql)?:\/\//i.test(options.url)) {
-      throw new DatabaseError('invalid-url', 'invalid database URL: it must start with postgres:// or postgresql://');
-    }
+    const problem = databaseUrlProblem(options.url);
+    if (problem) throw new DatabaseError('invalid-url', `invalid database URL: it ${problem}`);
     return new PgDatabase({
       url: options.url,
       connectTimeoutMs: options.connectTimeoutMs,

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type PgModule from 'pg';
 import { DatabaseError, mapConnectError, type ConnectTarget } from './errors.js';
 import type { Database, DbSession, QueryResult } from './types.js';
+import { readDatabaseUrl } from './connection-settings.js';
 import { redactUrl, urlParts } from './url.js';
 
 export interface PgDatabaseOptions {
@@ -122,16 +123,34 @@ export class PgDatabase implements Database {
   }
 
   async session(): Promise<DbSession> {
+    const reading = readDatabaseUrl(this.options.url);
+    if (!reading.ok) throw new DatabaseError('invalid-url', `invalid database URL: it ${reading.problem}`);
+    const settings: PgModule.ClientConfig = {
+      connectionTimeoutMillis: this.target.connectTimeoutMs,
+      application_name: this.options.applicationName ?? 'pgwarden',
+      // As with a connectionString, what the URL says (its own application_name) wins.
+      ...reading.settings,
+    };
     let client: PgModule.Client;
     try {
-      client = new pg.Client({
-        connectionString: this.options.url,
-        connectionTimeoutMillis: this.target.connectTimeoutMs,
-        application_name: this.options.applicationName ?? 'pgwarden',
-      });
+      client = await this.connect(settings);
     } catch (err) {
-      throw new DatabaseError('invalid-url', `invalid database URL ${this.label}: ${(err as Error).message}`);
+      // sslmode=prefer, as libpq means it: TLS when the server offers it, else a plain connection.
+      if (reading.sslmode !== 'prefer' || !/does not support SSL/i.test((err as Error)?.message ?? '')) throw mapConnectError(err, this.target);
+      try {
+        client = await this.connect({ ...settings, ssl: false });
+      } catch (plainErr) {
+        throw mapConnectError(plainErr, this.target);
+      }
     }
+    const session = new PgSession(client, this.target, (s) => this.open.delete(s));
+    this.open.add(session);
+    return session;
+  }
+
+  /** A connected client; the driver's error, as thrown, when it cannot connect. */
+  private async connect(settings: PgModule.ClientConfig): Promise<PgModule.Client> {
+    const client = new pg.Client(settings);
     // A failed connect emits 'error' as well as rejecting; keep it from becoming an uncaught exception.
     const swallow = () => {};
     client.on('error', swallow);
@@ -139,12 +158,10 @@ export class PgDatabase implements Database {
       await client.connect();
     } catch (err) {
       await client.end().catch(() => {});
-      throw mapConnectError(err, this.target);
+      throw err;
     }
     client.off('error', swallow);
-    const session = new PgSession(client, this.target, (s) => this.open.delete(s));
-    this.open.add(session);
-    return session;
+    return client;
   }
 
   async close(): Promise<void> {

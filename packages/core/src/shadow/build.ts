@@ -9,7 +9,9 @@
  */
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { ConfigError } from '../config/load.js';
 import type { PgwardenConfig } from '../config/types.js';
+import { databaseUrlProblem } from '../db/connection-settings.js';
 import type { DbSession } from '../db/types.js';
 import type { SqlErrorFields } from '../runner/errors.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -56,6 +58,12 @@ export interface BuildShadowOptions {
 export function shadowOptionsFromConfig(config: PgwardenConfig, env: NodeJS.ProcessEnv = process.env): BuildShadowOptions {
   const shadow = config.shadow;
   const url = shadow.url ?? (shadow.urlEnv ? env[shadow.urlEnv] || undefined : undefined);
+  const problem = url === undefined ? undefined : databaseUrlProblem(url);
+  if (problem) {
+    // Named by where it came from, never echoed: it may hold a password.
+    if (shadow.url !== undefined) throw new ConfigError(`shadow.url ${problem}`, config.configPath, 'shadow.url');
+    throw new ConfigError(`the shadow database URL in ${shadow.urlEnv} (shadow.urlEnv) ${problem}`);
+  }
   return { root: config.root, schemaDir: config.schemaDir, preset: shadow.preset ?? config.preset, ...(url ? { url } : {}) };
 }
 

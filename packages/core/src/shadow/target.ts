@@ -8,6 +8,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { DatabaseError } from '../db/errors.js';
 import { PgDatabase } from '../db/pg-database.js';
 import type { Database, DbSession, QueryResult } from '../db/types.js';
+import { databaseUrlProblem } from '../db/connection-settings.js';
 import { redactUrl } from '../db/url.js';
 import { loadPgliteExtensions } from '../db/pglite-extensions.js';
 
@@ -103,9 +104,8 @@ function urlWithDatabase(url: string, name: string): string {
 
 /** Creates a temporary database on the server of `url` (which names a database to connect to for that). */
 export async function createServerTarget(url: string): Promise<ShadowTarget> {
-  if (!/^postgres(ql)?:\/\//i.test(url)) {
-    throw new DatabaseError('invalid-url', 'invalid shadow.url: it must start with postgres:// or postgresql://');
-  }
+  const problem = databaseUrlProblem(url);
+  if (problem) throw new DatabaseError('invalid-url', `invalid shadow.url: it ${problem}`);
   const admin = new PgDatabase({ url, applicationName: 'pgwarden-shadow' });
   const name = temporaryDatabaseName();
   const adminSession = await admin.session();

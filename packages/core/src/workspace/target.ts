@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../config/load.js';
+import { databaseUrlProblem } from '../db/connection-settings.js';
 import type { EnvironmentConfig, PgwardenConfig } from '../config/types.js';
 
 export interface DatabaseTarget {
@@ -17,9 +18,11 @@ export interface DatabaseTarget {
  */
 export function resolveTarget(
   config: PgwardenConfig,
-  options: { env?: string; databaseUrl?: string },
+  options: { env?: string; databaseUrl?: string; databaseUrlSource?: string },
   variables: NodeJS.ProcessEnv = process.env,
 ): DatabaseTarget {
+  /** Where `databaseUrl` came from, as messages name it: the CLI option, or a caller's own (Nx executor options). */
+  const urlSource = options.databaseUrlSource ?? '--database-url';
   const envName = options.env ?? config.defaultEnv;
   const environment = config.environments[envName];
   if (!environment) {
@@ -29,8 +32,9 @@ export function resolveTarget(
   let url = options.databaseUrl;
   if (url !== undefined && url.trim() === '') {
     // An unset CI variable: never fall back to the embedded database (or the environment's URL).
-    throw new ConfigError('--database-url is empty (an unset variable?): pass a postgres:// URL, or leave --database-url out to use the environment\'s own');
+    throw new ConfigError(`${urlSource} is empty (an unset variable?): pass a postgres:// URL, or leave ${urlSource} out to use the environment's own`);
   }
+  if (url !== undefined) assertUsableUrl(url, urlSource);
   if (url !== undefined && options.env === undefined) assertNotAnotherEnvironment(config, url, variables);
   if (!url && environment.urlEnv) {
     url = variables[environment.urlEnv];
@@ -41,10 +45,17 @@ export function resolveTarget(
         `environments.${envName}.urlEnv`,
       );
     }
+    assertUsableUrl(url, `${environment.urlEnv} (the urlEnv of environment "${envName}")`);
   }
   const embeddedDir = resolve(config.root, config.embeddedDir);
   if (!url) assertInsideWorkspace(config, embeddedDir);
   return { envName, environment, url, embeddedDir };
+}
+
+/** A URL that cannot be parsed is a configuration error naming where it came from, never echoing it (it may hold a password). */
+function assertUsableUrl(url: string, source: string): void {
+  const problem = databaseUrlProblem(url);
+  if (problem) throw new ConfigError(`the database URL in ${source} ${problem}`);
 }
 
 /**

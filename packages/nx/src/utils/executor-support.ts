@@ -32,14 +32,16 @@ export function loadProjectConfig(options: { config?: string }, context: Executo
  */
 export function databaseTarget(config: PgwardenConfig, options: DatabaseExecutorOptions): DatabaseTarget {
   let databaseUrl = options.databaseUrl;
+  let databaseUrlSource = 'the databaseUrl option';
   if (databaseUrl && containsPassword(databaseUrl)) {
     throw new ExecutorUsageError('databaseUrl contains a password, which Nx would print with the task: put the URL in an environment variable and pass databaseUrlEnv=NAME');
   }
   if (options.databaseUrlEnv) {
     databaseUrl = process.env[options.databaseUrlEnv];
     if (!databaseUrl) throw new ExecutorUsageError(`databaseUrlEnv names ${options.databaseUrlEnv}, which is not set`);
+    databaseUrlSource = `${options.databaseUrlEnv} (databaseUrlEnv)`;
   }
-  return resolveTarget(config, { env: options.env, databaseUrl });
+  return resolveTarget(config, { env: options.env, databaseUrl, databaseUrlSource });
 }
 
 function containsPassword(url: string): boolean {
