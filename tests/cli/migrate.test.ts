@@ -364,6 +364,21 @@ describe.skipIf(!enabled).concurrent('on a real server', () => {
     ws.cleanup();
   });
 
+  it('on the embedded database too, a run with nothing pending does not load the SQL parser (the extensions the history creates are ones it always registers)', async () => {
+    const ws = new CliWorkspace();
+    expect((await ws.run(['migrate'])).code).toBe(0);
+    const report = ws.path('report-parser.mjs');
+    writeFileSync(
+      report,
+      "import { createRequire } from 'node:module';\nconst cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => process.stderr.write(`parser loaded: ${Object.keys(cache).some((path) => path.includes('libpg-query'))}\\n`));\n",
+    );
+    const again = await ws.run(['migrate'], { env: { NODE_OPTIONS: `--import=${pathToFileURL(report).href}` } });
+    expect(again.code, again.all).toBe(0);
+    expect(again.stdout).toContain(`0 applied, ${DEMO_COUNT} already applied`);
+    expect(again.stderr).toBe('parser loaded: false\n');
+    ws.cleanup();
+  });
+
   it('--no-finalize applies without touching the files', async () => {
     const ws = new CliWorkspace();
     const { url, admin } = await freshDb();

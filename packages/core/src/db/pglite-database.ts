@@ -60,7 +60,7 @@ export class PgliteDatabase implements Database {
     try {
       mkdirSync(dataDir, { recursive: true });
       const { PGlite } = await import('@electric-sql/pglite');
-      const registered = [...new Set([...COMMON_EXTENSIONS, ...(options.extensions ?? [])])].filter(pgliteProvides);
+      const registered = [...new Set([...ALWAYS_REGISTERED_EXTENSIONS, ...(options.extensions ?? [])])].filter(pgliteProvides);
       let instance = await PGlite.create(dataDir, { extensions: await loadPgliteExtensions(registered) });
       // An extension's code is needed whenever the database uses it (a vector column is read through
       // it), not only by CREATE EXTENSION: one an earlier run created must be registered again.
@@ -100,7 +100,7 @@ export class PgliteDatabase implements Database {
  * 40 ms; their code loads only when a migration creates them. Any other extension PGlite provides
  * is registered when the caller names it or the database already has it.
  */
-const COMMON_EXTENSIONS = ['pgcrypto', 'uuid-ossp', 'pg_trgm', 'btree_gin', 'btree_gist', 'citext', 'hstore', 'ltree', 'fuzzystrmatch', 'unaccent', 'moddatetime', 'intarray'];
+export const ALWAYS_REGISTERED_EXTENSIONS: readonly string[] = ['pgcrypto', 'uuid-ossp', 'pg_trgm', 'btree_gin', 'btree_gist', 'citext', 'hstore', 'ltree', 'fuzzystrmatch', 'unaccent', 'moddatetime', 'intarray'];
 
 /**
  * True when `dataDir` holds an embedded database (its PG_VERSION file). Read-only commands
