@@ -32,7 +32,7 @@ function findingsOf(file: string): Pick<Finding, 'line' | 'rule' | 'severity' | 
 
 describe('lint --deep', () => {
   it('proves every pending migration, in version order', () => {
-    expect(report.checked).toHaveLength(16);
+    expect(report.checked).toHaveLength(17);
     expect(report.checked[0]).toBe('migration_history/2025-10-01_01_insert_unknown_column.sql');
     expect(report.functionsVerified).toBeGreaterThanOrEqual(4);
   });
@@ -86,6 +86,12 @@ describe('lint --deep', () => {
   it('reports a catalog finding the migration brings to an existing table, at the statement that altered it', () => {
     expect(findingsOf('2025-10-02_16_unindexed_key_on_existing_table.sql')).toEqual([
       expect.objectContaining({ line: 8, rule: 'unindexed-foreign-key', message: expect.stringContaining('public.visits.visits_referred_by_fkey') }),
+    ]);
+  });
+
+  it('reports a failing rollback statement at its own line, not at the heading', () => {
+    expect(findingsOf('2025-10-02_17_rollback_fails.sql')).toEqual([
+      expect.objectContaining({ line: 10, rule: 'deep-rollback-failed', message: 'the rollback script fails: index "visits_ward_idx" does not exist' }),
     ]);
   });
 

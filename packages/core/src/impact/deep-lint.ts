@@ -388,10 +388,10 @@ export class DeepLinter {
       if (statement && DATA_STATEMENTS.has(statement.kind)) continue;
       const extension = this.gaps.behind(failure);
       if (extension) {
-        this.sink.notProvable('deep-rollback-failed', at(file.relPath, rollback.line + failure.line - 1), extension, `the rollback script fails: ${failure.message}`);
+        this.sink.notProvable('deep-rollback-failed', at(file.relPath, rollback.textLine + failure.line - 1), extension, `the rollback script fails: ${failure.message}`);
         continue;
       }
-      this.sink.deep('deep-rollback-failed', at(file.relPath, rollback.line + failure.line - 1), `the rollback script fails: ${failure.message}`, failure.hint);
+      this.sink.deep('deep-rollback-failed', at(file.relPath, rollback.textLine + failure.line - 1), `the rollback script fails: ${failure.message}`, failure.hint);
     }
     if (before) {
       const rolledBack = await workspaceSnapshot(shadow.database, preset);
