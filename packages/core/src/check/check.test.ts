@@ -169,12 +169,16 @@ ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
     write('migration_history/2025-10-02_01_phone.sql', `${header}ALTER TABLE public.facilities ADD COLUMN IF NOT EXISTS phone text;\n`);
     // Near miss: a table the shadow did build still fails as written.
     write('migration_history/2025-10-02_02_typo.sql', `${header}ALTER TABLE public.room ADD COLUMN IF NOT EXISTS label text;\n`);
+    // An extension the migration itself creates, and what needs it.
+    write('migration_history/2025-10-02_03_cron.sql', `${header}CREATE EXTENSION IF NOT EXISTS pg_cron;\nSELECT cron.schedule('nightly', '0 3 * * *', 'SELECT 1');\n`);
     const report = await runCheck({ config: loadConfig({ cwd: root }) });
     const summary = report.findings.map((finding) => `${finding.file}:${finding.line} ${finding.rule} ${finding.severity}`);
     expect(summary).toEqual([
       'current_schema/01_core.sql:1 shadow-missing-extension warning',
       'migration_history/2025-10-02_01_phone.sql:5 history-migration-failed warning',
       'migration_history/2025-10-02_02_typo.sql:5 history-migration-failed error',
+      'migration_history/2025-10-02_03_cron.sql:5 history-migration-failed warning',
+      'migration_history/2025-10-02_03_cron.sql:6 history-migration-failed warning',
     ]);
     expect(report.findings[1]!.message).toBe('cannot be applied to the shadow, which lacks extension postgis: relation "public.facilities" does not exist');
     // lint --deep judges the same way: the shadow's gap is a warning, the typo stays an error.
@@ -182,6 +186,8 @@ ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
     expect(deep.findings.filter((finding) => finding.rule.startsWith('deep-')).map((finding) => `${finding.file}:${finding.line} ${finding.rule} ${finding.severity}`)).toEqual([
       'migration_history/2025-10-02_01_phone.sql:5 deep-statement-failed warning',
       'migration_history/2025-10-02_02_typo.sql:5 deep-statement-failed error',
+      'migration_history/2025-10-02_03_cron.sql:5 deep-statement-failed warning',
+      'migration_history/2025-10-02_03_cron.sql:6 deep-statement-failed warning',
     ]);
   });
 });

@@ -130,13 +130,13 @@ async function historyShadow(config: PgwardenConfig, baseFiles: { path: string; 
   const shadow = await buildShadow({ ...shadowOptionsFromConfig(config), sources, extensions: extensionsCreatedIn(migrationFiles) });
   try {
     const applied = await applyParsedFiles(shadow, migrationFiles);
-    const gaps = applied.failures.length > 0 && namesMissingExtension(shadow.findings) ? new ExtensionGaps(shadow.findings, await parseSources(sources)) : undefined;
+    const gaps = new ExtensionGaps(shadow.findings, applied.failures.length > 0 && namesMissingExtension(shadow.findings) ? await parseSources(sources) : []);
     for (const failure of applied.failures) {
       const severity = severityOf(config, 'history-migration-failed', CHECK_RULES['history-migration-failed'].defaultSeverity);
       if (!severity) continue;
       const where = { file: failure.file, line: failure.line, column: failure.column, endLine: failure.line, endColumn: failure.column };
       // Not the migration's fault: the shadow lacks what an unavailable extension would have built (reported on current_schema/).
-      const extension = gaps?.behind(failure);
+      const extension = gaps.behind(failure);
       if (extension) {
         findings.push({
           ...where,

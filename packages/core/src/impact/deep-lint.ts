@@ -25,7 +25,6 @@ import { definitionsOf } from '../shadow/definitions.js';
 import { extensionsCreatedIn } from '../shadow/extensions.js';
 import { listSchemaFiles, readSqlFiles, type ShadowSourceFile } from '../shadow/schema-files.js';
 import { ExtensionGaps, namesMissingExtension } from '../shadow/extension-gaps.js';
-import { missingExtensionOf } from '../shadow/root-cause.js';
 import { functionBodyFileLine } from '../shadow/lookup.js';
 import { workspaceSnapshot } from '../shadow/snapshot.js';
 import { regprocedureSignature, SourceMapBuilder } from '../shadow/source-map.js';
@@ -335,9 +334,7 @@ export class DeepLinter {
   }
 
   private async reportFailure(session: DbSession, file: ShadowSourceFile, failure: ApplyFailure, before: CatalogSnapshot): Promise<void> {
-    const unavailable = missingExtensionOf({ message: failure.message, code: failure.sqlState });
-    if (unavailable) this.gaps.markUnavailable(unavailable);
-    const extension = unavailable ?? this.gaps.behind(failure);
+    const extension = this.gaps.behind(failure);
     if (extension) return this.sink.notProvable('deep-statement-failed', at(failure.file, failure.line, failure.column), extension, failure.message);
     let hint = failure.hint;
     if (REPLACE_NEEDS_DROP.test(failure.message)) {

@@ -15,7 +15,7 @@ import type { HistoryRow } from './history.js';
 import { commandNames, findMigration, isVersion, MigrationNameError } from './find-migration.js';
 import { checkIntegrity } from './integrity.js';
 import { pgliteProvides } from '../db/pglite-extensions.js';
-import { mayCreateExtension } from '../sql/extensions.js';
+import { mayCreateExtension, writtenExtensionNames } from '../sql/extensions.js';
 import { compareKeys, compareVersions, keyOf, refOf, sortForExecution, type MigrationRef } from './ordering.js';
 import { noTransactionProblem, ownTransactionOf } from './own-transaction.js';
 import { partialRunProblem, resumePoint, splitStatements, type RunnableStatement } from './statements.js';
@@ -229,6 +229,9 @@ function lintErrorsOf(lintErrors: LintErrors | undefined, m: Migration): readonl
  */
 async function extensionsPgliteLacks(m: Migration): Promise<string[]> {
   if (!mayCreateExtension(m.body)) return [];
+  // Every name, as written, one PGlite provides: nothing to refuse, and no parse needed.
+  const written = writtenExtensionNames(m.body);
+  if (written.length > 0 && written.every(pgliteProvides)) return [];
   // Loaded on demand, like splitStatements: most runs never load the WASM parser.
   const { createdExtensions, loadParser, parseSql } = await import('../sql/index.js');
   await loadParser();

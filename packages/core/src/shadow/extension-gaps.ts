@@ -8,7 +8,7 @@
 import type { SqlErrorFields } from '../runner/errors.js';
 import { definitionsOf } from './definitions.js';
 import { extensionProviding } from './extensions.js';
-import { missingObjectOf } from './root-cause.js';
+import { missingExtensionOf, missingObjectOf } from './root-cause.js';
 import type { ShadowSourceFile } from './schema-files.js';
 import type { ShadowFinding } from './types.js';
 
@@ -44,19 +44,20 @@ export class ExtensionGaps {
     }
   }
 
-  /** An extension a statement applied to the shadow failed to create: what needs it later is traced to it too. */
-  markUnavailable(extension: string): void {
-    this.unavailable.add(extension);
-  }
-
-  get empty(): boolean {
-    return this.unavailable.size === 0;
-  }
-
-  /** The unavailable extension a failure comes from, when it misses something the extension would have brought or let build. */
+  /**
+   * The unavailable extension a failure comes from: the one its statement could not create (what
+   * needs it later is traced to it too: call in file order), or one whose absence kept the object
+   * it misses from the shadow.
+   */
   behind(failure: { message: string; sqlState?: string }): string | undefined {
-    if (this.empty) return undefined;
-    const missing = missingObjectOf({ message: failure.message, code: failure.sqlState } satisfies SqlErrorFields);
+    const error: SqlErrorFields = { message: failure.message, code: failure.sqlState };
+    const created = missingExtensionOf(error);
+    if (created) {
+      this.unavailable.add(created);
+      return created;
+    }
+    if (this.unavailable.size === 0) return undefined;
+    const missing = missingObjectOf(error);
     if (!missing) return undefined;
     return this.lacking.get(`${missing.lookup}:${missing.name}`) ?? extensionProviding(missing.lookup, missing.name, missing.schema, this.unavailable);
   }

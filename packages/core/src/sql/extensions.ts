@@ -30,3 +30,14 @@ export function createdExtensions(parsed: Pick<ParsedSql, 'statements' | 'nested
 export function mayCreateExtension(text: string): boolean {
   return /\bcreate\s+extension\b/i.test(text);
 }
+
+const WRITTEN_EXTENSION = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?("?)([\w-]+)\1/gi;
+
+/**
+ * The extension names CREATE EXTENSION is written with in a text (lower case; comments and strings
+ * included, so it may name more than the parser would): a cheap reading for callers that only
+ * need to know whether every name is one they handle anyway.
+ */
+export function writtenExtensionNames(text: string): string[] {
+  return [...text.matchAll(WRITTEN_EXTENSION)].map((match) => match[2]!.toLowerCase());
+}

@@ -1,7 +1,7 @@
 export * from './types.js';
 export { byteOffsetToIndex, codePointOffsetToIndex, leadingComments, LineIndex } from './positions.js';
 export { loadParser, parseSql, parseSqlMatching } from './parser.js';
-export { createdExtensions, mayCreateExtension, type CreatedExtension } from './extensions.js';
+export { createdExtensions, mayCreateExtension, writtenExtensionNames, type CreatedExtension } from './extensions.js';
 export { nameList, relationsOf } from './relations.js';
 export { forceQuoteIdent, quoteIdent, quoteLiteral } from './quote.js';
 export { describeStatement } from './statement-kind.js';

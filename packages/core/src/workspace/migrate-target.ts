@@ -12,7 +12,7 @@ import { dryRun, migrate } from '../runner/migrate.js';
 import type { MigrateEvent, MigrateOptions, MigrateResult } from '../runner/migrate-types.js';
 import { extensionsCreatedIn } from '../shadow/extensions.js';
 import { presetStep } from '../shadow/presets.js';
-import { loadParser, mayCreateExtension, parseSql } from '../sql/index.js';
+import { loadParser, mayCreateExtension, parseSql, writtenExtensionNames } from '../sql/index.js';
 import { gitApprovalVerifier } from './approval-git.js';
 import { currentUser } from '../runner/current-user.js';
 import type { DatabaseTarget } from './target.js';
@@ -98,11 +98,9 @@ async function extensionsCreatedBy(migrations: readonly Migration[]): Promise<st
   return extensionsCreatedIn(creating.map((migration) => ({ parsed: parseSql(migration.body) })));
 }
 
-const WRITTEN_EXTENSION = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?("?)([\w-]+)\1/gi;
-
 /** Whether the text names extensions (as written, comments included) and all are ones the embedded database registers anyway. */
 function onlyAlwaysRegistered(text: string): boolean {
-  const names = [...text.matchAll(WRITTEN_EXTENSION)].map((match) => match[2]!.toLowerCase());
+  const names = writtenExtensionNames(text);
   return names.length > 0 && names.every((name) => ALWAYS_REGISTERED_EXTENSIONS.includes(name));
 }
 
